@@ -1,0 +1,122 @@
+# sanqu — one plain Makefile.
+#   make            build ./sanqu (with the web UI embedded)
+#   make run        install missing packages, build, create a demo db if none, serve :8080
+#   make test       install missing packages, then every test: normal build and ASan+UBSan
+#   make asan       build build/asan/sanqu with AddressSanitizer + UBSan
+#   make bench      benchmarks (see BENCHMARKS.md)
+CC      ?= gcc
+PKGS     = libmicrohttpd jansson sqlite3 libsodium
+MODE    ?= rel
+B        = build/$(MODE)
+GEN      = build/gen
+WARN     = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CPPFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+ifeq ($(MODE),asan)
+OPT      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+OPT      = -O2 -g
+endif
+CFLAGS   = $(OPT) $(WARN)
+DB      ?= sanqu.db
+
+SRC      = $(wildcard src/*.c src/*/*.c)
+LIB_SRC  = $(filter-out src/main.c,$(SRC))
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations.o $(B)/obj/gen/web_assets.o $(B)/obj/gen/docs.o
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+E2E_SRC  = $(wildcard tests/e2e/t_*.c)
+E2E_BIN  = $(E2E_SRC:tests/e2e/%.c=$(B)/tests/e2e/%)
+WEB_SRC  = $(shell find web/src web/index.html web/vite.config.* web/package.json web/package-lock.json -type f 2>/dev/null)
+
+.PHONY: all run test asan check deps deps-test bench clean web fmt routes
+all: sanqu
+
+sanqu: $(B)/sanqu
+	cp $(B)/sanqu sanqu
+
+$(B)/sanqu: $(B)/obj/main.o $(LIB_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(LIBS)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/gen/%.o: $(GEN)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -O0 -c -o $@ $<
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O2 -o $@ $<
+
+$(GEN)/migrations.c: build/embed $(wildcard migrations/*.sql)
+	@mkdir -p $(GEN)
+	build/embed $@ sq_migrations migrations/ $(sort $(wildcard migrations/*.sql))
+
+$(GEN)/docs.c: build/embed docs/openapi.json
+	@mkdir -p $(GEN)
+	build/embed $@ sq_docs docs/ docs/openapi.json
+
+# The web UI: built with Vite when web/ has sources, precompressed, embedded.
+$(GEN)/web.stamp: $(WEB_SRC)
+	@mkdir -p $(GEN)
+	@if [ -f web/package.json ]; then \
+	  cd web && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent; \
+	fi
+	rm -rf $(GEN)/webdist && mkdir -p $(GEN)/webdist
+	@if [ -d web/dist ]; then cp -r web/dist/. $(GEN)/webdist/ && \
+	  find $(GEN)/webdist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' \) -size +1k -exec gzip -9 -k -n {} \; ; fi
+	touch $@
+
+$(GEN)/web_assets.c: build/embed $(GEN)/web.stamp
+	build/embed $@ sq_web_assets $(GEN)/webdist/ $$(find $(GEN)/webdist -type f | sort)
+
+web: $(GEN)/web.stamp
+
+# ---- tests ----
+$(B)/tests/unit/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(B)/tests/e2e/%: tests/e2e/%.c tests/e2e/harness.c tests/e2e/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl) -lpthread
+
+# Builds and runs every unit and end-to-end test of one MODE.
+check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
+	@scripts/run-tests.sh $(MODE) $(B)
+
+asan:
+	$(MAKE) MODE=asan build/asan/sanqu
+
+deps:
+	@scripts/install-deps.sh
+
+deps-test:
+	@scripts/install-deps.sh test
+
+run: deps
+	$(MAKE) sanqu
+	@[ -f $(DB) ] || ./sanqu demo --db $(DB)
+	./sanqu serve --db $(DB)
+
+test: deps-test
+	$(MAKE) sanqu
+	$(MAKE) MODE=rel check
+	$(MAKE) MODE=asan check
+	@scripts/run-browser-tests.sh
+
+bench:
+	@scripts/install-deps.sh bench
+	$(MAKE) sanqu
+	@bench/run.sh
+
+routes: sanqu
+	./sanqu routes
+
+fmt:
+	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC) $(E2E_SRC)
+
+clean:
+	rm -rf build sanqu

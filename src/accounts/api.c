@@ -1,0 +1,530 @@
+/*
+ * accounts api: sign-in, sessions, users, role grants and the audit log
+ * reader. Every handler states who may call it in the route table and makes
+ * the unit-level decision itself through sq_may().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts/accounts.h"
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "units/units.h"
+
+extern const struct sq_config *sq_app_config; /* set by main */
+
+#define IP_MAX_FAILS_KEY "ip:"
+
+/* ---- helpers ---- */
+
+static bool valid_login(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 32)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+/* May the caller act with p on user `id`: self counts for reads only when
+ * self_ok; otherwise p must cover one of the unit subtrees where the target
+ * holds a role, or the caller holds p at the district root. */
+static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool self_ok)
+{
+    char paths[SQ_MAX_GRANTS][128];
+    if (self_ok && u->id == id)
+        return true;
+    if (sq_may_all(u, p))
+        return true;
+    int n = accounts_store_user_grant_paths(id, paths, SQ_MAX_GRANTS);
+    for (int i = 0; i < n; i++)
+        if (sq_may(u, p, paths[i]))
+            return true;
+    return false;
+}
+
+static json_t *me_json(const struct sq_user *u)
+{
+    json_t *user = accounts_store_user_json(u->id, false);
+    json_t *grants = accounts_store_grants_json(u->id);
+    return json_pack("{s:o,s:o,s:s}", "user", user ? user : json_null(), "grants", grants,
+                     "csrf_token", u->csrf);
+}
+
+/* ---- sign-in ---- */
+
+static const struct sq_field login_fields[] = {
+    {.name = "login", .type = SQ_F_STR, .required = true, .min = 1, .max = 64},
+    {.name = "password", .type = SQ_F_STR, .required = true, .min = 1, .max = 256},
+    {0},
+};
+
+static int auth_login(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    enum sq_err e = sq_validate(r->json, login_fields, &d);
+    char key_login[96], key_ip[96], token[48], csrf[48], exp[32], cookie[256];
+    int retry = 0;
+    int64_t uid = 0, expires = 0, now = sq_clock_now();
+    if (e)
+        return sq_reply_err(r, e, &d);
+    const char *login = sq_json_str(r->json, "login", "");
+    snprintf(key_login, sizeof key_login, "login:%s", login);
+    snprintf(key_ip, sizeof key_ip, IP_MAX_FAILS_KEY "%s", r->ip);
+    if (sq_ratelimit_blocked(key_login, now, &retry) || sq_ratelimit_blocked(key_ip, now, &retry)) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%d", retry);
+        sq_reply_header(r, "Retry-After", ra);
+        return sq_reply_errf(r, SQ_ERATE, NULL,
+                             "too many failed sign-ins; try again in %d seconds", retry);
+    }
+    if ((e = accounts_store_check_password(login, sq_json_str(r->json, "password", ""), &uid,
+                                           &d))) {
+        if (e == SQ_EAUTH) {
+            sq_ratelimit_fail(key_login, now);
+            sq_ratelimit_fail(key_ip, now);
+            json_t *det = json_pack("{s:s}", "login", login);
+            sq_audit_write(0, "login_failed", "user", 0, r->ip, det);
+            json_decref(det);
+        }
+        return sq_reply_err(r, e, &d);
+    }
+    sq_ratelimit_clear(key_login);
+    if ((e = accounts_store_session_new(uid, sq_app_config->session_hours, r->ip, token, csrf,
+                                        &expires, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(uid, "login", "user", uid, r->ip, NULL);
+    struct sq_user u = {.id = uid};
+    snprintf(u.csrf, sizeof u.csrf, "%s", csrf);
+    json_t *me = me_json(&u);
+    sq_clock_iso(expires, exp);
+    json_object_set_new(me, "token", json_string(token));
+    json_object_set_new(me, "expires_at", json_string(exp));
+    snprintf(cookie, sizeof cookie,
+             "sanqu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
+             sq_app_config->session_hours * 3600);
+    sq_reply_header(r, "Set-Cookie", cookie);
+    return sq_reply_json(r, 200, me);
+}
+
+static int auth_logout(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    enum sq_err e = accounts_store_session_revoke(r->user->session_id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "logout", "user", r->user->id, r->ip, NULL);
+    sq_reply_header(r, "Set-Cookie", "sanqu_session=; Path=/; HttpOnly; SameSite=Strict; "
+                                     "Max-Age=0");
+    return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static const struct sq_field register_fields[] = {
+    {.name = "login", .type = SQ_F_STR, .required = true, .min = 3, .max = 32},
+    {.name = "password", .type = SQ_F_STR, .required = true, .min = 8, .max = 256},
+    {.name = "display_name", .type = SQ_F_STR, .required = true, .min = 1, .max = 50},
+    {.name = "phone", .type = SQ_F_PHONE, .required = true},
+    {0},
+};
+
+static int64_t district_root(void)
+{
+    struct sq_unit_filter f = {.kind = "district", .archived = 0, .sort = "id"};
+    struct sq_page p = {.limit = 1};
+    json_t *items = NULL;
+    int64_t total = 0, id = 0;
+    if (units_store_list(&f, &p, &items, &total, NULL) == SQ_OK && json_array_size(items))
+        id = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    json_decref(items);
+    return id;
+}
+
+static int auth_register(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = 0, gid = 0, root;
+    enum sq_err e = sq_validate(r->json, register_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    const char *login = sq_json_str(r->json, "login", "");
+    if (!valid_login(login))
+        return sq_reply_errf(r, SQ_EINVAL, "login", "login may use letters, digits, _ - . only");
+    if (!(root = district_root()))
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL, "the district is not set up yet");
+    if ((e = sq_db_begin(&d)))
+        return sq_reply_err(r, e, &d);
+    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
+                                        sq_json_str(r->json, "password", ""),
+                                        sq_json_str(r->json, "phone", NULL), NULL, &id, &d)) ||
+        (e = accounts_store_grant_add(id, "public", root, 0, &gid, &d)) ||
+        (e = sq_db_commit(&d))) {
+        sq_db_rollback();
+        return sq_reply_err(r, e, &d);
+    }
+    sq_audit_write(id, "register", "user", id, r->ip, NULL);
+    return sq_reply_json(r, 201, accounts_store_user_json(id, false));
+}
+
+static int me_get(struct sq_req *r)
+{
+    return sq_reply_json(r, 200, me_json(r->user));
+}
+
+/* ---- users ---- */
+
+static int users_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    struct sq_user_filter f = {0};
+    const char *scope[SQ_MAX_GRANTS];
+    struct sq_unit unit;
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    f.q = sq_req_query(r, "q");
+    f.role = sq_req_query(r, "role");
+    if (f.role && sq_role_parse(f.role) < 0)
+        return sq_reply_errf(r, SQ_EINVAL, "role", "unknown role '%.40s'", f.role);
+    if (f.q && sq_utf8_len(f.q) > 100)
+        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
+    const char *us = sq_req_query(r, "unit");
+    if (us) {
+        char *end;
+        long long v = strtoll(us, &end, 10);
+        if (*end || v <= 0 || units_store_get(v, &unit, &d))
+            return sq_reply_errf(r, SQ_EINVAL, "unit", "unit must be an existing unit id");
+        if (!sq_may(r->user, SQ_PERM_USER_READ, unit.path))
+            return sq_reply_errf(r, SQ_EFORBIDDEN, "unit", "this unit is outside your units");
+        f.unit_path = unit.path;
+    }
+    if (!sq_may_all(r->user, SQ_PERM_USER_READ)) {
+        for (int i = 0; i < r->user->ngrants; i++)
+            if (sq_role_has(r->user->grants[i].role, SQ_PERM_USER_READ))
+                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.scope_paths = scope;
+    }
+    enum sq_err e = accounts_store_user_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+static int load_user_for(struct sq_req *r, enum sq_perm p, bool self_ok, int64_t *id)
+{
+    *id = sq_req_param_id(r, "id");
+    json_t *u = *id ? accounts_store_user_json(*id, false) : NULL;
+    if (!u)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
+    json_decref(u);
+    if (!may_user(r->user, p, *id, self_ok))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this user is outside your units");
+    return 0;
+}
+
+static int users_get(struct sq_req *r)
+{
+    int64_t id;
+    int st = load_user_for(r, SQ_PERM_USER_READ, true, &id);
+    if (st)
+        return st;
+    json_t *o = accounts_store_user_json(id, false);
+    json_object_set_new(o, "grants", accounts_store_grants_json(id));
+    return sq_reply_json(r, 200, o);
+}
+
+static int users_personal(struct sq_req *r)
+{
+    int64_t id;
+    int st = load_user_for(r, SQ_PERM_PERSONAL_READ, true, &id);
+    if (st)
+        return st;
+    json_t *o = accounts_store_user_json(id, true);
+    sq_audit_write(r->user->id, "personal_read", "user", id, r->ip, NULL);
+    return sq_reply_json(r, 200, o);
+}
+
+static int users_grants(struct sq_req *r)
+{
+    int64_t id;
+    int st = load_user_for(r, SQ_PERM_USER_READ, true, &id);
+    if (st)
+        return st;
+    json_t *items = accounts_store_grants_json(id);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const char *const role_names[] = {"public", "collector", "handler", "unit_admin",
+                                         "district_admin", "auditor", NULL};
+
+/* Checks that the caller may grant `role` in `unit`; fills unit. */
+static enum sq_err check_grant(const struct sq_user *u, const char *role, int64_t unit_id,
+                               struct sq_unit *unit, struct sq_detail *d)
+{
+    enum sq_err e = units_store_get(unit_id, unit, d);
+    if (e)
+        return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "unit_id", "no such unit") : e;
+    if (unit->archived)
+        return sq_fail(d, SQ_EINVAL, "unit_id", "the unit is archived");
+    if (!sq_may(u, SQ_PERM_GRANT, unit->path))
+        return sq_fail(d, SQ_EFORBIDDEN, "unit_id", "you may grant roles only in your units");
+    bool elevated = !strcmp(role, "district_admin") || !strcmp(role, "auditor");
+    if (elevated && !sq_may_all(u, SQ_PERM_GRANT))
+        return sq_fail(d, SQ_EFORBIDDEN, "role", "only a district admin may grant %s", role);
+    if (elevated && unit->kind != SQ_UNIT_DISTRICT)
+        return sq_fail(d, SQ_EINVAL, "unit_id", "%s is held at the district", role);
+    return SQ_OK;
+}
+
+static const struct sq_field user_create_fields[] = {
+    {.name = "login", .type = SQ_F_STR, .required = true, .min = 3, .max = 32},
+    {.name = "password", .type = SQ_F_STR, .required = true, .min = 8, .max = 256},
+    {.name = "display_name", .type = SQ_F_STR, .required = true, .min = 1, .max = 50},
+    {.name = "phone", .type = SQ_F_PHONE, .nullable = true},
+    {.name = "id_number", .type = SQ_F_STR, .min = 15, .max = 18, .nullable = true},
+    {.name = "role", .type = SQ_F_ENUM, .choices = role_names},
+    {.name = "unit_id", .type = SQ_F_ID},
+    {0},
+};
+
+static bool valid_id_number(const char *s)
+{
+    size_t n = strlen(s);
+    if (n != 18 && n != 15)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (i == n - 1 && (s[i] == 'X' || s[i] == 'x'))))
+            return false;
+    return true;
+}
+
+static int users_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit unit;
+    int64_t id = 0, gid = 0;
+    enum sq_err e = sq_validate(r->json, user_create_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    const char *login = sq_json_str(r->json, "login", ""), *role = sq_json_str(r->json, "role", NULL);
+    const char *idn = sq_json_str(r->json, "id_number", NULL);
+    int64_t unit_id = sq_json_int(r->json, "unit_id", 0);
+    if (!valid_login(login))
+        return sq_reply_errf(r, SQ_EINVAL, "login", "login may use letters, digits, _ - . only");
+    if (idn && !valid_id_number(idn))
+        return sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits (last may "
+                                                        "be X)");
+    if (!role != !unit_id)
+        return sq_reply_errf(r, SQ_EINVAL, role ? "unit_id" : "role",
+                             "role and unit_id go together");
+    if (!role && !sq_may_all(r->user, SQ_PERM_USER_WRITE))
+        return sq_reply_errf(r, SQ_EINVAL, "role",
+                             "give the new user a role in one of your units (role, unit_id)");
+    if (role && (e = check_grant(r->user, role, unit_id, &unit, &d)))
+        return sq_reply_err(r, e, &d);
+    if ((e = sq_db_begin(&d)))
+        return sq_reply_err(r, e, &d);
+    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
+                                        sq_json_str(r->json, "password", ""),
+                                        sq_json_str(r->json, "phone", NULL), idn, &id, &d)) ||
+        (role && (e = accounts_store_grant_add(id, role, unit_id, r->user->id, &gid, &d))) ||
+        (e = sq_db_commit(&d))) {
+        sq_db_rollback();
+        return sq_reply_err(r, e, &d);
+    }
+    json_t *det = json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id",
+                            (json_int_t)unit_id);
+    sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
+    json_decref(det);
+    json_t *o = accounts_store_user_json(id, false);
+    json_object_set_new(o, "grants", accounts_store_grants_json(id));
+    return sq_reply_json(r, 201, o);
+}
+
+static const struct sq_field user_update_fields[] = {
+    {.name = "display_name", .type = SQ_F_STR, .min = 1, .max = 50},
+    {.name = "phone", .type = SQ_F_PHONE, .nullable = true},
+    {.name = "id_number", .type = SQ_F_STR, .min = 15, .max = 18, .nullable = true},
+    {.name = "password", .type = SQ_F_STR, .min = 8, .max = 256},
+    {.name = "current_password", .type = SQ_F_STR, .max = 256},
+    {.name = "disabled", .type = SQ_F_BOOL},
+    {0},
+};
+
+static int users_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id"), uid;
+    enum sq_err e = sq_validate(r->json, user_update_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    json_t *cur = id ? accounts_store_user_json(id, false) : NULL;
+    if (!cur)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
+    const char *login = json_string_value(json_object_get(cur, "login"));
+    bool self = id == r->user->id, admin = may_user(r->user, SQ_PERM_USER_WRITE, id, false);
+    const char *idn = sq_json_str(r->json, "id_number", NULL);
+    int st = 0;
+    if (!self && !admin)
+        st = sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this user is outside your units");
+    else if (sq_json_has(r->json, "disabled") && !admin)
+        st = sq_reply_errf(r, SQ_EFORBIDDEN, "disabled", "only an admin may disable an account");
+    else if (self && sq_json_has(r->json, "disabled"))
+        st = sq_reply_errf(r, SQ_EINVAL, "disabled", "you cannot disable your own account");
+    else if (idn && !valid_id_number(idn))
+        st = sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits");
+    else if (self && !admin && sq_json_has(r->json, "password") &&
+             accounts_store_check_password(login, sq_json_str(r->json, "current_password", ""),
+                                           &uid, &d))
+        st = sq_reply_errf(r, SQ_EINVAL, "current_password",
+                           "give your current password to set a new one");
+    json_decref(cur);
+    if (st)
+        return st;
+    json_object_del(r->json, "current_password");
+    if ((e = accounts_store_user_update(id, r->json, &d)))
+        return sq_reply_err(r, e, &d);
+    json_t *det = json_deep_copy(r->json);
+    if (json_object_get(det, "password"))
+        json_object_set_new(det, "password", json_string("(changed)"));
+    sq_audit_write(r->user->id, "user_update", "user", id, r->ip, det);
+    json_decref(det);
+    return sq_reply_json(r, 200, accounts_store_user_json(id, false));
+}
+
+/* ---- grants ---- */
+
+static const struct sq_field grant_fields[] = {
+    {.name = "user_id", .type = SQ_F_ID, .required = true},
+    {.name = "role", .type = SQ_F_ENUM, .required = true, .choices = role_names},
+    {.name = "unit_id", .type = SQ_F_ID, .required = true},
+    {0},
+};
+
+static int grants_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit unit;
+    int64_t gid = 0;
+    enum sq_err e = sq_validate(r->json, grant_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int64_t uid = sq_json_int(r->json, "user_id", 0), unit_id = sq_json_int(r->json, "unit_id", 0);
+    const char *role = sq_json_str(r->json, "role", "");
+    json_t *target = accounts_store_user_json(uid, false);
+    if (!target)
+        return sq_reply_errf(r, SQ_EINVAL, "user_id", "no such user");
+    json_decref(target);
+    if ((e = check_grant(r->user, role, unit_id, &unit, &d)))
+        return sq_reply_err(r, e, &d);
+    if ((e = accounts_store_grant_add(uid, role, unit_id, r->user->id, &gid, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "grant", "user", uid, r->ip, r->json);
+    json_t *grants = accounts_store_grants_json(uid), *g = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(grants, i, v) if (json_integer_value(json_object_get(v, "id")) == gid) g =
+        json_incref(v);
+    json_decref(grants);
+    return sq_reply_json(r, 201, g ? g : json_pack("{s:I}", "id", (json_int_t)gid));
+}
+
+static int grants_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    char role[32], path[128];
+    int64_t uid, id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? accounts_store_grant_get(id, role, sizeof role, path, &uid, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such grant");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!sq_may(r->user, SQ_PERM_GRANT, path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this grant is outside your units");
+    if ((!strcmp(role, "district_admin") || !strcmp(role, "auditor")) &&
+        !sq_may_all(r->user, SQ_PERM_GRANT))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "only a district admin may revoke %s", role);
+    if (uid == r->user->id && !strcmp(role, "district_admin"))
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
+                                                    "role");
+    if ((e = accounts_store_grant_delete(id, &d)))
+        return sq_reply_err(r, e, &d);
+    json_t *det = json_pack("{s:s,s:I}", "role", role, "grant_id", (json_int_t)id);
+    sq_audit_write(r->user->id, "revoke", "user", uid, r->ip, det);
+    json_decref(det);
+    return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* ---- audit ---- */
+
+static int audit_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    struct sq_audit_filter f = {0};
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    f.action = sq_req_query(r, "action");
+    const char *actor = sq_req_query(r, "actor"), *from = sq_req_query(r, "from"),
+               *to = sq_req_query(r, "to");
+    if (actor && (f.actor_id = atoll(actor)) <= 0)
+        return sq_reply_errf(r, SQ_EINVAL, "actor", "actor must be a user id");
+    if (from && sq_clock_parse_iso(from, &f.from))
+        return sq_reply_errf(r, SQ_EINVAL, "from", "from must be a date or ISO time");
+    if (to && sq_clock_parse_iso(to, &f.to))
+        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be a date or ISO time");
+    if (f.action && strlen(f.action) > 40)
+        return sq_reply_errf(r, SQ_EINVAL, "action", "unknown action");
+    enum sq_err e = sq_audit_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+/* Every request of an auditor is itself audited (SPEC: every access logged). */
+void accounts_audit_access(const struct sq_req *r);
+void accounts_audit_access(const struct sq_req *r)
+{
+    json_t *det = json_pack("{s:s,s:s,s:i}", "method", r->method, "path", r->path, "status",
+                            r->status);
+    sq_audit_write(r->user->id, "auditor_access", "request", 0, r->ip, det);
+    json_decref(det);
+}
+
+const struct sq_route accounts_routes[] = {
+    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, 0, "sign in"},
+    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, 0, "sign out"},
+    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, 0,
+     "create a resident account"},
+    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, 0, "the caller, grants and CSRF token"},
+    {"GET", "/api/v1/users", users_list, SQ_PERM_USER_READ, 0, "list users in your units"},
+    {"GET", "/api/v1/users/:id", users_get, SQ_PERM_SIGNED_IN, 0, "one user (masked)"},
+    {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
+     "unmasked personal data (audited)"},
+    {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
+    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, 0, "create a user"},
+    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, 0,
+     "update a user (self or admin)"},
+    {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
+    {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},
+    {"GET", "/api/v1/audit", audit_list, SQ_PERM_AUDIT_READ, 0, "read the audit log"},
+    {0},
+};

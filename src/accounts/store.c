@@ -1,0 +1,396 @@
+/*
+ * accounts store: SQL on users, grants and sessions.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "accounts/accounts.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/log.h"
+
+enum sq_err accounts_store_load_grants(int64_t user_id, struct sq_user *u)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT g.id, g.role, g.unit_id, un.path FROM grants g JOIN "
+                                  "units un ON un.id = g.unit_id WHERE g.user_id = ? AND "
+                                  "un.archived = 0 ORDER BY g.id");
+    if (!st)
+        return SQ_EDB;
+    sqlite3_bind_int64(st, 1, user_id);
+    u->ngrants = 0;
+    while (sqlite3_step(st) == SQLITE_ROW && u->ngrants < SQ_MAX_GRANTS) {
+        struct sq_grant *g = &u->grants[u->ngrants];
+        int role = sq_role_parse(sq_db_col_text(st, 1));
+        if (role < 0)
+            continue;
+        g->id = sqlite3_column_int64(st, 0);
+        g->role = (enum sq_role)role;
+        g->unit_id = sqlite3_column_int64(st, 2);
+        snprintf(g->unit_path, sizeof g->unit_path, "%s", sq_db_col_text(st, 3));
+        u->ngrants++;
+    }
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+bool accounts_store_authenticate(const char *token, struct sq_user *u)
+{
+    char hash[65];
+    sq_token_hash(token, hash);
+    sqlite3_stmt *st = sq_db_stmt(
+        "SELECT s.id, s.user_id, s.csrf, u.login, u.display_name FROM sessions s JOIN users u "
+        "ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at "
+        "> ? AND u.disabled = 0");
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, sq_clock_now());
+    bool ok = false;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        u->session_id = sqlite3_column_int64(st, 0);
+        u->id = sqlite3_column_int64(st, 1);
+        snprintf(u->csrf, sizeof u->csrf, "%s", sq_db_col_text(st, 2));
+        snprintf(u->login, sizeof u->login, "%s", sq_db_col_text(st, 3));
+        snprintf(u->display_name, sizeof u->display_name, "%s", sq_db_col_text(st, 4));
+        ok = true;
+    }
+    sq_db_reset(st);
+    return ok && accounts_store_load_grants(u->id, u) == SQ_OK;
+}
+
+/* A fixed argon2id hash to verify against when the login does not exist, so
+ * that timing does not reveal which logins are real. Made once, lazily. */
+static const char *dummy_hash(void)
+{
+    static char h[128];
+    static int done;
+    if (!done) {
+        sq_password_hash("sanqu-timing-equaliser", h);
+        done = 1;
+    }
+    return h;
+}
+
+enum sq_err accounts_store_check_password(const char *login, const char *password,
+                                          int64_t *user_id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT id, password_hash, disabled FROM users WHERE login = ?");
+    char hash[128] = "";
+    int64_t id = 0;
+    int disabled = 0;
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        snprintf(hash, sizeof hash, "%s", sq_db_col_text(st, 1));
+        disabled = sqlite3_column_int(st, 2);
+    }
+    sq_db_reset(st);
+    bool ok = sq_password_verify(id ? hash : dummy_hash(), password) && id;
+    if (!ok || disabled)
+        return sq_fail(d, SQ_EAUTH, NULL, "wrong login or password");
+    *user_id = id;
+    return SQ_OK;
+}
+
+enum sq_err accounts_store_session_new(int64_t user_id, int hours, const char *ip, char *token,
+                                       char *csrf, int64_t *expires_at, struct sq_detail *d)
+{
+    char hash[65];
+    int64_t now = sq_clock_now();
+    sq_token_new(token);
+    sq_token_new(csrf);
+    sq_token_hash(token, hash);
+    *expires_at = now + (int64_t)hours * 3600;
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO sessions(user_id, token_hash, csrf, ip, "
+                                  "created_at, expires_at) VALUES (?,?,?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, csrf, -1, SQLITE_TRANSIENT);
+    sq_db_bind_text(st, 4, ip);
+    sqlite3_bind_int64(st, 5, now);
+    sqlite3_bind_int64(st, 6, *expires_at);
+    return sq_db_exec_stmt(st, d);
+}
+
+enum sq_err accounts_store_session_revoke(int64_t session_id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("UPDATE sessions SET revoked_at = ? WHERE id = ? AND "
+                                  "revoked_at IS NULL");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, sq_clock_now());
+    sqlite3_bind_int64(st, 2, session_id);
+    return sq_db_exec_stmt(st, d);
+}
+
+enum sq_err accounts_store_user_create(const char *login, const char *display_name,
+                                       const char *password, const char *phone,
+                                       const char *id_number, int64_t *id, struct sq_detail *d)
+{
+    char hash[128];
+    if (sq_password_hash(password, hash) != 0)
+        return sq_fail(d, SQ_EINTERNAL, NULL, "cannot hash password (out of memory)");
+    return accounts_store_user_create_hashed(login, display_name, hash, phone, id_number, id, d);
+}
+
+enum sq_err accounts_store_user_create_hashed(const char *login, const char *display_name,
+                                              const char *hash, const char *phone,
+                                              const char *id_number, int64_t *id,
+                                              struct sq_detail *d)
+{
+    int64_t now = sq_clock_now();
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO users(login, display_name, password_hash, phone, "
+                                  "id_number, created_at, updated_at) VALUES (?,?,?,?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, display_name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
+    sq_db_bind_text(st, 4, phone);
+    sq_db_bind_text(st, 5, id_number);
+    sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_int64(st, 7, now);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (e == SQ_ECONFLICT)
+        return sq_fail(d, SQ_ECONFLICT, "login", "the login '%s' is taken", login);
+    if (!e)
+        *id = sqlite3_last_insert_rowid(sq_db_conn());
+    return e;
+}
+
+enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    static const char *const cols[] = {"display_name", "phone", "id_number", NULL};
+    for (int i = 0; cols[i]; i++) {
+        if (!sq_json_has(in, cols[i]))
+            continue;
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE users SET %s = ?2, updated_at = ?3 WHERE id = ?1",
+                 cols[i]);
+        sqlite3_stmt *st = sq_db_stmt(sql);
+        sqlite3_bind_int64(st, 1, id);
+        sq_db_bind_text(st, 2, sq_json_str(in, cols[i], NULL));
+        sqlite3_bind_int64(st, 3, sq_clock_now());
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+    }
+    if (sq_json_has(in, "disabled")) {
+        sqlite3_stmt *st = sq_db_stmt("UPDATE users SET disabled = ?2 WHERE id = ?1");
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int(st, 2, sq_json_bool(in, "disabled", false));
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+        if (sq_json_bool(in, "disabled", false)) {
+            st = sq_db_stmt("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND "
+                            "revoked_at IS NULL");
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_int64(st, 2, sq_clock_now());
+            if ((e = sq_db_exec_stmt(st, d)))
+                goto fail;
+        }
+    }
+    if (sq_json_has(in, "password")) {
+        char hash[128];
+        if (sq_password_hash(sq_json_str(in, "password", ""), hash)) {
+            e = sq_fail(d, SQ_EINTERNAL, NULL, "cannot hash password");
+            goto fail;
+        }
+        sqlite3_stmt *st = sq_db_stmt("UPDATE users SET password_hash = ?2 WHERE id = ?1");
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+    }
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+static json_t *user_row(sqlite3_stmt *st, bool unmasked)
+{
+    char phone[64], idn[64], c[32];
+    const char *p = sq_db_col_text(st, 3), *i = sq_db_col_text(st, 4);
+    if (unmasked) {
+        snprintf(phone, sizeof phone, "%s", p);
+        snprintf(idn, sizeof idn, "%s", i);
+    } else {
+        sq_mask_phone(p, phone, sizeof phone);
+        sq_mask_id(i, idn, sizeof idn);
+    }
+    sq_clock_iso(sqlite3_column_int64(st, 6), c);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:b,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                          "login", sq_db_col_text(st, 1), "display_name", sq_db_col_text(st, 2),
+                          "disabled", sqlite3_column_int(st, 5), "created_at", c);
+    sq_json_set_str(o, "phone", phone);
+    sq_json_set_str(o, "id_number", idn);
+    return o;
+}
+
+#define USER_COLS "u.id, u.login, u.display_name, u.phone, u.id_number, u.disabled, u.created_at"
+
+json_t *accounts_store_user_json(int64_t id, bool unmasked)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT " USER_COLS " FROM users u WHERE u.id = ?");
+    json_t *o = NULL;
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = user_row(st, unmasked);
+    sq_db_reset(st);
+    return o;
+}
+
+enum sq_err accounts_store_user_list(const struct sq_user_filter *f, const struct sq_page *p,
+                                     json_t **items, int64_t *total, struct sq_detail *d)
+{
+    char where[2048], sql[3072];
+    size_t w = 0;
+    w += (size_t)snprintf(
+        where + w, sizeof where - w,
+        " FROM users u WHERE (?1 IS NULL OR u.login LIKE '%%' || ?1 || '%%' OR u.display_name "
+        "LIKE '%%' || ?1 || '%%') AND (?2 IS NULL OR EXISTS (SELECT 1 FROM grants g JOIN units "
+        "un ON un.id = g.unit_id WHERE g.user_id = u.id AND substr(un.path, 1, length(?2)) = ?2 "
+        "AND (?3 IS NULL OR g.role = ?3))) AND (?3 IS NULL OR EXISTS (SELECT 1 FROM grants g "
+        "WHERE g.user_id = u.id AND g.role = ?3))");
+    if (f->scope_paths) {
+        w += (size_t)snprintf(where + w, sizeof where - w,
+                              " AND EXISTS (SELECT 1 FROM grants g JOIN units un ON un.id = "
+                              "g.unit_id WHERE g.user_id = u.id AND (0");
+        for (int i = 0; i < f->nscope && w < sizeof where - 80; i++)
+            w += (size_t)snprintf(where + w, sizeof where - w,
+                                  " OR substr(un.path, 1, length(?%d)) = ?%d", 4 + i, 4 + i);
+        w += (size_t)snprintf(where + w, sizeof where - w, "))");
+    }
+    *items = json_array();
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0)
+            snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
+        else
+            snprintf(sql, sizeof sql, "SELECT " USER_COLS "%s ORDER BY u.login LIMIT ? OFFSET ?",
+                     where);
+        sqlite3_stmt *st = sq_db_stmt(sql);
+        if (!st)
+            return sq_fail(d, SQ_EDB, NULL, "database error");
+        sq_db_bind_text(st, 1, f->q);
+        sq_db_bind_text(st, 2, f->unit_path);
+        sq_db_bind_text(st, 3, f->role);
+        int n = 3;
+        for (int i = 0; f->scope_paths && i < f->nscope; i++)
+            sqlite3_bind_text(st, ++n, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+        if (pass == 0) {
+            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            sq_db_reset(st);
+            continue;
+        }
+        sqlite3_bind_int(st, n + 1, p->limit);
+        sqlite3_bind_int64(st, n + 2, p->offset);
+        while (sqlite3_step(st) == SQLITE_ROW)
+            json_array_append_new(*items, user_row(st, false));
+        sq_db_reset(st);
+    }
+    return SQ_OK;
+}
+
+int accounts_store_user_grant_paths(int64_t user_id, char paths[][128], int max)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT un.path FROM grants g JOIN units un ON un.id = "
+                                  "g.unit_id WHERE g.user_id = ?");
+    int n = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, user_id);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        snprintf(paths[n++], 128, "%s", sq_db_col_text(st, 0));
+    sq_db_reset(st);
+    return n;
+}
+
+json_t *accounts_store_grants_json(int64_t user_id)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT g.id, g.role, g.unit_id, un.name, un.kind, "
+                                  "g.created_at FROM grants g JOIN units un ON un.id = g.unit_id "
+                                  "WHERE g.user_id = ? ORDER BY g.id");
+    json_t *a = json_array();
+    if (!st)
+        return a;
+    sqlite3_bind_int64(st, 1, user_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char c[32];
+        sq_clock_iso(sqlite3_column_int64(st, 5), c);
+        json_array_append_new(
+            a, json_pack("{s:I,s:s,s:I,s:s,s:s,s:s}", "id",
+                         (json_int_t)sqlite3_column_int64(st, 0), "role", sq_db_col_text(st, 1),
+                         "unit_id", (json_int_t)sqlite3_column_int64(st, 2), "unit_name",
+                         sq_db_col_text(st, 3), "unit_kind", sq_db_col_text(st, 4),
+                         "created_at", c));
+    }
+    sq_db_reset(st);
+    return a;
+}
+
+enum sq_err accounts_store_grant_add(int64_t user_id, const char *role, int64_t unit_id,
+                                     int64_t by, int64_t *id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO grants(user_id, role, unit_id, created_by, "
+                                  "created_at) VALUES (?,?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, unit_id);
+    sq_db_bind_id(st, 4, by);
+    sqlite3_bind_int64(st, 5, sq_clock_now());
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (e == SQ_ECONFLICT)
+        return sq_fail(d, SQ_ECONFLICT, "role", "the user already holds this role in this unit");
+    if (!e)
+        *id = sqlite3_last_insert_rowid(sq_db_conn());
+    return e;
+}
+
+enum sq_err accounts_store_grant_get(int64_t id, char *role, size_t rolecap, char *unit_path,
+                                     int64_t *user_id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT g.role, un.path, g.user_id FROM grants g JOIN units "
+                                  "un ON un.id = g.unit_id WHERE g.id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sq_db_reset(st);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no grant with id %lld", (long long)id);
+    }
+    snprintf(role, rolecap, "%s", sq_db_col_text(st, 0));
+    snprintf(unit_path, 128, "%s", sq_db_col_text(st, 1));
+    *user_id = sqlite3_column_int64(st, 2);
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+enum sq_err accounts_store_grant_delete(int64_t id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("DELETE FROM grants WHERE id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    return sq_db_exec_stmt(st, d);
+}
+
+int64_t accounts_store_count_users(void)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM users");
+    int64_t n = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
+}

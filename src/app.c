@@ -1,0 +1,38 @@
+/*
+ * app: the list of every domain's route table. Adding a domain = one line
+ * here; the router, `sanqu routes`, the OpenAPI check and the permission
+ * matrix test all walk this list.
+ */
+#include "core/http.h"
+
+extern const struct sq_route core_routes[];
+extern const struct sq_route accounts_routes[];
+extern const struct sq_route units_routes[];
+
+const struct sq_route *const sq_route_tables[] = {
+    core_routes,
+    accounts_routes,
+    units_routes,
+    NULL,
+};
+
+/* Background work of the domains (schedulers, outboxes): started after the
+ * database is open, stopped after the HTTP server has drained. */
+void sq_app_start(const struct sq_config *c);
+void sq_app_stop(void);
+
+void sq_app_start(const struct sq_config *c)
+{
+    (void)c;
+}
+
+void sq_app_stop(void)
+{
+}
+
+#include "demo/demo.h"
+
+/* Demo generators of the domains, in dependency order. */
+const sq_demo_gen_fn sq_demo_generators[] = {
+    NULL,
+};

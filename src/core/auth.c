@@ -1,0 +1,262 @@
+/*
+ * auth: the role x permission matrix, the subtree rule, libsodium-backed
+ * passwords and tokens, masking and the login rate limiter.
+ */
+#include "core/auth.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *role_names[SQ_ROLE__MAX] = {
+    "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
+};
+
+static const char *perm_names[SQ_PERM__MAX] = {
+    "public", "signed_in", "unit.read", "unit.write", "user.read", "user.write", "grant",
+    "personal.read", "audit.read", "appeal.create", "appeal.collect", "appeal.read",
+    "appeal.handle", "appeal.supervise", "stats.read", "kb.write", "kb.publish", "admin",
+};
+
+#define P(x) (1u << (x))
+/* The matrix: which permissions each role carries (within its unit subtree). */
+static const unsigned role_perms[SQ_ROLE__MAX] = {
+    [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_READ),
+    [SQ_ROLE_COLLECTOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_APPEAL_CREATE) |
+                          P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ),
+    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |
+                        P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
+                        P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
+                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
+    [SQ_ROLE_UNIT_ADMIN] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_UNIT_WRITE) | P(SQ_PERM_USER_READ) |
+                           P(SQ_PERM_USER_WRITE) | P(SQ_PERM_GRANT) | P(SQ_PERM_PERSONAL_READ) |
+                           P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
+                           P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
+                           P(SQ_PERM_APPEAL_SUPERVISE) | P(SQ_PERM_STATS_READ) |
+                           P(SQ_PERM_KB_WRITE) | P(SQ_PERM_KB_PUBLISH),
+    [SQ_ROLE_DISTRICT_ADMIN] = 0xffffffffu & ~(P(SQ_PERM_PUBLIC) | P(SQ_PERM_SIGNED_IN)),
+    [SQ_ROLE_AUDITOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) | P(SQ_PERM_PERSONAL_READ) |
+                        P(SQ_PERM_AUDIT_READ) | P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_STATS_READ),
+};
+
+const char *sq_role_name(enum sq_role r)
+{
+    return (r >= 0 && r < SQ_ROLE__MAX) ? role_names[r] : "?";
+}
+
+int sq_role_parse(const char *name)
+{
+    for (int i = 0; name && i < SQ_ROLE__MAX; i++)
+        if (!strcmp(role_names[i], name))
+            return i;
+    return -1;
+}
+
+const char *sq_perm_name(enum sq_perm p)
+{
+    return (p >= 0 && p < SQ_PERM__MAX) ? perm_names[p] : "?";
+}
+
+bool sq_role_has(enum sq_role r, enum sq_perm p)
+{
+    if (r < 0 || r >= SQ_ROLE__MAX || p < 0 || p >= SQ_PERM__MAX)
+        return false;
+    return (role_perms[r] & P(p)) != 0;
+}
+
+bool sq_user_has(const struct sq_user *u, enum sq_perm p)
+{
+    if (p == SQ_PERM_PUBLIC)
+        return true;
+    if (!u)
+        return false;
+    if (p == SQ_PERM_SIGNED_IN)
+        return true;
+    for (int i = 0; i < u->ngrants; i++)
+        if (sq_role_has(u->grants[i].role, p))
+            return true;
+    return false;
+}
+
+bool sq_user_has_role(const struct sq_user *u, enum sq_role r)
+{
+    for (int i = 0; u && i < u->ngrants; i++)
+        if (u->grants[i].role == r)
+            return true;
+    return false;
+}
+
+bool sq_may(const struct sq_user *u, enum sq_perm p, const char *unit_path)
+{
+    if (!u || !unit_path || !*unit_path)
+        return false;
+    for (int i = 0; i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        if (!sq_role_has(g->role, p))
+            continue;
+        size_t n = strlen(g->unit_path);
+        if (n && !strncmp(g->unit_path, unit_path, n))
+            return true;
+    }
+    return false;
+}
+
+bool sq_may_all(const struct sq_user *u, enum sq_perm p)
+{
+    for (int i = 0; u && i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        /* the district root is the only unit at depth one: "/ID/" */
+        const char *second = strchr(g->unit_path + 1, '/');
+        if (sq_role_has(g->role, p) && g->unit_path[0] == '/' && second && second[1] == '\0')
+            return true;
+    }
+    return false;
+}
+
+int sq_auth_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+int sq_password_hash(const char *password, char *out)
+{
+    return crypto_pwhash_str_alg(out, password, strlen(password),
+                                 crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                 crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool sq_password_verify(const char *hash, const char *password)
+{
+    if (!hash || !*hash || !password)
+        return false;
+    return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+void sq_token_new(char *out)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, 48, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void sq_token_hash(const char *token, char *out)
+{
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+bool sq_str_equal_ct(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b))
+        return false;
+    return sodium_memcmp(a, b, n) == 0;
+}
+
+static void mask(const char *in, char *out, size_t cap, size_t keep_head, size_t keep_tail)
+{
+    size_t n = in ? strlen(in) : 0;
+    if (!cap)
+        return;
+    if (n == 0) {
+        out[0] = '\0';
+        return;
+    }
+    if (n <= keep_head + keep_tail) { /* too short to show any of it */
+        size_t m = n < cap - 1 ? n : cap - 1;
+        memset(out, '*', m);
+        out[m] = '\0';
+        return;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n && j + 1 < cap; i++)
+        out[j++] = (i < keep_head || i >= n - keep_tail) ? in[i] : '*';
+    out[j] = '\0';
+}
+
+void sq_mask_phone(const char *in, char *out, size_t cap)
+{
+    mask(in, out, cap, 3, 4);
+}
+
+void sq_mask_id(const char *in, char *out, size_t cap)
+{
+    mask(in, out, cap, 4, 4);
+}
+
+/* ---- rate limiting --------------------------------------------------------- */
+
+#define RL_SLOTS 4096
+#define RL_WINDOW 900 /* seconds */
+#define RL_MAX_FAILS 10
+
+struct rl_slot {
+    char key[96];
+    int64_t window_start;
+    int fails;
+};
+
+static struct rl_slot rl_table[RL_SLOTS];
+static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct rl_slot *rl_find(const char *key, bool create, int64_t now)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (int i = 0; i < 8; i++) { /* small probe; evict expired or oldest */
+        struct rl_slot *s = &rl_table[(h + (uint32_t)i) % RL_SLOTS];
+        if (!strncmp(s->key, key, sizeof s->key - 1))
+            return s;
+        if (create && (!s->key[0] || now - s->window_start > RL_WINDOW)) {
+            snprintf(s->key, sizeof s->key, "%s", key);
+            s->window_start = now;
+            s->fails = 0;
+            return s;
+        }
+    }
+    if (!create)
+        return NULL;
+    struct rl_slot *s = &rl_table[h % RL_SLOTS];
+    snprintf(s->key, sizeof s->key, "%s", key);
+    s->window_start = now;
+    s->fails = 0;
+    return s;
+}
+
+bool sq_ratelimit_blocked(const char *key, int64_t now, int *retry_after)
+{
+    bool blocked = false;
+    pthread_mutex_lock(&rl_lock);
+    struct rl_slot *s = rl_find(key, false, now);
+    if (s && now - s->window_start <= RL_WINDOW && s->fails >= RL_MAX_FAILS) {
+        blocked = true;
+        if (retry_after)
+            *retry_after = (int)(RL_WINDOW - (now - s->window_start)) + 1;
+    }
+    pthread_mutex_unlock(&rl_lock);
+    return blocked;
+}
+
+void sq_ratelimit_fail(const char *key, int64_t now)
+{
+    pthread_mutex_lock(&rl_lock);
+    struct rl_slot *s = rl_find(key, true, now);
+    if (now - s->window_start > RL_WINDOW) {
+        s->window_start = now;
+        s->fails = 0;
+    }
+    s->fails++;
+    pthread_mutex_unlock(&rl_lock);
+}
+
+void sq_ratelimit_clear(const char *key)
+{
+    pthread_mutex_lock(&rl_lock);
+    struct rl_slot *s = rl_find(key, false, 0);
+    if (s)
+        memset(s, 0, sizeof *s);
+    pthread_mutex_unlock(&rl_lock);
+}

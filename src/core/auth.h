@@ -1,0 +1,108 @@
+/*
+ * auth: roles, permissions and the one authorisation decision, plus password
+ * and token primitives (libsodium). No SQL here: sessions and grants are
+ * loaded by the accounts store and handed to core/http as a struct sq_user.
+ *
+ * A role is always held in a unit; rights reach the unit's whole subtree.
+ * Units carry a materialised path ("/1/4/17/"), so "is unit X inside the
+ * subtree of grant G" is a prefix test on paths: sq_may() is pure and cheap.
+ */
+#ifndef SQ_AUTH_H
+#define SQ_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sq_role {
+    SQ_ROLE_PUBLIC,         /* resident, student, employee, enterprise contact */
+    SQ_ROLE_COLLECTOR,      /* grid worker, building leader: files on behalf */
+    SQ_ROLE_HANDLER,        /* handles appeals of their unit */
+    SQ_ROLE_UNIT_ADMIN,     /* leads a unit: queue, members, resources */
+    SQ_ROLE_DISTRICT_ADMIN, /* district office / supervisor */
+    SQ_ROLE_AUDITOR,        /* read-only, everything, every access logged */
+    SQ_ROLE__MAX
+};
+
+/* Permissions name what a route or a rule needs. PUBLIC and SIGNED_IN are
+ * route-level only; the others are granted by roles (see auth.c's matrix). */
+enum sq_perm {
+    SQ_PERM_PUBLIC,        /* anyone, no token needed */
+    SQ_PERM_SIGNED_IN,     /* any valid token */
+    SQ_PERM_UNIT_READ,     /* read units of the subtree */
+    SQ_PERM_UNIT_WRITE,    /* create/update/archive units */
+    SQ_PERM_USER_READ,     /* read accounts of the subtree */
+    SQ_PERM_USER_WRITE,    /* create/update accounts */
+    SQ_PERM_GRANT,         /* grant and revoke roles */
+    SQ_PERM_PERSONAL_READ, /* unmasked phone / ID number (audited) */
+    SQ_PERM_AUDIT_READ,    /* read the audit log */
+    SQ_PERM_APPEAL_CREATE, /* file an appeal */
+    SQ_PERM_APPEAL_COLLECT,/* file on someone's behalf */
+    SQ_PERM_APPEAL_READ,   /* read appeals of the subtree (own for public) */
+    SQ_PERM_APPEAL_HANDLE, /* accept, transfer, resolve... */
+    SQ_PERM_APPEAL_SUPERVISE, /* approve extensions, review, escalations */
+    SQ_PERM_STATS_READ,    /* KPIs and rankings */
+    SQ_PERM_KB_WRITE,      /* write knowledge-base answers */
+    SQ_PERM_KB_PUBLISH,    /* review and publish answers */
+    SQ_PERM_ADMIN,         /* district settings: categories, routing, calendar, webhooks */
+    SQ_PERM__MAX
+};
+
+#define SQ_MAX_GRANTS 32
+
+struct sq_grant {
+    int64_t id;
+    enum sq_role role;
+    int64_t unit_id;
+    char unit_path[128]; /* materialised path of the unit, "/1/4/17/" */
+};
+
+/* The authenticated caller, filled by the accounts store per request. */
+struct sq_user {
+    int64_t id;
+    int64_t session_id;
+    char login[64];
+    char display_name[128];
+    char csrf[48];
+    int ngrants;
+    struct sq_grant grants[SQ_MAX_GRANTS];
+};
+
+const char *sq_role_name(enum sq_role r);
+/* Returns the role for a name, or -1. */
+int sq_role_parse(const char *name);
+const char *sq_perm_name(enum sq_perm p);
+bool sq_role_has(enum sq_role r, enum sq_perm p);
+
+/* True when the user holds p in any unit (the route-level check). */
+bool sq_user_has(const struct sq_user *u, enum sq_perm p);
+bool sq_user_has_role(const struct sq_user *u, enum sq_role r);
+/* The decision: may u do p on a record of the unit whose path is unit_path?
+ * True when some grant with p is on that unit or an ancestor of it. */
+bool sq_may(const struct sq_user *u, enum sq_perm p, const char *unit_path);
+/* True when u holds p at the district root (unrestricted). */
+bool sq_may_all(const struct sq_user *u, enum sq_perm p);
+
+/* Password hashing (argon2id, interactive limits). out >= 128 bytes. */
+int sq_password_hash(const char *password, char *out);
+bool sq_password_verify(const char *hash, const char *password);
+
+/* New random token as 43 chars of base64url (32 bytes); out >= 48. */
+void sq_token_new(char *out);
+/* Hex SHA-256-equivalent digest (BLAKE2b-256) of a token; out >= 65. */
+void sq_token_hash(const char *token, char *out);
+/* Constant-time string equality. */
+bool sq_str_equal_ct(const char *a, const char *b);
+
+/* Masks personal data for display: 13812341234 -> 138****1234. out >= len+1 */
+void sq_mask_phone(const char *in, char *out, size_t cap);
+void sq_mask_id(const char *in, char *out, size_t cap);
+
+/* Login rate limiting: at most N failures per key per window. Thread-safe. */
+bool sq_ratelimit_blocked(const char *key, int64_t now, int *retry_after);
+void sq_ratelimit_fail(const char *key, int64_t now);
+void sq_ratelimit_clear(const char *key);
+
+int sq_auth_init(void); /* sodium_init; -1 on failure */
+
+#endif

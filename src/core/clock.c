@@ -1,0 +1,96 @@
+/*
+ * clock: real or fake time. The fake clock is an atomic so request threads
+ * and the scheduler thread see one consistent value.
+ */
+#include "core/clock.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static atomic_bool clock_fake;
+static _Atomic int64_t clock_fake_now;
+
+int64_t sq_clock_now(void)
+{
+    if (atomic_load(&clock_fake))
+        return atomic_load(&clock_fake_now);
+    return (int64_t)time(NULL);
+}
+
+int64_t sq_clock_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sq_clock_set_fake(int64_t t)
+{
+    atomic_store(&clock_fake_now, t);
+    atomic_store(&clock_fake, true);
+}
+
+void sq_clock_advance(int64_t seconds)
+{
+    atomic_fetch_add(&clock_fake_now, seconds);
+}
+
+bool sq_clock_is_fake(void)
+{
+    return atomic_load(&clock_fake);
+}
+
+void sq_clock_iso(int64_t t, char *out)
+{
+    time_t local = (time_t)(t + SQ_TZ_OFFSET);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+int sq_clock_parse_iso(const char *s, int64_t *t)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    if (!s)
+        return -1;
+    const char *p = strptime(s, "%Y-%m-%d", &tm);
+    if (!p)
+        return -1;
+    int offset = SQ_TZ_OFFSET;
+    if (*p == 'T' || *p == ' ') {
+        const char *q = strptime(p + 1, "%H:%M:%S", &tm);
+        if (!q)
+            q = strptime(p + 1, "%H:%M", &tm);
+        if (!q)
+            return -1;
+        p = q;
+        if (*p == '.') { /* fractional seconds are accepted and dropped */
+            p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        }
+        if (*p == 'Z') {
+            offset = 0;
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int hh, mm;
+            if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 14 || mm > 59)
+                return -1;
+            offset = (hh * 3600 + mm * 60) * (*p == '-' ? -1 : 1);
+            p += 6;
+        }
+    }
+    if (*p)
+        return -1;
+    /* reject normalised dates such as 2026-02-30 */
+    int mday = tm.tm_mday, mon = tm.tm_mon;
+    time_t v = timegm(&tm);
+    if (v == (time_t)-1 || tm.tm_mday != mday || tm.tm_mon != mon)
+        return -1;
+    *t = (int64_t)v - offset;
+    return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * config: sanqu's settings with one precedence rule, applied in this order so
+ * that later sources win: defaults < config file < environment (SANQU_*) <
+ * command-line flags. Every source goes through sq_config_set(), so a key is
+ * validated the same way wherever it comes from.
+ */
+#ifndef SQ_CONFIG_H
+#define SQ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct sq_config {
+    char host[64];        /* listen address, default 127.0.0.1 */
+    int port;             /* default 8080; 0 = ephemeral (tests) */
+    char db[1024];        /* SQLite path, default ./sanqu.db */
+    char data_dir[1024];  /* attachments; default: <db>.files */
+    int threads;          /* HTTP worker threads; 0 = number of cores */
+    bool anonymous_appeals; /* allow intake without an account */
+    int warn_percent;     /* deadline warning threshold, % of time used */
+    int unrated_days;     /* days after resolve before an appeal counts as unrated */
+    int session_hours;    /* token lifetime */
+    long max_body;        /* bytes; JSON bodies */
+    long max_upload;      /* bytes; attachments */
+    bool test_clock;      /* expose /api/v1/test/clock (tests only) */
+    bool quiet;           /* log warnings and errors only */
+    char port_file[1024]; /* write the bound port here (tests with port 0) */
+};
+
+/* Key table entry, used by --help and by sq_config_set. */
+struct sq_config_key {
+    const char *key;  /* file key; flag is --key, env is SANQU_KEY */
+    const char *help;
+};
+extern const struct sq_config_key sq_config_keys[];
+
+void sq_config_defaults(struct sq_config *c);
+/* Sets one key from its text form. Unknown keys and bad values fail with
+ * SQ_EINVAL and a message naming the key. */
+enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *value,
+                          struct sq_detail *d);
+/* Reads "key = value" lines ('#' comments). Fails on the first bad line. */
+enum sq_err sq_config_load_file(struct sq_config *c, const char *path, struct sq_detail *d);
+/* Applies SANQU_<KEY> environment variables (envp style array or environ). */
+enum sq_err sq_config_load_env(struct sq_config *c, char **envp, struct sq_detail *d);
+
+#endif

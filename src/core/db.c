@@ -1,0 +1,448 @@
+/*
+ * db: per-thread SQLite connections, statement cache, migrations, backup and
+ * check. See db.h for the contract.
+ *
+ * The statement cache is keyed by SQL text (hash + strcmp), so store modules
+ * may pass either literals or composed SQL (list filters); composed SQL only
+ * ever takes a bounded number of shapes, so the cache stays small.
+ */
+#include "core/db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "core/log.h"
+
+#define STMT_CACHE_SIZE 1024 /* power of two */
+#define MAX_HOOKS 8
+
+struct stmt_slot {
+    char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct db_conn {
+    sqlite3 *db;
+    struct stmt_slot cache[STMT_CACHE_SIZE];
+    struct db_conn *next;
+};
+
+static char db_path[1024];
+static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db_conn *db_all;
+static _Thread_local struct db_conn *db_mine;
+static sq_db_hook_fn db_hooks[MAX_HOOKS];
+static int db_nhooks;
+
+void sq_db_add_open_hook(sq_db_hook_fn fn)
+{
+    if (db_nhooks < MAX_HOOKS)
+        db_hooks[db_nhooks++] = fn;
+}
+
+const char *sq_db_path(void)
+{
+    return db_path;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        sq_error("event=sql_error rc=%d msg=\"%s\"", rc, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+    }
+    return rc;
+}
+
+static sqlite3 *open_conn(const char *path)
+{
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        sq_error("event=db_open_failed path=%s msg=\"%s\"", path,
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") != SQLITE_OK) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    for (int i = 0; i < db_nhooks; i++)
+        if (db_hooks[i](db) != SQLITE_OK) {
+            sq_error("event=db_hook_failed hook=%d", i);
+            sqlite3_close(db);
+            return NULL;
+        }
+    return db;
+}
+
+sqlite3 *sq_db_conn(void)
+{
+    if (db_mine)
+        return db_mine->db;
+    if (!db_path[0])
+        return NULL;
+    struct db_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        sq_fatal("out of memory");
+    c->db = open_conn(db_path);
+    if (!c->db) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_lock(&db_lock);
+    c->next = db_all;
+    db_all = c;
+    pthread_mutex_unlock(&db_lock);
+    db_mine = c;
+    return c->db;
+}
+
+static uint32_t hash_sql(const char *s)
+{
+    uint32_t h = 2166136261u;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+sqlite3_stmt *sq_db_stmt(const char *sql)
+{
+    if (!sq_db_conn())
+        return NULL;
+    struct db_conn *c = db_mine;
+    uint32_t h = hash_sql(sql);
+    for (uint32_t i = 0; i < STMT_CACHE_SIZE; i++) {
+        struct stmt_slot *s = &c->cache[(h + i) & (STMT_CACHE_SIZE - 1)];
+        if (s->sql && !strcmp(s->sql, sql)) {
+            sqlite3_reset(s->stmt);
+            sqlite3_clear_bindings(s->stmt);
+            return s->stmt;
+        }
+        if (!s->sql) {
+            sqlite3_stmt *st = NULL;
+            int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+            if (rc != SQLITE_OK) {
+                sq_error("event=sql_prepare_failed msg=\"%s\" sql=\"%.200s\"",
+                         sqlite3_errmsg(c->db), sql);
+                return NULL;
+            }
+            s->sql = strdup(sql);
+            s->stmt = st;
+            return st;
+        }
+    }
+    /* cache full: should not happen with bounded SQL shapes */
+    sq_error("event=stmt_cache_full");
+    return NULL;
+}
+
+void sq_db_reset(sqlite3_stmt *st)
+{
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
+enum sq_err sq_db_error(int rc, struct sq_detail *d)
+{
+    int primary = rc & 0xff;
+    switch (primary) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return SQ_OK;
+    case SQLITE_FULL:
+        return sq_fail(d, SQ_EFULL, NULL, "the server's storage is full; nothing was saved");
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            return sq_fail(d, SQ_ECONFLICT, NULL, "a record with the same key already exists");
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+            return sq_fail(d, SQ_ECONFLICT, NULL, "the record is referenced by or refers to "
+                                                  "records that do not allow this change");
+        return sq_fail(d, SQ_EINVAL, NULL, "the data breaks a rule of the database");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return sq_fail(d, SQ_EDB, NULL, "the database is busy; try again");
+    case SQLITE_IOERR:
+        if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_SHMSIZE)
+            /* ENOSPC surfaces as IOERR_WRITE on some paths */
+            return sq_fail(d, SQ_EFULL, NULL, "the server could not write to storage; nothing "
+                                              "was saved");
+        return sq_fail(d, SQ_EDB, NULL, "database input/output error");
+    default:
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    }
+}
+
+enum sq_err sq_db_exec_stmt(sqlite3_stmt *st, struct sq_detail *d)
+{
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    int rc = sqlite3_step(st);
+    enum sq_err e = SQ_OK;
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        rc = sqlite3_extended_errcode(sqlite3_db_handle(st));
+        sq_warn("event=sql_step_failed rc=%d msg=\"%s\"", rc,
+                sqlite3_errmsg(sqlite3_db_handle(st)));
+        e = sq_db_error(rc, d);
+    }
+    sq_db_reset(st);
+    return e;
+}
+
+/* Transactions nest: the outermost is BEGIN IMMEDIATE, inner ones are
+ * savepoints, so a store function that wraps its writes in a transaction can
+ * also run inside a caller's bigger one (demo generation, multi-step API). */
+static _Thread_local int tx_depth;
+
+enum sq_err sq_db_begin(struct sq_detail *d)
+{
+    sqlite3 *db = sq_db_conn();
+    if (!db)
+        return sq_fail(d, SQ_EDB, NULL, "database unavailable");
+    int rc = sqlite3_exec(db, tx_depth ? "SAVEPOINT sq" : "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return sq_db_error(sqlite3_extended_errcode(db), d);
+    tx_depth++;
+    return SQ_OK;
+}
+
+enum sq_err sq_db_commit(struct sq_detail *d)
+{
+    sqlite3 *db = sq_db_conn();
+    if (tx_depth <= 0)
+        return sq_fail(d, SQ_EINTERNAL, NULL, "commit without a transaction");
+    int rc = sqlite3_exec(db, tx_depth > 1 ? "RELEASE sq" : "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        enum sq_err e = sq_db_error(sqlite3_extended_errcode(db), d);
+        sq_db_rollback();
+        return e;
+    }
+    tx_depth--;
+    return SQ_OK;
+}
+
+void sq_db_rollback(void)
+{
+    sqlite3 *db = sq_db_conn();
+    if (!db || tx_depth <= 0)
+        return;
+    if (tx_depth > 1)
+        sqlite3_exec(db, "ROLLBACK TO sq; RELEASE sq", NULL, NULL, NULL);
+    else if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    tx_depth--;
+}
+
+void sq_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+void sq_db_bind_id(sqlite3_stmt *st, int idx, int64_t id)
+{
+    if (id > 0)
+        sqlite3_bind_int64(st, idx, id);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+const char *sq_db_col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}
+
+/* ---- migrations ---------------------------------------------------------- */
+
+int sq_db_binary_schema_version(void)
+{
+    int v = 0;
+    for (const struct sq_embed_file *m = sq_migrations; m->name; m++) {
+        int n = atoi(m->name);
+        if (n > v)
+            v = n;
+    }
+    return v;
+}
+
+static int current_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version),0) FROM schema_version", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int sq_db_schema_version(void)
+{
+    sqlite3 *db = sq_db_conn();
+    return db ? current_version(db) : -1;
+}
+
+static enum sq_err migrate(sqlite3 *db, struct sq_detail *d)
+{
+    if (exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                 "name TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (datetime('now')))"))
+        return sq_fail(d, SQ_EDB, NULL, "cannot create schema_version table");
+    int have = current_version(db), know = sq_db_binary_schema_version();
+    if (have > know)
+        return sq_fail(d, SQ_EDB, NULL,
+                       "the database %s has schema version %d but this sanqu knows only up to "
+                       "%d: use a newer sanqu (never an older one) with this database",
+                       db_path, have, know);
+    for (const struct sq_embed_file *m = sq_migrations; m->name; m++) {
+        int v = atoi(m->name);
+        if (v <= have)
+            continue;
+        if (exec(db, "BEGIN IMMEDIATE"))
+            return sq_fail(d, SQ_EDB, NULL, "cannot start migration %s", m->name);
+        sqlite3_stmt *st = NULL;
+        if (exec(db, (const char *)m->data) != SQLITE_OK ||
+            sqlite3_prepare_v2(db, "INSERT INTO schema_version(version, name) VALUES (?, ?)", -1,
+                               &st, NULL) != SQLITE_OK) {
+            exec(db, "ROLLBACK");
+            return sq_fail(d, SQ_EDB, NULL, "migration %s failed: %s", m->name,
+                           sqlite3_errmsg(db));
+        }
+        sqlite3_bind_int(st, 1, v);
+        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE || exec(db, "COMMIT")) {
+            exec(db, "ROLLBACK");
+            return sq_fail(d, SQ_EDB, NULL, "cannot record migration %s", m->name);
+        }
+        sq_info("event=migrated version=%d name=%s", v, m->name);
+    }
+    return SQ_OK;
+}
+
+enum sq_err sq_db_open(const char *path, struct sq_detail *d)
+{
+    if (strlen(path) >= sizeof db_path)
+        return sq_fail(d, SQ_EINVAL, "db", "database path too long");
+    snprintf(db_path, sizeof db_path, "%s", path);
+    sqlite3 *db = sq_db_conn();
+    if (!db)
+        return sq_fail(d, SQ_EDB, "db", "cannot open database %s", path);
+    return migrate(db, d);
+}
+
+void sq_db_shutdown(void)
+{
+    pthread_mutex_lock(&db_lock);
+    for (struct db_conn *c = db_all, *next; c; c = next) {
+        next = c->next;
+        for (int i = 0; i < STMT_CACHE_SIZE; i++)
+            if (c->cache[i].sql) {
+                sqlite3_finalize(c->cache[i].stmt);
+                free(c->cache[i].sql);
+            }
+        sqlite3_close(c->db);
+        free(c);
+    }
+    db_all = NULL;
+    db_mine = NULL;
+    pthread_mutex_unlock(&db_lock);
+}
+
+/* ---- check and backup ---------------------------------------------------- */
+
+int sq_db_check(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int problems = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        printf("cannot open %s: %s\n", path, db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return 1;
+    }
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK) {
+        printf("integrity_check failed: %s\n", sqlite3_errmsg(db));
+        problems++;
+    } else {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *r = (const char *)sqlite3_column_text(st, 0);
+            if (r && strcmp(r, "ok")) {
+                printf("integrity: %s\n", r);
+                problems++;
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            printf("foreign key: table %s row %lld refers to missing %s\n",
+                   sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                   sqlite3_column_text(st, 2));
+            problems++;
+        }
+    } else {
+        problems++;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version),0) FROM schema_version", -1, &st,
+                           NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        printf("not a sanqu database (no schema_version)\n");
+        problems++;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return problems;
+}
+
+enum sq_err sq_db_backup(const char *from, const char *to, struct sq_detail *d)
+{
+    sqlite3 *src = NULL, *dst = NULL;
+    enum sq_err e = SQ_OK;
+    if (sqlite3_open_v2(from, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        e = sq_fail(d, SQ_EDB, "db", "cannot open %s", from);
+        goto out;
+    }
+    sqlite3_busy_timeout(src, 10000);
+    if (sqlite3_open(to, &dst) != SQLITE_OK) {
+        e = sq_fail(d, SQ_EDB, "to", "cannot create %s", to);
+        goto out;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        e = sq_fail(d, SQ_EDB, "to", "backup failed: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    int rc;
+    /* copy in steps so a serving process' writers are not blocked for long */
+    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
+        sqlite3_sleep(rc == SQLITE_OK ? 0 : 20);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        e = sq_fail(d, SQ_EDB, "to", "backup failed: %s", sqlite3_errstr(rc));
+out:
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    return e;
+}

@@ -1,0 +1,114 @@
+/*
+ * http: the request/response model every handler sees, the route table type,
+ * the server (libmicrohttpd) and reply helpers.
+ *
+ * A handler has the shape `int fn(struct sq_req *r)`: it validates input,
+ * authorises against the record's unit, calls rules/store, and answers with
+ * sq_reply_json() or sq_reply_err(), whose return value (the HTTP status) it
+ * returns. Everything the request allocated is released once after the reply.
+ * The route's permission is checked before the handler runs (401/403), so a
+ * handler only adds the unit-level decision (sq_may).
+ */
+#ifndef SQ_HTTP_H
+#define SQ_HTTP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/err.h"
+
+struct sq_req;
+typedef int (*sq_handler_fn)(struct sq_req *r);
+
+enum sq_route_flags {
+    SQ_ROUTE_RAW_BODY = 1, /* body is not JSON (uploads, form posts): handler reads r->body */
+    SQ_ROUTE_NO_LOG = 2,   /* not in the per-route metrics (static files) */
+};
+
+struct sq_route {
+    const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
+    const char *pattern; /* "/api/v1/units/:id"; ':name' captures one segment */
+    sq_handler_fn fn;
+    enum sq_perm perm;   /* checked before fn: PUBLIC, SIGNED_IN or a role permission */
+    int flags;
+    const char *summary; /* one line, used by `sanqu routes` and the docs check */
+};
+
+#define SQ_MAX_PARAMS 4
+
+struct sq_req {
+    void *conn;                 /* struct MHD_Connection *, opaque above core */
+    const char *method;
+    const char *path;
+    const struct sq_route *route;
+    int route_index;
+    const char *param_name[SQ_MAX_PARAMS];
+    char param[SQ_MAX_PARAMS][128];
+    int nparams;
+    char *body;                 /* NUL-terminated copy of the request body */
+    size_t body_len;
+    bool body_too_large;
+    json_t *json;               /* parsed JSON body (object), owned */
+    const struct sq_user *user; /* NULL when anonymous */
+    bool cookie_auth;
+    char rid[20];               /* request id, in logs and 500 bodies */
+    char ip[64];
+    int64_t t0_us;
+    /* response */
+    int status;
+    json_t *out;
+    char *raw;                  /* non-JSON body; raw_free says whether to free */
+    size_t raw_len;
+    bool raw_free;
+    const char *ctype;
+    char *headers[8][2];        /* extra headers, owned */
+    int nheaders;
+    void *user_buf;             /* storage for user, owned */
+};
+
+/* Route tables: each domain's api.c exports one, ending with {0}. */
+extern const struct sq_route *const sq_route_tables[];
+
+/* ---- request helpers ---- */
+const char *sq_req_param(const struct sq_req *r, const char *name);
+/* Path parameter as a positive id; 0 when absent or malformed. */
+int64_t sq_req_param_id(const struct sq_req *r, const char *name);
+const char *sq_req_query(const struct sq_req *r, const char *name);
+const char *sq_req_header(const struct sq_req *r, const char *name);
+const char *sq_req_cookie(const struct sq_req *r, const char *name);
+
+/* ---- replies: each returns the HTTP status so handlers can return it ---- */
+int sq_reply_json(struct sq_req *r, int status, json_t *body); /* steals body */
+int sq_reply_err(struct sq_req *r, enum sq_err e, const struct sq_detail *d);
+int sq_reply_errf(struct sq_req *r, enum sq_err e, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Raw body; if copy, the data is copied, else it must outlive the request. */
+int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *data, size_t len,
+                 bool copy);
+void sq_reply_header(struct sq_req *r, const char *name, const char *value);
+/* {"items":items,"total":total,"next":next|null}; steals items */
+int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next);
+
+/* ---- server ---- */
+/* Authenticator: resolves a bearer/cookie token into *u; true on success. */
+typedef bool (*sq_auth_fn)(const char *token, struct sq_user *u);
+/* Called for every request of a user holding the auditor role (access log). */
+typedef void (*sq_audit_access_fn)(const struct sq_req *r);
+void sq_http_set_authenticator(sq_auth_fn fn);
+void sq_http_set_audit_access(sq_audit_access_fn fn);
+
+/* Starts serving; returns the bound port or -1. */
+int sq_http_start(const struct sq_config *c);
+void sq_http_stop(void);
+/* Route matching (exposed for tests and `sanqu routes`): returns the route
+ * and fills params, or NULL with *status 404 or 405. */
+const struct sq_route *sq_router_match(const char *method, const char *path, struct sq_req *r,
+                                       int *status);
+/* Prometheus text; caller frees. */
+char *sq_metrics_text(void);
+
+#endif

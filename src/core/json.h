@@ -1,0 +1,71 @@
+/*
+ * json: declared-field validation of request bodies and small jansson helpers.
+ *
+ * Each endpoint declares its fields once (name, type, required, bounds,
+ * choices); sq_validate() rejects undeclared fields, wrong types, missing
+ * required fields, out-of-range numbers, over-long or control-character
+ * strings, and names the field in the error. Handlers then read values with
+ * the sq_json_* getters, knowing they are well-formed.
+ */
+#ifndef SQ_JSON_H
+#define SQ_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum sq_ftype {
+    SQ_F_STR,   /* one line of text: min/max in characters, no control chars */
+    SQ_F_TEXT,  /* multi-line text: newlines and tabs allowed */
+    SQ_F_INT,   /* integer in [min,max] */
+    SQ_F_ID,    /* positive integer id */
+    SQ_F_NUM,   /* number (real or integer) in [min,max] */
+    SQ_F_BOOL,
+    SQ_F_ENUM,  /* string among choices */
+    SQ_F_PHONE, /* Chinese mobile (11 digits starting with 1) or landline 0xx-xxxxxxx */
+    SQ_F_DATE,  /* YYYY-MM-DD */
+    SQ_F_TIME,  /* ISO 8601 date-time */
+    SQ_F_ARRAY, /* array of at most max items (items validated by the handler) */
+    SQ_F_OBJECT,
+};
+
+struct sq_field {
+    const char *name;
+    enum sq_ftype type;
+    bool required;
+    double min, max;
+    const char *const *choices; /* NULL-terminated, for SQ_F_ENUM */
+    bool nullable;              /* JSON null accepted (clears the value) */
+};
+
+/* Validates obj against the declared fields; SQ_OK or SQ_EINVAL with field. */
+enum sq_err sq_validate(json_t *obj, const struct sq_field *fields, struct sq_detail *d);
+
+/* Getters for validated objects: absent or null gives the default. */
+const char *sq_json_str(json_t *obj, const char *key, const char *dflt);
+int64_t sq_json_int(json_t *obj, const char *key, int64_t dflt);
+double sq_json_num(json_t *obj, const char *key, double dflt);
+bool sq_json_bool(json_t *obj, const char *key, bool dflt);
+bool sq_json_has(json_t *obj, const char *key);
+
+/* Number of UTF-8 characters in s (s is valid UTF-8: jansson checked it). */
+size_t sq_utf8_len(const char *s);
+/* Validates a phone number (same rule as SQ_F_PHONE). */
+bool sq_phone_valid(const char *s);
+
+/* Sets key to a string or JSON null when s is NULL/empty. */
+void sq_json_set_str(json_t *obj, const char *key, const char *s);
+
+/* Pagination: limit (1..500, default 50) and an opaque offset cursor. */
+struct sq_page {
+    int limit;
+    int64_t offset;
+};
+enum sq_err sq_page_parse(const char *limit, const char *cursor, struct sq_page *p,
+                          struct sq_detail *d);
+/* The cursor for the next page, or NULL when none; buf >= 32. */
+const char *sq_page_next(const struct sq_page *p, int64_t total, char *buf);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * sysapi: the server's own endpoints: liveness, metrics, the OpenAPI
+ * document and (only with --test_clock) the fake-clock control for tests.
+ */
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/embed.h"
+#include "core/http.h"
+#include "core/json.h"
+
+extern const struct sq_config *sq_app_config;
+
+static int healthz(struct sq_req *r)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM schema_version");
+    bool ok = st && sqlite3_step(st) == SQLITE_ROW;
+    sq_db_reset(st);
+    return sq_reply_json(r, ok ? 200 : 503,
+                         json_pack("{s:s,s:s}", "status", ok ? "ok" : "degraded", "db",
+                                   ok ? "ok" : "unreachable"));
+}
+
+static int metrics(struct sq_req *r)
+{
+    char *text = sq_metrics_text();
+    if (!text)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
+    int st = sq_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text),
+                          true);
+    free(text);
+    return st;
+}
+
+static int openapi(struct sq_req *r)
+{
+    for (const struct sq_embed_file *f = sq_docs; f->name; f++)
+        if (!strcmp(f->name, "openapi.json"))
+            return sq_reply_raw(r, 200, "application/json; charset=utf-8", f->data,
+                                (size_t)f->size, false);
+    return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no OpenAPI document built in");
+}
+
+static const struct sq_field clock_fields[] = {
+    {.name = "now", .type = SQ_F_TIME},
+    {.name = "advance_seconds", .type = SQ_F_INT, .min = 0, .max = 10 * 365 * 86400.0},
+    {0},
+};
+
+static int test_clock(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    char now[32];
+    if (!sq_app_config->test_clock)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such endpoint: %s", r->path);
+    if (strcmp(r->method, "POST") == 0) {
+        enum sq_err e = sq_validate(r->json, clock_fields, &d);
+        if (e)
+            return sq_reply_err(r, e, &d);
+        int64_t t;
+        if (sq_json_has(r->json, "now")) {
+            sq_clock_parse_iso(sq_json_str(r->json, "now", ""), &t);
+            sq_clock_set_fake(t);
+        }
+        if (sq_json_has(r->json, "advance_seconds")) {
+            if (!sq_clock_is_fake())
+                sq_clock_set_fake(sq_clock_now());
+            sq_clock_advance(sq_json_int(r->json, "advance_seconds", 0));
+        }
+    }
+    sq_clock_iso(sq_clock_now(), now);
+    return sq_reply_json(r, 200, json_pack("{s:s,s:b}", "now", now, "fake", sq_clock_is_fake()));
+}
+
+const struct sq_route core_routes[] = {
+    {"GET", "/healthz", healthz, SQ_PERM_PUBLIC, 0, "liveness and database reachability"},
+    {"GET", "/metrics", metrics, SQ_PERM_PUBLIC, 0, "Prometheus metrics"},
+    {"GET", "/api/v1/openapi.json", openapi, SQ_PERM_PUBLIC, 0, "this API as OpenAPI 3"},
+    {"GET", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "fake clock (tests only)"},
+    {"POST", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "set the fake clock (tests only)"},
+    {0},
+};

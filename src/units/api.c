@@ -1,0 +1,299 @@
+/*
+ * units api: HTTP handlers for /api/v1/units. Each handler: parse + validate
+ * -> authorise against the unit's path -> call store -> reply.
+ *
+ * Reading: district admins and auditors see every unit; other staff see the
+ * subtrees of their grants plus the ancestors of their units (a community
+ * handler sees its street, never a sibling community). The directory
+ * (/units/directory) is the public minimal tree used by intake pickers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "units/units.h"
+
+static const char *const sorts[][2] = {
+    {"name", "name, id"},     {"-name", "name DESC, id DESC"}, {"code", "code"},
+    {"-code", "code DESC"},   {"id", "id"},                    {"-id", "id DESC"},
+    {"created_at", "created_at, id"}, {"-created_at", "created_at DESC, id DESC"},
+    {"path", "path"},
+};
+
+static const char *sort_sql(const char *s)
+{
+    if (!s)
+        return "id";
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+        if (!strcmp(sorts[i][0], s))
+            return sorts[i][1];
+    return NULL;
+}
+
+/* May u read unit x: inside a granted subtree, or an ancestor of a grant. */
+static bool may_read(const struct sq_user *u, const struct sq_unit *x)
+{
+    if (sq_may(u, SQ_PERM_UNIT_READ, x->path))
+        return true;
+    for (int i = 0; i < u->ngrants; i++)
+        if (sq_role_has(u->grants[i].role, SQ_PERM_UNIT_READ) &&
+            !strncmp(u->grants[i].unit_path, x->path, strlen(x->path)))
+            return true;
+    return false;
+}
+
+static int load_unit(struct sq_req *r, struct sq_unit *x)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? units_store_get(id, x, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such unit");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!may_read(r->user, x))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this unit is outside your units");
+    return 0;
+}
+
+static int list_common(struct sq_req *r, bool directory)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    struct sq_unit_filter f = {0};
+    const char *scope[SQ_MAX_GRANTS];
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    f.kind = sq_req_query(r, "kind");
+    f.zone = sq_req_query(r, "zone");
+    f.q = sq_req_query(r, "q");
+    if (f.kind && sq_unit_kind_parse(f.kind) < 0)
+        return sq_reply_errf(r, SQ_EINVAL, "kind", "unknown unit kind '%.40s'", f.kind);
+    if (f.zone && strcmp(f.zone, "government") && strcmp(f.zone, "community") &&
+        strcmp(f.zone, "campus") && strcmp(f.zone, "park"))
+        return sq_reply_errf(r, SQ_EINVAL, "zone", "zone must be government, community, campus "
+                                                   "or park");
+    if (f.q && (sq_utf8_len(f.q) > 100))
+        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
+    const char *parent = sq_req_query(r, "parent");
+    if (parent) {
+        char *end;
+        long long v = strtoll(parent, &end, 10);
+        if (*end || v <= 0)
+            return sq_reply_errf(r, SQ_EINVAL, "parent", "parent must be a unit id");
+        f.parent_id = v;
+    }
+    const char *arch = sq_req_query(r, "archived");
+    f.archived = !arch ? 0 : !strcmp(arch, "1") || !strcmp(arch, "true") ? 1
+                           : !strcmp(arch, "all")                        ? -1
+                                                                         : 0;
+    f.sort = sort_sql(sq_req_query(r, "sort"));
+    if (!f.sort)
+        return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of name, code, id, "
+                                                   "created_at (prefix - for descending)");
+    f.directory = directory;
+    if (directory) {
+        f.archived = 0;
+        if (!f.parent_id && !f.kind && !f.q)
+            f.kind = "district";
+    } else if (!sq_may_all(r->user, SQ_PERM_UNIT_READ)) {
+        for (int i = 0; i < r->user->ngrants; i++)
+            if (sq_role_has(r->user->grants[i].role, SQ_PERM_UNIT_READ))
+                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.scope_paths = scope;
+    }
+    enum sq_err e = units_store_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+static int units_list(struct sq_req *r)
+{
+    return list_common(r, false);
+}
+
+static int units_directory(struct sq_req *r)
+{
+    return list_common(r, true);
+}
+
+static int units_get(struct sq_req *r)
+{
+    struct sq_unit x;
+    int st = load_unit(r, &x);
+    if (st)
+        return st;
+    json_t *o = units_store_get_json(x.id);
+    return o ? sq_reply_json(r, 200, o) : sq_reply_errf(r, SQ_EDB, NULL, "unit vanished");
+}
+
+static int units_subtree(struct sq_req *r)
+{
+    struct sq_unit x;
+    struct sq_detail d = {0};
+    json_t *items = NULL;
+    int st = load_unit(r, &x);
+    if (st)
+        return st;
+    if (!sq_may(r->user, SQ_PERM_UNIT_READ, x.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this subtree is outside your units");
+    enum sq_err e = units_store_subtree(&x, &items, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static int units_ancestors(struct sq_req *r)
+{
+    struct sq_unit x;
+    struct sq_detail d = {0};
+    json_t *items = NULL;
+    int st = load_unit(r, &x);
+    if (st)
+        return st;
+    enum sq_err e = units_store_ancestors(&x, &items, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const struct sq_field create_fields[] = {
+    {.name = "kind", .type = SQ_F_ENUM, .required = true, .choices = sq_unit_kinds},
+    {.name = "code", .type = SQ_F_STR, .required = true, .min = 1, .max = 32},
+    {.name = "name", .type = SQ_F_STR, .required = true, .min = 1, .max = 100},
+    {.name = "parent_id", .type = SQ_F_ID, .required = true},
+    {.name = "zone", .type = SQ_F_ENUM, .choices = sq_unit_zones},
+    {.name = "address", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {.name = "contact", .type = SQ_F_STR, .max = 100, .nullable = true},
+    {0},
+};
+
+static const struct sq_field update_fields[] = {
+    {.name = "code", .type = SQ_F_STR, .min = 1, .max = 32},
+    {.name = "name", .type = SQ_F_STR, .min = 1, .max = 100},
+    {.name = "parent_id", .type = SQ_F_ID},
+    {.name = "zone", .type = SQ_F_ENUM, .choices = sq_unit_zones},
+    {.name = "address", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {.name = "contact", .type = SQ_F_STR, .max = 100, .nullable = true},
+    {0},
+};
+
+static int units_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit parent;
+    int64_t id = 0;
+    enum sq_err e = sq_validate(r->json, create_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!sq_unit_code_valid(sq_json_str(r->json, "code", "")))
+        return sq_reply_errf(r, SQ_EINVAL, "code", "code may use letters, digits, - and _ only");
+    int kind = sq_unit_kind_parse(sq_json_str(r->json, "kind", ""));
+    if ((e = units_store_get(sq_json_int(r->json, "parent_id", 0), &parent, &d))) {
+        if (e == SQ_ENOTFOUND)
+            d.field = "parent_id";
+        return sq_reply_err(r, e == SQ_ENOTFOUND ? SQ_EINVAL : e, &d);
+    }
+    if (!sq_may(r->user, SQ_PERM_UNIT_WRITE, parent.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, "parent_id",
+                             "you may only add units under units you administer");
+    if (parent.archived)
+        return sq_reply_errf(r, SQ_EINVAL, "parent_id", "the parent unit is archived");
+    if ((e = sq_unit_check_parent(kind, parent.kind, &d)))
+        return sq_reply_err(r, e, &d);
+    if (!sq_json_has(r->json, "zone"))
+        json_object_set_new(r->json, "zone", json_string(sq_unit_default_zone(kind)));
+    if ((e = units_store_create(&parent, r->json, &id, &d)))
+        return sq_reply_err(r, e, &d);
+    json_t *o = units_store_get_json(id);
+    sq_audit_write(r->user->id, "unit_create", "unit", id, r->ip, r->json);
+    return sq_reply_json(r, 201, o);
+}
+
+static int units_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit x, np, *newp = NULL;
+    enum sq_err e = sq_validate(r->json, update_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int st = load_unit(r, &x);
+    if (st)
+        return st;
+    if (!sq_may(r->user, SQ_PERM_UNIT_WRITE, x.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you do not administer this unit");
+    const char *code = sq_json_str(r->json, "code", NULL);
+    if (code && !sq_unit_code_valid(code))
+        return sq_reply_errf(r, SQ_EINVAL, "code", "code may use letters, digits, - and _ only");
+    int64_t pid = sq_json_int(r->json, "parent_id", 0);
+    if (pid && pid != x.parent_id) {
+        if ((e = units_store_get(pid, &np, &d)))
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "no unit with id %lld",
+                                 (long long)pid);
+        if (!strncmp(np.path, x.path, strlen(x.path)))
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id",
+                                 "a unit cannot move under itself or its own descendant");
+        if ((e = sq_unit_check_parent(x.kind, np.kind, &d)))
+            return sq_reply_err(r, e, &d);
+        struct sq_unit op;
+        if (units_store_get(x.parent_id, &op, &d) ||
+            !sq_may(r->user, SQ_PERM_UNIT_WRITE, op.path) ||
+            !sq_may(r->user, SQ_PERM_UNIT_WRITE, np.path))
+            return sq_reply_errf(r, SQ_EFORBIDDEN, "parent_id",
+                                 "moving a unit needs admin rights on both parents");
+        if (np.archived)
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "the new parent is archived");
+        newp = &np;
+    }
+    if ((e = units_store_update(&x, r->json, newp, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "unit_update", "unit", x.id, r->ip, r->json);
+    return sq_reply_json(r, 200, units_store_get_json(x.id));
+}
+
+static int units_archive(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit x, parent;
+    int st = load_unit(r, &x);
+    if (st)
+        return st;
+    if (!x.parent_id)
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL, "the district itself cannot be archived");
+    if (units_store_get(x.parent_id, &parent, &d) ||
+        !sq_may(r->user, SQ_PERM_UNIT_WRITE, parent.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "archiving a unit needs admin rights on its parent");
+    if (units_store_active_children(x.id) > 0)
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL,
+                             "archive or move this unit's active children first");
+    enum sq_err e = units_store_archive(x.id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "unit_archive", "unit", x.id, r->ip, NULL);
+    return sq_reply_json(r, 200, units_store_get_json(x.id));
+}
+
+const struct sq_route units_routes[] = {
+    {"GET", "/api/v1/units", units_list, SQ_PERM_UNIT_READ, 0, "list units in your scope"},
+    {"GET", "/api/v1/units/directory", units_directory, SQ_PERM_PUBLIC, 0,
+     "public unit directory for location pickers"},
+    {"GET", "/api/v1/units/:id", units_get, SQ_PERM_UNIT_READ, 0, "one unit"},
+    {"GET", "/api/v1/units/:id/subtree", units_subtree, SQ_PERM_UNIT_READ, 0,
+     "all descendants of a unit"},
+    {"GET", "/api/v1/units/:id/ancestors", units_ancestors, SQ_PERM_UNIT_READ, 0,
+     "a unit's ancestors, root first"},
+    {"POST", "/api/v1/units", units_create, SQ_PERM_UNIT_WRITE, 0, "create a unit"},
+    {"PATCH", "/api/v1/units/:id", units_update, SQ_PERM_UNIT_WRITE, 0, "update or move a unit"},
+    {"POST", "/api/v1/units/:id/archive", units_archive, SQ_PERM_UNIT_WRITE, 0,
+     "archive a unit"},
+    {0},
+};

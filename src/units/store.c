@@ -1,0 +1,310 @@
+/*
+ * units store: every SQL statement on the units table.
+ *
+ * The path column is "/<ancestor ids>/.../<id>/"; moving a unit rewrites the
+ * paths of its whole subtree in the same transaction.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/db.h"
+#include "units/units.h"
+
+#define UNIT_COLS "id, kind, code, name, parent_id, zone, address, contact, archived, " \
+                  "created_at, updated_at, path, depth"
+
+static json_t *row_json(sqlite3_stmt *st)
+{
+    char c[32], u[32];
+    sq_clock_iso(sqlite3_column_int64(st, 9), c);
+    sq_clock_iso(sqlite3_column_int64(st, 10), u);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                          "kind", sq_db_col_text(st, 1), "code", sq_db_col_text(st, 2), "name",
+                          sq_db_col_text(st, 3), "zone", sq_db_col_text(st, 5));
+    json_object_set_new(o, "parent_id", sqlite3_column_type(st, 4) == SQLITE_NULL
+                                            ? json_null()
+                                            : json_integer(sqlite3_column_int64(st, 4)));
+    sq_json_set_str(o, "address", sq_db_col_text(st, 6));
+    sq_json_set_str(o, "contact", sq_db_col_text(st, 7));
+    json_object_set_new(o, "archived", json_boolean(sqlite3_column_int(st, 8)));
+    json_object_set_new(o, "created_at", json_string(c));
+    json_object_set_new(o, "updated_at", json_string(u));
+    json_object_set_new(o, "depth", json_integer(sqlite3_column_int(st, 12)));
+    return o;
+}
+
+enum sq_err units_store_get(int64_t id, struct sq_unit *u, struct sq_detail *d)
+{
+    sqlite3_stmt *st =
+        sq_db_stmt("SELECT id, kind, parent_id, path, name, archived FROM units WHERE id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sq_db_reset(st);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no unit with id %lld", (long long)id);
+    }
+    u->id = sqlite3_column_int64(st, 0);
+    u->kind = sq_unit_kind_parse(sq_db_col_text(st, 1));
+    u->parent_id = sqlite3_column_int64(st, 2);
+    snprintf(u->path, sizeof u->path, "%s", sq_db_col_text(st, 3));
+    snprintf(u->name, sizeof u->name, "%s", sq_db_col_text(st, 4));
+    u->archived = sqlite3_column_int(st, 5);
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+json_t *units_store_get_json(int64_t id)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE id = ?");
+    json_t *o = NULL;
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = row_json(st);
+    sq_db_reset(st);
+    return o;
+}
+
+int64_t units_store_count(void)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM units");
+    int64_t n = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
+}
+
+int64_t units_store_active_children(int64_t id)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM units WHERE parent_id = ? AND "
+                                  "archived = 0");
+    int64_t n = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
+}
+
+enum sq_err units_store_create(const struct sq_unit *parent, json_t *in, int64_t *id,
+                               struct sq_detail *d)
+{
+    enum sq_err e;
+    int64_t now = sq_clock_now();
+    sqlite3_stmt *st;
+    if ((e = sq_db_begin(d)))
+        return e;
+    st = sq_db_stmt("INSERT INTO units(kind, code, name, parent_id, zone, address, contact, "
+                    "path, depth, created_at, updated_at) VALUES (?,?,?,?,?,?,?,'',?,?,?)");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto fail;
+    }
+    sq_db_bind_text(st, 1, sq_json_str(in, "kind", NULL));
+    sq_db_bind_text(st, 2, sq_json_str(in, "code", NULL));
+    sq_db_bind_text(st, 3, sq_json_str(in, "name", NULL));
+    sq_db_bind_id(st, 4, parent ? parent->id : 0);
+    sq_db_bind_text(st, 5, sq_json_str(in, "zone", NULL));
+    sq_db_bind_text(st, 6, sq_json_str(in, "address", NULL));
+    sq_db_bind_text(st, 7, sq_json_str(in, "contact", NULL));
+    sqlite3_bind_int(st, 8, parent ? (int)(strlen(parent->path) > 0) : 0);
+    sqlite3_bind_int64(st, 9, now);
+    sqlite3_bind_int64(st, 10, now);
+    if ((e = sq_db_exec_stmt(st, d))) {
+        if (e == SQ_ECONFLICT)
+            sq_fail(d, SQ_ECONFLICT, "code", "a unit with code '%s' already exists",
+                    sq_json_str(in, "code", ""));
+        goto fail;
+    }
+    *id = sqlite3_last_insert_rowid(sq_db_conn());
+    st = sq_db_stmt("UPDATE units SET path = ?2 || id || '/', depth = ?3 WHERE id = ?1");
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_text(st, 2, parent ? parent->path : "/", -1, SQLITE_TRANSIENT);
+    int depth = 0;
+    for (const char *p = parent ? parent->path : ""; *p; p++)
+        depth += *p == '/';
+    sqlite3_bind_int(st, 3, parent ? depth : 1);
+    if ((e = sq_db_exec_stmt(st, d)))
+        goto fail;
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
+                               const struct sq_unit *new_parent, struct sq_detail *d)
+{
+    static const char *const cols[] = {"code", "name", "zone", "address", "contact", NULL};
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    for (int i = 0; cols[i]; i++) {
+        if (!sq_json_has(in, cols[i]))
+            continue;
+        char sql[128];
+        snprintf(sql, sizeof sql, "UPDATE units SET %s = ?2, updated_at = ?3 WHERE id = ?1",
+                 cols[i]);
+        sqlite3_stmt *st = sq_db_stmt(sql);
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
+            goto fail;
+        }
+        sqlite3_bind_int64(st, 1, u->id);
+        sq_db_bind_text(st, 2, sq_json_str(in, cols[i], NULL));
+        sqlite3_bind_int64(st, 3, sq_clock_now());
+        if ((e = sq_db_exec_stmt(st, d))) {
+            if (e == SQ_ECONFLICT)
+                sq_fail(d, SQ_ECONFLICT, "code", "another unit already has this code");
+            goto fail;
+        }
+    }
+    if (new_parent) {
+        /* rewrite the subtree's paths: old prefix -> new parent's path + id */
+        char newpath[160];
+        int olddepth = 0, newdepth = 0;
+        snprintf(newpath, sizeof newpath, "%s%lld/", new_parent->path, (long long)u->id);
+        for (const char *p = u->path; *p; p++)
+            olddepth += *p == '/';
+        for (const char *p = newpath; *p; p++)
+            newdepth += *p == '/';
+        sqlite3_stmt *st = sq_db_stmt(
+            "UPDATE units SET path = ?2 || substr(path, length(?1) + 1), depth = depth + ?3, "
+            "parent_id = CASE WHEN id = ?4 THEN ?5 ELSE parent_id END, updated_at = ?6 "
+            "WHERE substr(path, 1, length(?1)) = ?1");
+        sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, newpath, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, newdepth - olddepth);
+        sqlite3_bind_int64(st, 4, u->id);
+        sqlite3_bind_int64(st, 5, new_parent->id);
+        sqlite3_bind_int64(st, 6, sq_clock_now());
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+    }
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err units_store_archive(int64_t id, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("UPDATE units SET archived = 1, updated_at = ? WHERE id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, sq_clock_now());
+    sqlite3_bind_int64(st, 2, id);
+    return sq_db_exec_stmt(st, d);
+}
+
+enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_page *p,
+                             json_t **items, int64_t *total, struct sq_detail *d)
+{
+    char where[2048], sql[3072];
+    size_t w = 0;
+    int nbind = 0;
+    w += (size_t)snprintf(where + w, sizeof where - w,
+                          " FROM units WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR "
+                          "zone = ?2) AND (?3 IS NULL OR parent_id = ?3) AND (?4 IS NULL OR "
+                          "name LIKE '%%' || ?4 || '%%' OR code = ?4) AND (?5 < 0 OR "
+                          "archived = ?5)");
+    nbind = 5;
+    if (f->scope_paths) {
+        w += (size_t)snprintf(where + w, sizeof where - w, " AND (0");
+        for (int i = 0; i < f->nscope && w < sizeof where - 64; i++)
+            w += (size_t)snprintf(where + w, sizeof where - w,
+                                  " OR substr(path, 1, length(?%d)) = ?%d", nbind + 1 + i,
+                                  nbind + 1 + i);
+        w += (size_t)snprintf(where + w, sizeof where - w, ")");
+    }
+    *items = json_array();
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0)
+            snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
+        else if (f->directory)
+            snprintf(sql, sizeof sql,
+                     "SELECT id, kind, name, parent_id, (SELECT count(*) FROM units c WHERE "
+                     "c.parent_id = units.id AND c.archived = 0)%s ORDER BY %s LIMIT ? OFFSET ?",
+                     where, f->sort);
+        else
+            snprintf(sql, sizeof sql, "SELECT " UNIT_COLS "%s ORDER BY %s LIMIT ? OFFSET ?",
+                     where, f->sort);
+        sqlite3_stmt *st = sq_db_stmt(sql);
+        if (!st)
+            return sq_fail(d, SQ_EDB, NULL, "database error");
+        sq_db_bind_text(st, 1, f->kind);
+        sq_db_bind_text(st, 2, f->zone);
+        sq_db_bind_id(st, 3, f->parent_id);
+        sq_db_bind_text(st, 4, f->q);
+        sqlite3_bind_int(st, 5, f->archived);
+        for (int i = 0; f->scope_paths && i < f->nscope; i++)
+            sqlite3_bind_text(st, nbind + 1 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+        if (pass == 0) {
+            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            sq_db_reset(st);
+            continue;
+        }
+        int n = nbind + (f->scope_paths ? f->nscope : 0);
+        sqlite3_bind_int(st, n + 1, p->limit);
+        sqlite3_bind_int64(st, n + 2, p->offset);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (f->directory) {
+                json_t *o = json_pack("{s:I,s:s,s:s,s:b}", "id",
+                                      (json_int_t)sqlite3_column_int64(st, 0), "kind",
+                                      sq_db_col_text(st, 1), "name", sq_db_col_text(st, 2),
+                                      "has_children", sqlite3_column_int64(st, 4) > 0);
+                json_object_set_new(o, "parent_id",
+                                    sqlite3_column_type(st, 3) == SQLITE_NULL
+                                        ? json_null()
+                                        : json_integer(sqlite3_column_int64(st, 3)));
+                json_array_append_new(*items, o);
+            } else {
+                json_array_append_new(*items, row_json(st));
+            }
+        }
+        sq_db_reset(st);
+    }
+    return SQ_OK;
+}
+
+enum sq_err units_store_subtree(const struct sq_unit *u, json_t **items, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(path, 1, "
+                                  "length(?1)) = ?1 AND id <> ?2 ORDER BY path LIMIT 20000");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, u->id);
+    *items = json_array();
+    int base = 0;
+    for (const char *p = u->path; *p; p++)
+        base += *p == '/';
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = row_json(st);
+        json_object_set_new(o, "depth", json_integer(sqlite3_column_int(st, 12) - (base - 1)));
+        json_array_append_new(*items, o);
+    }
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+enum sq_err units_store_ancestors(const struct sq_unit *u, json_t **items, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(?1, 1, "
+                                  "length(path)) = path AND id <> ?2 ORDER BY depth");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, u->id);
+    *items = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(*items, row_json(st));
+    sq_db_reset(st);
+    return SQ_OK;
+}
