@@ -3,7 +3,9 @@
  * here; the router, `sanqu routes`, the OpenAPI check and the permission
  * matrix test all walk this list.
  */
+#include "core/db.h"
 #include "core/http.h"
+#include "kb/cjk_tokenizer.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -18,8 +20,15 @@ const struct sq_route *const sq_route_tables[] = {
 
 /* Background work of the domains (schedulers, outboxes): started after the
  * database is open, stopped after the HTTP server has drained. */
+void sq_app_init(void);
 void sq_app_start(const struct sq_config *c);
 void sq_app_stop(void);
+
+/* Before the database opens: per-connection hooks. */
+void sq_app_init(void)
+{
+    sq_db_add_open_hook(sq_cjk_tokenizer_register);
+}
 
 void sq_app_start(const struct sq_config *c)
 {

@@ -25,10 +25,11 @@
 #include "units/units.h"
 
 extern char **environ;
-const struct sq_config *sq_app_config;
+
 static struct sq_config app_cfg;
 
 void accounts_audit_access(const struct sq_req *r);
+void sq_app_init(void);                        /* per-connection hooks (app.c) */
 void sq_app_start(const struct sq_config *c); /* domain background work (app.c) */
 void sq_app_stop(void);
 
@@ -161,6 +162,7 @@ static int open_db(const struct sq_config *c)
         return -1;
     }
     sq_app_config = c;
+    sq_app_init();
     if (sq_db_open(c->db, &d)) {
         fprintf(stderr, "sanqu: %s\n", d.message);
         return -1;

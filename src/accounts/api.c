@@ -16,7 +16,7 @@
 #include "core/json.h"
 #include "units/units.h"
 
-extern const struct sq_config *sq_app_config; /* set by main */
+
 
 #define IP_MAX_FAILS_KEY "ip:"
 

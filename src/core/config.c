@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct sq_config *sq_app_config;
+
 const struct sq_config_key sq_config_keys[] = {
     {"listen", "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks a free one)"},
     {"db", "SQLite database file (default ./sanqu.db)"},

@@ -36,6 +36,9 @@ struct sq_config_key {
 };
 extern const struct sq_config_key sq_config_keys[];
 
+/* The running process' settings (set once at start-up by main). */
+extern const struct sq_config *sq_app_config;
+
 void sq_config_defaults(struct sq_config *c);
 /* Sets one key from its text form. Unknown keys and bad values fail with
  * SQ_EINVAL and a message naming the key. */

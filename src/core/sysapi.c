@@ -11,7 +11,7 @@
 #include "core/http.h"
 #include "core/json.h"
 
-extern const struct sq_config *sq_app_config;
+
 
 static int healthz(struct sq_req *r)
 {

@@ -1,0 +1,166 @@
+/*
+ * appeals: the appeal workflow (诉求: 收集 -> 转办 -> 处置 -> 评价).
+ *
+ * Rules (appeals.c): the state machine (which action is legal in which
+ * status and what it leads to), who may do each action, deadlines from the
+ * SLA policy on the working calendar, the routing decision and the KPI
+ * contribution of an appeal. No SQL, no HTTP.
+ *
+ * Store (store.c): the SQL. Every change to an appeal goes through
+ * appeals_store_apply(), which in one transaction updates the row, appends
+ * the event (the timeline is the audit trail) and moves the appeal's KPI
+ * contribution in appeal_stats from its old key to its new one.
+ *
+ * Times are Unix seconds; 0 means "not set" (NULL in SQL).
+ */
+#ifndef SQ_APPEALS_H
+#define SQ_APPEALS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "appeals/workcal.h"
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/json.h"
+
+enum sq_appeal_status {
+    SQ_AS_SUBMITTED,   /* filed, routed, waiting for the unit to accept */
+    SQ_AS_ACCEPTED,    /* 签收: the unit took it */
+    SQ_AS_IN_PROGRESS, /* being handled (assigned / noted / replied) */
+    SQ_AS_SUSPENDED,   /* 挂起: clock paused, waiting for the person */
+    SQ_AS_RESOLVED,    /* 办结: reply given, waiting for the rating */
+    SQ_AS_EVALUATED,   /* rated by the person */
+    SQ_AS_CLOSED,      /* final */
+    SQ_AS_REJECTED,    /* 不予受理, with a reason (final) */
+    SQ_AS_MERGED,      /* duplicate merged into a master (follows the master) */
+    SQ_AS__MAX
+};
+
+enum sq_appeal_action {
+    SQ_AA_SUBMIT,   /* internal: intake */
+    SQ_AA_ACCEPT,
+    SQ_AA_ASSIGN,
+    SQ_AA_TRANSFER,
+    SQ_AA_RETURN,
+    SQ_AA_NOTE,
+    SQ_AA_REPLY,
+    SQ_AA_RESOLVE,
+    SQ_AA_REJECT,
+    SQ_AA_EXTEND,   /* request (handler) or decide (supervisor) an extension */
+    SQ_AA_SUSPEND,
+    SQ_AA_RESUME,
+    SQ_AA_MERGE,
+    SQ_AA_RATE,
+    SQ_AA_REVIEW,
+    SQ_AA_REOPEN,
+    SQ_AA_WARN,     /* internal (scheduler): 80% of the time used */
+    SQ_AA_OVERDUE,  /* internal (scheduler): deadline passed */
+    SQ_AA_ESCALATE, /* internal (scheduler) or supervisor: 督办 to the parent unit */
+    SQ_AA_CLOSE,    /* internal (scheduler): closed after rating / unrated period */
+    SQ_AA__MAX
+};
+
+extern const char *const sq_appeal_kinds[];     /* resident student employee enterprise */
+extern const char *const sq_appeal_urgencies[]; /* normal urgent critical */
+extern const char *const sq_appeal_channels[];  /* web api collector open311 */
+extern const char *const sq_satisfactions[];    /* satisfied basically_satisfied dissatisfied */
+extern const char *const sq_solved_values[];    /* solved partly_solved not_solved */
+
+const char *sq_appeal_status_name(int s);
+int sq_appeal_status_parse(const char *s);      /* -1 if unknown */
+const char *sq_appeal_action_name(int a);
+int sq_appeal_action_parse(const char *s);      /* -1 if unknown (public actions only) */
+
+/* The appeal row, as C. Text fields are owned copies (appeal_cleanup frees). */
+struct sq_appeal {
+    int64_t id;
+    char tracking_no[24];
+    char kind[16];
+    char *title, *description, *address, *contact_name, *contact_phone, *reply;
+    int64_t category_id;
+    int64_t unit_id;            /* location */
+    double lat, lon;
+    bool has_geo;
+    char urgency[12];
+    int status;                 /* enum sq_appeal_status */
+    int64_t handler_unit_id;
+    char handler_unit_path[128];
+    int64_t handler_id, creator_id, collector_id;
+    char channel[12];
+    int64_t created_at, accepted_at, response_due_at, due_at, resolved_at, closed_at,
+        suspended_at, rated_at, updated_at;
+    int warned, overdue, escalation_level, extension_days, reopen_count;
+    int rating_speed, rating_result, rating_attitude; /* 0 = none */
+    char rating_solved[16], satisfaction[24];
+    char *rating_comment;
+    int64_t master_id, kb_answer_id;
+};
+
+void sq_appeal_cleanup(struct sq_appeal *a);
+/* Deep copy (dst must be uninitialised or cleaned). */
+void sq_appeal_copy(struct sq_appeal *dst, const struct sq_appeal *src);
+/* Replaces an owned string field: sq_appeal_set(&a->reply, "..."). */
+void sq_appeal_set(char **field, const char *value);
+
+/* ---- rules ---- */
+
+/* The status an action leads to from `from`, or -1 when illegal. Actions that
+ * keep the status (note, assign, extend, review, warn...) return `from`. */
+int sq_appeal_next_status(int action, int from);
+/* The public actions legal in a status, as a JSON array of names (new ref). */
+json_t *sq_appeal_allowed_json(int status);
+
+/* SLA: limits for a category and urgency (policy override or category). */
+struct sq_sla {
+    int response_hours;
+    int resolve_days;
+};
+/* Deadlines from `start` on the calendar; SQ_WORKCAL_NEVER guarded (0 = none). */
+void sq_appeal_deadlines(const struct sq_workcal *cal, const struct sq_sla *sla, int64_t start,
+                         int64_t *response_due, int64_t *due);
+
+/* Loaded once per use from the calendar_days and settings tables. */
+enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail *d);
+
+/* KPI contribution: the appeal_stats key and counters of one appeal. */
+struct sq_appeal_contrib {
+    int month; /* YYYYMM */
+    int64_t unit_id, category_id;
+    char kind[16];
+    int total, responded, responded_on_time, resolved, resolved_on_time, rejected, overdue,
+        reopened, rated, satisfied, basically_satisfied, dissatisfied, solved;
+    int64_t response_secs, handle_secs;
+};
+void sq_appeal_contrib(const struct sq_appeal *a, struct sq_appeal_contrib *c);
+
+/* ---- store ---- */
+
+enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail *d);
+/* Inserts a new appeal (a->id and a->tracking_no are filled) with its
+ * SUBMIT event, in the caller's transaction if any. */
+enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
+                                 struct sq_detail *d);
+/* Writes `after` over `before` (same id), appends one event (action, actor,
+ * note, data borrowed) and moves the KPI contribution. Atomic. */
+enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_appeal *after,
+                                int action, int64_t actor_id, const char *note, json_t *data,
+                                struct sq_detail *d);
+/* The appeal as API JSON; mask_phone hides contact_phone. New reference. */
+json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone);
+/* Events of an appeal, oldest first (new reference). */
+json_t *appeals_store_events_json(int64_t appeal_id);
+
+/* Scheduler support: appeals whose deadlines need attention at `now`.
+ * Calls fn for each (up to limit) with a loaded appeal. */
+typedef void (*sq_appeal_visit_fn)(struct sq_appeal *a, void *ctx);
+int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appeal_visit_fn fn,
+                            void *ctx);
+
+/* Called after every committed appeal change (notifications, webhooks).
+ * Set once at start-up; NULL = nobody listens. */
+typedef void (*sq_appeal_event_fn)(const struct sq_appeal *a, int action, int64_t actor_id);
+extern sq_appeal_event_fn sq_appeal_event_hook;
+
+#endif
