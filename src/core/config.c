@@ -171,9 +171,9 @@ enum sq_err sq_config_load_file(struct sq_config *c, const char *path, struct sq
         char *key = trim(s), *val = trim(eq + 1);
         if ((e = sq_config_set(c, key, val, d))) {
             if (d) {
-                char msg[sizeof d->message + 64];
-                snprintf(msg, sizeof msg, "%.100s:%d: %.150s", path, lineno, d->message);
-                snprintf(d->message, sizeof d->message, "%s", msg);
+                char msg[160];
+                snprintf(msg, sizeof msg, "%.150s", d->message);
+                snprintf(d->message, sizeof d->message, "%.80s:%d: %s", path, lineno, msg);
             }
             break;
         }
