@@ -6,15 +6,20 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "kb/cjk_tokenizer.h"
+#include "appeals/appeals.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
+extern const struct sq_route appeals_routes[];
+extern const struct sq_route appeals_meta_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
     accounts_routes,
     units_routes,
+    appeals_routes,
+    appeals_meta_routes,
     NULL,
 };
 
@@ -37,6 +42,7 @@ void sq_app_start(const struct sq_config *c)
 
 void sq_app_stop(void)
 {
+    appeals_calendar_free();
 }
 
 #include "demo/demo.h"
