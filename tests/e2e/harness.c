@@ -400,6 +400,7 @@ static const char *demo_template(void)
 
 static pid_t h_pid;
 static int h_port;
+static bool h_is_demo; /* the running server is a plain demo (h_need_demo) */
 static char h_dbpath[PATH_MAX], h_errpath[PATH_MAX], h_baseurl[64];
 
 const char *h_db(void)
@@ -478,6 +479,13 @@ void h_start(const struct h_opts *o)
         usleep(5000);
     }
     snprintf(h_baseurl, sizeof h_baseurl, "http://127.0.0.1:%d", h_port);
+    h_is_demo = o->demo && !o->args && !o->env && !o->port_file;
+}
+
+void h_need_demo(void)
+{
+    if (!h_pid || !h_is_demo)
+        h_start_demo();
 }
 
 void h_start_demo(void)
@@ -503,6 +511,7 @@ void h_stop(void)
         return;
     pid_t pid = h_pid;
     h_pid = 0;
+    h_is_demo = false;
     h_forget_sessions();
     kill(pid, SIGTERM);
     int st = wait_for(pid, STOP_TIMEOUT_MS);
@@ -626,8 +635,16 @@ struct h_resp *h_send(const struct h_call *c)
     r->body = body.p ? body.p : strdup("");
     r->len = body.n;
     r->headers = head.p ? head.p : strdup("");
-    if (rc != CURLE_OK)
+    h_last = r;
+    if (rc != CURLE_OK) {
+        int st = h_pid ? wait_for(h_pid, 0) : -1;
+        if (st >= 0) {
+            h_pid = 0;
+            H_FAIL("%s %s: %s: the server has exited with %d; stderr:\n%s", m, c->path,
+                   curl_easy_strerror(rc), st, (char *)h_keep(read_file(h_errpath, NULL)));
+        }
         H_FAIL("%s %s: %s", m, c->path, curl_easy_strerror(rc));
+    }
     long status = 0;
     curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
     r->status = (int)status;

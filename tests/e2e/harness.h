@@ -49,6 +49,9 @@ struct h_opts {
  * Every start gets --quiet true --test_clock true. */
 void h_start(const struct h_opts *o);
 void h_start_demo(void);
+/* Starts a demo server unless one (with default options) is running: lets a
+ * file share one server across tests and still run a single test alone. */
+void h_need_demo(void);
 /* SIGTERM; fails the test unless the server exits 0 without sanitizer
  * reports. No-op when no server runs. */
 void h_stop(void);
