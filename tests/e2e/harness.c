@@ -643,7 +643,8 @@ struct h_resp *h_send(const struct h_call *c)
             H_FAIL("%s %s: %s: the server has exited with %d; stderr:\n%s", m, c->path,
                    curl_easy_strerror(rc), st, (char *)h_keep(read_file(h_errpath, NULL)));
         }
-        H_FAIL("%s %s: %s", m, c->path, curl_easy_strerror(rc));
+        H_FAIL("%s %s: %s (server pid %d, wait %d, alive %d)", m, c->path, curl_easy_strerror(rc),
+               (int)h_pid, st, h_pid ? kill(h_pid, 0) == 0 : 0);
     }
     long status = 0;
     curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
