@@ -2,7 +2,7 @@
 // every page of that nav renders without a console error (screenshots of
 // each under tests/browser/screenshots/).
 import assert from 'node:assert/strict'
-import { test, newPage, login, shot, settle, assertClean } from './lib.mjs'
+import { test, newPage, login, loginForm, shot, settle, assertClean } from './lib.mjs'
 
 const HOMES = {
   admin: '/dashboard',
@@ -48,10 +48,17 @@ test('login page renders under the strict CSP without errors', async ({ browser,
   await ctx.close()
 })
 
+// Roles whose every nav page is visited (the others: their home only; the
+// pages are the same components, scoped by the server).
+const TOUR = new Set(['admin', 'auditor', 'street_admin', 'community_handler', 'gridworker', 'resident', 'enterprise'])
+
 for (const [user, home] of Object.entries(HOMES)) {
-  test(`${user} lands on ${home} and every nav page renders`, async ({ browser, url }) => {
+  const tour = TOUR.has(user)
+  test(`${user} lands on ${home}${tour ? ' and every nav page renders' : ''}`, async ({ browser, url }) => {
     const { ctx, page } = await newPage(browser)
-    await login(page, url, user)
+    // one role signs in through the form, the others through the API
+    if (user === 'community_handler') await loginForm(page, url, user)
+    else await login(page, url, user)
     await page.waitForURL('**' + home + '*')
     await settle(page)
     await shot(page, `role-${user}-home`)
@@ -61,7 +68,9 @@ for (const [user, home] of Object.entries(HOMES)) {
     for (const s of hidden) assert.ok(!header.includes(s), `${user} should not see ${s}`)
     const links = await page.$$eval('header .el-menu-item', (els) => els.map((e) => e.textContent.trim()))
     assert.ok(links.length > 0, 'a nav')
-    for (const label of links) {
+    const active = (await page.textContent('header .el-menu-item.is-active').catch(() => '')) || ''
+    for (const label of tour ? links : []) {
+      if (label === active.trim()) continue
       await page.click(`header .el-menu-item:has-text("${label}")`)
       await settle(page, 300)
       await shot(page, `role-${user}-${label}`)

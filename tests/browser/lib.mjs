@@ -128,7 +128,17 @@ export async function newPage(browser, opts = {}) {
   return { ctx, page }
 }
 
+// Signs in through the API (the context's cookie jar gets the session
+// cookie) and opens the app at "/", which sends the role to its home.
 export async function login(page, base, user, password = PASSWORD) {
+  const res = await page.request.post(base + '/api/v1/auth/login', { data: { login: user, password } })
+  if (!res.ok()) throw new Error(`login ${user}: ${res.status()}`)
+  await page.goto(base + '/')
+  await page.waitForSelector('header.topbar', { timeout: 15000 })
+}
+
+// Signs in through the login form.
+export async function loginForm(page, base, user, password = PASSWORD) {
   await page.goto(base + '/login')
   await page.fill('input[name=login]', user)
   await page.fill('input[name=password]', password)
@@ -145,9 +155,9 @@ export async function shot(page, name) {
 }
 
 // Waits until no request is in flight for a moment (ECharts, lazy panels).
-export async function settle(page, ms = 400) {
-  await page.waitForLoadState('networkidle').catch(() => {})
-  await page.waitForTimeout(ms)
+export async function settle(page, ms = 250) {
+  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
+  if (ms) await page.waitForTimeout(ms)
 }
 
 export function assertClean(page, label = '') {
