@@ -45,14 +45,16 @@ test('district admin pages render', async ({ browser, url }) => {
   const { ctx, page } = await newPage(browser)
   await login(page, url, 'admin')
   await page.waitForURL('**/dashboard*')
-  for (const p of ['units', 'users', 'categories', 'routing', 'sla', 'calendar', 'webhooks', 'audit']) {
-    await page.goto(url + '/admin/' + p)
+  await page.click('header .el-menu-item:has-text("系统管理")')
+  await page.waitForSelector('.admin .menu')
+  for (const [p, label] of [['units', '组织机构'], ['users', '用户'], ['categories', '问题分类'], ['routing', '分派规则'], ['sla', '时限规则'], ['calendar', '工作日历'], ['webhooks', 'Webhook'], ['audit', '审计日志']]) {
+    await page.click(`.admin .menu .el-menu-item:has-text("${label}")`)
+    await page.waitForURL('**/admin/' + p)
     await page.waitForSelector('.admin .page-title')
-    await settle(page, 300)
+    await settle(page, 150)
     await shot(page, 'admin-' + p)
   }
-  // the audit log lists the sign-in just made
-  await page.goto(url + '/admin/audit')
+  // the audit log lists the sign-ins
   await page.waitForSelector('.el-table__row:has-text("login")')
   assertClean(page)
   await ctx.close()

@@ -131,6 +131,8 @@ export async function newPage(browser, opts = {}) {
 // Signs in through the API (the context's cookie jar gets the session
 // cookie) and opens the app at "/", which sends the role to its home.
 export async function login(page, base, user, password = PASSWORD) {
+  // a signed-in cookie would make the login POST need the CSRF header
+  await page.context().clearCookies()
   const res = await page.request.post(base + '/api/v1/auth/login', { data: { login: user, password } })
   if (!res.ok()) throw new Error(`login ${user}: ${res.status()}`)
   await page.goto(base + '/')
@@ -150,6 +152,7 @@ let shotSeq = 0
 export async function shot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true })
   const file = path.join(SHOTS, `${String(++shotSeq).padStart(3, '0')}-${name}.png`)
+  await page.evaluate(() => window.scrollTo(0, 0)).catch(() => {})
   await page.screenshot({ path: file, fullPage: true })
   return file
 }
