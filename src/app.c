@@ -6,15 +6,18 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "kb/cjk_tokenizer.h"
+#include "kb/kb.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
+extern const struct sq_route kb_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
     accounts_routes,
     units_routes,
+    kb_routes,
     NULL,
 };
 
@@ -33,10 +36,12 @@ void sq_app_init(void)
 void sq_app_start(const struct sq_config *c)
 {
     (void)c;
+    kb_indexer_start();
 }
 
 void sq_app_stop(void)
 {
+    kb_indexer_stop();
 }
 
 #include "demo/demo.h"
