@@ -59,5 +59,6 @@ void sq_app_stop(void)
 
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
+    kb_demo_generate,
     NULL,
 };

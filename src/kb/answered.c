@@ -5,9 +5,6 @@
  * appeals store (event + KPI contribution in one transaction); the person
  * then rates it like any resolved appeal. Without an appeal (the person was
  * still typing), only the answer's deflection counter rises.
- *
- * The appeals store is linked weakly so the knowledge base builds even in a
- * binary without the appeals domain; the call then fails cleanly.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,12 +14,6 @@
 #include "core/db.h"
 #include "kb/kb.h"
 
-#pragma weak appeals_store_get
-#pragma weak appeals_store_apply
-#pragma weak sq_appeal_copy
-#pragma weak sq_appeal_cleanup
-#pragma weak sq_appeal_set
-#pragma weak sq_appeal_status_name
 
 enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
                               struct sq_detail *d)
@@ -39,8 +30,6 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
         }
         return sq_db_commit(d);
     }
-    if (!appeals_store_get || !appeals_store_apply)
-        return sq_fail(d, SQ_EINTERNAL, NULL, "appeals are not available in this build");
     memset(&before, 0, sizeof before);
     memset(&after, 0, sizeof after);
     if ((e = appeals_store_get(appeal_id, &before, d))) {

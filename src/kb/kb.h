@@ -258,4 +258,12 @@ void kb_indexer_stop(void);
 enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
                               struct sq_detail *d);
 
+/* ---- demo (demo.c) ---- */
+struct sq_demo_opts;
+struct sq_demo_world;
+struct sq_rng;
+/* The demo answer library, columns and volumes (a sq_demo_gen_fn). */
+int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
+                     struct sq_rng *rng, struct sq_detail *d);
+
 #endif
