@@ -60,6 +60,7 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
         after.accepted_at = now;
     after.resolved_at = now;
     after.kb_answer_id = answer_id;
+    after.updated_at = now > before.updated_at ? now : before.updated_at + 1;
     sq_appeal_set(&after.reply, reply);
     if ((e = sq_db_begin(d)))
         goto out;

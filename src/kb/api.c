@@ -24,6 +24,14 @@
 
 /* ---- helpers ---- */
 
+/* Appeal read rights as search applies them (public grants: own only). */
+static bool may_read_appeal(const struct sq_user *u, const struct kb_appeal_ref *ap)
+{
+    struct kb_scope sc;
+    kb_scope_init(&sc, u);
+    return kb_scope_may_read(&sc, ap->handler_unit_path, ap->creator_id, 0);
+}
+
 static int collect_paths(const struct sq_user *u, enum sq_perm p, const char **out)
 {
     int n = 0;
@@ -269,7 +277,7 @@ static int answers_from_appeal(struct sq_req *r)
         status = sq_reply_err(r, e == SQ_ENOTFOUND ? SQ_EINVAL : e, &d);
         goto out;
     }
-    if (!sq_may(r->user, SQ_PERM_APPEAL_READ, ap.handler_unit_path)) {
+    if (!may_read_appeal(r->user, &ap)) {
         status = sq_reply_errf(r, SQ_EFORBIDDEN, "appeal_id", "this appeal is outside your units");
         goto out;
     }
@@ -586,7 +594,7 @@ static int answers_link(struct sq_req *r)
         st = sq_reply_err(r, e == SQ_ENOTFOUND ? SQ_EINVAL : e, &d);
         goto out;
     }
-    if (!sq_may(r->user, SQ_PERM_APPEAL_READ, ap.handler_unit_path)) {
+    if (!may_read_appeal(r->user, &ap)) {
         st = sq_reply_errf(r, SQ_EFORBIDDEN, "appeal_id", "this appeal is outside your units");
         goto out;
     }
@@ -618,8 +626,7 @@ static int answers_unlink(struct sq_req *r)
         st = sq_reply_err(r, e, &d);
         goto out;
     }
-    if (!sq_may(r->user, SQ_PERM_APPEAL_READ, ap.handler_unit_path) ||
-        !sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path)) {
+    if (!may_read_appeal(r->user, &ap) || !sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path)) {
         st = sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "the answer or the appeal is outside your units");
         goto out;
     }
@@ -990,7 +997,7 @@ static int appeal_suggestions(struct sq_req *r)
         st = sq_reply_err(r, e, &d);
         goto out;
     }
-    if (ap.creator_id != r->user->id && !sq_may(r->user, SQ_PERM_APPEAL_READ, ap.handler_unit_path)) {
+    if (!may_read_appeal(r->user, &ap)) {
         st = sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
         goto out;
     }
@@ -1025,7 +1032,7 @@ static int hot_problems(struct sq_req *r)
         (st = parse_id_q(r, "unit", &unit)) || (st = parse_int_q(r, "limit", 1, 100, 20, &q.limit)))
         return st;
     if (!q.to)
-        q.to = sq_clock_now();
+        q.to = sq_clock_now() + 1; /* include appeals filed this second */
     if (!q.from)
         q.from = q.to - 30 * 86400;
     if (q.to <= q.from)

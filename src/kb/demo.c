@@ -134,7 +134,7 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
     /* 28 column issues, monthly, oldest first; each shows 3 published answers */
     int next = 0;
     for (int k = 0; k < 28; k++) {
-        char date[16], title[200], iso[32];
+        char date[16], title[320], iso[32];
         sq_clock_iso(now - (int64_t)(27 - k) * 30 * 86400, iso);
         snprintf(date, sizeof date, "%.10s", iso);
         json_t *aid = json_array();

@@ -204,6 +204,10 @@ struct kb_scope {
     int npaths;
 };
 void kb_scope_init(struct kb_scope *s, const struct sq_user *u);
+/* May the scope read an appeal with this handler path, creator, collector?
+ * (A public role's grant covers only the person's own appeals.) */
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+                       int64_t collector);
 
 struct kb_search {
     const char *q;

@@ -64,7 +64,7 @@ void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
     }
 }
 
-static bool scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
                            int64_t collector)
 {
     if (sc->all_appeals)
@@ -429,7 +429,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
             continue;
         similar++;
         if ((int)json_array_size(appeals) >= s->k ||
-            !scope_may_read(sc, sq_db_col_text(st, 5), sqlite3_column_int64(st, 6),
+            !kb_scope_may_read(sc, sq_db_col_text(st, 5), sqlite3_column_int64(st, 6),
                             sqlite3_column_int64(st, 7)))
             continue;
         json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id",

@@ -371,7 +371,7 @@ static void test_bounded_ranking(void **state)
     assert_true(first > KB_RANK_WINDOW / 2);
     json_decref(items);
     /* a rare term is ranked in full */
-    run_search("電梯", false, true, &all, &total, &capped);
+    json_decref(run_search("電梯", false, true, &all, &total, &capped));
     assert_false(capped);
 }
 
