@@ -529,7 +529,7 @@ static const struct sq_field f_rate[] = {
     {.name = "satisfaction", .type = SQ_F_ENUM, .required = true, .choices = sq_satisfactions},
     {.name = "comment", .type = SQ_F_TEXT, .max = 1000},
     {0}};
-static const char *const verdicts[] = {"ok", "questionable", NULL};
+static const char *const verdicts[] = {"approved", "rejected", NULL};
 static const struct sq_field f_review[] = {
     {.name = "note", .type = SQ_F_TEXT, .required = true, .min = 1, .max = 2000},
     {.name = "verdict", .type = SQ_F_ENUM, .choices = verdicts},
@@ -782,7 +782,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         *note = b->rating_comment;
         break;
     case SQ_AA_REVIEW:
-        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "ok"));
+        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "approved"));
         *note = sq_json_str(in, "note", NULL);
         break;
     case SQ_AA_REOPEN:
@@ -914,19 +914,19 @@ int appeals_attachment_get(struct sq_req *r);
 const struct sq_route appeals_routes[] = {
     {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, 0,
      "file an appeal (Idempotency-Key honoured)"},
-    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_SIGNED_IN, 0,
      "list appeals in your scope, with filters and queues"},
-    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_SIGNED_IN, 0,
      "one appeal with its timeline"},
-    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_SIGNED_IN, 0,
      "an appeal's timeline"},
-    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_SIGNED_IN, 0,
      "the person's unmasked contact (audited)"},
-    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_APPEAL_READ,
+    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_SIGNED_IN,
      SQ_ROUTE_RAW_BODY, "attach a photo or PDF"},
-    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_SIGNED_IN, 0,
      "download an attachment"},
-    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_APPEAL_READ, 0,
+    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_SIGNED_IN, 0,
      "workflow action: accept assign transfer return note reply resolve reject extend suspend "
      "resume merge rate review reopen escalate"},
     {0},
