@@ -345,7 +345,8 @@ static int answers_list(struct sq_req *r)
     if (s && (f.status = kb_status_parse(s)) < 0)
         return sq_reply_errf(r, SQ_EINVAL, "status",
                              "status must be draft, in_review, published or archived");
-    if ((st = parse_id_q(r, "category", &f.category_id)) || (st = parse_id_q(r, "unit", &f.unit_id)))
+    if ((st = parse_id_q(r, "category", &f.category_id)) || (st = parse_id_q(r, "unit", &f.unit_id)) ||
+        (st = parse_id_q(r, "column", &f.column_id)))
         return st;
     f.tag = sq_req_query(r, "tag");
     if (f.tag && sq_utf8_len(f.tag) > 20)
@@ -971,6 +972,9 @@ static int suggest(struct sq_req *r)
         return sq_reply_errf(r, SQ_EINVAL, "text", "text is at most %d bytes", SEARCH_Q_MAX_BYTES);
     if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &s.unit_id)) ||
         (st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
+        return st;
+    /* `limit` is accepted as another name for k (list-style clients) */
+    if (!sq_req_query(r, "k") && (st = parse_int_q(r, "limit", 1, 20, 5, &s.k)))
         return st;
     struct sq_unit u;
     if (s.unit_id && units_store_get(s.unit_id, &u, NULL))

@@ -146,6 +146,7 @@ struct kb_answer_filter {
     int64_t category_id;
     const char *tag;
     int64_t unit_id;       /* source or owning unit */
+    int64_t column_id;     /* answers shown in this column issue */
     const char **scope_paths; /* non-published visible within these (NULL = all) */
     int nscope;
     bool all_statuses;     /* caller may see drafts everywhere (district) */

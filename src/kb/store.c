@@ -412,6 +412,9 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     if (f->unit_id)
         kb_buf_adds(&w, " AND (a.unit_id = ?4 OR EXISTS (SELECT 1 FROM json_each(a.source_units) "
                         "WHERE value = ?4))");
+    if (f->column_id)
+        kb_buf_adds(&w, " AND EXISTS (SELECT 1 FROM kb_column_answers x WHERE x.column_id = ?7 "
+                        "AND x.answer_id = a.id)");
     if (!f->all_statuses) {
         kb_buf_adds(&w, " AND (a.status = 'published'");
         for (int i = 0; i < f->nscope && i < 16; i++)
@@ -434,6 +437,7 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     sqlite3_bind_int64(st, 4, f->unit_id);
     sqlite3_bind_int(st, 5, p->limit);
     sqlite3_bind_int64(st, 6, p->offset);
+    sqlite3_bind_int64(st, 7, f->column_id);
     for (int i = 0; !f->all_statuses && i < f->nscope && i < 16; i++)
         sqlite3_bind_text(st, 10 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
     *items = json_array();
