@@ -13,6 +13,7 @@ extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
+extern const struct sq_route stats_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -20,6 +21,7 @@ const struct sq_route *const sq_route_tables[] = {
     units_routes,
     appeals_routes,
     appeals_meta_routes,
+    stats_routes,
     NULL,
 };
 

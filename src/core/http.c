@@ -387,7 +387,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)
     struct MHD_Response *resp;
     const char *ctype = r->ctype;
     if (r->out) {
-        char *text = json_dumps(r->out, JSON_COMPACT);
+        char *text = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
         if (!text)
             sq_fatal("out of memory");
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
