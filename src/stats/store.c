@@ -1,7 +1,8 @@
 /*
- * stats store: the SQL of the KPIs. Reads only appeal_stats (never the
- * appeals table), units (subtree by materialised path) and categories
- * (names), plus the kpi_* settings.
+ * stats store: the SQL of the KPIs. Reads only the maintained aggregate
+ * appeal_stats and its two trigger-kept rollups (migrations/006_kpi.sql),
+ * never the appeals table; units (subtree by materialised path) and
+ * categories (names); and the kpi_* settings.
  *
  * A subtree is the path range [prefix, prefix_end) where prefix_end is the
  * prefix with its final '/' replaced by '0' (the next byte): "/1/4/" ..
@@ -115,9 +116,33 @@ static int64_t child_id(const char *path, size_t prefix_len)
     return strtoll(path + prefix_len, NULL, 10);
 }
 
-enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
-                              struct sq_kpi *totals, struct sq_stats_group_row **groups,
-                              int *ngroups, struct sq_detail *d)
+/* Which table answers a query (see migrations/006_kpi.sql):
+ *   UM  appeal_stats_unit_month (month, unit): no category/kind involved;
+ *   MC  appeal_stats_month_category (month, category, kind): the whole
+ *       district, grouped by or filtered on category/kind/month;
+ *   ALL appeal_stats, driven from the subtree's units through the covering
+ *       index appeal_stats_cover (unit_id, month, ...). */
+enum source { SRC_UM, SRC_MC, SRC_ALL };
+
+static bool is_root_path(const char *path)
+{
+    const char *second = path[0] == '/' ? strchr(path + 1, '/') : NULL;
+    return second && second[1] == '\0';
+}
+
+static enum source pick_source(const struct sq_stats_query *q)
+{
+    bool cat_or_kind = q->category_id || q->kind || q->group == SQ_SG_CATEGORY ||
+                       q->group == SQ_SG_KIND;
+    if (!cat_or_kind)
+        return SRC_UM;
+    if (is_root_path(q->unit_path) && q->group != SQ_SG_UNIT && q->group != SQ_SG_ZONE)
+        return SRC_MC;
+    return SRC_ALL;
+}
+
+/* Builds the SQL of a query into sql (bounded by cap). */
+static void build_sql(const struct sq_stats_query *q, char *sql, size_t cap)
 {
     static const char *const select_of[SQ_SG__MAX] = {
         [SQ_SG_NONE] = "SELECT 0, '', 0, '', ",
@@ -136,6 +161,36 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
         [SQ_SG_KIND] = " GROUP BY s.kind",
         [SQ_SG_ZONE] = " GROUP BY u.zone",
     };
+    enum source src = pick_source(q);
+    const char *from = src == SRC_UM   ? " FROM appeal_stats_unit_month s"
+                       : src == SRC_MC ? " FROM appeal_stats_month_category s"
+                                       : " FROM appeal_stats s";
+    /* units are joined when the group needs them, and for the subtree
+     * filter everywhere but the district-wide rollup */
+    bool join_units = src != SRC_MC;
+    const char *subtree =
+        src == SRC_MC    ? ""
+        : src == SRC_ALL ? " AND s.unit_id IN (SELECT id FROM units WHERE path >= ?3 AND "
+                           "path < ?4)"
+                         : " AND u.path >= ?3 AND u.path < ?4";
+    snprintf(sql, cap,
+             "%s" SUMS "%s%s%s WHERE s.month BETWEEN ?1 AND ?2%s%s%s%s",
+             select_of[q->group], from, join_units ? " JOIN units u ON u.id = s.unit_id" : "",
+             q->group == SQ_SG_CATEGORY
+                 ? " JOIN categories c ON c.id = s.category_id LEFT JOIN categories p ON "
+                   "p.id = c.parent_id"
+                 : "",
+             subtree,
+             q->category_id ? " AND s.category_id IN (SELECT id FROM categories WHERE id = ?5 "
+                              "UNION ALL SELECT id FROM categories WHERE parent_id = ?5)"
+                            : "",
+             q->kind ? " AND s.kind = ?6" : "", group_of[q->group]);
+}
+
+enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
+                              struct sq_kpi *totals, struct sq_stats_group_row **groups,
+                              int *ngroups, struct sq_detail *d)
+{
     char sql[1400], end[130];
     struct sq_stats_group_row *g = NULL;
     int n = 0, cap = 0;
@@ -145,26 +200,17 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
     *ngroups = 0;
     if (q->group < 0 || q->group >= SQ_SG__MAX)
         return sq_fail(d, SQ_EINVAL, "group_by", "unknown group_by");
-    snprintf(sql, sizeof sql,
-             "%s" SUMS " FROM appeal_stats s JOIN units u ON u.id = s.unit_id%s "
-             "WHERE s.month BETWEEN ?1 AND ?2 AND u.path >= ?3 AND u.path < ?4%s%s%s",
-             select_of[q->group],
-             q->group == SQ_SG_CATEGORY
-                 ? " JOIN categories c ON c.id = s.category_id LEFT JOIN categories p ON "
-                   "p.id = c.parent_id"
-                 : "",
-             q->category_id ? " AND s.category_id IN (SELECT id FROM categories WHERE id = ?5 "
-                              "UNION ALL SELECT id FROM categories WHERE parent_id = ?5)"
-                            : "",
-             q->kind ? " AND s.kind = ?6" : "", group_of[q->group]);
+    build_sql(q, sql, sizeof sql);
     sqlite3_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     path_end(q->unit_path, end, sizeof end);
     sqlite3_bind_int(st, 1, q->from);
     sqlite3_bind_int(st, 2, q->to);
-    sqlite3_bind_text(st, 3, q->unit_path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
+    if (pick_source(q) != SRC_MC) {
+        sqlite3_bind_text(st, 3, q->unit_path, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
+    }
     if (q->category_id)
         sqlite3_bind_int64(st, 5, q->category_id);
     if (q->kind)
@@ -291,7 +337,7 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
     sq_db_reset(st);
     if (e)
         goto fail;
-    st = sq_db_stmt("SELECT u.path, " SUMS " FROM appeal_stats s JOIN units u ON u.id = "
+    st = sq_db_stmt("SELECT u.path, " SUMS " FROM appeal_stats_unit_month s JOIN units u ON u.id = "
                     "s.unit_id WHERE s.month = ?1 AND u.path >= ?2 AND u.path < ?3 "
                     "GROUP BY s.unit_id");
     if (!st) {
