@@ -14,6 +14,7 @@ extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
 extern const struct sq_route stats_routes[];
+extern const struct sq_route open311_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -22,6 +23,7 @@ const struct sq_route *const sq_route_tables[] = {
     appeals_routes,
     appeals_meta_routes,
     stats_routes,
+    open311_routes,
     NULL,
 };
 
