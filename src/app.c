@@ -5,6 +5,8 @@
  */
 #include "core/db.h"
 #include "core/http.h"
+#include "core/log.h"
+#include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
 
@@ -42,10 +44,13 @@ void sq_app_init(void)
 void sq_app_start(const struct sq_config *c)
 {
     (void)c;
+    if (sq_writer_start())
+        sq_fatal("cannot start the writer thread");
 }
 
 void sq_app_stop(void)
 {
+    sq_writer_stop();
     appeals_calendar_free();
 }
 
