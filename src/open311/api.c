@@ -24,7 +24,6 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
-#include "core/db.h"
 #include "core/http.h"
 #include "core/json.h"
 #include "open311/open311.h"
@@ -593,15 +592,10 @@ static int o311_requests_post(struct sq_req *r)
     }
     /* read it back to answer with the tracking number and the unit */
     struct o311_query q = {.page = 1, .page_size = 1, .client_id = client.id};
-    char ids[64];
-    sqlite3_stmt *no = sq_db_stmt("SELECT tracking_no FROM appeals WHERE id = ?");
+    char ids[64], no[32];
     ids[0] = '\0';
-    if (no) {
-        sqlite3_bind_int64(no, 1, id);
-        if (sqlite3_step(no) == SQLITE_ROW)
-            snprintf(ids, sizeof ids, "[\"%s\"]", sq_db_col_text(no, 0));
-        sq_db_reset(no);
-    }
+    if (open311_store_tracking_no(id, no, sizeof no) == SQ_OK)
+        snprintf(ids, sizeof ids, "[\"%s\"]", no);
     q.ids_json = ids;
     json_t *items = ids[0] ? open311_store_requests(&q, &d) : NULL;
     json_t *req = json_array_get(items, 0);

@@ -83,6 +83,9 @@ json_t *open311_store_clients_json(void);
 json_t *open311_store_client_json(int64_t id);
 enum sq_err open311_store_client_revoke(int64_t id, struct sq_detail *d);
 
+/* The tracking number (service_request_id) of an appeal. */
+enum sq_err open311_store_tracking_no(int64_t appeal_id, char *out, size_t cap);
+
 /* Remembers what an Open311 POST carried beyond the appeal. */
 enum sq_err open311_store_request_put(int64_t appeal_id, int64_t client_id, const char *media_url,
                                       const char *email, const char *device_id,

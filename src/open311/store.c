@@ -122,6 +122,21 @@ enum sq_err open311_store_client_revoke(int64_t id, struct sq_detail *d)
     return e;
 }
 
+enum sq_err open311_store_tracking_no(int64_t appeal_id, char *out, size_t cap)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT tracking_no FROM appeals WHERE id = ?");
+    enum sq_err e = SQ_ENOTFOUND;
+    if (!st)
+        return SQ_EDB;
+    sqlite3_bind_int64(st, 1, appeal_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(out, cap, "%s", sq_db_col_text(st, 0));
+        e = SQ_OK;
+    }
+    sq_db_reset(st);
+    return e;
+}
+
 enum sq_err open311_store_request_put(int64_t appeal_id, int64_t client_id, const char *media_url,
                                       const char *email, const char *device_id,
                                       const char *account_id, struct sq_detail *d)
