@@ -57,6 +57,7 @@ void sq_app_stop(void)
     kb_indexer_stop();
     sq_writer_stop();
     appeals_calendar_free();
+    sq_auth_cache_free();
 }
 
 #include "demo/demo.h"
