@@ -41,6 +41,13 @@ async function statusText(page) {
   return (await page.textContent('.head-row .el-tag')).trim()
 }
 
+// The demo may hold thousands of appeals: look the new one up by keyword.
+async function findInQueue(page) {
+  await page.fill('.toolbar input[aria-label="关键词"]', TITLE)
+  await page.click('.toolbar .el-button--primary')
+  await page.waitForSelector(`.appeal-table :text("${TITLE}")`)
+}
+
 async function kpiTotal(page) {
   const txt = await page.textContent('[data-kpi="total"] .kpi-value')
   return txt.trim() === '—' ? null : Number(txt.replace(/[^\d]/g, ''))
@@ -102,7 +109,7 @@ test('community handler accepts and transfers it to the street', async ({ browse
   const { ctx, page } = await newPage(browser)
   await login(page, url, 'community_handler')
   await page.waitForURL('**/workbench*')
-  await page.waitForSelector(`.appeal-table :text("${TITLE}")`)
+  await findInQueue(page)
   await shot(page, 'workflow-handler-workbench')
   await page.click(`.appeal-table :text("${TITLE}")`)
   await page.waitForURL('**/appeals/' + state.appealId)
@@ -132,7 +139,7 @@ test('street handler accepts and resolves', async ({ browser, url, state }) => {
   const { ctx, page } = await newPage(browser)
   await login(page, url, 'street_handler')
   await page.waitForURL('**/workbench*')
-  await page.waitForSelector(`.appeal-table :text("${TITLE}")`)
+  await findInQueue(page)
   await page.goto(url + '/appeals/' + state.appealId)
   await page.waitForSelector('.actions-card')
   // keyboard shortcut "a" opens the accept dialog
@@ -205,7 +212,7 @@ test('dashboard after: the numbers count the new appeal', async ({ browser, url,
     assert.equal((await page.textContent('[data-kpi="total"] .kpi-value')).trim(), '—')
   }
   // the appeal is also in the district's appeal list
-  await page.goto(url + '/appeals')
+  await page.goto(url + '/appeals?q=' + encodeURIComponent(TITLE))
   await page.waitForSelector(`.appeal-table :text("${TITLE}")`)
   await shot(page, 'workflow-admin-list')
   assertClean(page)
