@@ -7,12 +7,16 @@
 #include "core/http.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
+#include "appeals/sched.h"
+#include "notify/notify.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
+extern const struct sq_route appeals_calendar_routes[];
+extern const struct sq_route notify_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -20,6 +24,8 @@ const struct sq_route *const sq_route_tables[] = {
     units_routes,
     appeals_routes,
     appeals_meta_routes,
+    appeals_calendar_routes,
+    notify_routes,
     NULL,
 };
 
@@ -37,11 +43,14 @@ void sq_app_init(void)
 
 void sq_app_start(const struct sq_config *c)
 {
-    (void)c;
+    notify_start(c);        /* the appeals event hook and the webhook sender */
+    appeals_sched_start(c); /* warnings, overdue, escalation, closing */
 }
 
 void sq_app_stop(void)
 {
+    appeals_sched_stop();
+    notify_stop();
     appeals_calendar_free();
 }
 
