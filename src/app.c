@@ -5,6 +5,8 @@
  */
 #include "core/db.h"
 #include "core/http.h"
+#include "core/log.h"
+#include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
 #include "appeals/sched.h"
@@ -43,13 +45,17 @@ void sq_app_init(void)
 
 void sq_app_start(const struct sq_config *c)
 {
+    if (sq_writer_start())
+        sq_fatal("cannot start the writer thread");
     notify_start(c);        /* the appeals event hook and the webhook sender */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
 }
 
 void sq_app_stop(void)
 {
+    /* producers first: the writer's last jobs still reach the hook */
     appeals_sched_stop();
+    sq_writer_stop();
     notify_stop();
     appeals_calendar_free();
 }
