@@ -11,6 +11,7 @@
 #include "appeals/appeals.h"
 #include "appeals/sched.h"
 #include "notify/notify.h"
+#include "kb/kb.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -19,6 +20,7 @@ extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
 extern const struct sq_route appeals_calendar_routes[];
 extern const struct sq_route notify_routes[];
+extern const struct sq_route kb_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -28,6 +30,7 @@ const struct sq_route *const sq_route_tables[] = {
     appeals_meta_routes,
     appeals_calendar_routes,
     notify_routes,
+    kb_routes,
     NULL,
 };
 
@@ -49,12 +52,14 @@ void sq_app_start(const struct sq_config *c)
         sq_fatal("cannot start the writer thread");
     notify_start(c);        /* the appeals event hook and the webhook sender */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
+    kb_indexer_start();
 }
 
 void sq_app_stop(void)
 {
     /* producers first: the writer's last jobs still reach the hook */
     appeals_sched_stop();
+    kb_indexer_stop();
     sq_writer_stop();
     notify_stop();
     appeals_calendar_free();
@@ -64,5 +69,6 @@ void sq_app_stop(void)
 
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
+    kb_demo_generate,
     NULL,
 };
