@@ -334,6 +334,8 @@ static void test_next_escalation(void **state)
 
 static char tmpdir[64];
 
+void sq_app_init(void); /* app.c: per-connection hooks (tokenizers) the migrations need */
+
 static int db_setup(void **state)
 {
     (void)state;
@@ -343,6 +345,7 @@ static int db_setup(void **state)
     if (!mkdtemp(tmpdir))
         return -1;
     snprintf(path, sizeof path, "%s/t.db", tmpdir);
+    sq_app_init();
     if (sq_auth_init() || sq_db_open(path, &d)) {
         fprintf(stderr, "db: %s\n", d.message);
         return -1;
