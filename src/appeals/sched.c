@@ -152,16 +152,23 @@ static void warn(const struct sq_appeal *a, struct pass *p)
     sq_appeal_cleanup(&b);
 }
 
-/* Called by appeals_store_visit_due for each appeal past warn_at or due_at. */
-static void on_due(struct sq_appeal *a, void *ctx)
+/* Warnings or first-time overdue (with the first escalation). */
+static void visit_open(const char *which, struct pass *p, int max, bool *more)
 {
-    struct pass *p = ctx;
-    if (!is_open(a->status))
-        return;
-    if (a->due_at && a->due_at <= p->now && !a->overdue)
-        mark_overdue(a, p);
-    else if (!a->warned && a->warn_at && a->warn_at <= p->now)
-        warn(a, p);
+    int64_t ids[SQ_SCHED_BATCH];
+    int n = appeals_store_open_due(which, p->now, ids, max);
+    *more |= n == max;
+    for (int i = 0; i < n; i++) {
+        struct sq_appeal a;
+        if (appeals_store_get(ids[i], &a, NULL))
+            continue;
+        /* re-checked on the fresh row: it may have changed since the query */
+        if (is_open(a.status) && a.due_at && a.due_at <= p->now && !a.overdue)
+            mark_overdue(&a, p);
+        else if (is_open(a.status) && !a.warned && a.warn_at && a.warn_at <= p->now)
+            warn(&a, p);
+        sq_appeal_cleanup(&a);
+    }
 }
 
 static void escalate_again(const struct sq_escalation_row *row, struct pass *p)
@@ -218,11 +225,12 @@ int appeals_sched_run(int64_t now, const struct sq_sched_opts *o, bool *more)
     struct sq_escalation_row rows[SQ_SCHED_BATCH];
     int max = o->batch > 0 && o->batch < SQ_SCHED_BATCH ? o->batch : SQ_SCHED_BATCH;
     *more = false;
-    /* warnings and first-time overdue (+ first escalation) */
-    int n = appeals_store_visit_due(now, 0, max, on_due, &p);
-    *more |= n == max;
+    /* first-time overdue (+ first escalation), then warnings: an appeal
+     * past both is marked overdue only */
+    visit_open("overdue", &p, max, more);
+    visit_open("warn", &p, max, more);
     /* repeated escalations */
-    n = appeals_store_escalations_due(now, rows, max);
+    int n = appeals_store_escalations_due(now, rows, max);
     *more |= n == max;
     for (int i = 0; i < n; i++)
         escalate_again(&rows[i], &p);

@@ -66,6 +66,9 @@ int appeals_store_escalations_due(int64_t now, struct sq_escalation_row *out, in
 enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row,
                                          struct sq_detail *d);
 enum sq_err appeals_store_escalation_drop(int64_t appeal_id, struct sq_detail *d);
+/* Ids of open appeals past warn_at and not warned (which = "warn"), or past
+ * due_at and not overdue ("overdue"), soonest first. */
+int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max);
 /* Ids of appeals in `status` ("resolved" or "evaluated") whose resolved_at
  * (resolved) or rated_at (evaluated) is <= before, oldest first. */
 int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int max);

@@ -1,9 +1,11 @@
 /*
- * sched store: the SQL of the deadline scheduler beyond
- * appeals_store_visit_due() (store.c): the repeated-escalation bookkeeping
- * (appeal_escalations, 004_notify.sql) and the appeals waiting to be closed
- * after the rating period (partial indexes appeals_resolved_wait and
- * appeals_rated_wait).
+ * sched store: the SQL of the deadline scheduler: open appeals past their
+ * warning time (partial index appeals_open_warn) or deadline
+ * (appeals_status_due), the repeated-escalation bookkeeping
+ * (appeal_escalations) and the appeals waiting to be closed after the
+ * rating period (appeals_resolved_wait, appeals_rated_wait); all in
+ * 004_notify.sql. Each query is bounded by its LIMIT and reads only rows it
+ * returns.
  */
 #include <string.h>
 
@@ -53,6 +55,26 @@ enum sq_err appeals_store_escalation_drop(int64_t appeal_id, struct sq_detail *d
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, appeal_id);
     return sq_db_exec_stmt(st, d);
+}
+
+int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max)
+{
+    /* the warn query repeats the partial index's own terms (004_notify.sql) */
+    sqlite3_stmt *st = sq_db_stmt(
+        !strcmp(which, "warn")
+            ? "SELECT id FROM appeals WHERE warned = 0 AND status IN ('submitted','accepted',"
+              "'in_progress') AND warn_at <= ? ORDER BY warn_at LIMIT ?"
+            : "SELECT id FROM appeals WHERE overdue = 0 AND status IN ('submitted','accepted',"
+              "'in_progress') AND due_at <= ? ORDER BY due_at LIMIT ?");
+    int n = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, max);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
 }
 
 int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int max)
