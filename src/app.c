@@ -63,6 +63,7 @@ void sq_app_stop(void)
     sq_writer_stop();
     notify_stop();
     appeals_calendar_free();
+    sq_auth_cache_free();
 }
 
 #include "demo/demo.h"
