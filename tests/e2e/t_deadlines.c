@@ -146,10 +146,17 @@ static json_t *inbox_find(const char *login, const char *kind, long long appeal,
     return found;
 }
 
+/* The hook writes the inbox just after the appeal change commits, so a
+ * reader may see the change first: wait (5 s at most) for the rows. */
 static json_t *inbox_expect(const char *login, const char *kind, long long appeal, int n)
 {
     int count;
+    double t0 = h_ms();
     json_t *it = inbox_find(login, kind, appeal, &count);
+    while (count < n && h_ms() - t0 < 5000) {
+        usleep(20 * 1000);
+        it = inbox_find(login, kind, appeal, &count);
+    }
     H_ASSERTF(count == n, "%s has %d '%s' notifications about appeal %lld, expected %d", login,
               count, kind, appeal, n);
     return it;
