@@ -21,6 +21,8 @@ extern const struct sq_route appeals_meta_routes[];
 extern const struct sq_route appeals_calendar_routes[];
 extern const struct sq_route notify_routes[];
 extern const struct sq_route kb_routes[];
+extern const struct sq_route stats_routes[];
+extern const struct sq_route open311_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -31,6 +33,8 @@ const struct sq_route *const sq_route_tables[] = {
     appeals_calendar_routes,
     notify_routes,
     kb_routes,
+    stats_routes,
+    open311_routes,
     NULL,
 };
 
