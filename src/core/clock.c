@@ -51,6 +51,11 @@ void sq_clock_iso(int64_t t, char *out)
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 int sq_clock_parse_iso(const char *s, int64_t *t)
 {
     struct tm tm;
@@ -77,8 +82,13 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
             offset = 0;
             p++;
         } else if (*p == '+' || *p == '-') {
-            int hh, mm;
-            if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 14 || mm > 59)
+            /* exactly hh:mm, checked byte by byte: p must never step past
+             * the terminator (a short "+1:1" once made it read beyond) */
+            if (!is_digit(p[1]) || !is_digit(p[2]) || p[3] != ':' || !is_digit(p[4]) ||
+                !is_digit(p[5]))
+                return -1;
+            int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[4] - '0') * 10 + (p[5] - '0');
+            if (hh > 14 || mm > 59)
                 return -1;
             offset = (hh * 3600 + mm * 60) * (*p == '-' ? -1 : 1);
             p += 6;
@@ -88,6 +98,10 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
         return -1;
     /* reject normalised dates such as 2026-02-30 */
     int mday = tm.tm_mday, mon = tm.tm_mon;
+    /* years 1900-9998 only: whatever we accept, sq_clock_iso() must print
+     * as a four-digit year that parses back (9999-12-31Z is year 10000 here) */
+    if (tm.tm_year < 0 || tm.tm_year > 9998 - 1900)
+        return -1;
     time_t v = timegm(&tm);
     if (v == (time_t)-1 || tm.tm_mday != mday || tm.tm_mon != mon)
         return -1;
