@@ -529,7 +529,7 @@ static const struct sq_field f_rate[] = {
     {.name = "satisfaction", .type = SQ_F_ENUM, .required = true, .choices = sq_satisfactions},
     {.name = "comment", .type = SQ_F_TEXT, .max = 1000},
     {0}};
-static const char *const verdicts[] = {"ok", "questionable", NULL};
+static const char *const verdicts[] = {"approved", "rejected", NULL};
 static const struct sq_field f_review[] = {
     {.name = "note", .type = SQ_F_TEXT, .required = true, .min = 1, .max = 2000},
     {.name = "verdict", .type = SQ_F_ENUM, .choices = verdicts},
@@ -782,7 +782,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         *note = b->rating_comment;
         break;
     case SQ_AA_REVIEW:
-        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "ok"));
+        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "approved"));
         *note = sq_json_str(in, "note", NULL);
         break;
     case SQ_AA_REOPEN:
