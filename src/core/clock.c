@@ -98,12 +98,14 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
         return -1;
     /* reject normalised dates such as 2026-02-30 */
     int mday = tm.tm_mday, mon = tm.tm_mon;
-    /* years 1900-9998 only: whatever we accept, sq_clock_iso() must print
-     * as a four-digit year that parses back (9999-12-31Z is year 10000 here) */
-    if (tm.tm_year < 0 || tm.tm_year > 9998 - 1900)
-        return -1;
     time_t v = timegm(&tm);
     if (v == (time_t)-1 || tm.tm_mday != mday || tm.tm_mon != mon)
+        return -1;
+    /* local (+08:00) years 1900-9999 only: whatever we accept, sq_clock_iso()
+     * must print with a four-digit year that parses back (9999-12-31T23:59Z
+     * is already year 10000 here) */
+    int64_t local = (int64_t)v - offset + SQ_TZ_OFFSET;
+    if (local < -2208988800LL || local >= 253402300800LL)
         return -1;
     *t = (int64_t)v - offset;
     return 0;

@@ -52,9 +52,12 @@ static const struct sq_field misc[] = {
 
 /* Everything optional with no bounds: exercises the zero-value defaults. */
 static const struct sq_field loose[] = {
-    {.name = "a", .type = SQ_F_STR}, {.name = "b", .type = SQ_F_TEXT},
-    {.name = "c", .type = SQ_F_INT}, {.name = "d", .type = SQ_F_ID},
-    {.name = "e", .type = SQ_F_ENUM}, {.name = "f", .type = SQ_F_ARRAY},
+    {.name = "a", .type = SQ_F_STR},
+    {.name = "b", .type = SQ_F_TEXT},
+    {.name = "c", .type = SQ_F_INT},
+    {.name = "d", .type = SQ_F_ID},
+    {.name = "e", .type = SQ_F_ENUM},
+    {.name = "f", .type = SQ_F_ARRAY},
     {0},
 };
 
