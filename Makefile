@@ -90,7 +90,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB_OBJ)
 
 $(B)/tests/e2e/%: tests/e2e/%.c tests/e2e/harness.c tests/e2e/harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl) -lpthread
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl sqlite3) -lpthread
 
 # Builds and runs every unit and end-to-end test of one MODE.
 check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
