@@ -295,9 +295,12 @@ static int authenticate(struct sq_req *r)
         r->user = u;
         return 0;
     }
+    /* A stale token does not stop public reads or signing in again; but a
+     * public write that depends on who is asking (filing an appeal) answers
+     * 401, so a client never silently acts as anonymous. */
     r->cookie_auth = false;
-    /* a stale token does not stop public routes (e.g. signing in again) */
-    if (r->route->perm == SQ_PERM_PUBLIC)
+    if (r->route->perm == SQ_PERM_PUBLIC &&
+        (!is_write(r->method) || !strncmp(r->route->pattern, "/api/v1/auth/", 13)))
         return 0;
     return sq_reply_errf(r, SQ_EAUTH, NULL, "the sign-in token is invalid or has expired");
 }
