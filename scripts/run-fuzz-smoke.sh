@@ -27,7 +27,7 @@ for t in "$b"/tests/fuzz/fuzz_*; do
     if [ -n "$seconds" ]; then
         set -- -max_total_time="$seconds"
     else
-        set -- -runs="$runs"
+        set -- -runs="$runs" -max_total_time=4
     fi
     # -runs=0 first: every committed input must pass on its own
     if "$t" -runs=0 -artifact_prefix="$b/crash-$name-" "$seeds" >"$log" 2>&1 &&
