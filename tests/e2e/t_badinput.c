@@ -29,8 +29,10 @@
 /* ---- the database fingerprint ---- */
 
 static const char *const fp_tables[] = {
-    "appeals", "appeal_events", "attachments",   "idempotency_keys", "units",         "users",
-    "grants",  "categories",    "routing_rules", "sla_policies",     "calendar_days",
+    "appeals",       "appeal_events", "attachments",        "idempotency_keys",  "units",
+    "users",         "grants",        "categories",         "routing_rules",     "sla_policies",
+    "calendar_days", "kb_answers",    "kb_answer_versions", "kb_answer_appeals", "kb_columns",
+    "kb_volumes",
 };
 #define NFP (sizeof fp_tables / sizeof fp_tables[0])
 
@@ -358,6 +360,65 @@ static const struct bad cases[] = {
     {ADMIN, "GET", "/api/v1/units?q=%25", NULL, NULL, 200},
     {ADMIN, "GET", "/api/v1/users?q=%27%3B--", NULL, NULL, 200},
     {ANON, "GET", "/api/v1/units/directory?q=%22%20OR%20%22", NULL, NULL, 200},
+    /* --- knowledge base: search and suggestions (FTS5 MATCH built from user text) --- */
+    {ANON, "GET", "/api/v1/search?q=%22%20OR%20*%20NEAR(a%20b)%20NOT%20c%3A", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=%27%3B%20DROP%20TABLE%20kb_answers%3B--", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=title%3A%E8%B7%AF%E7%81%AF%5E", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=%22%22%22%22", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=%FF%FE%E8%B7", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=(((((", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/search?q=", NULL, NULL, 422, "invalid", "q"},
+    {ANON, "GET", "/api/v1/search", NULL, NULL, 422, "invalid", "q"},
+    /* raw: the harness caps URLs at 4 KiB */
+    {ANON, "GET", "/api/v1/search?q=@q_5000", NULL, NULL, 422, "invalid", "q", RAW},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&type=bogus", NULL, NULL, 422, "invalid", "type"},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&order=random", NULL, NULL, 422, "invalid", "order"},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&limit=101", NULL, NULL, 422, "invalid", "limit"},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&unit=999999", NULL, NULL, 422, "invalid", "unit"},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&from=2026-02-01&to=2026-01-01", NULL, NULL, 422,
+     "invalid", "to"},
+    {ANON, "GET", "/api/v1/search?q=%E8%B7%AF&from=2026-01-01T00:00%2B1:1", NULL, NULL, 422,
+     "invalid", "from"},
+    {ANON, "GET", "/api/v1/suggest?text=%22%20OR%20*", NULL, NULL, 200},
+    {ANON, "GET", "/api/v1/suggest", NULL, NULL, 422, "invalid", "text"},
+    {ANON, "GET", "/api/v1/suggest?text=@q_5000", NULL, NULL, 422, "invalid", "text", RAW},
+    {ANON, "GET", "/api/v1/suggest?text=%E8%B7%AF&category=999999", NULL, NULL, 422, "invalid",
+     "category"},
+    {RESIDENT, "GET", "/api/v1/kb/appeals/abc/suggestions", NULL, NULL, 404, "not_found"},
+    /* --- knowledge base: answers --- */
+    {ANON, "GET", "/api/v1/kb/answers/abc", NULL, NULL, 404, "not_found"},
+    {ANON, "GET", "/api/v1/kb/answers/99999999", NULL, NULL, 404, "not_found"},
+    {ANON, "GET", "/api/v1/kb/answers?limit=0", NULL, NULL, 422, "invalid", "limit"},
+    {ANON, "GET", "/api/v1/kb/answers/99999999/versions/abc", NULL, NULL, 404, "not_found"},
+    {ANON, "GET", "/api/v1/kb/volumes/99999999/print", NULL, NULL, 404, "not_found"},
+    {ANON, "GET", "/api/v1/kb/columns/abc", NULL, NULL, 404, "not_found"},
+    {RESIDENT, "POST", "/api/v1/kb/answers",
+     "{\"category_id\":1,\"title\":\"标题\",\"problem\":\"问题描述\",\"measures\":\"措施内容\"}",
+     NULL, 403, "forbidden"},
+    {ANON, "POST", "/api/v1/kb/answers", "{}", NULL, 401, "unauthenticated"},
+    {HANDLER, "POST", "/api/v1/kb/answers", "{}", NULL, 422, "invalid", "category_id"},
+    {HANDLER, "POST", "/api/v1/kb/answers",
+     "{\"category_id\":1,\"title\":\"标\",\"problem\":\"问题描述啊\",\"measures\":\"措施内容啊\"}",
+     NULL, 422, "invalid", "title"},
+    {HANDLER, "POST", "/api/v1/kb/answers",
+     "{\"category_id\":1,\"title\":\"标题\",\"problem\":\"问题描述啊\",\"measures\":\"措施内容啊\","
+     "\"tags\":\"not-an-array\"}",
+     NULL, 422, "invalid", "tags"},
+    {HANDLER, "POST", "/api/v1/kb/answers",
+     "{\"category_id\":1,\"title\":\"标题\",\"problem\":\"问题描述啊\",\"measures\":\"措施内容啊\","
+     "\"published\":true}",
+     NULL, 422, "invalid"},
+    {HANDLER, "POST", "/api/v1/kb/answers", "{\"category_id\":", NULL, 400, "bad_json"},
+    {HANDLER, "POST", "/api/v1/kb/answers/from-appeal", "{\"appeal_id\":0}", NULL, 422, "invalid",
+     "appeal_id"},
+    {HANDLER, "PATCH", "/api/v1/kb/answers/99999999", "{\"title\":\"新标题\"}", NULL, 404,
+     "not_found"},
+    {HANDLER, "POST", "/api/v1/kb/answers/99999999/submit", "{}", NULL, 404, "not_found"},
+    {HANDLER, "POST", "/api/v1/kb/answers/99999999/approve", "{}", NULL, 403, "forbidden"},
+    {RESIDENT, "POST", "/api/v1/kb/columns", "{}", NULL, 403, "forbidden"},
+    {ADMIN, "POST", "/api/v1/kb/columns", "{\"bogus\":1}", NULL, 422, "invalid"},
+    {ADMIN, "POST", "/api/v1/kb/volumes", "[]", NULL, 400, "bad_json"},
+    {ADMIN, "DELETE", "/api/v1/kb/volumes/abc", NULL, NULL, 404, "not_found"},
     /* --- one appeal: ids --- */
     {ADMIN, "GET", "/api/v1/appeals/abc", NULL, NULL, 404, "not_found"},
     {ADMIN, "GET", "/api/v1/appeals/0", NULL, NULL, 404, "not_found"},
@@ -692,6 +753,7 @@ static const char *expand(const char *s, long long appeal, long long resident)
         long n;
         const char *v = !strcmp(p + 2, "status_300") ? repeat("submitted,", 30)
                         : !strcmp(p + 2, "q_101")    ? repeat("q", 101)
+                        : !strcmp(p + 2, "q_5000")   ? repeat("q", 5000)
                                                      : gen(p + 2, &n);
         p[1] = '\0';
         out = h_fmt("%s%s", out, v);
