@@ -117,6 +117,7 @@ fuzz-smoke: fuzz-build
 
 # The end-to-end suite with the server under valgrind memcheck (slow: minutes).
 valgrind: sanqu
+	@scripts/install-deps.sh valgrind
 	$(MAKE) MODE=rel $(E2E_BIN)
 	@scripts/run-valgrind.sh build/rel
 
