@@ -29,10 +29,10 @@
 /* ---- the database fingerprint ---- */
 
 static const char *const fp_tables[] = {
-    "appeals",       "appeal_events", "attachments",        "idempotency_keys",  "units",
-    "users",         "grants",        "categories",         "routing_rules",     "sla_policies",
-    "calendar_days", "kb_answers",    "kb_answer_versions", "kb_answer_appeals", "kb_columns",
-    "kb_volumes",
+    "appeals",       "appeal_events",   "attachments",        "idempotency_keys",  "units",
+    "users",         "grants",          "categories",         "routing_rules",     "sla_policies",
+    "calendar_days", "kb_answers",      "kb_answer_versions", "kb_answer_appeals", "kb_columns",
+    "kb_volumes",    "open311_clients", "open311_requests",
 };
 #define NFP (sizeof fp_tables / sizeof fp_tables[0])
 
@@ -419,6 +419,23 @@ static const struct bad cases[] = {
     {ADMIN, "POST", "/api/v1/kb/columns", "{\"bogus\":1}", NULL, 422, "invalid"},
     {ADMIN, "POST", "/api/v1/kb/volumes", "[]", NULL, 400, "bad_json"},
     {ADMIN, "DELETE", "/api/v1/kb/volumes/abc", NULL, NULL, 404, "not_found"},
+    /* --- statistics and hot problems --- */
+    {RESIDENT, "GET", "/api/v1/stats/appeals", NULL, NULL, 403, "forbidden"},
+    {ANON, "GET", "/api/v1/stats/appeals", NULL, NULL, 401, "unauthenticated"},
+    {ADMIN, "GET", "/api/v1/stats/appeals?group_by=bogus", NULL, NULL, 422, "invalid", "group_by"},
+    {ADMIN, "GET", "/api/v1/stats/appeals?from=2026-13", NULL, NULL, 422, "invalid", "from"},
+    {ADMIN, "GET", "/api/v1/stats/appeals?to=%27%3B--", NULL, NULL, 422, "invalid", "to"},
+    {ADMIN, "GET", "/api/v1/stats/appeals?unit=abc", NULL, NULL, 422, "invalid", "unit"},
+    {ADMIN, "GET", "/api/v1/stats/rankings?month=2026-13", NULL, NULL, 422, "invalid", "month"},
+    {ADMIN, "GET", "/api/v1/stats/rankings?month=2026-11&level=planet", NULL, NULL, 422, "invalid",
+     "level"},
+    {RESIDENT, "PUT", "/api/v1/stats/settings", "{}", NULL, 403, "forbidden"},
+    {ADMIN, "PUT", "/api/v1/stats/settings", "{\"bogus\":1}", NULL, 422, "invalid"},
+    {ADMIN, "PUT", "/api/v1/stats/settings", "{", NULL, 400, "bad_json"},
+    {ADMIN, "GET", "/api/v1/hot-problems/themes/abc", NULL, NULL, 404, "not_found"},
+    {HANDLER, "GET", "/api/v1/hot-problems/themes/99999999", NULL, NULL, 404, "not_found"},
+    {RESIDENT, "POST", "/api/v1/open311/clients", "{}", NULL, 403, "forbidden"},
+    {ADMIN, "DELETE", "/api/v1/open311/clients/abc", NULL, NULL, 404, "not_found"},
     /* --- one appeal: ids --- */
     {ADMIN, "GET", "/api/v1/appeals/abc", NULL, NULL, 404, "not_found"},
     {ADMIN, "GET", "/api/v1/appeals/0", NULL, NULL, 404, "not_found"},
