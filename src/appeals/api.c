@@ -30,10 +30,16 @@ static bool is_person(const struct sq_user *u, const struct sq_appeal *a)
                  (a->collector_id && a->collector_id == u->id));
 }
 
+/* The person, staff over the handling unit, and staff over the place where
+ * the problem is (a community follows up an appeal it transferred away). */
 static bool may_read(const struct sq_user *u, const struct sq_appeal *a)
 {
-    return is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
-           sq_may_all(u, SQ_PERM_APPEAL_READ);
+    struct sq_unit loc;
+    if (is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
+        sq_may_all(u, SQ_PERM_APPEAL_READ))
+        return true;
+    return units_store_get(a->unit_id, &loc, NULL) == SQ_OK &&
+           sq_may(u, SQ_PERM_APPEAL_READ, loc.path);
 }
 
 /* Loads the appeal named by :id and checks the caller may read it.
@@ -158,6 +164,12 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
     sq_appeal_set(&a->contact_name,
                   sq_json_str(in, "contact_name", u && !on_behalf ? u->display_name : NULL));
     sq_appeal_set(&a->contact_phone, sq_json_str(in, "contact_phone", NULL));
+    if (!a->contact_phone && u && !on_behalf) {
+        /* a person filing for themselves is called back on their own number */
+        json_t *me = accounts_store_user_json(u->id, true);
+        sq_appeal_set(&a->contact_phone, sq_json_str(me, "phone", NULL));
+        json_decref(me);
+    }
     a->has_geo = sq_json_has(in, "lat") && !json_is_null(json_object_get(in, "lat"));
     a->lat = sq_json_num(in, "lat", 0);
     a->lon = sq_json_num(in, "lon", 0);
@@ -619,6 +631,18 @@ static int64_t dispatcher_of(const struct sq_appeal *a)
     return 0;
 }
 
+/* Event data of a hand-over, with names so the person can read where their
+ * appeal went without access to the unit records. */
+static json_t *transfer_data(int64_t from_id, const struct sq_unit *to)
+{
+    struct sq_unit from;
+    json_t *o = json_pack("{s:I,s:I,s:s}", "from_unit_id", (json_int_t)from_id, "to_unit_id",
+                          (json_int_t)to->id, "to_unit_name", to->name);
+    if (units_store_get(from_id, &from, NULL) == SQ_OK)
+        json_object_set_new(o, "from_unit_name", json_string(from.name));
+    return o;
+}
+
 /* Applies one action to b (a copy of a). Returns SQ_OK or an error with
  * detail; *data may receive event data (new reference). */
 static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appeal *a,
@@ -633,6 +657,8 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
     case SQ_AA_ACCEPT:
         if (!b->accepted_at)
             b->accepted_at = now;
+        if (!b->handler_id && sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
+            b->handler_id = r->user->id; /* whoever signs for it owns it until assigned */
         *note = sq_json_str(in, "note", NULL);
         break;
     case SQ_AA_ASSIGN: {
@@ -659,8 +685,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         b->handler_unit_id = unit.id;
         snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
         b->handler_id = 0;
-        *data = json_pack("{s:I,s:I}", "from_unit_id", (json_int_t)a->handler_unit_id,
-                          "to_unit_id", (json_int_t)unit.id);
+        *data = transfer_data(a->handler_unit_id, &unit);
         *note = sq_json_str(in, "reason", NULL);
         break;
     case SQ_AA_RETURN: {
@@ -671,8 +696,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         b->handler_unit_id = unit.id;
         snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
         b->handler_id = 0;
-        *data = json_pack("{s:I,s:I}", "from_unit_id", (json_int_t)a->handler_unit_id,
-                          "to_unit_id", (json_int_t)unit.id);
+        *data = transfer_data(a->handler_unit_id, &unit);
         *note = sq_json_str(in, "reason", NULL);
         break;
     }
