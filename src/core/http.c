@@ -326,7 +326,7 @@ static bool is_api_path(const char *p)
            !strncmp(p, "/open311/", 9) || !strcmp(p, "/api");
 }
 
-static void dispatch(struct sq_req *r)
+static void route_and_run(struct sq_req *r)
 {
     int status;
     if (!is_api_path(r->path)) {
@@ -378,6 +378,12 @@ static void dispatch(struct sq_req *r)
         sq_reply_errf(r, SQ_EINTERNAL, NULL, "handler %s %s gave no reply", r->route->method,
                       r->route->pattern);
     }
+}
+
+static void dispatch(struct sq_req *r)
+{
+    route_and_run(r);
+    /* every request of a signed-in auditor is logged, refused ones included */
     if (r->user && http_audit_access && sq_user_has_role(r->user, SQ_ROLE_AUDITOR))
         http_audit_access(r);
 }
