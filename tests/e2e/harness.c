@@ -179,6 +179,46 @@ const char *h_str_at(const char *file, int line, json_t *root, const char *path)
     return json_string_value(j);
 }
 
+static void json_free(void *p)
+{
+    json_decref(p);
+}
+
+json_t *h_keep_json(json_t *j)
+{
+    return j ? keep_with(j, json_free) : NULL;
+}
+
+json_t *h_routes(void)
+{
+    struct h_run *r = h_sanqu("routes", "--json", NULL);
+    if (r->status != 0)
+        H_FAIL("sanqu routes --json failed (%d): %s", r->status, r->err);
+    json_error_t e;
+    json_t *j = json_loads(r->out, 0, &e);
+    if (!json_is_array(j) || !json_array_size(j))
+        H_FAIL("sanqu routes --json gave no JSON array (%s): %.500s", e.text, r->out);
+    return h_keep_json(j);
+}
+
+char *h_path_fill(const char *pattern, const char *value)
+{
+    char *out = h_fmt("%s", ""), *tail;
+    for (const char *p = pattern; *p;) {
+        if (*p == ':' && p > pattern && p[-1] == '/') {
+            size_t n = strcspn(p, "/");
+            tail = h_fmt("%s%s", out, value);
+            p += n;
+        } else {
+            size_t n = strcspn(p + 1, ":") + 1;
+            tail = h_fmt("%s%.*s", out, (int)n, p);
+            p += n;
+        }
+        out = tail;
+    }
+    return out;
+}
+
 char *h_dump(json_t *j)
 {
     char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY) : strdup("null");

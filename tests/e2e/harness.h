@@ -123,6 +123,13 @@ struct h_run *h_sanqu(const char *arg, ...) __attribute__((sentinel));
 char *h_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Looks up "a.b.0.c" (object keys and array indexes) under root; NULL if absent. */
 json_t *h_get(json_t *root, const char *path);
+/* Frees j (json_decref) after the current test; returns j. */
+json_t *h_keep_json(json_t *j);
+/* The server's routing table from `sanqu routes --json`:
+ * [{method,pattern,perm,summary}], harness-owned. */
+json_t *h_routes(void);
+/* The pattern with every ":name" segment replaced by value. */
+char *h_path_fill(const char *pattern, const char *value);
 /* Harness-owned copy of a JSON value's compact text. */
 char *h_dump(json_t *j);
 /* Frees p (free()) after the current test. */
