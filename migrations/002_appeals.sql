@@ -64,6 +64,7 @@ CREATE TABLE appeals (
     accepted_at       INTEGER,
     response_due_at   INTEGER,
     due_at            INTEGER,
+    warn_at           INTEGER,                               -- when warn_percent of the time is used
     resolved_at       INTEGER,
     closed_at         INTEGER,
     suspended_at      INTEGER,                               -- set while the clock is paused
@@ -92,6 +93,7 @@ CREATE INDEX appeals_status_due ON appeals(status, due_at);
 CREATE INDEX appeals_created ON appeals(created_at);
 CREATE INDEX appeals_category ON appeals(category_id, created_at);
 CREATE INDEX appeals_unit ON appeals(unit_id, created_at);
+CREATE INDEX appeals_warn ON appeals(warn_at) WHERE warned = 0;
 CREATE INDEX appeals_master ON appeals(master_id) WHERE master_id IS NOT NULL;
 
 -- the timeline and audit trail of an appeal: append-only

@@ -5,16 +5,23 @@
  */
 #include "core/db.h"
 #include "core/http.h"
+#include "core/log.h"
+#include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
+#include "appeals/appeals.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
+extern const struct sq_route appeals_routes[];
+extern const struct sq_route appeals_meta_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
     accounts_routes,
     units_routes,
+    appeals_routes,
+    appeals_meta_routes,
     NULL,
 };
 
@@ -33,10 +40,14 @@ void sq_app_init(void)
 void sq_app_start(const struct sq_config *c)
 {
     (void)c;
+    if (sq_writer_start())
+        sq_fatal("cannot start the writer thread");
 }
 
 void sq_app_stop(void)
 {
+    sq_writer_stop();
+    appeals_calendar_free();
 }
 
 #include "demo/demo.h"

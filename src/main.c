@@ -21,6 +21,7 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "core/writer.h"
 #include "demo/demo.h"
 #include "units/units.h"
 
@@ -218,7 +219,8 @@ static int cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     sq_info("event=stopping signal=%d", sig);
-    sq_http_stop(); /* waits for requests in flight */
+    sq_writer_drain(); /* commit and answer what was submitted */
+    sq_http_stop();    /* waits for requests in flight */
     sq_app_stop();
     sq_db_shutdown();
     sq_info("event=stopped");

@@ -89,7 +89,7 @@ struct sq_appeal {
     char handler_unit_path[128];
     int64_t handler_id, creator_id, collector_id;
     char channel[12];
-    int64_t created_at, accepted_at, response_due_at, due_at, resolved_at, closed_at,
+    int64_t created_at, accepted_at, response_due_at, due_at, warn_at, resolved_at, closed_at,
         suspended_at, rated_at, updated_at;
     int warned, overdue, escalation_level, extension_days, reopen_count;
     int rating_speed, rating_result, rating_attitude; /* 0 = none */
@@ -119,7 +119,10 @@ struct sq_sla {
 };
 /* Deadlines from `start` on the calendar; SQ_WORKCAL_NEVER guarded (0 = none). */
 void sq_appeal_deadlines(const struct sq_workcal *cal, const struct sq_sla *sla, int64_t start,
-                         int64_t *response_due, int64_t *due);
+                         int warn_percent, struct sq_appeal *a);
+/* Recomputes warn_at for a changed due_at (extension, resume, reopen). */
+void sq_appeal_rewarn(const struct sq_workcal *cal, int warn_percent, int64_t from,
+                      struct sq_appeal *a);
 
 /* Loaded once per use from the calendar_days and settings tables. */
 enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail *d);
@@ -163,4 +166,50 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
 typedef void (*sq_appeal_event_fn)(const struct sq_appeal *a, int action, int64_t actor_id);
 extern sq_appeal_event_fn sq_appeal_event_hook;
 
+
+/* ---- lists and intake support (store.c) ---- */
+
+struct sq_appeal_filter {
+    const char *statuses[SQ_AS__MAX]; /* any of; none = all */
+    int nstatuses;
+    int64_t category_id;              /* matches the category and its children */
+    const char *unit_path;            /* handler unit subtree */
+    int64_t handler_id;
+    const char *kind, *urgency, *q;
+    int64_t from, to;                 /* created_at range, 0 = open */
+    bool overdue;
+    int64_t due_before;               /* due_at <= this (due soon), 0 = off */
+    int64_t creator_or_collector;     /* the caller's own appeals */
+    const char **scope_paths;         /* NULL = unrestricted */
+    int nscope;
+    const char *order;                /* validated ORDER BY */
+};
+enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
+                               json_t **items, int64_t *total, struct sq_detail *d);
+/* Ids of appeals merged into master (status merged). Returns count; *ids malloc'd. */
+int appeals_store_children(int64_t master_id, int64_t **ids);
+
+/* Idempotency: the appeal a key already created in scope, or 0. */
+int64_t appeals_store_idem_get(const char *scope, const char *key);
+enum sq_err appeals_store_idem_put(const char *scope, const char *key, int64_t appeal_id,
+                                   struct sq_detail *d);
+
+/* Attachments */
+enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,
+                                         const char *ctype, int64_t size, const char *sha256,
+                                         const char *path, int64_t by, int64_t *id,
+                                         struct sq_detail *d);
+json_t *appeals_store_attachments_json(int64_t appeal_id);
+/* Looks up one attachment: its appeal, content type and storage path. */
+enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype,
+                                         size_t ctcap, char *path, size_t pathcap,
+                                         char *filename, size_t fncap, struct sq_detail *d);
+
+/* ---- the shared working calendar (calcache.c) ---- */
+/* Returns the calendar with a read lock held; pair with appeals_calendar_release().
+ * Reloads from the database when appeals_calendar_invalidate() was called. */
+const struct sq_workcal *appeals_calendar_acquire(void);
+void appeals_calendar_release(void);
+void appeals_calendar_invalidate(void);
+void appeals_calendar_free(void); /* at shutdown */
 #endif

@@ -1,0 +1,933 @@
+/*
+ * appeals api: intake, reading, queues and the workflow actions.
+ *
+ * Who sees an appeal: its person (creator) and the collector who filed it;
+ * staff whose APPEAL_READ grant covers the handling unit; district admins
+ * and auditors. The contact phone is masked in every read; the handler who
+ * needs it asks /appeals/{id}/contact, which is audited.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accounts/accounts.h"
+#include "appeals/appeals.h"
+#include "appeals/meta.h"
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "core/writer.h"
+#include "units/units.h"
+
+/* ---- access ---- */
+
+static bool is_person(const struct sq_user *u, const struct sq_appeal *a)
+{
+    return u && ((a->creator_id && a->creator_id == u->id) ||
+                 (a->collector_id && a->collector_id == u->id));
+}
+
+static bool may_read(const struct sq_user *u, const struct sq_appeal *a)
+{
+    return is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
+           sq_may_all(u, SQ_PERM_APPEAL_READ);
+}
+
+/* Loads the appeal named by :id and checks the caller may read it.
+ * Returns 0 with *a filled, or the reply status. */
+static int load(struct sq_req *r, struct sq_appeal *a)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? appeals_store_get(id, a, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!may_read(r->user, a)) {
+        sq_appeal_cleanup(a);
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this appeal is outside your units");
+    }
+    return 0;
+}
+
+static json_t *full_json(const struct sq_appeal *a)
+{
+    json_t *o = appeals_store_json(a, true);
+    json_object_set_new(o, "events", appeals_store_events_json(a->id));
+    json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
+    json_object_set_new(o, "allowed_actions", sq_appeal_allowed_json(a->status));
+    return o;
+}
+
+/* ---- intake ---- */
+
+static const struct sq_field intake_fields[] = {
+    {.name = "kind", .type = SQ_F_ENUM, .choices = sq_appeal_kinds},
+    {.name = "title", .type = SQ_F_STR, .required = true, .min = 2, .max = 100},
+    {.name = "description", .type = SQ_F_TEXT, .required = true, .min = 5, .max = 5000},
+    {.name = "category_id", .type = SQ_F_ID, .required = true},
+    {.name = "unit_id", .type = SQ_F_ID, .required = true},
+    {.name = "address", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {.name = "lat", .type = SQ_F_NUM, .min = -90, .max = 90, .nullable = true},
+    {.name = "lon", .type = SQ_F_NUM, .min = -180, .max = 180, .nullable = true},
+    {.name = "contact_name", .type = SQ_F_STR, .max = 50, .nullable = true},
+    {.name = "contact_phone", .type = SQ_F_PHONE, .nullable = true},
+    {.name = "urgency", .type = SQ_F_ENUM, .choices = sq_appeal_urgencies},
+    {.name = "on_behalf", .type = SQ_F_BOOL},
+    {.name = "kb_answer_id", .type = SQ_F_ID, .nullable = true},
+    {0},
+};
+
+/* The handling unit for a new appeal located in `loc`. */
+static int64_t route(const struct sq_category *c, const struct sq_unit *loc)
+{
+    struct sq_routing_rule *rules = NULL;
+    int n = appeals_store_rules(&rules);
+    int64_t h = sq_route_match(rules, n, c, loc->path);
+    free(rules);
+    if (h)
+        return h;
+    return sq_route_default_is_parent(loc->kind) && loc->parent_id ? loc->parent_id : loc->id;
+}
+
+/* Intake in two phases. prepare: validate, route and compute deadlines
+ * (reads only, on the request thread). commit: the idempotency check, the
+ * insert with its first event and the key, inside a transaction — on the
+ * group-commit writer when serving, inline otherwise. */
+struct intake {
+    struct sq_write_job job;
+    struct sq_appeal a;
+    json_t *ev;
+    int64_t actor;
+    char scope[96];
+    char key[132];
+    bool has_key;
+    /* results */
+    int64_t id;
+    bool replayed;
+    enum sq_err err;
+    struct sq_detail d;
+    struct sq_req *r;
+};
+
+static void intake_free(struct intake *in)
+{
+    sq_appeal_cleanup(&in->a);
+    json_decref(in->ev);
+    free(in);
+}
+
+static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const char *channel,
+                                  struct intake *t, struct sq_detail *d)
+{
+    struct sq_category cat;
+    struct sq_unit loc, handler;
+    struct sq_appeal *a = &t->a;
+    struct sq_sla sla;
+    enum sq_err e;
+    bool on_behalf = sq_json_bool(in, "on_behalf", false);
+    if ((e = sq_validate(in, intake_fields, d)))
+        return e;
+    if ((e = appeals_store_category(sq_json_int(in, "category_id", 0), &cat, d)))
+        return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "category_id", "no such category") : e;
+    if (!cat.active)
+        return sq_fail(d, SQ_EINVAL, "category_id", "this category is no longer in use");
+    if ((e = units_store_get(sq_json_int(in, "unit_id", 0), &loc, d)) || loc.archived)
+        return sq_fail(d, SQ_EINVAL, "unit_id", "unit_id must be an active unit");
+    if (sq_json_has(in, "lat") != sq_json_has(in, "lon"))
+        return sq_fail(d, SQ_EINVAL, "lon", "give both lat and lon, or neither");
+    if (on_behalf && !sq_user_has(u, SQ_PERM_APPEAL_COLLECT))
+        return sq_fail(d, SQ_EFORBIDDEN, "on_behalf", "only collectors file on behalf of others");
+    if ((!u || on_behalf) && !sq_json_str(in, "contact_phone", NULL))
+        return sq_fail(d, SQ_EINVAL, "contact_phone",
+                       "a contact phone is required when filing without an account or for "
+                       "someone else");
+    if (on_behalf && !sq_json_str(in, "contact_name", NULL))
+        return sq_fail(d, SQ_EINVAL, "contact_name", "name the person you file for");
+    const char *kind = sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident"
+                                                                              : "enterprise");
+    snprintf(a->kind, sizeof a->kind, "%s", kind);
+    snprintf(a->urgency, sizeof a->urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
+    snprintf(a->channel, sizeof a->channel, "%s", on_behalf ? "collector" : channel);
+    sq_appeal_set(&a->title, sq_json_str(in, "title", NULL));
+    sq_appeal_set(&a->description, sq_json_str(in, "description", NULL));
+    sq_appeal_set(&a->address, sq_json_str(in, "address", NULL));
+    sq_appeal_set(&a->contact_name,
+                  sq_json_str(in, "contact_name", u && !on_behalf ? u->display_name : NULL));
+    sq_appeal_set(&a->contact_phone, sq_json_str(in, "contact_phone", NULL));
+    a->has_geo = sq_json_has(in, "lat") && !json_is_null(json_object_get(in, "lat"));
+    a->lat = sq_json_num(in, "lat", 0);
+    a->lon = sq_json_num(in, "lon", 0);
+    a->category_id = cat.id;
+    a->unit_id = loc.id;
+    a->kb_answer_id = sq_json_int(in, "kb_answer_id", 0);
+    a->creator_id = u && !on_behalf ? u->id : 0;
+    a->collector_id = on_behalf ? u->id : 0;
+    a->status = SQ_AS_SUBMITTED;
+    a->created_at = sq_clock_now();
+    a->handler_unit_id = route(&cat, &loc);
+    if ((e = units_store_get(a->handler_unit_id, &handler, d)))
+        return e;
+    snprintf(a->handler_unit_path, sizeof a->handler_unit_path, "%s", handler.path);
+    appeals_store_sla(&cat, a->urgency, &sla);
+    const struct sq_workcal *cal = appeals_calendar_acquire();
+    sq_appeal_deadlines(cal, &sla, a->created_at,
+                        sq_app_config ? sq_app_config->warn_percent : 80, a);
+    appeals_calendar_release();
+    t->actor = u ? u->id : 0;
+    t->ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a->channel, "handler_unit_id",
+                      (json_int_t)a->handler_unit_id, "response_hours", sla.response_hours,
+                      "resolve_days", sla.resolve_days);
+    return SQ_OK;
+}
+
+/* Runs inside a transaction (the writer's batch or intake_commit's own). */
+static enum sq_err intake_run(void *ctx, struct sq_detail *d)
+{
+    struct intake *t = ctx;
+    enum sq_err e;
+    if (t->has_key && (t->id = appeals_store_idem_get(t->scope, t->key))) {
+        t->replayed = true;
+        return SQ_OK;
+    }
+    if ((e = appeals_store_insert(&t->a, t->actor, t->ev, d)))
+        return e;
+    if (t->has_key && (e = appeals_store_idem_put(t->scope, t->key, t->a.id, d)))
+        return e;
+    t->id = t->a.id;
+    return SQ_OK;
+}
+
+static enum sq_err intake_commit_inline(struct intake *t, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = intake_run(t, d))) {
+        sq_db_rollback();
+        return e;
+    }
+    return sq_db_commit(d);
+}
+
+enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
+                           const char *idem_scope, const char *idem_key, int64_t *id,
+                           bool *replayed, struct sq_detail *d);
+
+/* The whole intake in one call (Open311, tools): prepare and commit inline. */
+enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
+                           const char *idem_scope, const char *idem_key, int64_t *id,
+                           bool *replayed, struct sq_detail *d)
+{
+    struct intake *t = calloc(1, sizeof *t);
+    enum sq_err e;
+    if (!t)
+        return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory");
+    if (idem_key) {
+        t->has_key = true;
+        snprintf(t->scope, sizeof t->scope, "%s", idem_scope);
+        snprintf(t->key, sizeof t->key, "%s", idem_key);
+    }
+    if (!(e = intake_prepare(in, u, channel, t, d)))
+        e = intake_commit_inline(t, d);
+    *id = t->id;
+    *replayed = t->replayed;
+    intake_free(t);
+    return e;
+}
+
+/* Replies with the created (or replayed) appeal. */
+static int intake_reply(struct sq_req *r, struct intake *t)
+{
+    struct sq_detail d = {0};
+    struct sq_appeal a;
+    enum sq_err e;
+    if (t->err)
+        return sq_reply_err(r, t->err, &t->d);
+    if ((e = appeals_store_get(t->id, &a, &d)))
+        return sq_reply_err(r, e, &d);
+    if (t->replayed)
+        sq_reply_header(r, "Idempotent-Replayed", "true");
+    json_t *o = full_json(&a);
+    sq_appeal_cleanup(&a);
+    return sq_reply_json(r, 201, o);
+}
+
+static int intake_continue(struct sq_req *r)
+{
+    struct intake *t = r->cont_ctx;
+    int st = intake_reply(r, t);
+    intake_free(t);
+    r->cont_ctx = NULL;
+    return st;
+}
+
+static void intake_done(void *ctx, enum sq_err e, const struct sq_detail *d)
+{
+    struct intake *t = ctx;
+    t->err = e;
+    if (e)
+        t->d = *d;
+    sq_http_resume(t->r);
+}
+
+static int appeals_create(struct sq_req *r)
+{
+    if (!r->user && !sq_app_config->anonymous_appeals)
+        return sq_reply_errf(r, SQ_EAUTH, NULL, "sign in to file an appeal");
+    if (r->user && !sq_user_has(r->user, SQ_PERM_APPEAL_CREATE))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not file appeals");
+    const char *key = sq_req_header(r, "Idempotency-Key");
+    if (key && (strlen(key) < 1 || strlen(key) > 128))
+        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to 128 "
+                                                              "characters");
+    struct intake *t = calloc(1, sizeof *t);
+    if (!t)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
+    if (key) {
+        t->has_key = true;
+        snprintf(t->key, sizeof t->key, "%s", key);
+        if (r->user)
+            snprintf(t->scope, sizeof t->scope, "u:%lld", (long long)r->user->id);
+        else
+            snprintf(t->scope, sizeof t->scope, "a:%s", r->ip);
+    }
+    enum sq_err e = intake_prepare(r->json, r->user,
+                                   r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
+    if (e) {
+        int st = sq_reply_err(r, e, &t->d);
+        intake_free(t);
+        return st;
+    }
+    t->r = r;
+    t->job.run = intake_run;
+    t->job.done = intake_done;
+    t->job.ctx = t;
+    if (sq_http_can_defer(r) && sq_writer_running()) {
+        /* suspend before submitting: the writer may finish at once */
+        sq_http_defer(r, intake_continue, t);
+        if (!sq_writer_submit(&t->job)) {
+            t->err = sq_fail(&t->d, SQ_EINTERNAL, NULL, "the server is stopping; try again");
+            sq_http_resume(r);
+        }
+        return 0;
+    }
+    t->err = intake_commit_inline(t, &t->d);
+    int st = intake_reply(r, t);
+    intake_free(t);
+    return st;
+}
+
+/* ---- reading ---- */
+
+static int appeals_get(struct sq_req *r)
+{
+    struct sq_appeal a;
+    int st = load(r, &a);
+    if (st)
+        return st;
+    json_t *o = full_json(&a);
+    sq_appeal_cleanup(&a);
+    return sq_reply_json(r, 200, o);
+}
+
+static int appeals_contact(struct sq_req *r)
+{
+    struct sq_appeal a;
+    int st = load(r, &a);
+    if (st)
+        return st;
+    if (!sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path) && !is_person(r->user, &a)) {
+        sq_appeal_cleanup(&a);
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "only the handling unit sees the person's contact");
+    }
+    json_t *o = json_pack("{s:I,s:s?,s:s?}", "appeal_id", (json_int_t)a.id, "contact_name",
+                          a.contact_name, "contact_phone", a.contact_phone);
+    sq_audit_write(r->user->id, "personal_read", "appeal", a.id, r->ip, NULL);
+    sq_appeal_cleanup(&a);
+    return sq_reply_json(r, 200, o);
+}
+
+static const char *const sorts[][2] = {
+    {"-created_at", "a.created_at DESC, a.id DESC"}, {"created_at", "a.created_at, a.id"},
+    {"due_at", "a.due_at, a.id"},                     {"-due_at", "a.due_at DESC, a.id DESC"},
+    {"-id", "a.id DESC"},                             {"id", "a.id"},
+};
+
+static int parse_id_param(struct sq_req *r, const char *name, int64_t *out)
+{
+    const char *s = sq_req_query(r, name);
+    if (!s)
+        return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0)
+        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be an id", name);
+    *out = v;
+    return 0;
+}
+
+static int appeals_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    struct sq_appeal_filter f = {0};
+    const char *scope[SQ_MAX_GRANTS];
+    char statuses[256], unit_path[128];
+    json_t *items = NULL;
+    int64_t total = 0, unit_id = 0;
+    char next[32];
+    int st;
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    const char *s = sq_req_query(r, "status");
+    if (s) {
+        if (strlen(s) >= sizeof statuses)
+            return sq_reply_errf(r, SQ_EINVAL, "status", "too many statuses");
+        snprintf(statuses, sizeof statuses, "%s", s);
+        char *save = NULL;
+        for (char *t = strtok_r(statuses, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            if (sq_appeal_status_parse(t) < 0 || f.nstatuses == SQ_AS__MAX)
+                return sq_reply_errf(r, SQ_EINVAL, "status", "unknown status '%.30s'", t);
+            f.statuses[f.nstatuses++] = t;
+        }
+    }
+    if ((st = parse_id_param(r, "category", &f.category_id)) ||
+        (st = parse_id_param(r, "unit", &unit_id)))
+        return st;
+    const char *h = sq_req_query(r, "handler");
+    if (h && !strcmp(h, "me"))
+        f.handler_id = r->user->id;
+    else if ((st = parse_id_param(r, "handler", &f.handler_id)))
+        return st;
+    f.kind = sq_req_query(r, "kind");
+    f.urgency = sq_req_query(r, "urgency");
+    f.q = sq_req_query(r, "q");
+    bool kind_ok = !f.kind;
+    for (int i = 0; f.kind && sq_appeal_kinds[i]; i++)
+        kind_ok |= !strcmp(f.kind, sq_appeal_kinds[i]);
+    if (!kind_ok)
+        return sq_reply_errf(r, SQ_EINVAL, "kind", "unknown kind");
+    bool urg_ok = !f.urgency;
+    for (int i = 0; f.urgency && sq_appeal_urgencies[i]; i++)
+        urg_ok |= !strcmp(f.urgency, sq_appeal_urgencies[i]);
+    if (!urg_ok)
+        return sq_reply_errf(r, SQ_EINVAL, "urgency", "urgency must be normal, urgent or "
+                                                      "critical");
+    if (f.q && sq_utf8_len(f.q) > 100)
+        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
+    const char *from = sq_req_query(r, "from"), *to = sq_req_query(r, "to");
+    if (from && sq_clock_parse_iso(from, &f.from))
+        return sq_reply_errf(r, SQ_EINVAL, "from", "from must be a date or ISO time");
+    if (to && sq_clock_parse_iso(to, &f.to))
+        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be a date or ISO time");
+    const char *ov = sq_req_query(r, "overdue");
+    f.overdue = ov && (!strcmp(ov, "1") || !strcmp(ov, "true"));
+    const char *dw = sq_req_query(r, "due_within");
+    if (dw) {
+        char *end;
+        long hrs = strtol(dw, &end, 10);
+        if (*end || hrs < 1 || hrs > 24 * 365)
+            return sq_reply_errf(r, SQ_EINVAL, "due_within", "due_within is hours, 1 to 8760");
+        f.due_before = sq_clock_now() + hrs * 3600;
+    }
+    const char *q = sq_req_query(r, "queue");
+    if (q) {
+        if (!strcmp(q, "mine"))
+            f.handler_id = r->user->id;
+        else if (!strcmp(q, "overdue"))
+            f.overdue = true;
+        else if (!strcmp(q, "due_soon"))
+            f.due_before = sq_clock_now() + 24 * 3600;
+        else if (!strcmp(q, "own"))
+            f.creator_or_collector = r->user->id;
+        else if (strcmp(q, "unit"))
+            return sq_reply_errf(r, SQ_EINVAL, "queue", "queue must be mine, unit, overdue, "
+                                                        "due_soon or own");
+        if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
+            /* staff queues show open work unless a status is asked for */
+            static const char *const open[] = {"submitted", "accepted", "in_progress",
+                                               "suspended"};
+            for (int i = 0; i < 4; i++)
+                f.statuses[f.nstatuses++] = open[i];
+        }
+    }
+    const char *sort = sq_req_query(r, "sort");
+    f.order = sorts[0][1];
+    if (sort) {
+        f.order = NULL;
+        for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+            if (!strcmp(sorts[i][0], sort))
+                f.order = sorts[i][1];
+        if (!f.order)
+            return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be created_at, due_at or id "
+                                                       "(prefix - for descending)");
+    }
+    if (unit_id) {
+        struct sq_unit u;
+        if (units_store_get(unit_id, &u, &d))
+            return sq_reply_errf(r, SQ_EINVAL, "unit", "no such unit");
+        snprintf(unit_path, sizeof unit_path, "%s", u.path);
+        f.unit_path = unit_path;
+    }
+    /* scoping: staff see their subtrees; people see their own */
+    if (!sq_may_all(r->user, SQ_PERM_APPEAL_READ)) {
+        for (int i = 0; i < r->user->ngrants; i++) {
+            enum sq_role role = r->user->grants[i].role;
+            if (role != SQ_ROLE_PUBLIC && sq_role_has(role, SQ_PERM_APPEAL_READ))
+                scope[f.nscope++] = r->user->grants[i].unit_path;
+        }
+        if (!f.nscope || (q && !strcmp(q, "own")))
+            f.creator_or_collector = r->user->id;
+        else
+            f.scope_paths = scope;
+    }
+    enum sq_err e = appeals_store_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+/* ---- actions ---- */
+
+static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000},
+                                             {0}};
+static const struct sq_field f_assign[] = {
+    {.name = "handler_id", .type = SQ_F_ID, .required = true},
+    {.name = "note", .type = SQ_F_TEXT, .max = 2000},
+    {0}};
+static const struct sq_field f_transfer[] = {
+    {.name = "unit_id", .type = SQ_F_ID, .required = true},
+    {.name = "reason", .type = SQ_F_TEXT, .required = true, .min = 2, .max = 1000},
+    {0}};
+static const struct sq_field f_reason[] = {
+    {.name = "reason", .type = SQ_F_TEXT, .required = true, .min = 2, .max = 1000}, {0}};
+static const struct sq_field f_note[] = {
+    {.name = "note", .type = SQ_F_TEXT, .required = true, .min = 1, .max = 2000}, {0}};
+static const struct sq_field f_reply[] = {
+    {.name = "reply", .type = SQ_F_TEXT, .required = true, .min = 2, .max = 5000}, {0}};
+static const struct sq_field f_extend[] = {
+    {.name = "days", .type = SQ_F_INT, .min = 1, .max = 30},
+    {.name = "reason", .type = SQ_F_TEXT, .min = 2, .max = 1000},
+    {.name = "approve", .type = SQ_F_BOOL},
+    {.name = "note", .type = SQ_F_TEXT, .max = 1000},
+    {0}};
+static const struct sq_field f_merge[] = {{.name = "master_id", .type = SQ_F_ID, .required = true},
+                                          {.name = "note", .type = SQ_F_TEXT, .max = 1000},
+                                          {0}};
+static const struct sq_field f_rate[] = {
+    {.name = "speed", .type = SQ_F_INT, .required = true, .min = 1, .max = 5},
+    {.name = "result", .type = SQ_F_INT, .required = true, .min = 1, .max = 5},
+    {.name = "attitude", .type = SQ_F_INT, .required = true, .min = 1, .max = 5},
+    {.name = "solved", .type = SQ_F_ENUM, .required = true, .choices = sq_solved_values},
+    {.name = "satisfaction", .type = SQ_F_ENUM, .required = true, .choices = sq_satisfactions},
+    {.name = "comment", .type = SQ_F_TEXT, .max = 1000},
+    {0}};
+static const char *const verdicts[] = {"approved", "rejected", NULL};
+static const struct sq_field f_review[] = {
+    {.name = "note", .type = SQ_F_TEXT, .required = true, .min = 1, .max = 2000},
+    {.name = "verdict", .type = SQ_F_ENUM, .choices = verdicts},
+    {0}};
+
+static const struct sq_field *const action_fields[SQ_AA__MAX] = {
+    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,  [SQ_AA_TRANSFER] = f_transfer,
+    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,      [SQ_AA_REPLY] = f_reply,
+    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,  [SQ_AA_EXTEND] = f_extend,
+    [SQ_AA_SUSPEND] = f_reason,  [SQ_AA_RESUME] = f_note_opt, [SQ_AA_MERGE] = f_merge,
+    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,  [SQ_AA_REOPEN] = f_reason,
+    [SQ_AA_ESCALATE] = f_reason,
+};
+
+/* Who may do an action: H handling unit staff, S supervisors of the handling
+ * unit, P the appeal's person. */
+enum { WHO_H = 1, WHO_S = 2, WHO_P = 4 };
+static const int action_who[SQ_AA__MAX] = {
+    [SQ_AA_ACCEPT] = WHO_H,         [SQ_AA_ASSIGN] = WHO_H,         [SQ_AA_TRANSFER] = WHO_H,
+    [SQ_AA_RETURN] = WHO_H,         [SQ_AA_NOTE] = WHO_H | WHO_P,   [SQ_AA_REPLY] = WHO_H,
+    [SQ_AA_RESOLVE] = WHO_H,        [SQ_AA_REJECT] = WHO_H,         [SQ_AA_EXTEND] = WHO_H,
+    [SQ_AA_SUSPEND] = WHO_H,        [SQ_AA_RESUME] = WHO_H | WHO_P, [SQ_AA_MERGE] = WHO_H,
+    [SQ_AA_RATE] = WHO_P | WHO_S,   [SQ_AA_REVIEW] = WHO_S,         [SQ_AA_REOPEN] = WHO_P | WHO_S,
+    [SQ_AA_ESCALATE] = WHO_S,
+};
+
+static int warn_pct(void)
+{
+    return sq_app_config ? sq_app_config->warn_percent : 80;
+}
+
+/* Reopens b (重办): same unit with half the time limit; a second failure goes
+ * one tier up (community -> street -> district). */
+static enum sq_err reopen(struct sq_appeal *b, int64_t now, struct sq_detail *d)
+{
+    struct sq_category cat;
+    struct sq_sla sla;
+    enum sq_err e;
+    b->reopen_count++;
+    b->status = SQ_AS_ACCEPTED;
+    b->resolved_at = 0;
+    b->closed_at = 0;
+    b->overdue = 0;
+    if (b->reopen_count >= 2) {
+        struct sq_unit h, parent;
+        if (units_store_get(b->handler_unit_id, &h, d) == SQ_OK && h.parent_id &&
+            units_store_get(h.parent_id, &parent, d) == SQ_OK) {
+            b->handler_unit_id = parent.id;
+            snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", parent.path);
+            b->handler_id = 0;
+            b->status = SQ_AS_SUBMITTED;
+        }
+    }
+    if ((e = appeals_store_category(b->category_id, &cat, d)))
+        return e;
+    appeals_store_sla(&cat, b->urgency, &sla);
+    const struct sq_workcal *cal = appeals_calendar_acquire();
+    int64_t due = sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2
+                                                                              : 1);
+    b->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
+    sq_appeal_rewarn(cal, warn_pct(), now, b);
+    appeals_calendar_release();
+    return SQ_OK;
+}
+
+/* The dispatcher an appeal is returned to: the unit it was last transferred
+ * from, else the parent of its handling unit. 0 when there is none. */
+static int64_t dispatcher_of(const struct sq_appeal *a)
+{
+    json_t *events = appeals_store_events_json(a->id);
+    int64_t from = 0;
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev)
+    {
+        const char *act = json_string_value(json_object_get(ev, "action"));
+        json_t *data = json_object_get(ev, "data");
+        if (act && !strcmp(act, "transfer") && json_is_object(data))
+            from = json_integer_value(json_object_get(data, "from_unit_id"));
+    }
+    json_decref(events);
+    if (from && from != a->handler_unit_id)
+        return from;
+    struct sq_unit h;
+    if (units_store_get(a->handler_unit_id, &h, NULL) == SQ_OK)
+        return h.parent_id;
+    return 0;
+}
+
+/* Applies one action to b (a copy of a). Returns SQ_OK or an error with
+ * detail; *data may receive event data (new reference). */
+static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appeal *a,
+                             struct sq_appeal *b, json_t **data, const char **note,
+                             struct sq_detail *d)
+{
+    json_t *in = r->json;
+    int64_t now = b->updated_at;
+    struct sq_unit unit;
+    enum sq_err e;
+    switch (action) {
+    case SQ_AA_ACCEPT:
+        if (!b->accepted_at)
+            b->accepted_at = now;
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    case SQ_AA_ASSIGN: {
+        int64_t hid = sq_json_int(in, "handler_id", 0);
+        struct sq_user target = {.id = hid};
+        json_t *tu = accounts_store_user_json(hid, false);
+        if (!tu)
+            return sq_fail(d, SQ_EINVAL, "handler_id", "no such user");
+        json_decref(tu);
+        accounts_store_load_grants(hid, &target);
+        if (!sq_may(&target, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
+            return sq_fail(d, SQ_EINVAL, "handler_id",
+                           "this person is not a handler of the handling unit");
+        b->handler_id = hid;
+        *data = json_pack("{s:I}", "handler_id", (json_int_t)hid);
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    }
+    case SQ_AA_TRANSFER:
+        if ((e = units_store_get(sq_json_int(in, "unit_id", 0), &unit, d)) || unit.archived)
+            return sq_fail(d, SQ_EINVAL, "unit_id", "unit_id must be an active unit");
+        if (unit.id == a->handler_unit_id)
+            return sq_fail(d, SQ_EINVAL, "unit_id", "the appeal is already with this unit");
+        b->handler_unit_id = unit.id;
+        snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
+        b->handler_id = 0;
+        *data = json_pack("{s:I,s:I}", "from_unit_id", (json_int_t)a->handler_unit_id,
+                          "to_unit_id", (json_int_t)unit.id);
+        *note = sq_json_str(in, "reason", NULL);
+        break;
+    case SQ_AA_RETURN: {
+        int64_t to = dispatcher_of(a);
+        if (!to || units_store_get(to, &unit, d))
+            return sq_fail(d, SQ_ECONFLICT, NULL, "there is no dispatcher above this unit to "
+                                                  "return the appeal to");
+        b->handler_unit_id = unit.id;
+        snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
+        b->handler_id = 0;
+        *data = json_pack("{s:I,s:I}", "from_unit_id", (json_int_t)a->handler_unit_id,
+                          "to_unit_id", (json_int_t)unit.id);
+        *note = sq_json_str(in, "reason", NULL);
+        break;
+    }
+    case SQ_AA_NOTE:
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    case SQ_AA_REPLY:
+        sq_appeal_set(&b->reply, sq_json_str(in, "reply", NULL));
+        *note = b->reply;
+        break;
+    case SQ_AA_RESOLVE:
+        sq_appeal_set(&b->reply, sq_json_str(in, "reply", NULL));
+        b->resolved_at = now;
+        if (!b->accepted_at)
+            b->accepted_at = now;
+        *note = b->reply;
+        break;
+    case SQ_AA_REJECT:
+        b->closed_at = now;
+        sq_appeal_set(&b->reply, sq_json_str(in, "reason", NULL));
+        *note = b->reply;
+        break;
+    case SQ_AA_EXTEND:
+        if (sq_json_has(in, "approve")) {
+            if (!sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a->handler_unit_path))
+                return sq_fail(d, SQ_EFORBIDDEN, "approve",
+                               "only the unit's admin decides on an extension");
+            if (!a->extension_days)
+                return sq_fail(d, SQ_ECONFLICT, "approve", "no extension was requested");
+            bool ok = sq_json_bool(in, "approve", false);
+            *data = json_pack("{s:b,s:i}", "approved", ok, "days", a->extension_days);
+            if (ok) {
+                const struct sq_workcal *cal = appeals_calendar_acquire();
+                int64_t due = sq_workcal_add_working_days(cal, a->due_at, a->extension_days);
+                b->due_at = due == SQ_WORKCAL_NEVER ? a->due_at : due;
+                sq_appeal_rewarn(cal, warn_pct(), now, b);
+                appeals_calendar_release();
+                if (b->due_at > now)
+                    b->overdue = 0;
+            }
+            b->extension_days = 0;
+            *note = sq_json_str(in, "note", NULL);
+        } else {
+            if (!sq_json_has(in, "days") || !sq_json_has(in, "reason"))
+                return sq_fail(d, SQ_EINVAL, sq_json_has(in, "days") ? "reason" : "days",
+                               "an extension request needs days (1-30) and a reason");
+            if (a->extension_days)
+                return sq_fail(d, SQ_ECONFLICT, "days", "an extension request is pending");
+            b->extension_days = (int)sq_json_int(in, "days", 1);
+            *data = json_pack("{s:i}", "requested_days", b->extension_days);
+            *note = sq_json_str(in, "reason", NULL);
+        }
+        break;
+    case SQ_AA_SUSPEND:
+        b->suspended_at = now;
+        *note = sq_json_str(in, "reason", NULL);
+        break;
+    case SQ_AA_RESUME: {
+        const struct sq_workcal *cal = appeals_calendar_acquire();
+        if (a->suspended_at && a->due_at) {
+            int64_t due = sq_workcal_shift_deadline(cal, a->due_at, a->suspended_at, now);
+            b->due_at = due == SQ_WORKCAL_NEVER ? a->due_at : due;
+            if (a->warn_at && !a->warned) {
+                int64_t w = sq_workcal_shift_deadline(cal, a->warn_at, a->suspended_at, now);
+                b->warn_at = w == SQ_WORKCAL_NEVER ? a->warn_at : w;
+            }
+        }
+        appeals_calendar_release();
+        *data = json_pack("{s:I}", "paused_seconds", (json_int_t)(now - a->suspended_at));
+        b->suspended_at = 0;
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    }
+    case SQ_AA_MERGE: {
+        struct sq_appeal m;
+        int64_t mid = sq_json_int(in, "master_id", 0);
+        if (mid == a->id)
+            return sq_fail(d, SQ_EINVAL, "master_id", "an appeal cannot merge into itself");
+        if (appeals_store_get(mid, &m, d))
+            return sq_fail(d, SQ_EINVAL, "master_id", "no such appeal");
+        bool ok = sq_may(r->user, SQ_PERM_APPEAL_HANDLE, m.handler_unit_path);
+        bool open = m.status == SQ_AS_SUBMITTED || m.status == SQ_AS_ACCEPTED ||
+                    m.status == SQ_AS_IN_PROGRESS || m.status == SQ_AS_SUSPENDED;
+        sq_appeal_cleanup(&m);
+        if (!ok)
+            return sq_fail(d, SQ_EFORBIDDEN, "master_id", "the master appeal is outside your "
+                                                          "units");
+        if (!open)
+            return sq_fail(d, SQ_ECONFLICT, "master_id", "the master appeal is not open");
+        b->master_id = mid;
+        *data = json_pack("{s:I}", "master_id", (json_int_t)mid);
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    }
+    case SQ_AA_RATE:
+        b->rating_speed = (int)sq_json_int(in, "speed", 0);
+        b->rating_result = (int)sq_json_int(in, "result", 0);
+        b->rating_attitude = (int)sq_json_int(in, "attitude", 0);
+        snprintf(b->rating_solved, sizeof b->rating_solved, "%s", sq_json_str(in, "solved", ""));
+        snprintf(b->satisfaction, sizeof b->satisfaction, "%s",
+                 sq_json_str(in, "satisfaction", ""));
+        sq_appeal_set(&b->rating_comment, sq_json_str(in, "comment", NULL));
+        b->rated_at = now;
+        *data = json_deep_copy(in);
+        if (!is_person(r->user, a))
+            json_object_set_new(*data, "recorded_by_staff", json_true());
+        *note = b->rating_comment;
+        break;
+    case SQ_AA_REVIEW:
+        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "approved"));
+        *note = sq_json_str(in, "note", NULL);
+        break;
+    case SQ_AA_REOPEN:
+        if ((e = reopen(b, now, d)))
+            return e;
+        *note = sq_json_str(in, "reason", NULL);
+        break;
+    case SQ_AA_ESCALATE:
+        b->escalation_level++;
+        *data = json_pack("{s:i}", "level", b->escalation_level);
+        *note = sq_json_str(in, "reason", NULL);
+        break;
+    default:
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such action");
+    }
+    return SQ_OK;
+}
+
+/* Duplicates merged into a resolved master learn its outcome. */
+static void follow_master(const struct sq_appeal *master, int64_t actor)
+{
+    int64_t *ids = NULL;
+    int n = appeals_store_children(master->id, &ids);
+    for (int i = 0; i < n; i++) {
+        struct sq_appeal c, nc;
+        if (appeals_store_get(ids[i], &c, NULL))
+            continue;
+        sq_appeal_copy(&nc, &c);
+        sq_appeal_set(&nc.reply, master->reply);
+        nc.resolved_at = master->resolved_at;
+        nc.updated_at = c.updated_at + 1 > master->updated_at ? c.updated_at + 1
+                                                              : master->updated_at;
+        json_t *data = json_pack("{s:I,s:s}", "master_id", (json_int_t)master->id,
+                                 "master_tracking_no", master->tracking_no);
+        appeals_store_apply(&c, &nc, SQ_AA_RESOLVE, actor, master->reply, data, NULL);
+        json_decref(data);
+        sq_appeal_cleanup(&c);
+        sq_appeal_cleanup(&nc);
+    }
+    free(ids);
+}
+
+static int appeals_action(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_appeal a, b;
+    json_t *data = NULL;
+    const char *note = NULL;
+    int action = sq_appeal_action_parse(sq_req_param(r, "action"));
+    if (action < 0)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such action: %.40s",
+                             sq_req_param(r, "action"));
+    enum sq_err e = sq_validate(r->json, action_fields[action], &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int st = load(r, &a);
+    if (st)
+        return st;
+    int who = action_who[action];
+    bool allowed = ((who & WHO_H) && sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path)) ||
+                   ((who & WHO_S) &&
+                    sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a.handler_unit_path)) ||
+                   ((who & WHO_P) && is_person(r->user, &a));
+    if (!allowed) {
+        sq_appeal_cleanup(&a);
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not %s this appeal",
+                             sq_appeal_action_name(action));
+    }
+    int next = sq_appeal_next_status(action, a.status);
+    if (next < 0) {
+        json_t *allowed_actions = sq_appeal_allowed_json(a.status);
+        char *list = json_dumps(allowed_actions, JSON_COMPACT);
+        st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "cannot %s an appeal that is %s; allowed: %s",
+                           sq_appeal_action_name(action), sq_appeal_status_name(a.status), list);
+        json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
+        free(list);
+        sq_appeal_cleanup(&a);
+        return st;
+    }
+    sq_appeal_copy(&b, &a);
+    b.status = next;
+    b.updated_at = sq_clock_now() > a.updated_at ? sq_clock_now() : a.updated_at + 1;
+    if (!(e = do_action(r, action, &a, &b, &data, &note, &d)))
+        e = appeals_store_apply(&a, &b, action, r->user->id, note, data, &d);
+    json_decref(data);
+    if (!e && action == SQ_AA_RESOLVE)
+        follow_master(&b, r->user->id);
+    if (!e && action == SQ_AA_RATE &&
+        (!strcmp(b.satisfaction, "dissatisfied") || !strcmp(b.rating_solved, "not_solved"))) {
+        /* dissatisfaction reopens the appeal (重办) */
+        struct sq_appeal c;
+        sq_appeal_copy(&c, &b);
+        c.updated_at = b.updated_at + 1;
+        if (!(e = reopen(&c, b.updated_at, &d))) {
+            json_t *rd = json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count",
+                                   c.reopen_count);
+            e = appeals_store_apply(&b, &c, SQ_AA_REOPEN, 0, "评价不满意，自动重办", rd, &d);
+            json_decref(rd);
+        }
+        sq_appeal_cleanup(&c);
+    }
+    sq_appeal_cleanup(&a);
+    sq_appeal_cleanup(&b);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (appeals_store_get(sq_req_param_id(r, "id"), &a, &d))
+        return sq_reply_err(r, SQ_EDB, &d);
+    json_t *o = full_json(&a);
+    sq_appeal_cleanup(&a);
+    return sq_reply_json(r, 200, o);
+}
+
+/* ---- the events feed of one appeal ---- */
+
+static int appeals_events(struct sq_req *r)
+{
+    struct sq_appeal a;
+    int st = load(r, &a);
+    if (st)
+        return st;
+    json_t *items = appeals_store_events_json(a.id);
+    sq_appeal_cleanup(&a);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+int appeals_attach(struct sq_req *r);
+int appeals_attachment_get(struct sq_req *r);
+
+const struct sq_route appeals_routes[] = {
+    {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, 0,
+     "file an appeal (Idempotency-Key honoured)"},
+    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_SIGNED_IN, 0,
+     "list appeals in your scope, with filters and queues"},
+    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_SIGNED_IN, 0,
+     "one appeal with its timeline"},
+    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_SIGNED_IN, 0,
+     "an appeal's timeline"},
+    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_SIGNED_IN, 0,
+     "the person's unmasked contact (audited)"},
+    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_SIGNED_IN,
+     SQ_ROUTE_RAW_BODY, "attach a photo or PDF"},
+    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_SIGNED_IN, 0,
+     "download an attachment"},
+    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_SIGNED_IN, 0,
+     "workflow action: accept assign transfer return note reply resolve reject extend suspend "
+     "resume merge rate review reopen escalate"},
+    {0},
+};

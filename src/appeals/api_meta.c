@@ -1,0 +1,255 @@
+/*
+ * appeals meta api: the district's settings for intake — categories, SLA
+ * policies, routing rules. Read by everyone who files or handles appeals,
+ * changed by district admins only (the route permission says so), each
+ * change audited.
+ */
+#include <string.h>
+
+#include "appeals/meta.h"
+#include "audit/audit.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "units/units.h"
+
+static const char *const cat_kinds[] = {"livelihood", "enterprise", NULL};
+
+static int categories_list(struct sq_req *r)
+{
+    const char *all = sq_req_query(r, "all");
+    json_t *items = appeals_store_categories_json(all && !strcmp(all, "1"));
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const struct sq_field cat_create[] = {
+    {.name = "code", .type = SQ_F_STR, .required = true, .min = 1, .max = 16},
+    {.name = "name", .type = SQ_F_STR, .required = true, .min = 1, .max = 50},
+    {.name = "kind", .type = SQ_F_ENUM, .required = true, .choices = cat_kinds},
+    {.name = "parent_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "urgency", .type = SQ_F_ENUM, .choices = sq_appeal_urgencies},
+    {.name = "response_hours", .type = SQ_F_INT, .min = 1, .max = 240},
+    {.name = "resolve_days", .type = SQ_F_INT, .min = 1, .max = 90},
+    {.name = "default_unit_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "active", .type = SQ_F_BOOL},
+    {.name = "sort", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {0},
+};
+
+static const struct sq_field cat_update[] = {
+    {.name = "code", .type = SQ_F_STR, .min = 1, .max = 16},
+    {.name = "name", .type = SQ_F_STR, .min = 1, .max = 50},
+    {.name = "urgency", .type = SQ_F_ENUM, .choices = sq_appeal_urgencies},
+    {.name = "response_hours", .type = SQ_F_INT, .min = 1, .max = 240},
+    {.name = "resolve_days", .type = SQ_F_INT, .min = 1, .max = 90},
+    {.name = "default_unit_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "active", .type = SQ_F_BOOL},
+    {.name = "sort", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {0},
+};
+
+static int check_unit(struct sq_req *r, const char *field)
+{
+    struct sq_unit u;
+    json_t *v = json_object_get(r->json, field);
+    if (!json_is_integer(v))
+        return 0;
+    if (units_store_get(json_integer_value(v), &u, NULL) || u.archived)
+        return sq_reply_errf(r, SQ_EINVAL, field, "%s must be an active unit", field);
+    return 0;
+}
+
+static int categories_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_category parent;
+    int64_t id = 0;
+    int st;
+    enum sq_err e = sq_validate(r->json, cat_create, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if ((st = check_unit(r, "default_unit_id")))
+        return st;
+    int64_t pid = sq_json_int(r->json, "parent_id", 0);
+    if (pid) {
+        if (appeals_store_category(pid, &parent, &d))
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "no such parent category");
+        if (parent.parent_id)
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "categories have two levels only");
+        if (strcmp(parent.kind, sq_json_str(r->json, "kind", "")))
+            return sq_reply_errf(r, SQ_EINVAL, "kind", "a child has its parent's kind (%s)",
+                                 parent.kind);
+    }
+    if ((e = appeals_store_category_create(r->json, &id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "category_create", "category", id, r->ip, r->json);
+    return sq_reply_json(r, 201, appeals_store_category_json(id));
+}
+
+static int categories_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_category c;
+    int st;
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = sq_validate(r->json, cat_update, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!id || appeals_store_category(id, &c, &d))
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such category");
+    if ((st = check_unit(r, "default_unit_id")))
+        return st;
+    if ((e = appeals_store_category_update(id, r->json, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "category_update", "category", id, r->ip, r->json);
+    return sq_reply_json(r, 200, appeals_store_category_json(id));
+}
+
+/* ---- SLA ---- */
+
+static int sla_list(struct sq_req *r)
+{
+    json_t *items = appeals_store_sla_json();
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const struct sq_field sla_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "urgency", .type = SQ_F_ENUM, .required = true, .choices = sq_appeal_urgencies},
+    {.name = "response_hours", .type = SQ_F_INT, .required = true, .min = 1, .max = 240},
+    {.name = "resolve_days", .type = SQ_F_INT, .required = true, .min = 1, .max = 90},
+    {0},
+};
+
+static int sla_put(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_category c;
+    enum sq_err e = sq_validate(r->json, sla_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int64_t cid = sq_json_int(r->json, "category_id", 0);
+    if (cid && appeals_store_category(cid, &c, &d))
+        return sq_reply_errf(r, SQ_EINVAL, "category_id", "no such category");
+    if ((e = appeals_store_sla_put(cid, sq_json_str(r->json, "urgency", "normal"),
+                                   (int)sq_json_int(r->json, "response_hours", 8),
+                                   (int)sq_json_int(r->json, "resolve_days", 5), &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "sla_put", "sla", cid, r->ip, r->json);
+    return sla_list(r);
+}
+
+static int sla_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = appeals_store_sla_delete(id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "sla_delete", "sla", id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+/* ---- routing rules ---- */
+
+static int rules_list(struct sq_req *r)
+{
+    json_t *items = appeals_store_rules_json();
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const struct sq_field rule_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "location_unit_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "handler_unit_id", .type = SQ_F_ID, .required = true},
+    {.name = "priority", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {.name = "active", .type = SQ_F_BOOL},
+    {.name = "note", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {0},
+};
+
+static const struct sq_field rule_update_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "location_unit_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "handler_unit_id", .type = SQ_F_ID},
+    {.name = "priority", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {.name = "active", .type = SQ_F_BOOL},
+    {.name = "note", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {0},
+};
+
+static int check_rule_refs(struct sq_req *r)
+{
+    struct sq_category c;
+    int st;
+    json_t *cid = json_object_get(r->json, "category_id");
+    if (json_is_integer(cid) && appeals_store_category(json_integer_value(cid), &c, NULL))
+        return sq_reply_errf(r, SQ_EINVAL, "category_id", "no such category");
+    if ((st = check_unit(r, "location_unit_id")) || (st = check_unit(r, "handler_unit_id")))
+        return st;
+    return 0;
+}
+
+static int rules_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = 0;
+    int st;
+    enum sq_err e = sq_validate(r->json, rule_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if ((st = check_rule_refs(r)))
+        return st;
+    if ((e = appeals_store_rule_create(r->json, &id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "routing_rule_create", "routing_rule", id, r->ip, r->json);
+    return sq_reply_json(r, 201, appeals_store_rule_json(id));
+}
+
+static int rules_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int st;
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = sq_validate(r->json, rule_update_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    json_t *cur = id ? appeals_store_rule_json(id) : NULL;
+    if (!cur)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such routing rule");
+    json_decref(cur);
+    if ((st = check_rule_refs(r)))
+        return st;
+    if ((e = appeals_store_rule_update(id, r->json, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "routing_rule_update", "routing_rule", id, r->ip, r->json);
+    return sq_reply_json(r, 200, appeals_store_rule_json(id));
+}
+
+static int rules_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = appeals_store_rule_delete(id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "routing_rule_delete", "routing_rule", id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+const struct sq_route appeals_meta_routes[] = {
+    {"GET", "/api/v1/categories", categories_list, SQ_PERM_PUBLIC, 0,
+     "the category tree (all=1 includes inactive)"},
+    {"POST", "/api/v1/categories", categories_create, SQ_PERM_ADMIN, 0, "create a category"},
+    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0,
+     "update a category"},
+    {"GET", "/api/v1/sla", sla_list, SQ_PERM_SIGNED_IN, 0, "SLA policies"},
+    {"PUT", "/api/v1/sla", sla_put, SQ_PERM_ADMIN, 0, "set an SLA policy"},
+    {"DELETE", "/api/v1/sla/:id", sla_delete, SQ_PERM_ADMIN, 0, "remove an SLA policy"},
+    {"GET", "/api/v1/routing-rules", rules_list, SQ_PERM_APPEAL_HANDLE, 0, "routing rules"},
+    {"POST", "/api/v1/routing-rules", rules_create, SQ_PERM_ADMIN, 0, "create a routing rule"},
+    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0,
+     "update a routing rule"},
+    {"DELETE", "/api/v1/routing-rules/:id", rules_delete, SQ_PERM_ADMIN, 0,
+     "delete a routing rule"},
+    {0},
+};

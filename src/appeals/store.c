@@ -1,0 +1,794 @@
+/*
+ * appeals store: SQL for appeals, their events and the KPI aggregate.
+ *
+ * appeals_store_apply() is the only way an appeal changes after intake: one
+ * transaction writes the row, appends the event and moves the appeal's
+ * contribution in appeal_stats (subtract the old, add the new), so the
+ * aggregate always equals what a full scan would count.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "appeals/appeals.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/log.h"
+
+sq_appeal_event_fn sq_appeal_event_hook;
+
+#define APPEAL_COLS                                                                              \
+    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, " \
+    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "    \
+    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, " \
+    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "        \
+    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "       \
+    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "      \
+    "a.rating_comment, a.rated_at, a.reopen_count, a.master_id, a.kb_answer_id, a.updated_at"
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? strdup((const char *)t) : NULL;
+}
+
+static void cpy_col(char *dst, size_t cap, sqlite3_stmt *st, int i)
+{
+    snprintf(dst, cap, "%s", sq_db_col_text(st, i));
+}
+
+/* Fills a from a row selected with APPEAL_COLS. */
+static void load_row(sqlite3_stmt *st, struct sq_appeal *a)
+{
+    memset(a, 0, sizeof *a);
+    a->id = sqlite3_column_int64(st, 0);
+    cpy_col(a->tracking_no, sizeof a->tracking_no, st, 1);
+    cpy_col(a->kind, sizeof a->kind, st, 2);
+    a->title = dup_col(st, 3);
+    a->description = dup_col(st, 4);
+    a->category_id = sqlite3_column_int64(st, 5);
+    a->unit_id = sqlite3_column_int64(st, 6);
+    a->address = dup_col(st, 7);
+    a->has_geo = sqlite3_column_type(st, 8) != SQLITE_NULL;
+    a->lat = sqlite3_column_double(st, 8);
+    a->lon = sqlite3_column_double(st, 9);
+    a->contact_name = dup_col(st, 10);
+    a->contact_phone = dup_col(st, 11);
+    cpy_col(a->urgency, sizeof a->urgency, st, 12);
+    a->status = sq_appeal_status_parse(sq_db_col_text(st, 13));
+    a->handler_unit_id = sqlite3_column_int64(st, 14);
+    cpy_col(a->handler_unit_path, sizeof a->handler_unit_path, st, 15);
+    a->handler_id = sqlite3_column_int64(st, 16);
+    a->creator_id = sqlite3_column_int64(st, 17);
+    a->collector_id = sqlite3_column_int64(st, 18);
+    cpy_col(a->channel, sizeof a->channel, st, 19);
+    a->created_at = sqlite3_column_int64(st, 20);
+    a->accepted_at = sqlite3_column_int64(st, 21);
+    a->response_due_at = sqlite3_column_int64(st, 22);
+    a->due_at = sqlite3_column_int64(st, 23);
+    a->warn_at = sqlite3_column_int64(st, 24);
+    a->resolved_at = sqlite3_column_int64(st, 25);
+    a->closed_at = sqlite3_column_int64(st, 26);
+    a->suspended_at = sqlite3_column_int64(st, 27);
+    a->warned = sqlite3_column_int(st, 28);
+    a->overdue = sqlite3_column_int(st, 29);
+    a->escalation_level = sqlite3_column_int(st, 30);
+    a->extension_days = sqlite3_column_int(st, 31);
+    a->reply = dup_col(st, 32);
+    a->rating_speed = sqlite3_column_int(st, 33);
+    a->rating_result = sqlite3_column_int(st, 34);
+    a->rating_attitude = sqlite3_column_int(st, 35);
+    cpy_col(a->rating_solved, sizeof a->rating_solved, st, 36);
+    cpy_col(a->satisfaction, sizeof a->satisfaction, st, 37);
+    a->rating_comment = dup_col(st, 38);
+    a->rated_at = sqlite3_column_int64(st, 39);
+    a->reopen_count = sqlite3_column_int(st, 40);
+    a->master_id = sqlite3_column_int64(st, 41);
+    a->kb_answer_id = sqlite3_column_int64(st, 42);
+    a->updated_at = sqlite3_column_int64(st, 43);
+}
+
+enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT " APPEAL_COLS " FROM appeals a WHERE a.id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sq_db_reset(st);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
+    }
+    load_row(st, a);
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+static void bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+    if (t)
+        sqlite3_bind_int64(st, i, t);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_int0(sqlite3_stmt *st, int i, int v)
+{
+    if (v)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Binds the mutable columns at ?1..?33 in the order of the UPDATE below. */
+static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
+{
+    sq_db_bind_text(st, 1, a->title);
+    sq_db_bind_text(st, 2, a->description);
+    sqlite3_bind_int64(st, 3, a->category_id);
+    sqlite3_bind_int64(st, 4, a->unit_id);
+    sq_db_bind_text(st, 5, a->address);
+    if (a->has_geo) {
+        sqlite3_bind_double(st, 6, a->lat);
+        sqlite3_bind_double(st, 7, a->lon);
+    }
+    sq_db_bind_text(st, 8, a->contact_name);
+    sq_db_bind_text(st, 9, a->contact_phone);
+    sqlite3_bind_text(st, 10, a->urgency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 11, sq_appeal_status_name(a->status), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, a->handler_unit_id);
+    sqlite3_bind_text(st, 13, a->handler_unit_path, -1, SQLITE_TRANSIENT);
+    sq_db_bind_id(st, 14, a->handler_id);
+    bind_time(st, 15, a->accepted_at);
+    bind_time(st, 16, a->response_due_at);
+    bind_time(st, 17, a->due_at);
+    bind_time(st, 18, a->warn_at);
+    bind_time(st, 19, a->resolved_at);
+    bind_time(st, 20, a->closed_at);
+    bind_time(st, 21, a->suspended_at);
+    sqlite3_bind_int(st, 22, a->warned);
+    sqlite3_bind_int(st, 23, a->overdue);
+    sqlite3_bind_int(st, 24, a->escalation_level);
+    sqlite3_bind_int(st, 25, a->extension_days);
+    sq_db_bind_text(st, 26, a->reply);
+    bind_int0(st, 27, a->rating_speed);
+    bind_int0(st, 28, a->rating_result);
+    bind_int0(st, 29, a->rating_attitude);
+    sq_db_bind_text(st, 30, a->rating_solved);
+    sq_db_bind_text(st, 31, a->satisfaction);
+    sq_db_bind_text(st, 32, a->rating_comment);
+    bind_time(st, 33, a->rated_at);
+    sqlite3_bind_int(st, 34, a->reopen_count);
+    sq_db_bind_id(st, 35, a->master_id);
+    sq_db_bind_id(st, 36, a->kb_answer_id);
+    sqlite3_bind_int64(st, 37, a->updated_at);
+}
+
+static enum sq_err stats_add(const struct sq_appeal_contrib *c, int sign, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt(
+        "INSERT INTO appeal_stats(month, unit_id, category_id, kind, total, responded, "
+        "responded_on_time, resolved, resolved_on_time, rejected, overdue, reopened, rated, "
+        "satisfied, basically_satisfied, dissatisfied, solved, response_secs, handle_secs) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19) "
+        "ON CONFLICT(month, unit_id, category_id, kind) DO UPDATE SET total = total + ?5, "
+        "responded = responded + ?6, responded_on_time = responded_on_time + ?7, resolved = "
+        "resolved + ?8, resolved_on_time = resolved_on_time + ?9, rejected = rejected + ?10, "
+        "overdue = overdue + ?11, reopened = reopened + ?12, rated = rated + ?13, satisfied = "
+        "satisfied + ?14, basically_satisfied = basically_satisfied + ?15, dissatisfied = "
+        "dissatisfied + ?16, solved = solved + ?17, response_secs = response_secs + ?18, "
+        "handle_secs = handle_secs + ?19");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int(st, 1, c->month);
+    sqlite3_bind_int64(st, 2, c->unit_id);
+    sqlite3_bind_int64(st, 3, c->category_id);
+    sqlite3_bind_text(st, 4, c->kind, -1, SQLITE_TRANSIENT);
+    const int v[] = {c->total,     c->responded,           c->responded_on_time, c->resolved,
+                     c->resolved_on_time, c->rejected,     c->overdue,           c->reopened,
+                     c->rated,     c->satisfied,           c->basically_satisfied,
+                     c->dissatisfied, c->solved};
+    for (int i = 0; i < 13; i++)
+        sqlite3_bind_int(st, 5 + i, sign * v[i]);
+    sqlite3_bind_int64(st, 18, sign * c->response_secs);
+    sqlite3_bind_int64(st, 19, sign * c->handle_secs);
+    return sq_db_exec_stmt(st, d);
+}
+
+static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_appeal *after,
+                              struct sq_detail *d)
+{
+    struct sq_appeal_contrib b, a;
+    enum sq_err e;
+    sq_appeal_contrib(after, &a);
+    if (!before)
+        return stats_add(&a, 1, d);
+    sq_appeal_contrib(before, &b);
+    if (!memcmp(&a, &b, sizeof a))
+        return SQ_OK; /* most notes and replies change no counter */
+    if ((e = stats_add(&b, -1, d)))
+        return e;
+    return stats_add(&a, 1, d);
+}
+
+static enum sq_err add_event(int64_t appeal_id, int action, int64_t actor_id, int from, int to,
+                             const char *note, json_t *data, int64_t now, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
+                                  "from_status, to_status, note, data, created_at) VALUES "
+                                  "(?,?,?,?,?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    sqlite3_bind_int64(st, 1, appeal_id);
+    sqlite3_bind_text(st, 2, sq_appeal_action_name(action), -1, SQLITE_STATIC);
+    sq_db_bind_id(st, 3, actor_id);
+    if (from >= 0)
+        sqlite3_bind_text(st, 4, sq_appeal_status_name(from), -1, SQLITE_STATIC);
+    if (to >= 0)
+        sqlite3_bind_text(st, 5, sq_appeal_status_name(to), -1, SQLITE_STATIC);
+    sq_db_bind_text(st, 6, note);
+    sq_db_bind_text(st, 7, text);
+    sqlite3_bind_int64(st, 8, now);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    free(text);
+    return e;
+}
+
+/* HS + YYYYMMDD + 7-digit daily sequence, from the tracking_seq table. */
+static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
+{
+    time_t local = (time_t)(now + SQ_TZ_OFFSET);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    int day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON "
+                                  "CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int(st, 1, day);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        enum sq_err e = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d);
+        sq_db_reset(st);
+        return e;
+    }
+    snprintf(out, 24, "HS%08d%07lld", day, (long long)sqlite3_column_int64(st, 0));
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
+                                 struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
+        goto fail;
+    sqlite3_stmt *st = sq_db_stmt(
+        "INSERT INTO appeals(title, description, category_id, unit_id, address, lat, lon, "
+        "contact_name, contact_phone, urgency, status, handler_unit_id, handler_unit_path, "
+        "handler_id, accepted_at, response_due_at, due_at, warn_at, resolved_at, closed_at, "
+        "suspended_at, warned, overdue, escalation_level, extension_days, reply, rating_speed, "
+        "rating_result, rating_attitude, rating_solved, satisfaction, rating_comment, rated_at, "
+        "reopen_count, master_id, kb_answer_id, updated_at, tracking_no, kind, creator_id, "
+        "collector_id, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+        "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,"
+        "?35,?36,?37,?38,?39,?40,?41,?42,?43)");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto fail;
+    }
+    a->updated_at = a->created_at;
+    bind_mutable(st, a);
+    sqlite3_bind_text(st, 38, a->tracking_no, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 39, a->kind, -1, SQLITE_TRANSIENT);
+    sq_db_bind_id(st, 40, a->creator_id);
+    sq_db_bind_id(st, 41, a->collector_id);
+    sqlite3_bind_text(st, 42, a->channel, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 43, a->created_at);
+    if ((e = sq_db_exec_stmt(st, d)))
+        goto fail;
+    a->id = sqlite3_last_insert_rowid(sq_db_conn());
+    if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
+                       a->created_at, d)) ||
+        (e = stats_move(NULL, a, d)))
+        goto fail;
+    if ((e = sq_db_commit(d)))
+        return e;
+    if (sq_appeal_event_hook)
+        sq_appeal_event_hook(a, SQ_AA_SUBMIT, actor_id);
+    return SQ_OK;
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_appeal *after,
+                                int action, int64_t actor_id, const char *note, json_t *data,
+                                struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    /* optimistic check: the row must still be as we read it */
+    sqlite3_stmt *st = sq_db_stmt(
+        "UPDATE appeals SET title=?1, description=?2, category_id=?3, unit_id=?4, address=?5, "
+        "lat=?6, lon=?7, contact_name=?8, contact_phone=?9, urgency=?10, status=?11, "
+        "handler_unit_id=?12, handler_unit_path=?13, handler_id=?14, accepted_at=?15, "
+        "response_due_at=?16, due_at=?17, warn_at=?18, resolved_at=?19, closed_at=?20, "
+        "suspended_at=?21, warned=?22, overdue=?23, escalation_level=?24, extension_days=?25, "
+        "reply=?26, rating_speed=?27, rating_result=?28, rating_attitude=?29, rating_solved=?30, "
+        "satisfaction=?31, rating_comment=?32, rated_at=?33, reopen_count=?34, master_id=?35, "
+        "kb_answer_id=?36, updated_at=?37 WHERE id=?38 AND updated_at=?39 AND status=?40");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto fail;
+    }
+    bind_mutable(st, after);
+    sqlite3_bind_int64(st, 38, after->id);
+    sqlite3_bind_int64(st, 39, before->updated_at);
+    sqlite3_bind_text(st, 40, sq_appeal_status_name(before->status), -1, SQLITE_STATIC);
+    if ((e = sq_db_exec_stmt(st, d)))
+        goto fail;
+    if (sqlite3_changes(sq_db_conn()) != 1) {
+        e = sq_fail(d, SQ_ECONFLICT, NULL,
+                    "the appeal was changed by someone else meanwhile; reload and try again");
+        goto fail;
+    }
+    if ((e = add_event(after->id, action, actor_id, before->status, after->status, note, data,
+                       after->updated_at, d)) ||
+        (e = stats_move(before, after, d)))
+        goto fail;
+    if ((e = sq_db_commit(d)))
+        return e;
+    if (sq_appeal_event_hook)
+        sq_appeal_event_hook(after, action, actor_id);
+    return SQ_OK;
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+static void set_time(json_t *o, const char *key, int64_t t)
+{
+    char buf[32];
+    if (!t) {
+        json_object_set_new(o, key, json_null());
+        return;
+    }
+    sq_clock_iso(t, buf);
+    json_object_set_new(o, key, json_string(buf));
+}
+
+static void set_id(json_t *o, const char *key, int64_t id)
+{
+    json_object_set_new(o, key, id ? json_integer(id) : json_null());
+}
+
+/* Names of the referenced category and units, for display. */
+static void add_names(json_t *o, const struct sq_appeal *a)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
+                                  "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
+                                  "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, a->category_id);
+    sqlite3_bind_int64(st, 2, a->unit_id);
+    sqlite3_bind_int64(st, 3, a->handler_unit_id);
+    sqlite3_bind_int64(st, 4, a->handler_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        sq_json_set_str(o, "category_name", sq_db_col_text(st, 0));
+        sq_json_set_str(o, "unit_name", sq_db_col_text(st, 1));
+        sq_json_set_str(o, "handler_unit_name", sq_db_col_text(st, 2));
+        sq_json_set_str(o, "handler_name", sq_db_col_text(st, 3));
+    }
+    sq_db_reset(st);
+}
+
+json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
+{
+    char phone[40];
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(a->id));
+    json_object_set_new(o, "tracking_no", json_string(a->tracking_no));
+    json_object_set_new(o, "kind", json_string(a->kind));
+    sq_json_set_str(o, "title", a->title);
+    sq_json_set_str(o, "description", a->description);
+    json_object_set_new(o, "category_id", json_integer(a->category_id));
+    json_object_set_new(o, "unit_id", json_integer(a->unit_id));
+    sq_json_set_str(o, "address", a->address);
+    json_object_set_new(o, "lat", a->has_geo ? json_real(a->lat) : json_null());
+    json_object_set_new(o, "lon", a->has_geo ? json_real(a->lon) : json_null());
+    sq_json_set_str(o, "contact_name", a->contact_name);
+    if (mask_phone) {
+        sq_mask_phone(a->contact_phone, phone, sizeof phone);
+        sq_json_set_str(o, "contact_phone", phone);
+    } else {
+        sq_json_set_str(o, "contact_phone", a->contact_phone);
+    }
+    json_object_set_new(o, "urgency", json_string(a->urgency));
+    json_object_set_new(o, "status", json_string(sq_appeal_status_name(a->status)));
+    json_object_set_new(o, "handler_unit_id", json_integer(a->handler_unit_id));
+    set_id(o, "handler_id", a->handler_id);
+    set_id(o, "creator_id", a->creator_id);
+    set_id(o, "collector_id", a->collector_id);
+    json_object_set_new(o, "channel", json_string(a->channel));
+    set_time(o, "created_at", a->created_at);
+    set_time(o, "accepted_at", a->accepted_at);
+    set_time(o, "response_due_at", a->response_due_at);
+    set_time(o, "due_at", a->due_at);
+    set_time(o, "warn_at", a->warn_at);
+    set_time(o, "resolved_at", a->resolved_at);
+    set_time(o, "closed_at", a->closed_at);
+    set_time(o, "suspended_at", a->suspended_at);
+    set_time(o, "updated_at", a->updated_at);
+    json_object_set_new(o, "warned", json_boolean(a->warned));
+    json_object_set_new(o, "overdue", json_boolean(a->overdue));
+    json_object_set_new(o, "escalation_level", json_integer(a->escalation_level));
+    json_object_set_new(o, "extension_requested_days",
+                        a->extension_days ? json_integer(a->extension_days) : json_null());
+    sq_json_set_str(o, "reply", a->reply);
+    if (a->rated_at) {
+        json_t *r = json_pack("{s:i,s:i,s:i,s:s,s:s}", "speed", a->rating_speed, "result",
+                              a->rating_result, "attitude", a->rating_attitude, "solved",
+                              a->rating_solved, "satisfaction", a->satisfaction);
+        sq_json_set_str(r, "comment", a->rating_comment);
+        set_time(r, "rated_at", a->rated_at);
+        json_object_set_new(o, "rating", r);
+    } else {
+        json_object_set_new(o, "rating", json_null());
+    }
+    json_object_set_new(o, "reopen_count", json_integer(a->reopen_count));
+    set_id(o, "master_id", a->master_id);
+    set_id(o, "kb_answer_id", a->kb_answer_id);
+    add_names(o, a);
+    return o;
+}
+
+json_t *appeals_store_events_json(int64_t appeal_id)
+{
+    sqlite3_stmt *st = sq_db_stmt(
+        "SELECT e.id, e.action, e.actor_id, u.display_name, e.from_status, e.to_status, e.note, "
+        "e.data, e.created_at FROM appeal_events e LEFT JOIN users u ON u.id = e.actor_id WHERE "
+        "e.appeal_id = ? ORDER BY e.id");
+    json_t *arr = json_array();
+    if (!st)
+        return arr;
+    sqlite3_bind_int64(st, 1, appeal_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                              "appeal_id", (json_int_t)appeal_id, "action", sq_db_col_text(st, 1));
+        set_id(o, "actor_id", sqlite3_column_int64(st, 2));
+        sq_json_set_str(o, "actor_name", sq_db_col_text(st, 3));
+        sq_json_set_str(o, "from_status", sq_db_col_text(st, 4));
+        sq_json_set_str(o, "to_status", sq_db_col_text(st, 5));
+        sq_json_set_str(o, "note", sq_db_col_text(st, 6));
+        json_t *data = json_loads(sq_db_col_text(st, 7), 0, NULL);
+        json_object_set_new(o, "data", data ? data : json_null());
+        set_time(o, "created_at", sqlite3_column_int64(st, 8));
+        json_array_append_new(arr, o);
+    }
+    sq_db_reset(st);
+    return arr;
+}
+
+int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appeal_visit_fn fn,
+                            void *ctx)
+{
+    (void)warn_before;
+    /* warnings first, then overdue: both use partial/covering indexes */
+    static const char *const sqls[] = {
+        "SELECT " APPEAL_COLS " FROM appeals a WHERE a.warned = 0 AND a.warn_at <= ?1 AND "
+        "a.status IN ('submitted','accepted','in_progress') ORDER BY a.warn_at LIMIT ?2",
+        "SELECT " APPEAL_COLS " FROM appeals a WHERE a.status IN ('submitted','accepted',"
+        "'in_progress') AND a.due_at <= ?1 AND a.overdue = 0 ORDER BY a.due_at LIMIT ?2",
+    };
+    int n = 0;
+    for (int q = 0; q < 2 && n < limit; q++) {
+        /* collect first, then visit: fn writes, and must not run under our cursor */
+        struct sq_appeal *batch = calloc((size_t)limit, sizeof *batch);
+        int got = 0;
+        sqlite3_stmt *st = sq_db_stmt(sqls[q]);
+        if (!st || !batch) {
+            free(batch);
+            return n;
+        }
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_int(st, 2, limit - n);
+        while (got < limit - n && sqlite3_step(st) == SQLITE_ROW)
+            load_row(st, &batch[got++]);
+        sq_db_reset(st);
+        for (int i = 0; i < got; i++) {
+            fn(&batch[i], ctx);
+            sq_appeal_cleanup(&batch[i]);
+        }
+        free(batch);
+        n += got;
+    }
+    return n;
+}
+
+enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail *d)
+{
+    sq_workcal_init(cal);
+    sqlite3_stmt *st = sq_db_stmt("SELECT key, value FROM settings WHERE key IN ('work_start',"
+                                  "'work_end','break_start','break_end')");
+    int v[4] = {9 * 60, 17 * 60 + 30, 0, 0};
+    static const char *const keys[] = {"work_start", "work_end", "break_start", "break_end"};
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    while (sqlite3_step(st) == SQLITE_ROW)
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(keys[i], sq_db_col_text(st, 0)))
+                sq_workcal_parse_hhmm(sq_db_col_text(st, 1), &v[i]);
+    sq_db_reset(st);
+    if (sq_workcal_set_hours(cal, v[0], v[1], v[2], v[3]))
+        sq_workcal_set_hours(cal, 9 * 60, 17 * 60 + 30, 0, 0);
+    st = sq_db_stmt("SELECT day, kind FROM calendar_days ORDER BY day");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    while (sqlite3_step(st) == SQLITE_ROW)
+        sq_workcal_add_exception(cal, sqlite3_column_int(st, 0),
+                                 strcmp(sq_db_col_text(st, 1), "holiday") ? SQ_WORKCAL_WORKDAY
+                                                                          : SQ_WORKCAL_HOLIDAY);
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+/* ---- lists ---- */
+
+/* Upper bound for a path-prefix range: "/1/4/" -> "/1/40" ('/' < '0'), so
+ * "path >= prefix AND path < bound" uses the index where substr() cannot. */
+static void prefix_bound(const char *prefix, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s", prefix);
+    size_t n = strlen(out);
+    if (n && out[n - 1] == '/')
+        out[n - 1] = '0';
+}
+
+enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
+                               json_t **items, int64_t *total, struct sq_detail *d)
+{
+    char where[4096], sql[6144], bounds[SQ_MAX_GRANTS + 1][136];
+    size_t w = 0;
+    int nb = 0;
+    sqlite3_stmt *st;
+#define W(...) (w += (size_t)snprintf(where + w, sizeof where - w, __VA_ARGS__))
+    W(" FROM appeals a WHERE 1");
+    /* fixed parameters ?1..?12 */
+    if (f->category_id)
+        W(" AND a.category_id IN (SELECT id FROM categories WHERE id = ?1 OR parent_id = ?1)");
+    if (f->unit_path)
+        W(" AND a.handler_unit_path >= ?2 AND a.handler_unit_path < ?3");
+    if (f->handler_id)
+        W(" AND a.handler_id = ?4");
+    if (f->kind)
+        W(" AND a.kind = ?5");
+    if (f->urgency)
+        W(" AND a.urgency = ?6");
+    if (f->q)
+        W(" AND (a.title LIKE '%%' || ?7 || '%%' OR a.tracking_no = ?7)");
+    if (f->from)
+        W(" AND a.created_at >= ?8");
+    if (f->to)
+        W(" AND a.created_at < ?9");
+    if (f->overdue)
+        W(" AND a.overdue = 1 AND a.status IN ('submitted','accepted','in_progress',"
+          "'suspended')");
+    if (f->due_before)
+        W(" AND a.due_at <= ?10 AND a.status IN ('submitted','accepted','in_progress')");
+    if (f->creator_or_collector)
+        W(" AND (a.creator_id = ?11 OR a.collector_id = ?11)");
+    if (f->nstatuses) {
+        W(" AND a.status IN (");
+        for (int i = 0; i < f->nstatuses; i++)
+            W("%s?%d", i ? "," : "", 20 + i);
+        W(")");
+    }
+    if (f->scope_paths) {
+        W(" AND (0");
+        for (int i = 0; i < f->nscope; i++)
+            W(" OR (a.handler_unit_path >= ?%d AND a.handler_unit_path < ?%d)", 40 + 2 * i,
+              41 + 2 * i);
+        W(")");
+    }
+#undef W
+    if (f->unit_path)
+        prefix_bound(f->unit_path, bounds[nb++], sizeof bounds[0]);
+    *items = json_array();
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 0)
+            snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
+        else
+            snprintf(sql, sizeof sql,
+                     "SELECT a.id, a.tracking_no, a.kind, a.title, a.status, a.urgency, "
+                     "a.category_id, c.name, a.unit_id, lu.name, a.handler_unit_id, hu.name, "
+                     "a.handler_id, a.created_at, a.due_at, a.warned, a.overdue, a.channel, "
+                     "a.satisfaction, a.reopen_count FROM (SELECT a.id%s ORDER BY %s LIMIT ?12 "
+                     "OFFSET ?13) page JOIN appeals a ON a.id = page.id JOIN categories c ON "
+                     "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
+                     "hu.id = a.handler_unit_id ORDER BY %s",
+                     where, f->order, f->order);
+        if (!(st = sq_db_stmt(sql)))
+            return sq_fail(d, SQ_EDB, NULL, "database error");
+        if (f->category_id)
+            sqlite3_bind_int64(st, 1, f->category_id);
+        if (f->unit_path) {
+            sqlite3_bind_text(st, 2, f->unit_path, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 3, bounds[0], -1, SQLITE_TRANSIENT);
+        }
+        if (f->handler_id)
+            sqlite3_bind_int64(st, 4, f->handler_id);
+        if (f->kind)
+            sqlite3_bind_text(st, 5, f->kind, -1, SQLITE_TRANSIENT);
+        if (f->urgency)
+            sqlite3_bind_text(st, 6, f->urgency, -1, SQLITE_TRANSIENT);
+        if (f->q)
+            sqlite3_bind_text(st, 7, f->q, -1, SQLITE_TRANSIENT);
+        if (f->from)
+            sqlite3_bind_int64(st, 8, f->from);
+        if (f->to)
+            sqlite3_bind_int64(st, 9, f->to);
+        if (f->due_before)
+            sqlite3_bind_int64(st, 10, f->due_before);
+        if (f->creator_or_collector)
+            sqlite3_bind_int64(st, 11, f->creator_or_collector);
+        for (int i = 0; i < f->nstatuses; i++)
+            sqlite3_bind_text(st, 20 + i, f->statuses[i], -1, SQLITE_TRANSIENT);
+        for (int i = 0; f->scope_paths && i < f->nscope; i++) {
+            char b[136];
+            prefix_bound(f->scope_paths[i], b, sizeof b);
+            sqlite3_bind_text(st, 40 + 2 * i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 41 + 2 * i, b, -1, SQLITE_TRANSIENT);
+        }
+        if (pass == 0) {
+            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            sq_db_reset(st);
+            if (*total <= p->offset)
+                break;
+            continue;
+        }
+        sqlite3_bind_int(st, 12, p->limit);
+        sqlite3_bind_int64(st, 13, p->offset);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *o = json_pack(
+                "{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:I,s:s}", "id",
+                (json_int_t)sqlite3_column_int64(st, 0), "tracking_no", sq_db_col_text(st, 1),
+                "kind", sq_db_col_text(st, 2), "title", sq_db_col_text(st, 3), "status",
+                sq_db_col_text(st, 4), "urgency", sq_db_col_text(st, 5), "category_id",
+                (json_int_t)sqlite3_column_int64(st, 6), "category_name", sq_db_col_text(st, 7),
+                "unit_id", (json_int_t)sqlite3_column_int64(st, 8), "unit_name",
+                sq_db_col_text(st, 9), "handler_unit_id",
+                (json_int_t)sqlite3_column_int64(st, 10), "handler_unit_name",
+                sq_db_col_text(st, 11));
+            set_id(o, "handler_id", sqlite3_column_int64(st, 12));
+            set_time(o, "created_at", sqlite3_column_int64(st, 13));
+            set_time(o, "due_at", sqlite3_column_int64(st, 14));
+            json_object_set_new(o, "warned", json_boolean(sqlite3_column_int(st, 15)));
+            json_object_set_new(o, "overdue", json_boolean(sqlite3_column_int(st, 16)));
+            json_object_set_new(o, "channel", json_string(sq_db_col_text(st, 17)));
+            sq_json_set_str(o, "satisfaction", sq_db_col_text(st, 18));
+            json_object_set_new(o, "reopen_count", json_integer(sqlite3_column_int(st, 19)));
+            json_array_append_new(*items, o);
+        }
+        sq_db_reset(st);
+    }
+    return SQ_OK;
+}
+
+int appeals_store_children(int64_t master_id, int64_t **ids)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM appeals WHERE master_id = ? AND status = "
+                                  "'merged' ORDER BY id LIMIT 1000");
+    int n = 0;
+    *ids = calloc(1000, sizeof **ids);
+    if (!st || !*ids)
+        return 0;
+    sqlite3_bind_int64(st, 1, master_id);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        (*ids)[n++] = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
+}
+
+int64_t appeals_store_idem_get(const char *scope, const char *key)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT appeal_id FROM idempotency_keys WHERE scope = ? AND "
+                                  "key = ?");
+    int64_t id = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return id;
+}
+
+enum sq_err appeals_store_idem_put(const char *scope, const char *key, int64_t appeal_id,
+                                   struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, appeal_id, "
+                                  "created_at) VALUES (?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, appeal_id);
+    sqlite3_bind_int64(st, 4, sq_clock_now());
+    return sq_db_exec_stmt(st, d);
+}
+
+enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,
+                                         const char *ctype, int64_t size, const char *sha256,
+                                         const char *path, int64_t by, int64_t *id,
+                                         struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO attachments(appeal_id, filename, content_type, "
+                                  "size, sha256, storage_path, created_by, created_at) VALUES "
+                                  "(?,?,?,?,?,?,?,?)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, appeal_id);
+    sqlite3_bind_text(st, 2, filename, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, ctype, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, size);
+    sqlite3_bind_text(st, 5, sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, path, -1, SQLITE_TRANSIENT);
+    sq_db_bind_id(st, 7, by);
+    sqlite3_bind_int64(st, 8, sq_clock_now());
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e)
+        *id = sqlite3_last_insert_rowid(sq_db_conn());
+    return e;
+}
+
+json_t *appeals_store_attachments_json(int64_t appeal_id)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT id, filename, content_type, size, sha256, created_at "
+                                  "FROM attachments WHERE appeal_id = ? ORDER BY id");
+    json_t *a = json_array();
+    if (!st)
+        return a;
+    sqlite3_bind_int64(st, 1, appeal_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char url[64];
+        snprintf(url, sizeof url, "/api/v1/attachments/%lld",
+                 (long long)sqlite3_column_int64(st, 0));
+        json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s}", "id",
+                              (json_int_t)sqlite3_column_int64(st, 0), "filename",
+                              sq_db_col_text(st, 1), "content_type", sq_db_col_text(st, 2),
+                              "size", (json_int_t)sqlite3_column_int64(st, 3), "sha256",
+                              sq_db_col_text(st, 4), "url", url);
+        set_time(o, "created_at", sqlite3_column_int64(st, 5));
+        json_array_append_new(a, o);
+    }
+    sq_db_reset(st);
+    return a;
+}
+
+enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype,
+                                         size_t ctcap, char *path, size_t pathcap,
+                                         char *filename, size_t fncap, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT appeal_id, content_type, storage_path, filename FROM "
+                                  "attachments WHERE id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sq_db_reset(st);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such attachment");
+    }
+    *appeal_id = sqlite3_column_int64(st, 0);
+    snprintf(ctype, ctcap, "%s", sq_db_col_text(st, 1));
+    snprintf(path, pathcap, "%s", sq_db_col_text(st, 2));
+    snprintf(filename, fncap, "%s", sq_db_col_text(st, 3));
+    sq_db_reset(st);
+    return SQ_OK;
+}
