@@ -4,6 +4,7 @@
  */
 #include "core/clock.h"
 
+#include <ctype.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,8 +78,12 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
             offset = 0;
             p++;
         } else if (*p == '+' || *p == '-') {
-            int hh, mm;
-            if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 14 || mm > 59)
+            /* exactly [+-]hh:mm: anything shorter must not move p past the end */
+            if (!isdigit((unsigned char)p[1]) || !isdigit((unsigned char)p[2]) || p[3] != ':' ||
+                !isdigit((unsigned char)p[4]) || !isdigit((unsigned char)p[5]))
+                return -1;
+            int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[4] - '0') * 10 + (p[5] - '0');
+            if (hh > 14 || mm > 59)
                 return -1;
             offset = (hh * 3600 + mm * 60) * (*p == '-' ? -1 : 1);
             p += 6;
