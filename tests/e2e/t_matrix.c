@@ -85,7 +85,8 @@ static const struct {
 static const struct {
     const char *role, *perms;
 } role_perms[] = {
-    {"public", "appeal.create appeal.read"},
+    /* a person reads their own appeals, decided per record: no appeal.read */
+    {"public", "appeal.create"},
     {"collector", "unit.read appeal.create appeal.collect appeal.read"},
     {"handler", "unit.read user.read appeal.create appeal.collect appeal.read appeal.handle "
                 "personal.read stats.read kb.write"},
