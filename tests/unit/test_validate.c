@@ -272,7 +272,7 @@ static void test_pagination(void **state)
             fail_msg("limit '%s' accepted", *l);
         assert_string_equal(d.field, "limit");
     }
-    static const char *const bad_cursors[] = {"100", "o", "o-1", "ox", "o1x", "p5",
+    static const char *const bad_cursors[] = {"100", "o-1", "ox", "o1x", "p5", "O5",
                                               "o99999999999", NULL};
     for (const char *const *c = bad_cursors; *c; c++) {
         if (sq_page_parse(NULL, *c, &p, &d) != SQ_EINVAL)
