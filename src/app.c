@@ -9,12 +9,14 @@
 #include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
+#include "kb/kb.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
+extern const struct sq_route kb_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -22,6 +24,7 @@ const struct sq_route *const sq_route_tables[] = {
     units_routes,
     appeals_routes,
     appeals_meta_routes,
+    kb_routes,
     NULL,
 };
 
@@ -42,17 +45,21 @@ void sq_app_start(const struct sq_config *c)
     (void)c;
     if (sq_writer_start())
         sq_fatal("cannot start the writer thread");
+    kb_indexer_start();
 }
 
 void sq_app_stop(void)
 {
+    kb_indexer_stop();
     sq_writer_stop();
     appeals_calendar_free();
+    sq_auth_cache_free();
 }
 
 #include "demo/demo.h"
 
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
+    kb_demo_generate,
     NULL,
 };
