@@ -9,7 +9,9 @@
  * 127.0.0.1 with an ephemeral port and a database in a fresh temporary
  * directory; h_stop() sends SIGTERM and fails the test unless the server
  * exits 0 with no sanitizer report on its stderr. The demo database is built
- * once per server binary (a template next to it) and copied for each start.
+ * once per server binary (a template next to it, $SANQU_BIN.e2e-demo.db),
+ * together with one signed-in session per demo account, and copied for each
+ * start: h_tok("admin") costs no argon2id verification.
  *
  * Memory: everything the harness hands to a test (responses, formatted
  * strings, command output) is owned by the harness and freed after the test
@@ -98,7 +100,8 @@ struct h_session {
     long long user_id;
 };
 /* Signs in (must answer 200) and caches the session per login until the
- * server restarts; each login costs an argon2id verification, so reuse. */
+ * server restarts; each login costs an argon2id verification, so reuse. On
+ * a demo server the demo accounts' template sessions are handed out. */
 const struct h_session *h_session(const char *login, const char *password);
 /* Token of a demo account (password sanqu-demo). */
 const char *h_tok(const char *login);
