@@ -408,7 +408,7 @@ static const char *const demo_logins[] = {
     "gridworker",      "dept_handler",      "univ_handler",       "park_handler",
     "resident",        "student",           "enterprise",         NULL,
 };
-#define TEMPLATE_MAX_AGE (6 * 3600)
+#define TEMPLATE_MAX_AGE (3 * 3600) /* tokens keep >= 9 of their 12 hours */
 
 static char h_template[PATH_MAX];
 static json_t *h_tpl_sessions; /* {"login":{"token","csrf","user_id"}} */
