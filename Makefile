@@ -5,7 +5,7 @@
 #   make asan       build build/asan/sanqu with AddressSanitizer + UBSan
 #   make bench      benchmarks (see BENCHMARKS.md)
 CC      ?= gcc
-PKGS     = libmicrohttpd jansson sqlite3 libsodium
+PKGS     = libmicrohttpd jansson sqlite3 libsodium libcurl
 MODE    ?= rel
 B        = build/$(MODE)
 GEN      = build/gen
