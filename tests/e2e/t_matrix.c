@@ -141,6 +141,18 @@ static const struct {
     {"GET", "/api/v1/open311/clients", "admin", 200},
     {"POST", "/api/v1/open311/clients", "admin", 0},
     {"DELETE", "/api/v1/open311/clients/:id", "admin", 0},
+    /* working calendar, inbox, webhooks */
+    {"GET", "/api/v1/calendar", "signed_in", 200},
+    {"POST", "/api/v1/calendar", "admin", 0},
+    {"DELETE", "/api/v1/calendar/:date", "admin", 0},
+    {"PUT", "/api/v1/calendar/hours", "admin", 0},
+    {"GET", "/api/v1/inbox", "signed_in", 200},
+    {"POST", "/api/v1/inbox/:id/read", "signed_in", 0},
+    {"POST", "/api/v1/inbox/read-all", "signed_in", 0},
+    {"GET", "/api/v1/webhooks", "admin", 200},
+    {"POST", "/api/v1/webhooks", "admin", 0},
+    {"DELETE", "/api/v1/webhooks/:id", "admin", 0},
+    {"GET", "/api/v1/webhooks/deliveries", "admin", 0},
 };
 
 /* The role matrix (src/core/auth.c): "public" and "signed_in" are
