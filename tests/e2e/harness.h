@@ -101,9 +101,10 @@ struct h_session {
 };
 /* Signs in (must answer 200) and caches the session per login until the
  * server restarts; each login costs an argon2id verification, so reuse. On
- * a demo server the demo accounts' template sessions are handed out: they
- * were issued up to 3 hours ago, so a test that moves the clock by hours
- * calls h_forget_sessions() afterwards (or before signing in). */
+ * a plain demo server (h_start_demo, h_need_demo) the demo accounts'
+ * template sessions are handed out until the test first sets the clock
+ * (POST /api/v1/test/clock); they were issued up to 3 hours before, so a
+ * test that moves the clock by hours calls h_forget_sessions() afterwards. */
 const struct h_session *h_session(const char *login, const char *password);
 /* Token of a demo account (password sanqu-demo). */
 const char *h_tok(const char *login);
