@@ -122,8 +122,8 @@ void h_fail(const char *file, int line, const struct h_resp *r, const char *fmt,
     exit(1);
 }
 
-void h_check_err(const char *file, int line, const struct h_resp *r, int status,
-                 const char *code, const char *field)
+void h_check_err(const char *file, int line, const struct h_resp *r, int status, const char *code,
+                 const char *field)
 {
     if (r->status != status)
         h_fail(file, line, r, "expected status %d, got %d", status, r->status);
@@ -403,10 +403,10 @@ struct h_run *h_sanqu(const char *arg, ...)
  * a copy with ready tokens. Both are rebuilt when the binary is newer or the
  * sessions (12 h lifetime) are getting old. */
 static const char *const demo_logins[] = {
-    "admin",           "supervisor",        "auditor",            "street_admin",
-    "street_handler",  "community_admin",   "community_handler",  "community2_handler",
-    "gridworker",      "dept_handler",      "univ_handler",       "park_handler",
-    "resident",        "student",           "enterprise",         NULL,
+    "admin",          "supervisor",      "auditor",           "street_admin",
+    "street_handler", "community_admin", "community_handler", "community2_handler",
+    "gridworker",     "dept_handler",    "univ_handler",      "park_handler",
+    "resident",       "student",         "enterprise",        NULL,
 };
 #define TEMPLATE_MAX_AGE (3 * 3600) /* tokens keep >= 9 of their 12 hours */
 
@@ -426,7 +426,8 @@ static json_t *load_sessions(const char *path)
 {
     json_t *j = json_load_file(path, 0, NULL);
     json_int_t created = json_integer_value(json_object_get(j, "created"));
-    if (!json_is_object(json_object_get(j, "sessions")) || time(NULL) - created > TEMPLATE_MAX_AGE) {
+    if (!json_is_object(json_object_get(j, "sessions")) ||
+        time(NULL) - created > TEMPLATE_MAX_AGE) {
         json_decref(j);
         return NULL;
     }
@@ -447,8 +448,8 @@ static json_t *build_template(const char *db)
     for (const char *const *l = demo_logins; *l; l++) {
         struct h_session s = login_new(*l, "sanqu-demo");
         json_object_set_new(sessions, *l,
-                            json_pack("{s:s,s:s,s:I}", "token", s.token, "csrf", s.csrf,
-                                      "user_id", (json_int_t)s.user_id));
+                            json_pack("{s:s,s:s,s:I}", "token", s.token, "csrf", s.csrf, "user_id",
+                                      (json_int_t)s.user_id));
         free((char *)s.token);
         free((char *)s.csrf);
     }
@@ -606,9 +607,9 @@ void h_start_demo(void)
 /* Sanitizer reports are failures even when the exit code looks fine. */
 static const char *sanitizer_report(const char *err)
 {
-    static const char *const marks[] = {"AddressSanitizer", "LeakSanitizer",
-                                        "UndefinedBehaviorSanitizer", "runtime error:",
-                                        "ThreadSanitizer", NULL};
+    static const char *const marks[] = {
+        "AddressSanitizer", "LeakSanitizer",   "UndefinedBehaviorSanitizer",
+        "runtime error:",   "ThreadSanitizer", NULL};
     for (const char *const *m = marks; *m; m++)
         if (strstr(err, *m))
             return *m;
@@ -723,8 +724,8 @@ struct h_resp *h_send(const struct h_call *c)
     }
     hl = curl_slist_append(hl, "Expect:");
     if (c->body && (!c->ctype || *c->ctype))
-        hl = curl_slist_append(hl, h_fmt("Content-Type: %s",
-                                          c->ctype ? c->ctype : "application/json"));
+        hl = curl_slist_append(hl,
+                               h_fmt("Content-Type: %s", c->ctype ? c->ctype : "application/json"));
     else
         hl = curl_slist_append(hl, "Content-Type:");
     if (c->token)
@@ -767,15 +768,13 @@ struct h_resp *h_send(const struct h_call *c)
     return r;
 }
 
-struct h_resp *h_req(const char *method, const char *path, const char *token,
-                     const char *json_body)
+struct h_resp *h_req(const char *method, const char *path, const char *token, const char *json_body)
 {
-    return h_send(&(struct h_call){.method = method, .path = path, .token = token,
-                                   .body = json_body});
+    return h_send(
+        &(struct h_call){.method = method, .path = path, .token = token, .body = json_body});
 }
 
-struct h_resp *h_reqf(const char *method, const char *path, const char *token, const char *fmt,
-                      ...)
+struct h_resp *h_reqf(const char *method, const char *path, const char *token, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -26,8 +26,13 @@ static void test_who_reads_the_log(void)
     H_ASSERT(H_INT(r->json, "total") > 0);
     H_STATUS(h_req("GET", "/api/v1/audit", h_tok("admin"), NULL), 200);
     H_STATUS(h_req("GET", "/api/v1/audit", h_tok("supervisor"), NULL), 200);
-    static const char *const others[] = {"street_admin", "community_admin", "community_handler",
-                                         "gridworker",   "dept_handler",    "resident", NULL};
+    static const char *const others[] = {"street_admin",
+                                         "community_admin",
+                                         "community_handler",
+                                         "gridworker",
+                                         "dept_handler",
+                                         "resident",
+                                         NULL};
     for (const char *const *o = others; *o; o++)
         H_ERR(h_req("GET", "/api/v1/audit", h_tok(*o), NULL), 403, "forbidden");
     H_ERR(h_req("GET", "/api/v1/audit", NULL, NULL), 401, "unauthenticated");
@@ -38,9 +43,10 @@ static void test_filters_and_order(void)
     h_need_demo();
     const char *admin = h_tok("admin");
     /* make two recognisable rows */
-    H_STATUS(h_req("POST", "/api/v1/units", admin,
-                   "{\"kind\":\"street\",\"code\":\"T-AU1\",\"name\":\"审计街道\",\"parent_id\":1}"),
-             201);
+    H_STATUS(
+        h_req("POST", "/api/v1/units", admin,
+              "{\"kind\":\"street\",\"code\":\"T-AU1\",\"name\":\"审计街道\",\"parent_id\":1}"),
+        201);
     H_STATUS(h_req("GET", h_fmt("/api/v1/users/%lld/personal", h_uid("resident")), admin, NULL),
              200);
     struct h_resp *r = h_req("GET", "/api/v1/audit?limit=2", admin, NULL);
@@ -64,8 +70,7 @@ static void test_filters_and_order(void)
     H_EQ_INT(total("/api/v1/audit?from=2999-01-01T00:00:00%2B08:00", admin), 0);
     /* the next page continues where the first ended */
     struct h_resp *p2 =
-        h_req("GET", h_fmt("/api/v1/audit?limit=2&cursor=%s", H_STR(r->json, "next")), admin,
-              NULL);
+        h_req("GET", h_fmt("/api/v1/audit?limit=2&cursor=%s", H_STR(r->json, "next")), admin, NULL);
     H_STATUS(p2, 200);
     H_ASSERT(H_INT(p2->json, "items.0.id") < H_INT(r->json, "items.1.id"));
 }
@@ -147,8 +152,8 @@ static void test_auditor_access_is_logged(void)
 {
     h_need_demo();
     const char *aud = h_tok("auditor"), *admin = h_tok("admin");
-    const char *q = h_fmt("/api/v1/audit?action=auditor_access&actor=%lld&limit=5",
-                          h_uid("auditor"));
+    const char *q =
+        h_fmt("/api/v1/audit?action=auditor_access&actor=%lld&limit=5", h_uid("auditor"));
     long long before = total(q, admin);
     H_STATUS(h_req("GET", "/api/v1/units/1/ancestors", aud, NULL), 200);
     H_ERR(h_req("POST", "/api/v1/units", aud, "{}"), 403, "forbidden");

@@ -133,8 +133,7 @@ static void test_bad_arguments(void)
     struct h_run *r = h_sanqu("backup", "--db", h_fmt("%s/x.db", dir), NULL);
     H_EQ_INT(r->status, 2);
     H_CONTAINS(r->err, "--to");
-    r = h_sanqu("backup", "--db", h_fmt("%s/missing.db", dir), "--to", h_fmt("%s/y.db", dir),
-                NULL);
+    r = h_sanqu("backup", "--db", h_fmt("%s/missing.db", dir), "--to", h_fmt("%s/y.db", dir), NULL);
     H_EQ_INT(r->status, 1);
     H_CONTAINS(r->err, "cannot read");
     H_ASSERT(access(h_fmt("%s/y.db", dir), F_OK) != 0);

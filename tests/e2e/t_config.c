@@ -76,9 +76,8 @@ static void test_env_beats_file(void)
 {
     const char *dir = h_newdir("cfg2");
     const char *a = h_fmt("%s/port-a", dir), *b = h_fmt("%s/port-b", dir);
-    const char *cfg = write_file(dir, "sanqu.conf",
-                                 h_fmt("listen = 256.0.0.1:0\nsession_hours = 1\nport_file = %s\n",
-                                       a));
+    const char *cfg = write_file(
+        dir, "sanqu.conf", h_fmt("listen = 256.0.0.1:0\nsession_hours = 1\nport_file = %s\n", a));
     const char *args[] = {"--config", cfg, NULL};
     const char *env[] = {"SANQU_LISTEN=127.0.0.1:0", "SANQU_SESSION_HOURS=2",
                          h_fmt("SANQU_PORT_FILE=%s", b), NULL};
@@ -92,11 +91,10 @@ static void test_flags_beat_env(void)
     const char *dir = h_newdir("cfg3");
     const char *a = h_fmt("%s/port-a", dir), *b = h_fmt("%s/port-b", dir),
                *c = h_fmt("%s/port-c", dir);
-    const char *cfg = write_file(dir, "sanqu.conf",
-                                 h_fmt("listen = 256.0.0.1:0\nsession_hours = 1\nport_file = %s\n",
-                                       a));
-    const char *args[] = {"--config",     cfg,     "--listen=127.0.0.1:0", "--session-hours",
-                          "3",            "--port_file", c,             NULL};
+    const char *cfg = write_file(
+        dir, "sanqu.conf", h_fmt("listen = 256.0.0.1:0\nsession_hours = 1\nport_file = %s\n", a));
+    const char *args[] = {
+        "--config", cfg, "--listen=127.0.0.1:0", "--session-hours", "3", "--port_file", c, NULL};
     const char *env[] = {"SANQU_LISTEN=256.0.0.2:0", "SANQU_SESSION_HOURS=2",
                          h_fmt("SANQU_PORT_FILE=%s", b), NULL};
     h_start(&(struct h_opts){.demo = true, .args = args, .env = env, .port_file = c});

@@ -123,10 +123,9 @@ static void test_district_admin_grants(void)
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/grants/%lld", gid), admin, NULL), 200);
     H_ERR(h_req("GET", "/api/v1/audit?limit=1", h_tok("student"), NULL), 403, "forbidden");
     /* no district admin revokes their own district_admin role */
-    struct h_resp *g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", h_uid("admin")), admin,
-                             NULL);
-    H_ERR(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(g->json, "items.0.id")), admin,
-                NULL),
+    struct h_resp *g =
+        h_req("GET", h_fmt("/api/v1/users/%lld/grants", h_uid("admin")), admin, NULL);
+    H_ERR(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(g->json, "items.0.id")), admin, NULL),
           409, "conflict");
     /* but another district admin's, yes (and it is audited) */
     g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", h_uid("supervisor")), admin, NULL);
@@ -142,8 +141,8 @@ static void test_revoke_in_subtree(void)
 {
     setup();
     const char *sa = h_tok("street_admin");
-    struct h_resp *g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", target), h_tok("admin"),
-                             NULL);
+    struct h_resp *g =
+        h_req("GET", h_fmt("/api/v1/users/%lld/grants", target), h_tok("admin"), NULL);
     H_STATUS(g, 200);
     long long before = H_INT(g->json, "total");
     /* revoke everything the street admin granted the resident earlier */
@@ -153,8 +152,8 @@ static void test_revoke_in_subtree(void)
         if (!strcmp(role, "public"))
             continue;
         H_STATUS(h_req("DELETE",
-                       h_fmt("/api/v1/grants/%lld", H_INT(g->json, h_fmt("items.%lld.id", i))),
-                       sa, NULL),
+                       h_fmt("/api/v1/grants/%lld", H_INT(g->json, h_fmt("items.%lld.id", i))), sa,
+                       NULL),
                  200);
         revoked++;
     }

@@ -242,8 +242,7 @@ static long long cached(const char *key, const char *path, const char *field)
 
 static long long unit_id(const char *code)
 {
-    long long id = cached(h_fmt("unit:%s", code), h_fmt("/api/v1/units?q=%s", code),
-                          "items.0.id");
+    long long id = cached(h_fmt("unit:%s", code), h_fmt("/api/v1/units?q=%s", code), "items.0.id");
     return id;
 }
 
@@ -261,8 +260,8 @@ static const char *param_for(const char *pattern, size_t acct, bool own)
     if (!strncmp(pattern, "/api/v1/users/", 14))
         return h_fmt("%lld", h_uid(own ? accounts[acct].login : accounts[acct].other_user));
     if (!strncmp(pattern, "/api/v1/grants/", 15))
-        return h_fmt("%lld", first_grant(h_uid(own ? accounts[acct].login
-                                                   : accounts[acct].other_user)));
+        return h_fmt("%lld",
+                     first_grant(h_uid(own ? accounts[acct].login : accounts[acct].other_user)));
     return "1"; /* a record of a later domain: the route-level checks still apply */
 }
 
@@ -312,8 +311,9 @@ static void test_routes_match_expectations(void)
                       expected_routes[k].perm);
         }
         if (!found) {
-            fprintf(stderr, "route not in t_matrix.c's expected_routes: add\n"
-                            "    {\"%s\", \"%s\", \"%s\", 0},\n",
+            fprintf(stderr,
+                    "route not in t_matrix.c's expected_routes: add\n"
+                    "    {\"%s\", \"%s\", \"%s\", 0},\n",
                     m, pat, perm);
             missing++;
         }
@@ -374,9 +374,8 @@ static void test_anonymous(void)
             if (is_write(m) && strncmp(pat, "/api/v1/auth/", 13))
                 H_ERR(bad, 401, "unauthenticated");
             else
-                H_ASSERTF(bad->status == none->status,
-                          "public %s %s with a stale token: %d vs %d", m, pat, bad->status,
-                          none->status);
+                H_ASSERTF(bad->status == none->status, "public %s %s with a stale token: %d vs %d",
+                          m, pat, bad->status, none->status);
             if (is_write(m) && !raw)
                 H_ERR(none, 400, "bad_json");
         }
@@ -415,8 +414,7 @@ static void test_every_role_on_every_route(void)
                 while (strstr(path, "/:")) {
                     char *c = strstr(path, "/:") + 1;
                     size_t n = strcspn(c, "/");
-                    path = h_fmt("%.*s%s%s", (int)(c - path), path, param_for(pat, a, own),
-                                 c + n);
+                    path = h_fmt("%.*s%s%s", (int)(c - path), path, param_for(pat, a, own), c + n);
                 }
                 if (!own && !strcmp(path, own_path))
                     break; /* no parameter, or one without an own/other meaning */
@@ -426,14 +424,14 @@ static void test_every_role_on_every_route(void)
                 const char *who = h_fmt("%s (%s) %s %s", accounts[a].login, role, m, path);
                 if (!allowed) {
                     if (!route_level_403(r, perm))
-                        h_fail(__FILE__, __LINE__, r, "%s: want 403 (%s needed), got %d", who,
-                               perm, r->status);
+                        h_fail(__FILE__, __LINE__, r, "%s: want 403 (%s needed), got %d", who, perm,
+                               r->status);
                     continue;
                 }
                 if (read_only) {
                     if (r->status != 403)
-                        h_fail(__FILE__, __LINE__, r, "%s: auditors write nothing, got %d",
-                               who, r->status);
+                        h_fail(__FILE__, __LINE__, r, "%s: auditors write nothing, got %d", who,
+                               r->status);
                     H_ERR(r, 403, "forbidden");
                     continue;
                 }
@@ -457,8 +455,7 @@ static void test_every_role_on_every_route(void)
                                          "user_create", "user_update", "grant",
                                          "revoke",      "logout",      NULL};
     for (const char *const *w = writes; *w; w++)
-        H_ASSERTF(!strstr(a->body, h_fmt("\"action\":\"%s\"", *w)), "the matrix run wrote: %s",
-                  *w);
+        H_ASSERTF(!strstr(a->body, h_fmt("\"action\":\"%s\"", *w)), "the matrix run wrote: %s", *w);
 }
 
 int main(int argc, char **argv)

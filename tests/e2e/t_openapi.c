@@ -109,8 +109,8 @@ static void check_operation(json_t *doc, json_t *rt)
         *c = (char)(*c - 'A' + 'a');
     json_t *item = json_object_get(json_object_get(doc, "paths"), path);
     json_t *op = json_object_get(item, method);
-    H_ASSERTF(op, "%s %s is routed but not documented: add paths.\"%s\".%s to docs/openapi.json",
-              m, pat, path, method);
+    H_ASSERTF(op, "%s %s is routed but not documented: add paths.\"%s\".%s to docs/openapi.json", m,
+              pat, path, method);
     const char *where = h_fmt("paths.\"%s\".%s", path, method);
     H_ASSERTF(json_is_string(json_object_get(op, "summary")) &&
                   json_string_length(json_object_get(op, "summary")) > 0,
@@ -180,8 +180,7 @@ static void check_operation(json_t *doc, json_t *rt)
 static void test_every_route_is_documented(void)
 {
     json_t *doc = served();
-    H_ASSERTF(!strncmp(str(doc, "openapi"), "3.0.", 4),
-              "openapi must be 3.0.x");
+    H_ASSERTF(!strncmp(str(doc, "openapi"), "3.0.", 4), "openapi must be 3.0.x");
     H_ASSERT(json_is_string(h_get(doc, "info.title")));
     H_ASSERT(json_is_string(h_get(doc, "info.version")));
     H_EQ_STR(json_string_value(h_get(doc, "components.securitySchemes.bearer.scheme")), "bearer");
@@ -216,9 +215,9 @@ static void test_nothing_stale_is_documented(void)
             json_array_foreach(routes, i, rt)
             {
                 const char *m = json_string_value(json_object_get(rt, "method"));
-                found |= !strcasecmp(m, method) &&
-                         !strcmp(openapi_path(json_string_value(json_object_get(rt, "pattern"))),
-                                 path);
+                found |=
+                    !strcasecmp(m, method) &&
+                    !strcmp(openapi_path(json_string_value(json_object_get(rt, "pattern"))), path);
             }
             H_ASSERTF(found, "docs/openapi.json documents %s %s, which is not routed", method,
                       path);

@@ -37,7 +37,8 @@ static void test_fresh_database_is_migrated(void)
     struct h_run *r = sql(h_db(), "SELECT max(version) FROM schema_version;");
     H_EQ_STR(r->out, h_fmt("%d\n", v));
     const char *rows = sql(h_db(), "SELECT group_concat(version || ':' || name) FROM "
-                                   "(SELECT * FROM schema_version ORDER BY version);")->out;
+                                   "(SELECT * FROM schema_version ORDER BY version);")
+                           ->out;
     H_CONTAINS(rows, "1:001_core.sql");
     /* a second start applies nothing again */
     h_start(&(struct h_opts){.db = h_fmt("%s", h_db())});
@@ -55,8 +56,8 @@ static void test_newer_schema_is_refused(void)
     sql(db, "INSERT INTO schema_version(version, name) VALUES (999, '999_from_the_future.sql');");
     const char *before = sql(db, "SELECT count(*) FROM units; SELECT count(*) FROM users;")->out;
 
-    const char *argv[] = {h_bin(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--quiet",
-                          "true", NULL};
+    const char *argv[] = {h_bin(),       "serve",   "--db", db,  "--listen",
+                          "127.0.0.1:0", "--quiet", "true", NULL};
     struct h_run *r = h_runv(NULL, argv);
     H_ASSERTF(r->status != 0, "serve started on a newer schema: %s", r->err);
     H_CONTAINS(r->err, "schema version 999");

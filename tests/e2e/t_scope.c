@@ -88,8 +88,7 @@ static void test_admin_of_another_community(void)
                  "{\"user_id\":%lld,\"role\":\"collector\",\"unit_id\":%lld}",
                  h_uid("community_handler"), cm2),
           403, "forbidden");
-    struct h_resp *g =
-        h_req("GET", h_fmt("/api/v1/users/%lld/grants", c2), h_tok("admin"), NULL);
+    struct h_resp *g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", c2), h_tok("admin"), NULL);
     H_ERR(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(g->json, "items.0.id")), ca, NULL),
           403, "forbidden");
     /* the display name did not change */
@@ -115,8 +114,7 @@ static void test_users_of_another_community(void)
                 "unit");
     /* district-level accounts (admins, residents) are outside a community too */
     H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("admin")), ch, NULL), 403, "forbidden");
-    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("resident")), ch, NULL), 403,
-          "forbidden");
+    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("resident")), ch, NULL), 403, "forbidden");
     /* the list holds the own community's people only */
     struct h_resp *r = h_req("GET", "/api/v1/users?limit=500", ch, NULL);
     H_STATUS(r, 200);
@@ -138,8 +136,7 @@ static void test_other_roles_and_zones(void)
     const char *sh = h_tok("street_handler");
     H_STATUS(h_req("GET", h_fmt("/api/v1/units/%lld", cm1), sh, NULL), 200);
     H_ERR(h_req("GET", h_fmt("/api/v1/units/%lld", cm2), sh, NULL), 403, "forbidden");
-    H_STATUS(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("community_handler")), sh, NULL),
-             200);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("community_handler")), sh, NULL), 200);
     H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("community2_handler")), sh, NULL), 403,
           "forbidden");
     /* zones do not mix: a park liaison sees no community, a campus liaison no park */
@@ -153,8 +150,7 @@ static void test_other_roles_and_zones(void)
     /* a resident sees only themselves */
     const char *res = h_tok("resident");
     H_STATUS(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("resident")), res, NULL), 200);
-    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("student")), res, NULL), 403,
-          "forbidden");
+    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld", h_uid("student")), res, NULL), 403, "forbidden");
     H_ERR(h_req("GET", h_fmt("/api/v1/units/%lld", cm1), res, NULL), 403, "forbidden");
 }
 

@@ -49,8 +49,8 @@ static bool listed(const char *perms, const char *name)
 static void test_names(void **state)
 {
     (void)state;
-    static const char *const roles[] = {"public", "collector", "handler", "unit_admin",
-                                        "district_admin", "auditor"};
+    static const char *const roles[] = {"public",     "collector",      "handler",
+                                        "unit_admin", "district_admin", "auditor"};
     assert_int_equal(SQ_ROLE__MAX, 6);
     for (int r = 0; r < SQ_ROLE__MAX; r++) {
         assert_string_equal(sq_role_name(r), roles[r]);
@@ -152,16 +152,13 @@ static void test_may_subtree(void **state)
         const char *path;
         bool may;
     } cases[] = {
-        {"/1/2/", true},      /* the unit itself */
-        {"/1/2/5/", true},    /* a child */
-        {"/1/2/5/77/", true}, /* deeper */
-        {"/1/22/", false},    /* a sibling whose id starts the same */
-        {"/1/22/5/", false},
-        {"/1/", false},       /* the parent */
-        {"/1/3/2/", false},   /* the same id elsewhere */
-        {"/2/", false},
-        {"/12/", false},
-        {"/1/2", false},      /* malformed: no trailing slash */
+        {"/1/2/", true},                      /* the unit itself */
+        {"/1/2/5/", true},                    /* a child */
+        {"/1/2/5/77/", true},                 /* deeper */
+        {"/1/22/", false},                    /* a sibling whose id starts the same */
+        {"/1/22/5/", false},  {"/1/", false}, /* the parent */
+        {"/1/3/2/", false},                   /* the same id elsewhere */
+        {"/2/", false},       {"/12/", false}, {"/1/2", false}, /* malformed: no trailing slash */
         {"", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -189,7 +186,7 @@ static void test_may_several_grants(void **state)
     assert_true(sq_may(&u, SQ_PERM_UNIT_READ, "/1/3/17/"));
     assert_false(sq_may(&u, SQ_PERM_UNIT_WRITE, "/1/2/16/")); /* handler only there */
     assert_true(sq_may(&u, SQ_PERM_UNIT_WRITE, "/1/3/17/"));
-    assert_true(sq_may(&u, SQ_PERM_APPEAL_CREATE, "/1/9/"));  /* public at the root */
+    assert_true(sq_may(&u, SQ_PERM_APPEAL_CREATE, "/1/9/")); /* public at the root */
     assert_false(sq_may(&u, SQ_PERM_UNIT_READ, "/1/9/"));
     assert_false(sq_may_all(&u, SQ_PERM_UNIT_READ));
     assert_true(sq_may_all(&u, SQ_PERM_APPEAL_CREATE));
@@ -355,11 +352,16 @@ static void test_ratelimit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names),       cmocka_unit_test(test_role_matrix),
-        cmocka_unit_test(test_user_has),    cmocka_unit_test(test_may_subtree),
-        cmocka_unit_test(test_may_several_grants), cmocka_unit_test(test_may_all),
-        cmocka_unit_test(test_passwords),   cmocka_unit_test(test_tokens),
-        cmocka_unit_test(test_masking),     cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_role_matrix),
+        cmocka_unit_test(test_user_has),
+        cmocka_unit_test(test_may_subtree),
+        cmocka_unit_test(test_may_several_grants),
+        cmocka_unit_test(test_may_all),
+        cmocka_unit_test(test_passwords),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_masking),
+        cmocka_unit_test(test_ratelimit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -69,8 +69,8 @@ static void test_param_ids(void **state)
         int64_t id;
     } cases[] = {
         {"1", 1},   {"007", 7}, {"999999999999999", 999999999999999LL},
-        {"0", 0},   {"-1", 0},  {"1e3", 0}, {"12a", 0}, {"%31", 0},
-        {"1000000000000000", 0}, /* more than 15 digits */
+        {"0", 0},   {"-1", 0},  {"1e3", 0},
+        {"12a", 0}, {"%31", 0}, {"1000000000000000", 0}, /* more than 15 digits */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[64];
@@ -105,8 +105,14 @@ static void test_404_and_405(void **state)
     struct sq_req r;
     int st;
     static const char *const unknown[] = {
-        "/api/v1/nothing", "/api/v1/units/1/2/3", "/api/v2/units", "api/v1/units", "",
-        "/api/v1/units/1/subtree/x", "/a/b/c/d/e/f/g/h/i/j/k/l/m", "/API/V1/UNITS",
+        "/api/v1/nothing",
+        "/api/v1/units/1/2/3",
+        "/api/v2/units",
+        "api/v1/units",
+        "",
+        "/api/v1/units/1/subtree/x",
+        "/a/b/c/d/e/f/g/h/i/j/k/l/m",
+        "/API/V1/UNITS",
     };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         if (match("GET", unknown[i], &r, &st))
@@ -210,9 +216,12 @@ static void test_every_route_reachable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params),          cmocka_unit_test(test_param_ids),
-        cmocka_unit_test(test_literal_beats_param), cmocka_unit_test(test_404_and_405),
-        cmocka_unit_test(test_head_is_get),     cmocka_unit_test(test_slashes),
+        cmocka_unit_test(test_params),
+        cmocka_unit_test(test_param_ids),
+        cmocka_unit_test(test_literal_beats_param),
+        cmocka_unit_test(test_404_and_405),
+        cmocka_unit_test(test_head_is_get),
+        cmocka_unit_test(test_slashes),
         cmocka_unit_test(test_every_route_reachable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,8 +231,8 @@ static void test_helpers(void **state)
     assert_true(sq_phone_valid("19912345678"));
     assert_false(sq_phone_valid(""));
     assert_false(sq_phone_valid("0"));
-    json_t *o = json_pack("{s:s,s:I,s:f,s:b,s:n}", "s", "x", "i", (json_int_t)5, "f", 2.5, "b", 1,
-                          "n");
+    json_t *o =
+        json_pack("{s:s,s:I,s:f,s:b,s:n}", "s", "x", "i", (json_int_t)5, "f", 2.5, "b", 1, "n");
     assert_string_equal(sq_json_str(o, "s", "d"), "x");
     assert_string_equal(sq_json_str(o, "i", "d"), "d");
     assert_string_equal(sq_json_str(o, "missing", "d"), "d");
@@ -272,8 +272,8 @@ static void test_pagination(void **state)
             fail_msg("limit '%s' accepted", *l);
         assert_string_equal(d.field, "limit");
     }
-    static const char *const bad_cursors[] = {"100", "o-1", "ox", "o1x", "p5", "O5",
-                                              "o99999999999", NULL};
+    static const char *const bad_cursors[] = {"100", "o-1", "ox",           "o1x",
+                                              "p5",  "O5",  "o99999999999", NULL};
     for (const char *const *c = bad_cursors; *c; c++) {
         if (sq_page_parse(NULL, *c, &p, &d) != SQ_EINVAL)
             fail_msg("cursor '%s' accepted", *c);
@@ -301,10 +301,10 @@ static void test_pagination(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strings),          cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_bool_enum),        cmocka_unit_test(test_phone_date_time),
-        cmocka_unit_test(test_array_object),     cmocka_unit_test(test_required_nullable_unknown),
-        cmocka_unit_test(test_helpers),          cmocka_unit_test(test_pagination),
+        cmocka_unit_test(test_strings),      cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_bool_enum),    cmocka_unit_test(test_phone_date_time),
+        cmocka_unit_test(test_array_object), cmocka_unit_test(test_required_nullable_unknown),
+        cmocka_unit_test(test_helpers),      cmocka_unit_test(test_pagination),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
