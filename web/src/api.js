@@ -6,7 +6,7 @@
 // - 401 calls the registered unauthorized handler (the router sends the user
 //   to the login page).
 import { ElMessage } from 'element-plus'
-import { t } from './i18n.js'
+import { t, tl } from './i18n.js'
 
 const BASE = '/api/v1'
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
@@ -55,6 +55,12 @@ export function newIdempotencyKey() {
 
 function showError(err) {
   let msg = err.message
+  // The server's messages are English: lead with the localized meaning of
+  // the code, keep the server's detail after it.
+  const key = 'err.code.' + err.code
+  const head = t(key)
+  if (head !== key && head !== msg) msg = head + (err.message ? '：' + err.message : '')
+  if (err.allowed && err.allowed.length) msg += '；' + t('err.allowed', { list: err.allowed.map((a) => tl('action', a)).join('、') })
   if (err.requestId) msg += ' (' + err.requestId + ')'
   ElMessage({ type: 'error', message: msg, grouping: true, showClose: true })
 }
@@ -119,6 +125,7 @@ export async function request(method, path, opts = {}) {
       e.field,
       e.request_id
     )
+    err.allowed = e.allowed || (data && data.allowed) || null
     if (res.status === 401 && !opts.noRedirect && unauthorizedHandler) {
       unauthorizedHandler(err)
     } else if (!quietFor(res.status)) {
@@ -137,7 +144,13 @@ export const api = {
   del: (path, opts) => request('DELETE', path, opts),
   // Raw upload, e.g. an attachment: Content-Type is the file's own type.
   upload: (path, file, opts) =>
-    request('POST', path, { ...opts, body: file, raw: true, contentType: file.type })
+    request('POST', path, {
+      ...opts,
+      query: { filename: file.name || 'upload', ...(opts && opts.query) },
+      body: file,
+      raw: true,
+      contentType: file.type
+    })
 }
 
 // Items of a list answer, tolerant of a bare array.

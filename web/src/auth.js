@@ -49,11 +49,11 @@ export async function loadMe() {
 }
 
 export async function login(loginName, password) {
-  const res = await api.post('/auth/login', { login: loginName, password }, { noRedirect: true })
-  setCsrfToken(res && res.csrf_token)
-  session.user = (res && res.user) || null
-  // The login answer has no grants: read them (and a fresh token) from /me.
-  await loadMe()
+  // {token, csrf_token, expires_at, user, grants}; the cookie carries the
+  // session, the token stays unused in the browser.
+  const res = await api.post('/auth/login', { login: loginName, password }, { noRedirect: true, quiet: [401, 422, 429] })
+  if (res && res.grants) applyMe(res)
+  else await loadMe()
   return session.user
 }
 

@@ -39,7 +39,25 @@ export const CHILD_KINDS = {
   enterprise: []
 }
 
+// Children for pickers from the public directory
+// (GET /api/v1/units/directory?parent=ID: id, kind, name, parent_id,
+// has_children); without a parent, the district. Pages through big parents
+// (a park has thousands of enterprises).
 export async function unitChildren(parentId, extra = {}) {
+  const q = parentId ? { parent: parentId, limit: 500, sort: 'name', ...extra } : { limit: 500, ...extra }
+  const out = []
+  let cursor = null
+  for (let i = 0; i < 20; i++) {
+    const d = await api.get('/units/directory', { ...q, cursor })
+    out.push(...itemsOf(d))
+    if (!d || !d.next) break
+    cursor = d.next
+  }
+  return out
+}
+
+// Children within the caller's scope (GET /api/v1/units?parent=ID), for admin pages.
+export async function scopedUnitChildren(parentId, extra = {}) {
   const q = parentId ? { parent: parentId, limit: 500, ...extra } : { kind: 'district', limit: 500, ...extra }
   return itemsOf(await api.get('/units', q))
 }

@@ -36,6 +36,7 @@ const routes = [
       { path: 'users', name: 'admin-users', component: () => import('./views/admin/Users.vue'), meta: { roles: ['unit_admin', 'district_admin', 'auditor'], title: 'admin.users' } },
       { path: 'categories', name: 'admin-categories', component: () => import('./views/admin/Categories.vue'), meta: { roles: DISTRICT, title: 'admin.categories' } },
       { path: 'routing', name: 'admin-routing', component: () => import('./views/admin/RoutingRules.vue'), meta: { roles: DISTRICT, title: 'admin.routing' } },
+      { path: 'sla', name: 'admin-sla', component: () => import('./views/admin/Sla.vue'), meta: { roles: DISTRICT, title: 'admin.sla' } },
       { path: 'calendar', name: 'admin-calendar', component: () => import('./views/admin/Calendar.vue'), meta: { roles: DISTRICT, title: 'admin.calendar' } },
       { path: 'webhooks', name: 'admin-webhooks', component: () => import('./views/admin/Webhooks.vue'), meta: { roles: DISTRICT, title: 'admin.webhooks' } },
       { path: 'audit', name: 'admin-audit', component: () => import('./views/admin/Audit.vue'), meta: { roles: ['auditor', 'district_admin'], title: 'admin.audit' } }

@@ -5,9 +5,12 @@ import { t } from './i18n.js'
 
 const pad = (n) => String(n).padStart(2, '0')
 
-// "2026-11-27 09:30" in the browser's zone (the district's, +08:00).
+// "2026-11-27 09:30": the server writes local district time with its offset
+// (+08:00); show that wall clock whatever the browser's zone.
 export function fmtTime(iso) {
   if (!iso) return ''
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?([+-]\d{2}:?\d{2})$/.exec(String(iso))
+  if (m) return `${m[1]} ${m[2]}`
   const d = new Date(iso)
   if (isNaN(d)) return String(iso)
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
@@ -87,6 +90,17 @@ export function safeSnippet(s) {
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
   return esc.replace(/&lt;(\/?)mark&gt;/gi, '<$1mark>')
+}
+
+// Server-made highlight HTML (title_html, snippet_html: escaped text with
+// <mark>): keep only <mark>/</mark>, neutralise any other angle bracket.
+export function markHtml(s) {
+  if (s === null || s === undefined) return ''
+  return String(s)
+    .replace(/<(\/?)mark>/gi, '\u0001$1\u0002')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\u0001(\/?)\u0002/g, '<$1mark>')
 }
 
 // Rows (arrays) -> CSV text with a BOM so that Excel reads UTF-8.
