@@ -368,7 +368,7 @@ static void print_json_str(const char *s)
     putchar('"');
 }
 
-/* `sanqu routes --json`: [{method,pattern,perm,summary}], one route a line,
+/* `sanqu routes --json`: [{method,pattern,perm,summary,raw_body}], one route a line,
  * read by the permission-matrix and OpenAPI tests. */
 static int cmd_routes_json(void)
 {
@@ -384,7 +384,7 @@ static int cmd_routes_json(void)
             print_json_str(sq_perm_name(r->perm));
             printf(",\"summary\":");
             print_json_str(r->summary);
-            printf("}");
+            printf(",\"raw_body\":%s}", (r->flags & SQ_ROUTE_RAW_BODY) ? "true" : "false");
             sep = ",";
         }
     printf("\n]\n");
@@ -396,7 +396,7 @@ static int cmd_routes(int argc, char **argv)
     static const char *const known[] = {"json", "help", NULL};
     if (has_flag(argc, argv, "--help")) {
         printf("usage: sanqu routes [--json]\n\nPrints every API route with the permission it "
-               "needs;\n--json prints [{method,pattern,perm,summary}] for tools and tests.\n");
+               "needs;\n--json prints [{method,pattern,perm,summary,raw_body}] for tools and tests.\n");
         return 0;
     }
     for (int i = 0; i < argc; i++)

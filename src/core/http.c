@@ -350,6 +350,13 @@ bool sq_http_can_defer(const struct sq_req *r)
     return r->conn != NULL && http_daemon != NULL;
 }
 
+/* Every request of a user holding the auditor role goes to the audit log. */
+static void audit_access(struct sq_req *r)
+{
+    if (r->user && http_audit_access && sq_user_has_role(r->user, SQ_ROLE_AUDITOR))
+        http_audit_access(r);
+}
+
 /* Runs the handler (or its continuation) and checks it answered. */
 static void finish(struct sq_req *r, int status)
 {
@@ -359,17 +366,18 @@ static void finish(struct sq_req *r, int status)
         sq_reply_errf(r, SQ_EINTERNAL, NULL, "handler %s %s gave no reply", r->route->method,
                       r->route->pattern);
     }
-    if (r->user && http_audit_access && sq_user_has_role(r->user, SQ_ROLE_AUDITOR))
-        http_audit_access(r);
+    audit_access(r);
 }
 
-static void dispatch(struct sq_req *r)
+/* The pipeline up to the handler. Returns true when the request was refused
+ * (or served statically) before any handler ran. */
+static bool route_and_run(struct sq_req *r)
 {
     int status;
     if (!is_api_path(r->path)) {
         r->route_index = MAX_ROUTES + 1;
         serve_static(r);
-        return;
+        return true;
     }
     r->route = sq_router_match(r->method, r->path, r, &status);
     if (!r->route) {
@@ -378,27 +386,27 @@ static void dispatch(struct sq_req *r)
             sq_reply_errf(r, SQ_EMETHOD, NULL, "%s is not allowed on %s", r->method, r->path);
         else
             sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such endpoint: %s", r->path);
-        return;
+        return true;
     }
     if (r->body_too_large) {
         sq_reply_errf(r, SQ_ETOOLARGE, NULL, "the request body is larger than allowed");
-        return;
+        return true;
     }
     if (authenticate(r))
-        return;
+        return true;
     if (r->route->perm != SQ_PERM_PUBLIC && !r->user) {
         sq_reply_errf(r, SQ_EAUTH, NULL, "sign in first");
-        return;
+        return true;
     }
     if (!sq_user_has(r->user, r->route->perm)) {
         sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not allow this (%s needed)",
                       sq_perm_name(r->route->perm));
-        return;
+        return true;
     }
     if (is_write(r->method) && sq_user_has_role(r->user, SQ_ROLE_AUDITOR) &&
         r->route->perm != SQ_PERM_PUBLIC && strcmp(r->route->pattern, "/api/v1/auth/logout")) {
         sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "auditors have read-only access");
-        return;
+        return true;
     }
     /* signing in or up needs no CSRF token: it acts on no existing session */
     if (r->cookie_auth && is_write(r->method) &&
@@ -408,12 +416,20 @@ static void dispatch(struct sq_req *r)
         if (!csrf || !sq_str_equal_ct(csrf, r->user->csrf)) {
             sq_reply_errf(r, SQ_EFORBIDDEN, "X-CSRF-Token",
                           "a cookie-authenticated change needs the X-CSRF-Token header");
-            return;
+            return true;
         }
     }
     if (!(r->route->flags & SQ_ROUTE_RAW_BODY) && is_write(r->method) && parse_json_body(r))
-        return;
+        return true;
     finish(r, r->route->fn(r));
+    return false;
+}
+
+static void dispatch(struct sq_req *r)
+{
+    /* every request of a signed-in auditor is logged, refused ones included */
+    if (route_and_run(r))
+        audit_access(r);
 }
 
 static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)

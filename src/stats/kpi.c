@@ -237,7 +237,8 @@ void sq_kpi_rank(struct sq_rank_row *rows, int n, const struct sq_kpi_settings *
                          rows[i].k.total > 0;
         rows[i].rank = 0;
     }
-    qsort(rows, (size_t)n, sizeof *rows, rank_cmp);
+    if (n > 1) /* an empty level may come as NULL, which qsort must not get */
+        qsort(rows, (size_t)n, sizeof *rows, rank_cmp);
     for (int i = 0; i < n && rows[i].ranked; i++)
         rows[i].rank = (i > 0 && rows[i].score == rows[i - 1].score) ? rows[i - 1].rank : i + 1;
 }

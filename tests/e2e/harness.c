@@ -122,8 +122,8 @@ void h_fail(const char *file, int line, const struct h_resp *r, const char *fmt,
     exit(1);
 }
 
-void h_check_err(const char *file, int line, const struct h_resp *r, int status,
-                 const char *code, const char *field)
+void h_check_err(const char *file, int line, const struct h_resp *r, int status, const char *code,
+                 const char *field)
 {
     if (r->status != status)
         h_fail(file, line, r, "expected status %d, got %d", status, r->status);
@@ -177,6 +177,46 @@ const char *h_str_at(const char *file, int line, json_t *root, const char *path)
     if (!json_is_string(j))
         h_fail(file, line, NULL, "expected a string at %s", path);
     return json_string_value(j);
+}
+
+static void json_free(void *p)
+{
+    json_decref(p);
+}
+
+json_t *h_keep_json(json_t *j)
+{
+    return j ? keep_with(j, json_free) : NULL;
+}
+
+json_t *h_routes(void)
+{
+    struct h_run *r = h_sanqu("routes", "--json", NULL);
+    if (r->status != 0)
+        H_FAIL("sanqu routes --json failed (%d): %s", r->status, r->err);
+    json_error_t e;
+    json_t *j = json_loads(r->out, 0, &e);
+    if (!json_is_array(j) || !json_array_size(j))
+        H_FAIL("sanqu routes --json gave no JSON array (%s): %.500s", e.text, r->out);
+    return h_keep_json(j);
+}
+
+char *h_path_fill(const char *pattern, const char *value)
+{
+    char *out = h_fmt("%s", ""), *tail;
+    for (const char *p = pattern; *p;) {
+        if (*p == ':' && p > pattern && p[-1] == '/') {
+            size_t n = strcspn(p, "/");
+            tail = h_fmt("%s%s", out, value);
+            p += n;
+        } else {
+            size_t n = strcspn(p + 1, ":") + 1;
+            tail = h_fmt("%s%.*s", out, (int)n, p);
+            p += n;
+        }
+        out = tail;
+    }
+    return out;
 }
 
 char *h_dump(json_t *j)
@@ -357,10 +397,68 @@ struct h_run *h_sanqu(const char *arg, ...)
 
 /* ---- the demo template ----------------------------------------------------- */
 
-static char h_template[PATH_MAX];
+/* The demo database is built once per server binary, next to it, together
+ * with one signed-in session per demo account (an argon2id verification
+ * each: slow, and slower under ASan), so that every test binary starts from
+ * a copy with ready tokens. Both are rebuilt when the binary is newer or the
+ * sessions (12 h lifetime) are getting old. */
+static const char *const demo_logins[] = {
+    "admin",          "supervisor",      "auditor",           "street_admin",
+    "street_handler", "community_admin", "community_handler", "community2_handler",
+    "gridworker",     "dept_handler",    "univ_handler",      "park_handler",
+    "resident",       "student",         "enterprise",        NULL,
+};
+#define TEMPLATE_MAX_AGE (3 * 3600) /* tokens keep >= 9 of their 12 hours */
 
-/* The demo database for this server binary: built once next to the binary
- * (reused while newer than it), else in our temp dir. */
+static char h_template[PATH_MAX];
+static json_t *h_tpl_sessions; /* {"login":{"token","csrf","user_id"}} */
+
+static struct h_session login_new(const char *login, const char *password);
+static void start_server(const struct h_opts *o);
+
+static bool newer(const struct stat *a, const struct stat *b)
+{
+    return a->st_mtim.tv_sec > b->st_mtim.tv_sec ||
+           (a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec > b->st_mtim.tv_nsec);
+}
+
+static json_t *load_sessions(const char *path)
+{
+    json_t *j = json_load_file(path, 0, NULL);
+    json_int_t created = json_integer_value(json_object_get(j, "created"));
+    if (!json_is_object(json_object_get(j, "sessions")) ||
+        time(NULL) - created > TEMPLATE_MAX_AGE) {
+        json_decref(j);
+        return NULL;
+    }
+    json_t *s = json_incref(json_object_get(j, "sessions"));
+    json_decref(j);
+    return s;
+}
+
+/* Builds the demo in db and signs every demo account in; returns the file
+ * content for the sessions. */
+static json_t *build_template(const char *db)
+{
+    struct h_run *r = h_sanqu("demo", "--db", db, NULL);
+    if (r->status != 0)
+        H_FAIL("sanqu demo failed (%d): %s", r->status, r->err);
+    start_server(&(struct h_opts){.db = db});
+    json_t *sessions = json_object();
+    for (const char *const *l = demo_logins; *l; l++) {
+        struct h_session s = login_new(*l, "sanqu-demo");
+        json_object_set_new(sessions, *l,
+                            json_pack("{s:s,s:s,s:I}", "token", s.token, "csrf", s.csrf, "user_id",
+                                      (json_int_t)s.user_id));
+        free((char *)s.token);
+        free((char *)s.csrf);
+    }
+    h_stop();
+    if (!access(h_fmt("%s-wal", db), F_OK))
+        H_FAIL("the server left a WAL file behind after a clean stop: %s-wal", db);
+    return json_pack("{s:I,s:o}", "created", (json_int_t)time(NULL), "sessions", sessions);
+}
+
 static const char *demo_template(void)
 {
     struct stat sb, st;
@@ -369,25 +467,26 @@ static const char *demo_template(void)
     if (stat(h_bin(), &sb))
         H_FAIL("cannot find the server binary %s (set SANQU_BIN)", h_bin());
     char *cache = h_fmt("%s.e2e-demo.db", h_bin());
-    if (!stat(cache, &st) && st.st_size > 0 &&
-        (st.st_mtim.tv_sec > sb.st_mtim.tv_sec ||
-         (st.st_mtim.tv_sec == sb.st_mtim.tv_sec && st.st_mtim.tv_nsec > sb.st_mtim.tv_nsec))) {
+    char *cache_ses = h_fmt("%s.e2e-demo.sessions.json", h_bin());
+    if (!stat(cache, &st) && st.st_size > 0 && newer(&st, &sb) &&
+        (h_tpl_sessions = load_sessions(cache_ses))) {
         snprintf(h_template, sizeof h_template, "%s", cache);
         return h_template;
     }
     char *tmp = h_fmt("%s/demo-template.db", h_root);
-    struct h_run *r = h_sanqu("demo", "--db", tmp, NULL);
-    if (r->status != 0)
-        H_FAIL("sanqu demo failed (%d): %s", r->status, r->err);
-    char *wal = h_fmt("%s-wal", tmp);
-    if (!access(wal, F_OK))
-        H_FAIL("sanqu demo left a WAL file behind: %s", wal);
-    /* publish atomically; if the binary's directory is read-only use ours */
+    json_t *file = build_template(tmp);
+    h_tpl_sessions = json_incref(json_object_get(file, "sessions"));
+    /* publish atomically (sessions first: the db marks the pair complete);
+     * if the binary's directory is read-only keep ours */
     char *part = h_fmt("%s.%d.part", cache, (int)getpid());
-    if (!copy_file(tmp, part) && !rename(part, cache)) {
+    char *ses_part = h_fmt("%s.%d.part", cache_ses, (int)getpid());
+    int rc = json_dump_file(file, ses_part, JSON_COMPACT);
+    json_decref(file);
+    if (!rc && !rename(ses_part, cache_ses) && !copy_file(tmp, part) && !rename(part, cache)) {
         snprintf(h_template, sizeof h_template, "%s", cache);
     } else {
         unlink(part);
+        unlink(ses_part);
         char *kept = h_fmt("%s/demo-template-kept.db", h_root);
         if (strlen(kept) >= sizeof h_template || rename(tmp, kept))
             H_FAIL("cannot keep the demo template: %s", strerror(errno));
@@ -415,7 +514,16 @@ const char *h_base(void)
 
 void h_forget_sessions(void);
 
+static bool h_use_tpl; /* h_session may hand out the template's sessions */
+
 void h_start(const struct h_opts *o)
+{
+    if (o && o->demo)
+        demo_template(); /* may start and stop a server of its own */
+    start_server(o);
+}
+
+static void start_server(const struct h_opts *o)
 {
     static const struct h_opts none = {0};
     const char *argv[64];
@@ -480,6 +588,9 @@ void h_start(const struct h_opts *o)
     }
     snprintf(h_baseurl, sizeof h_baseurl, "http://127.0.0.1:%d", h_port);
     h_is_demo = o->demo && !o->args && !o->env && !o->port_file;
+    /* the template's sessions were issued by a default server on the real
+     * clock: only a plain demo server, and only until the clock moves */
+    h_use_tpl = h_is_demo;
 }
 
 void h_need_demo(void)
@@ -496,9 +607,9 @@ void h_start_demo(void)
 /* Sanitizer reports are failures even when the exit code looks fine. */
 static const char *sanitizer_report(const char *err)
 {
-    static const char *const marks[] = {"AddressSanitizer", "LeakSanitizer",
-                                        "UndefinedBehaviorSanitizer", "runtime error:",
-                                        "ThreadSanitizer", NULL};
+    static const char *const marks[] = {
+        "AddressSanitizer", "LeakSanitizer",   "UndefinedBehaviorSanitizer",
+        "runtime error:",   "ThreadSanitizer", NULL};
     for (const char *const *m = marks; *m; m++)
         if (strstr(err, *m))
             return *m;
@@ -613,8 +724,8 @@ struct h_resp *h_send(const struct h_call *c)
     }
     hl = curl_slist_append(hl, "Expect:");
     if (c->body && (!c->ctype || *c->ctype))
-        hl = curl_slist_append(hl, h_fmt("Content-Type: %s",
-                                          c->ctype ? c->ctype : "application/json"));
+        hl = curl_slist_append(hl,
+                               h_fmt("Content-Type: %s", c->ctype ? c->ctype : "application/json"));
     else
         hl = curl_slist_append(hl, "Content-Type:");
     if (c->token)
@@ -626,6 +737,8 @@ struct h_resp *h_send(const struct h_call *c)
     for (const char *const *h = c->headers; h && *h; h++)
         hl = curl_slist_append(hl, *h);
     curl_easy_setopt(cu, CURLOPT_HTTPHEADER, hl);
+    if (!strcmp(m, "POST") && !strncmp(c->path, "/api/v1/test/clock", 18))
+        h_use_tpl = false; /* sessions signed in from now on live on the new clock */
     CURLcode rc = curl_easy_perform(cu);
     curl_slist_free_all(hl);
     struct h_resp *r = calloc(1, sizeof *r);
@@ -655,15 +768,13 @@ struct h_resp *h_send(const struct h_call *c)
     return r;
 }
 
-struct h_resp *h_req(const char *method, const char *path, const char *token,
-                     const char *json_body)
+struct h_resp *h_req(const char *method, const char *path, const char *token, const char *json_body)
 {
-    return h_send(&(struct h_call){.method = method, .path = path, .token = token,
-                                   .body = json_body});
+    return h_send(
+        &(struct h_call){.method = method, .path = path, .token = token, .body = json_body});
 }
 
-struct h_resp *h_reqf(const char *method, const char *path, const char *token, const char *fmt,
-                      ...)
+struct h_resp *h_reqf(const char *method, const char *path, const char *token, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -700,6 +811,7 @@ static struct cached *h_sessions;
 
 void h_forget_sessions(void)
 {
+    h_use_tpl = false;
     while (h_sessions) {
         struct cached *c = h_sessions;
         h_sessions = c->next;
@@ -732,7 +844,14 @@ const struct h_session *h_session(const char *login, const char *password)
         if (!strcmp(c->login, login))
             return &c->s;
     struct cached *c = calloc(1, sizeof *c);
-    c->s = login_new(login, password);
+    json_t *t = json_object_get(h_tpl_sessions, login);
+    if (h_use_tpl && t && !strcmp(password, "sanqu-demo")) {
+        c->s.token = strdup(json_string_value(json_object_get(t, "token")));
+        c->s.csrf = strdup(json_string_value(json_object_get(t, "csrf")));
+        c->s.user_id = json_integer_value(json_object_get(t, "user_id"));
+    } else {
+        c->s = login_new(login, password);
+    }
     c->login = strdup(login);
     c->next = h_sessions;
     h_sessions = c;
@@ -802,6 +921,7 @@ int h_main(int argc, char **argv, const struct h_test *tests)
     h_last = NULL;
     arena_free();
     h_forget_sessions();
+    json_decref(h_tpl_sessions);
     if (h_curl)
         curl_easy_cleanup(h_curl);
     curl_global_cleanup();

@@ -18,8 +18,7 @@ static struct h_resp *login(const char *login, const char *password)
 
 static void advance(long seconds)
 {
-    H_STATUS(h_reqf("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":%ld}", seconds),
-             200);
+    H_STATUS(h_reqf("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":%ld}", seconds), 200);
 }
 
 static void test_login_success(void)
@@ -66,11 +65,10 @@ static void test_login_failure(void)
     H_ASSERT(h_header(wrong, "Set-Cookie") == NULL);
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/login", NULL, "{\"login\":\"resident\"}"), 422,
                 "invalid", "password");
-    H_ERR_FIELD(h_req("POST", "/api/v1/auth/login", NULL, "{\"password\":\"x\"}"), 422,
-                "invalid", "login");
+    H_ERR_FIELD(h_req("POST", "/api/v1/auth/login", NULL, "{\"password\":\"x\"}"), 422, "invalid",
+                "login");
     /* failures are audited, passwords are not */
-    struct h_resp *a =
-        h_req("GET", "/api/v1/audit?action=login_failed", h_tok("admin"), NULL);
+    struct h_resp *a = h_req("GET", "/api/v1/audit?action=login_failed", h_tok("admin"), NULL);
     H_STATUS(a, 200);
     H_ASSERT(H_INT(a->json, "total") >= 3);
     H_ASSERT(!strstr(a->body, "not-the-password"));
@@ -127,13 +125,13 @@ static void test_unauthenticated(void)
     big[sizeof big - 1] = '\0';
     H_ERR(h_req("GET", "/api/v1/me", big, NULL), 401, "unauthenticated");
     static const char *const basic[] = {"Authorization: Basic YWRtaW46c2FucXUtZGVtbw==", NULL};
-    H_ERR(h_send(&(struct h_call){.path = "/api/v1/me", .headers = basic}), 401,
-          "unauthenticated");
+    H_ERR(h_send(&(struct h_call){.path = "/api/v1/me", .headers = basic}), 401, "unauthenticated");
     H_ERR(h_send(&(struct h_call){.path = "/api/v1/me", .cookie = "forged"}), 401,
           "unauthenticated");
     /* a stale token does not stop public routes */
     H_STATUS(h_req("GET", "/healthz", "not-a-token", NULL), 200);
-    H_STATUS(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/auth/login",
+    H_STATUS(h_send(&(struct h_call){.method = "POST",
+                                     .path = "/api/v1/auth/login",
                                      .token = "not-a-token",
                                      .body = "{\"login\":\"resident\",\"password\":"
                                              "\"sanqu-demo\"}"}),
@@ -175,14 +173,14 @@ static void test_disabled_account(void)
     const struct h_session *s = h_login_fresh("student", "sanqu-demo");
     long long id = s->user_id;
     H_STATUS(h_req("GET", "/api/v1/me", s->token, NULL), 200);
-    H_STATUS(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", id), h_tok("admin"),
-                    "{\"disabled\":true}"),
-             200);
+    H_STATUS(
+        h_reqf("PATCH", h_fmt("/api/v1/users/%lld", id), h_tok("admin"), "{\"disabled\":true}"),
+        200);
     H_ERR(h_req("GET", "/api/v1/me", s->token, NULL), 401, "unauthenticated");
     H_ERR(login("student", "sanqu-demo"), 401, "unauthenticated");
-    H_STATUS(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", id), h_tok("admin"),
-                    "{\"disabled\":false}"),
-             200);
+    H_STATUS(
+        h_reqf("PATCH", h_fmt("/api/v1/users/%lld", id), h_tok("admin"), "{\"disabled\":false}"),
+        200);
     H_STATUS(login("student", "sanqu-demo"), 200);
     /* nobody disables themselves */
     H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", h_uid("admin")), h_tok("admin"),
@@ -230,16 +228,11 @@ static void test_expired_token(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_login_success),
-        H_TEST(test_login_failure),
-        H_TEST(test_register),
-        H_TEST(test_unauthenticated),
-        H_TEST(test_forbidden),
-        H_TEST(test_logout_revokes),
-        H_TEST(test_disabled_account),
-        H_TEST(test_rate_limit),
-        H_TEST(test_expired_token),
-        {0},
+        H_TEST(test_login_success),    H_TEST(test_login_failure),
+        H_TEST(test_register),         H_TEST(test_unauthenticated),
+        H_TEST(test_forbidden),        H_TEST(test_logout_revokes),
+        H_TEST(test_disabled_account), H_TEST(test_rate_limit),
+        H_TEST(test_expired_token),    {0},
     };
     return h_main(argc, argv, tests);
 }

@@ -34,34 +34,47 @@ static void test_cookie_session(void)
 
     /* a write without the header, with a wrong one, with another session's */
     const char *body = h_fmt(unit_body, "CSRF1");
-    H_ERR_FIELD(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units",
-                                        .cookie = s->token, .body = body}),
+    H_ERR_FIELD(h_send(&(struct h_call){
+                    .method = "POST", .path = "/api/v1/units", .cookie = s->token, .body = body}),
                 403, "forbidden", "X-CSRF-Token");
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units", .cookie = s->token,
-                                  .csrf = "wrong", .body = body}),
+    H_ERR(h_send(&(struct h_call){.method = "POST",
+                                  .path = "/api/v1/units",
+                                  .cookie = s->token,
+                                  .csrf = "wrong",
+                                  .body = body}),
           403, "forbidden");
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units", .cookie = s->token,
-                                  .csrf = other->csrf, .body = body}),
+    H_ERR(h_send(&(struct h_call){.method = "POST",
+                                  .path = "/api/v1/units",
+                                  .cookie = s->token,
+                                  .csrf = other->csrf,
+                                  .body = body}),
           403, "forbidden");
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units", .cookie = s->token,
-                                  .csrf = "", .body = body}),
+    H_ERR(h_send(&(struct h_call){.method = "POST",
+                                  .path = "/api/v1/units",
+                                  .cookie = s->token,
+                                  .csrf = "",
+                                  .body = body}),
           403, "forbidden");
     H_EQ_INT(units_total(), before);
 
     /* PATCH and DELETE are writes too */
-    H_ERR(h_send(&(struct h_call){.method = "PATCH", .path = "/api/v1/units/1",
-                                  .cookie = s->token, .body = "{\"contact\":\"x\"}"}),
+    H_ERR(h_send(&(struct h_call){.method = "PATCH",
+                                  .path = "/api/v1/units/1",
+                                  .cookie = s->token,
+                                  .body = "{\"contact\":\"x\"}"}),
           403, "forbidden");
-    H_ERR(h_send(&(struct h_call){.method = "DELETE", .path = "/api/v1/grants/1",
-                                  .cookie = s->token}),
+    H_ERR(h_send(
+              &(struct h_call){.method = "DELETE", .path = "/api/v1/grants/1", .cookie = s->token}),
           403, "forbidden");
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/auth/logout",
-                                  .cookie = s->token}),
+    H_ERR(h_send(&(struct h_call){
+              .method = "POST", .path = "/api/v1/auth/logout", .cookie = s->token}),
           403, "forbidden");
 
     /* with its own CSRF token the write goes through */
-    struct h_resp *ok = h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units",
-                                                .cookie = s->token, .csrf = s->csrf,
+    struct h_resp *ok = h_send(&(struct h_call){.method = "POST",
+                                                .path = "/api/v1/units",
+                                                .cookie = s->token,
+                                                .csrf = s->csrf,
                                                 .body = body});
     H_STATUS(ok, 201);
     H_EQ_INT(units_total(), before + 1);
@@ -77,16 +90,18 @@ static void test_cookie_logout(void)
 {
     h_need_demo();
     const struct h_session *s = h_login_fresh("street_admin", "sanqu-demo");
-    struct h_resp *r = h_send(&(struct h_call){.method = "POST", .path = "/api/v1/auth/logout",
-                                               .cookie = s->token, .csrf = s->csrf});
+    struct h_resp *r = h_send(&(struct h_call){
+        .method = "POST", .path = "/api/v1/auth/logout", .cookie = s->token, .csrf = s->csrf});
     H_STATUS(r, 200);
     H_CONTAINS(h_header(r, "Set-Cookie"), "sanqu_session=;");
     H_ERR(h_send(&(struct h_call){.path = "/api/v1/me", .cookie = s->token}), 401,
           "unauthenticated");
     /* a dead cookie does not block signing in again */
-    struct h_resp *again = h_send(&(struct h_call){
-        .method = "POST", .path = "/api/v1/auth/login", .cookie = s->token,
-        .body = "{\"login\":\"street_admin\",\"password\":\"sanqu-demo\"}"});
+    struct h_resp *again = h_send(
+        &(struct h_call){.method = "POST",
+                         .path = "/api/v1/auth/login",
+                         .cookie = s->token,
+                         .body = "{\"login\":\"street_admin\",\"password\":\"sanqu-demo\"}"});
     H_STATUS(again, 200);
 }
 

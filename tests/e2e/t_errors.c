@@ -79,8 +79,11 @@ static void test_body_too_large(void)
     H_ERR(h_req("POST", "/api/v1/units", admin, big), 413, "too_large");
     /* the same without a Content-Length (chunked upload) */
     static const char *const chunked[] = {"Transfer-Encoding: chunked", NULL};
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units", .token = admin,
-                                  .body = big, .headers = chunked}),
+    H_ERR(h_send(&(struct h_call){.method = "POST",
+                                  .path = "/api/v1/units",
+                                  .token = admin,
+                                  .body = big,
+                                  .headers = chunked}),
           413, "too_large");
     H_EQ_INT(units_total(), units);
     H_EQ_INT(audit_total(), audit);
@@ -94,12 +97,12 @@ static void test_malformed_json(void)
     const char *admin = h_tok("admin");
     long long units = units_total(), audit = audit_total();
     static const char *const bad[] = {
-        "{\"kind\":",                                   /* truncated */
-        "{kind: \"street\"}",                           /* not JSON */
-        "[1,2,3]",                                      /* not an object */
-        "\"street\"",                                   /* not an object */
-        "{\"code\":\"D1\",\"code\":\"D2\"}",            /* duplicate key */
-        "{\"name\":\"\xff\xfe\"}",                      /* invalid UTF-8 */
+        "{\"kind\":",                                       /* truncated */
+        "{kind: \"street\"}",                               /* not JSON */
+        "[1,2,3]",                                          /* not an object */
+        "\"street\"",                                       /* not an object */
+        "{\"code\":\"D1\",\"code\":\"D2\"}",                /* duplicate key */
+        "{\"name\":\"\xff\xfe\"}",                          /* invalid UTF-8 */
         "{\"name\":\"a\\u0000b\",\"code\":\"X\"} trailing", /* trailing garbage */
         NULL,
     };
@@ -120,13 +123,18 @@ static void test_wrong_content_type(void)
     static const char *const types[] = {"text/plain", "application/x-www-form-urlencoded",
                                         "multipart/form-data; boundary=x", NULL};
     for (const char *const *t = types; *t; t++)
-        H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units", .token = admin,
-                                      .body = body, .ctype = *t}),
+        H_ERR(h_send(&(struct h_call){.method = "POST",
+                                      .path = "/api/v1/units",
+                                      .token = admin,
+                                      .body = body,
+                                      .ctype = *t}),
               415, "unsupported_media_type");
     H_EQ_INT(units_total(), units);
     /* application/json with a charset parameter is fine */
-    struct h_resp *r = h_send(&(struct h_call){.method = "POST", .path = "/api/v1/units",
-                                               .token = admin, .body = body,
+    struct h_resp *r = h_send(&(struct h_call){.method = "POST",
+                                               .path = "/api/v1/units",
+                                               .token = admin,
+                                               .body = body,
                                                .ctype = "application/json; charset=utf-8"});
     H_STATUS(r, 201);
     H_EQ_INT(units_total(), units + 1);
@@ -158,8 +166,9 @@ static void test_invalid_fields(void)
            "name");
     refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":null,\"parent_id\":1}",
            "name");
-    refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"a\\u0007b\","
-                      "\"parent_id\":1}",
+    refuse("POST", u,
+           "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"a\\u0007b\","
+           "\"parent_id\":1}",
            "name");
     refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"a\\nb\",\"parent_id\":1}",
            "name");
@@ -171,23 +180,27 @@ static void test_invalid_fields(void)
            "parent_id");
     refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V 1\",\"name\":\"n\",\"parent_id\":1}",
            "code");
-    refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":1,"
-                      "\"zone\":\"moon\"}",
+    refuse("POST", u,
+           "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":1,"
+           "\"zone\":\"moon\"}",
            "zone");
-    refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":"
-                      "999999999}",
+    refuse("POST", u,
+           "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":"
+           "999999999}",
            "parent_id");
     /* undeclared fields are refused, never ignored */
-    refuse("POST", u, "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":1,"
-                      "\"path\":\"/1/\"}",
+    refuse("POST", u,
+           "{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"n\",\"parent_id\":1,"
+           "\"path\":\"/1/\"}",
            NULL);
     /* lengths count characters, not bytes: 100 Han characters fit, 101 do not */
     char name[1024] = "";
     for (int i = 0; i < 101; i++)
         strcat(name, "区");
-    refuse("POST", u, h_fmt("{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"%s\","
-                            "\"parent_id\":1}",
-                            name),
+    refuse("POST", u,
+           h_fmt("{\"kind\":\"street\",\"code\":\"V1\",\"name\":\"%s\","
+                 "\"parent_id\":1}",
+                 name),
            "name");
     name[strlen(name) - strlen("区")] = '\0';
     struct h_resp *r = h_reqf("POST", u, h_tok("admin"),

@@ -122,12 +122,11 @@ static void test_metrics_format(void)
     H_CONTAINS(r->body, "sanqu_db_size_bytes ");
     /* histogram buckets are cumulative and +Inf equals the count */
     double prev = 0;
-    static const char *const les[] = {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05",
-                                      "0.1",   "0.25",   "0.5",   "1",    "2.5",   "5",
-                                      "+Inf",  NULL};
+    static const char *const les[] = {"0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1",
+                                      "0.25",  "0.5",    "1",     "2.5",  "5",     "+Inf", NULL};
     for (const char *const *le = les; *le; le++) {
-        double v = sample(r->body,
-                          h_fmt("sanqu_http_request_duration_seconds_bucket{le=\"%s\"}", *le));
+        double v =
+            sample(r->body, h_fmt("sanqu_http_request_duration_seconds_bucket{le=\"%s\"}", *le));
         H_ASSERTF(v >= prev, "bucket le=%s (%g) below the previous one (%g)", *le, v, prev);
         prev = v;
     }

@@ -33,9 +33,10 @@ static long long total_of(const char *path)
 static json_t *create(const char *token, const char *kind, const char *code, const char *name,
                       long long parent, int want)
 {
-    struct h_resp *r = h_reqf("POST", "/api/v1/units", token,
-                              "{\"kind\":\"%s\",\"code\":\"%s\",\"name\":\"%s\",\"parent_id\":%lld}",
-                              kind, code, name, parent);
+    struct h_resp *r =
+        h_reqf("POST", "/api/v1/units", token,
+               "{\"kind\":\"%s\",\"code\":\"%s\",\"name\":\"%s\",\"parent_id\":%lld}", kind, code,
+               name, parent);
     H_STATUS(r, want);
     return r->json;
 }
@@ -75,8 +76,8 @@ static void test_create_and_read(void)
 
     struct h_resp *g = h_req("GET", h_fmt("/api/v1/units/%lld", cid), admin, NULL);
     H_STATUS(g, 200);
-    H_ASSERTF(json_equal(g->json, r->json), "GET differs from the create answer: %s vs %s",
-              g->body, r->body);
+    H_ASSERTF(json_equal(g->json, r->json), "GET differs from the create answer: %s vs %s", g->body,
+              r->body);
     /* an explicit zone wins over the default */
     json_t *p = create(admin, "park", "T-PK", "测试园区", 1, 201);
     H_EQ_STR(H_STR(p, "zone"), "park");
@@ -101,9 +102,9 @@ static void test_kind_parent_rules(void)
         const char *kind;
         long long parent;
     } bad[] = {
-        {"community", 1},     {"community", univ}, {"community", comm}, {"street", street},
-        {"school", street},   {"school", 1},       {"enterprise", 1},   {"enterprise", street},
-        {"university", park}, {"department", street}, {"park", univ},   {"district", 1},
+        {"community", 1},     {"community", univ},    {"community", comm}, {"street", street},
+        {"school", street},   {"school", 1},          {"enterprise", 1},   {"enterprise", street},
+        {"university", park}, {"department", street}, {"park", univ},      {"district", 1},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct h_resp *r = h_reqf("POST", "/api/v1/units", admin,
@@ -126,8 +127,8 @@ static void test_unique_code(void)
                       "{\"kind\":\"street\",\"code\":\"ST01\",\"name\":\"重复\",\"parent_id\":1}"),
                 409, "conflict", "code");
     long long st2 = unit_by_code("ST02");
-    H_ERR_FIELD(h_req("PATCH", h_fmt("/api/v1/units/%lld", st2), admin, "{\"code\":\"ST01\"}"),
-                409, "conflict", "code");
+    H_ERR_FIELD(h_req("PATCH", h_fmt("/api/v1/units/%lld", st2), admin, "{\"code\":\"ST01\"}"), 409,
+                "conflict", "code");
     /* setting a unit's own code again is no conflict */
     H_STATUS(h_req("PATCH", h_fmt("/api/v1/units/%lld", st2), admin, "{\"code\":\"ST02\"}"), 200);
 }
@@ -154,8 +155,7 @@ static void test_update(void)
     /* name may not be cleared */
     H_ERR_FIELD(h_req("PATCH", path, admin, "{\"name\":null}"), 422, "invalid", "name");
     H_ERR_FIELD(h_req("PATCH", path, admin, "{\"kind\":\"park\"}"), 422, "invalid", NULL);
-    H_ERR(h_req("PATCH", "/api/v1/units/999999999", admin, "{\"name\":\"x\"}"), 404,
-          "not_found");
+    H_ERR(h_req("PATCH", "/api/v1/units/999999999", admin, "{\"name\":\"x\"}"), 404, "not_found");
 }
 
 static void test_move(void)
@@ -163,8 +163,8 @@ static void test_move(void)
     setup();
     long long a = unit_by_code("T-ST-A"), c = unit_by_code("T-CM-A1");
     long long b = H_INT(create(admin, "street", "T-ST-B", "测试街道乙", 1, 201), "id");
-    struct h_resp *r = h_reqf("PATCH", h_fmt("/api/v1/units/%lld", c), admin,
-                              "{\"parent_id\":%lld}", b);
+    struct h_resp *r =
+        h_reqf("PATCH", h_fmt("/api/v1/units/%lld", c), admin, "{\"parent_id\":%lld}", b);
     H_STATUS(r, 200);
     H_EQ_INT(H_INT(r->json, "parent_id"), b);
     /* the materialised path moved along: ancestors and subtrees agree */
@@ -181,11 +181,10 @@ static void test_move(void)
     H_EQ_INT(total_of(h_fmt("/api/v1/units?parent=%lld", b)), 1);
     /* a move that breaks the kind rules is refused and changes nothing */
     long long univ = unit_by_code("UN01");
-    H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/units/%lld", c), admin, "{\"parent_id\":%lld}",
-                       univ),
-                422, "invalid", "parent_id");
-    H_ERR_FIELD(h_req("PATCH", h_fmt("/api/v1/units/%lld", c), admin,
-                      "{\"parent_id\":999999999}"),
+    H_ERR_FIELD(
+        h_reqf("PATCH", h_fmt("/api/v1/units/%lld", c), admin, "{\"parent_id\":%lld}", univ), 422,
+        "invalid", "parent_id");
+    H_ERR_FIELD(h_req("PATCH", h_fmt("/api/v1/units/%lld", c), admin, "{\"parent_id\":999999999}"),
                 422, "invalid", "parent_id");
     H_EQ_INT(H_INT(h_req("GET", h_fmt("/api/v1/units/%lld", c), admin, NULL)->json, "parent_id"),
              b);
@@ -200,9 +199,9 @@ static void test_no_cycles(void)
     H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/units/%lld", b), admin, "{\"parent_id\":%lld}", b),
                 422, "invalid", "parent_id");
     /* under its own descendant */
-    H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/units/%lld", univ), admin, "{\"parent_id\":%lld}",
-                       school),
-                422, "invalid", "parent_id");
+    H_ERR_FIELD(
+        h_reqf("PATCH", h_fmt("/api/v1/units/%lld", univ), admin, "{\"parent_id\":%lld}", school),
+        422, "invalid", "parent_id");
     /* the district under anything */
     H_ERR_FIELD(h_reqf("PATCH", "/api/v1/units/1", admin, "{\"parent_id\":%lld}", b), 422,
                 "invalid", "parent_id");
@@ -239,8 +238,7 @@ static void test_archive(void)
     /* now the street has no active child and may go too */
     H_STATUS(h_req("POST", h_fmt("/api/v1/units/%lld/archive", b), admin, NULL), 200);
     H_EQ_INT(total_of("/api/v1/units?limit=1"), active - 2);
-    H_EQ_INT(total_of("/api/v1/units?limit=1&archived=all"),
-             total_of("/api/v1/units?limit=1") + 2);
+    H_EQ_INT(total_of("/api/v1/units?limit=1&archived=all"), total_of("/api/v1/units?limit=1") + 2);
 }
 
 static void test_list_filters(void)
@@ -282,8 +280,7 @@ static void test_pagination(void)
     int pages = 0;
     long long got = 0;
     do {
-        const char *path = cursor ? h_fmt("/api/v1/units?kind=community&limit=50&cursor=%s",
-                                          cursor)
+        const char *path = cursor ? h_fmt("/api/v1/units?kind=community&limit=50&cursor=%s", cursor)
                                   : "/api/v1/units?kind=community&limit=50";
         struct h_resp *r = h_req("GET", path, admin, NULL);
         H_STATUS(r, 200);

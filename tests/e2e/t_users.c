@@ -38,8 +38,7 @@ static void setup(void)
 /* The raw number must not leak anywhere in a response that is not /personal. */
 static void masked(const struct h_resp *r)
 {
-    H_ASSERTF(!strstr(r->body, PHONE), "unmasked phone in %s %s: %s", r->method, r->path,
-              r->body);
+    H_ASSERTF(!strstr(r->body, PHONE), "unmasked phone in %s %s: %s", r->method, r->path, r->body);
     H_ASSERTF(!strstr(r->body, IDN), "unmasked ID number in %s %s: %s", r->method, r->path,
               r->body);
 }
@@ -154,8 +153,8 @@ static void test_masked_everywhere(void)
 
 static long long personal_reads(long long target)
 {
-    struct h_resp *r = h_req("GET", "/api/v1/audit?action=personal_read&limit=500",
-                             h_tok("auditor"), NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/audit?action=personal_read&limit=500", h_tok("auditor"), NULL);
     H_STATUS(r, 200);
     long long n = 0;
     json_t *items = h_get(r->json, "items");
@@ -177,8 +176,8 @@ static void test_personal_read_is_audited(void)
     H_EQ_STR(H_STR(r->json, "id_number"), IDN);
     H_EQ_INT(personal_reads(new_id), before + 1);
     /* ...and the auditor can see who did it */
-    struct h_resp *a = h_req("GET", "/api/v1/audit?action=personal_read&limit=1",
-                             h_tok("auditor"), NULL);
+    struct h_resp *a =
+        h_req("GET", "/api/v1/audit?action=personal_read&limit=1", h_tok("auditor"), NULL);
     H_EQ_STR(H_STR(a->json, "items.0.actor_login"), "street_admin");
     H_EQ_STR(H_STR(a->json, "items.0.target_type"), "user");
     H_EQ_INT(H_INT(a->json, "items.0.target_id"), new_id);
@@ -205,8 +204,8 @@ static void test_self_update(void)
     H_EQ_STR(H_STR(r->json, "display_name"), "赵六（自改）");
     H_EQ_STR(H_STR(r->json, "phone"), "137****1111");
     /* a new password needs the current one */
-    H_ERR_FIELD(h_req("PATCH", path, s->token, "{\"password\":\"second-pass-2\"}"), 422,
-                "invalid", "current_password");
+    H_ERR_FIELD(h_req("PATCH", path, s->token, "{\"password\":\"second-pass-2\"}"), 422, "invalid",
+                "current_password");
     H_ERR_FIELD(h_req("PATCH", path, s->token,
                       "{\"password\":\"second-pass-2\",\"current_password\":\"wrong-one\"}"),
                 422, "invalid", "current_password");
@@ -235,8 +234,8 @@ static void test_self_update(void)
                    "{\"login\":\"zhao.liu\",\"password\":\"third-pass-3\"}"),
              200);
     /* the audit row records the change, never the password */
-    struct h_resp *a = h_req("GET", h_fmt("/api/v1/audit?action=user_update&limit=500"),
-                             h_tok("admin"), NULL);
+    struct h_resp *a =
+        h_req("GET", h_fmt("/api/v1/audit?action=user_update&limit=500"), h_tok("admin"), NULL);
     H_STATUS(a, 200);
     H_ASSERT(!strstr(a->body, "second-pass-2") && !strstr(a->body, "third-pass-3"));
     H_CONTAINS(a->body, "(changed)");
@@ -268,8 +267,7 @@ static void test_list_filters_and_scope(void)
     H_EQ_INT(json_array_size(h_get(r->json, "items")), 2);
     H_ASSERT(json_is_string(h_get(r->json, "next")));
     struct h_resp *r2 =
-        h_req("GET", h_fmt("/api/v1/users?limit=2&cursor=%s", H_STR(r->json, "next")), admin,
-              NULL);
+        h_req("GET", h_fmt("/api/v1/users?limit=2&cursor=%s", H_STR(r->json, "next")), admin, NULL);
     H_STATUS(r2, 200);
     H_ASSERT(H_INT(r2->json, "items.0.id") != H_INT(r->json, "items.0.id"));
     /* sorted by login */

@@ -246,6 +246,15 @@ static void test_status_map(void **state)
     assert_string_equal(o311_status_label("in_progress"), "办理中");
 }
 
+/* A scope with no unit of the level ranks nothing (rows may be NULL). */
+static void test_ranking_empty(void **state)
+{
+    (void)state;
+    struct sq_kpi_settings s;
+    sq_kpi_settings_default(&s);
+    sq_kpi_rank(NULL, 0, &s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,7 +262,7 @@ int main(void)
         cmocka_unit_test(test_score),          cmocka_unit_test(test_settings_check),
         cmocka_unit_test(test_ranking),        cmocka_unit_test(test_months),
         cmocka_unit_test(test_form),           cmocka_unit_test(test_xml),
-        cmocka_unit_test(test_status_map),
+        cmocka_unit_test(test_status_map),     cmocka_unit_test(test_ranking_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

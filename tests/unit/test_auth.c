@@ -1,0 +1,367 @@
+/*
+ * test_auth: the authorisation core (src/core/auth.c). The role matrix is
+ * written out here as data (the same as tests/e2e/t_matrix.c and
+ * docs/api.md), so changing a role's rights means changing the test on
+ * purpose. sq_may is a prefix test on materialised paths: its edge cases
+ * (/1/2/ vs /1/22/, the root, empty paths, several grants) are pinned, as
+ * are sq_may_all, passwords, tokens, masking and the login rate limiter.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/auth.h"
+
+/* ---- the matrix ---- */
+
+static const struct {
+    enum sq_role role;
+    const char *perms; /* space-separated permission names */
+} matrix[] = {
+    /* a person reads their own appeals, decided per record: no appeal.read */
+    {SQ_ROLE_PUBLIC, "appeal.create"},
+    {SQ_ROLE_COLLECTOR, "unit.read appeal.create appeal.collect appeal.read"},
+    {SQ_ROLE_HANDLER, "unit.read user.read appeal.create appeal.collect appeal.read "
+                      "appeal.handle personal.read stats.read kb.write"},
+    {SQ_ROLE_UNIT_ADMIN, "unit.read unit.write user.read user.write grant personal.read "
+                         "appeal.create appeal.collect appeal.read appeal.handle "
+                         "appeal.supervise stats.read kb.write kb.publish"},
+    {SQ_ROLE_DISTRICT_ADMIN, "unit.read unit.write user.read user.write grant personal.read "
+                             "audit.read appeal.create appeal.collect appeal.read appeal.handle "
+                             "appeal.supervise stats.read kb.write kb.publish admin"},
+    {SQ_ROLE_AUDITOR, "unit.read user.read personal.read audit.read appeal.read stats.read"},
+};
+
+static bool listed(const char *perms, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = perms; (p = strstr(p, name)); p += n)
+        if ((p == perms || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+static void test_names(void **state)
+{
+    (void)state;
+    static const char *const roles[] = {"public",     "collector",      "handler",
+                                        "unit_admin", "district_admin", "auditor"};
+    assert_int_equal(SQ_ROLE__MAX, 6);
+    for (int r = 0; r < SQ_ROLE__MAX; r++) {
+        assert_string_equal(sq_role_name(r), roles[r]);
+        assert_int_equal(sq_role_parse(roles[r]), r);
+    }
+    assert_int_equal(sq_role_parse("admin"), -1);
+    assert_int_equal(sq_role_parse("Public"), -1);
+    assert_int_equal(sq_role_parse(""), -1);
+    assert_int_equal(sq_role_parse(NULL), -1);
+    assert_string_equal(sq_role_name(SQ_ROLE__MAX), "?");
+    assert_string_equal(sq_role_name(-1), "?");
+    for (int p = 0; p < SQ_PERM__MAX; p++) {
+        assert_string_not_equal(sq_perm_name(p), "?");
+        for (int q = 0; q < p; q++)
+            assert_string_not_equal(sq_perm_name(p), sq_perm_name(q));
+    }
+    assert_string_equal(sq_perm_name(SQ_PERM_PUBLIC), "public");
+    assert_string_equal(sq_perm_name(SQ_PERM_SIGNED_IN), "signed_in");
+    assert_string_equal(sq_perm_name(SQ_PERM__MAX), "?");
+}
+
+static void test_role_matrix(void **state)
+{
+    (void)state;
+    assert_int_equal(sizeof matrix / sizeof matrix[0], SQ_ROLE__MAX);
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++)
+        for (int p = 0; p < SQ_PERM__MAX; p++) {
+            bool want = listed(matrix[i].perms, sq_perm_name(p));
+            if (sq_role_has(matrix[i].role, p) != want)
+                fail_msg("%s %s %s, the matrix says otherwise", sq_role_name(matrix[i].role),
+                         want ? "lacks" : "has", sq_perm_name(p));
+        }
+    /* every permission named in the matrix exists */
+    for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", matrix[i].perms);
+        for (char *save = NULL, *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+            bool found = false;
+            for (int p = 0; p < SQ_PERM__MAX; p++)
+                found |= !strcmp(sq_perm_name(p), t);
+            if (!found)
+                fail_msg("the matrix names an unknown permission %s", t);
+        }
+    }
+    /* route-level permissions are never carried by roles; out of range is no */
+    for (int r = 0; r < SQ_ROLE__MAX; r++) {
+        assert_false(sq_role_has(r, SQ_PERM_PUBLIC));
+        assert_false(sq_role_has(r, SQ_PERM_SIGNED_IN));
+        assert_false(sq_role_has(r, SQ_PERM__MAX));
+        assert_false(sq_role_has(r, -1));
+    }
+    assert_false(sq_role_has(SQ_ROLE__MAX, SQ_PERM_UNIT_READ));
+    assert_false(sq_role_has(-1, SQ_PERM_UNIT_READ));
+}
+
+/* ---- users and the subtree rule ---- */
+
+static struct sq_user user_with(int n, const enum sq_role *roles, const char *const *paths)
+{
+    struct sq_user u;
+    memset(&u, 0, sizeof u);
+    u.id = 7;
+    for (int i = 0; i < n; i++) {
+        u.grants[i].id = i + 1;
+        u.grants[i].role = roles[i];
+        snprintf(u.grants[i].unit_path, sizeof u.grants[i].unit_path, "%s", paths[i]);
+    }
+    u.ngrants = n;
+    return u;
+}
+
+static void test_user_has(void **state)
+{
+    (void)state;
+    assert_true(sq_user_has(NULL, SQ_PERM_PUBLIC));
+    assert_false(sq_user_has(NULL, SQ_PERM_SIGNED_IN));
+    assert_false(sq_user_has(NULL, SQ_PERM_UNIT_READ));
+    struct sq_user none = user_with(0, NULL, NULL);
+    assert_true(sq_user_has(&none, SQ_PERM_SIGNED_IN));
+    assert_false(sq_user_has(&none, SQ_PERM_UNIT_READ));
+    enum sq_role roles[] = {SQ_ROLE_PUBLIC, SQ_ROLE_COLLECTOR};
+    const char *paths[] = {"/1/", "/1/2/16/"};
+    struct sq_user u = user_with(2, roles, paths);
+    assert_true(sq_user_has(&u, SQ_PERM_UNIT_READ));      /* from the second grant */
+    assert_true(sq_user_has(&u, SQ_PERM_APPEAL_COLLECT)); /* anywhere, route-level */
+    assert_false(sq_user_has(&u, SQ_PERM_USER_READ));
+    assert_true(sq_user_has_role(&u, SQ_ROLE_COLLECTOR));
+    assert_false(sq_user_has_role(&u, SQ_ROLE_AUDITOR));
+    assert_false(sq_user_has_role(NULL, SQ_ROLE_PUBLIC));
+}
+
+static void test_may_subtree(void **state)
+{
+    (void)state;
+    enum sq_role roles[] = {SQ_ROLE_HANDLER};
+    const char *paths[] = {"/1/2/"};
+    struct sq_user u = user_with(1, roles, paths);
+    static const struct {
+        const char *path;
+        bool may;
+    } cases[] = {
+        {"/1/2/", true},                      /* the unit itself */
+        {"/1/2/5/", true},                    /* a child */
+        {"/1/2/5/77/", true},                 /* deeper */
+        {"/1/22/", false},                    /* a sibling whose id starts the same */
+        {"/1/22/5/", false},  {"/1/", false}, /* the parent */
+        {"/1/3/2/", false},                   /* the same id elsewhere */
+        {"/2/", false},       {"/12/", false}, {"/1/2", false}, /* malformed: no trailing slash */
+        {"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (sq_may(&u, SQ_PERM_UNIT_READ, cases[i].path) != cases[i].may)
+            fail_msg("handler at /1/2/ on %s: want %d", cases[i].path, cases[i].may);
+    assert_false(sq_may(&u, SQ_PERM_UNIT_READ, NULL));
+    assert_false(sq_may(NULL, SQ_PERM_UNIT_READ, "/1/2/"));
+    /* the permission must come from a role that has it */
+    assert_false(sq_may(&u, SQ_PERM_UNIT_WRITE, "/1/2/5/"));
+    assert_false(sq_may(&u, SQ_PERM_AUDIT_READ, "/1/2/"));
+    /* a grant on an empty path (never written by the store) grants nothing */
+    const char *empty[] = {""};
+    struct sq_user e = user_with(1, roles, empty);
+    assert_false(sq_may(&e, SQ_PERM_UNIT_READ, "/1/"));
+}
+
+static void test_may_several_grants(void **state)
+{
+    (void)state;
+    /* a community handler who is also unit admin of another community */
+    enum sq_role roles[] = {SQ_ROLE_HANDLER, SQ_ROLE_UNIT_ADMIN, SQ_ROLE_PUBLIC};
+    const char *paths[] = {"/1/2/16/", "/1/3/17/", "/1/"};
+    struct sq_user u = user_with(3, roles, paths);
+    assert_true(sq_may(&u, SQ_PERM_UNIT_READ, "/1/2/16/"));
+    assert_true(sq_may(&u, SQ_PERM_UNIT_READ, "/1/3/17/"));
+    assert_false(sq_may(&u, SQ_PERM_UNIT_WRITE, "/1/2/16/")); /* handler only there */
+    assert_true(sq_may(&u, SQ_PERM_UNIT_WRITE, "/1/3/17/"));
+    assert_true(sq_may(&u, SQ_PERM_APPEAL_CREATE, "/1/9/")); /* public at the root */
+    assert_false(sq_may(&u, SQ_PERM_UNIT_READ, "/1/9/"));
+    assert_false(sq_may_all(&u, SQ_PERM_UNIT_READ));
+    assert_true(sq_may_all(&u, SQ_PERM_APPEAL_CREATE));
+}
+
+static void test_may_all(void **state)
+{
+    (void)state;
+    enum sq_role da[] = {SQ_ROLE_DISTRICT_ADMIN};
+    const char *root[] = {"/1/"}, *street[] = {"/1/2/"}, *root12[] = {"/12/"};
+    struct sq_user a = user_with(1, da, root);
+    assert_true(sq_may_all(&a, SQ_PERM_UNIT_WRITE));
+    assert_true(sq_may_all(&a, SQ_PERM_ADMIN));
+    assert_false(sq_may_all(&a, SQ_PERM_PUBLIC));
+    assert_true(sq_may(&a, SQ_PERM_GRANT, "/1/2/16/"));
+    /* a district_admin grant below the root is not unrestricted */
+    struct sq_user s = user_with(1, da, street);
+    assert_false(sq_may_all(&s, SQ_PERM_UNIT_WRITE));
+    assert_true(sq_may(&s, SQ_PERM_UNIT_WRITE, "/1/2/9/"));
+    assert_false(sq_may(&s, SQ_PERM_UNIT_WRITE, "/1/3/"));
+    /* any root id, not only 1 */
+    struct sq_user r = user_with(1, da, root12);
+    assert_true(sq_may_all(&r, SQ_PERM_UNIT_READ));
+    /* the auditor reads everything, writes nothing */
+    enum sq_role aud[] = {SQ_ROLE_AUDITOR};
+    struct sq_user au = user_with(1, aud, root);
+    assert_true(sq_may_all(&au, SQ_PERM_AUDIT_READ));
+    assert_true(sq_may_all(&au, SQ_PERM_PERSONAL_READ));
+    assert_false(sq_may_all(&au, SQ_PERM_UNIT_WRITE));
+    assert_false(sq_may(&au, SQ_PERM_USER_WRITE, "/1/2/"));
+    assert_false(sq_may_all(NULL, SQ_PERM_UNIT_READ));
+    struct sq_user none = user_with(0, NULL, NULL);
+    assert_false(sq_may_all(&none, SQ_PERM_UNIT_READ));
+}
+
+/* ---- passwords and tokens ---- */
+
+static void test_passwords(void **state)
+{
+    (void)state;
+    char h1[128], h2[128];
+    assert_int_equal(sq_auth_init(), 0);
+    assert_int_equal(sq_password_hash("correct horse 电池", h1), 0);
+    assert_int_equal(sq_password_hash("correct horse 电池", h2), 0);
+    assert_true(!strncmp(h1, "$argon2id$", 10));
+    assert_string_not_equal(h1, h2); /* salted */
+    assert_true(sq_password_verify(h1, "correct horse 电池"));
+    assert_true(sq_password_verify(h2, "correct horse 电池"));
+    assert_false(sq_password_verify(h1, "correct horse 电"));
+    assert_false(sq_password_verify(h1, ""));
+    assert_false(sq_password_verify(h1, NULL));
+    assert_false(sq_password_verify("", "x"));
+    assert_false(sq_password_verify(NULL, "x"));
+    assert_false(sq_password_verify("$argon2id$garbage", "x"));
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    char a[48], b[48], ha[65], ha2[65], hb[65];
+    sq_token_new(a);
+    sq_token_new(b);
+    assert_int_equal(strlen(a), 43);
+    assert_string_not_equal(a, b);
+    for (const char *p = a; *p; p++)
+        assert_true((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_');
+    sq_token_hash(a, ha);
+    sq_token_hash(a, ha2);
+    sq_token_hash(b, hb);
+    assert_int_equal(strlen(ha), 64);
+    assert_string_equal(ha, ha2);
+    assert_string_not_equal(ha, hb);
+    for (const char *p = ha; *p; p++)
+        assert_true((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'));
+    assert_true(strstr(ha, a) == NULL);
+    assert_true(sq_str_equal_ct(a, a));
+    assert_false(sq_str_equal_ct(a, b));
+    assert_false(sq_str_equal_ct("abc", "abcd"));
+    assert_false(sq_str_equal_ct("abcd", "abc"));
+    assert_true(sq_str_equal_ct("", ""));
+    assert_false(sq_str_equal_ct("", "a"));
+}
+
+/* ---- masking ---- */
+
+static void test_masking(void **state)
+{
+    (void)state;
+    char out[64];
+    sq_mask_phone("13812341234", out, sizeof out);
+    assert_string_equal(out, "138****1234");
+    sq_mask_phone("027-87654321", out, sizeof out);
+    assert_string_equal(out, "027*****4321");
+    sq_mask_phone("1234567", out, sizeof out); /* too short to show anything */
+    assert_string_equal(out, "*******");
+    sq_mask_phone("12345678", out, sizeof out);
+    assert_string_equal(out, "123*5678");
+    sq_mask_phone("", out, sizeof out);
+    assert_string_equal(out, "");
+    sq_mask_phone(NULL, out, sizeof out);
+    assert_string_equal(out, "");
+    sq_mask_id("420111199001011234", out, sizeof out);
+    assert_string_equal(out, "4201**********1234");
+    sq_mask_id("42011119900101X", out, sizeof out);
+    assert_string_equal(out, "4201*******101X");
+    /* a small buffer truncates, always terminated, never overflows */
+    char small[6];
+    memset(small, 'Z', sizeof small);
+    sq_mask_phone("13812341234", small, sizeof small);
+    assert_string_equal(small, "138**");
+    sq_mask_phone("1234", small, sizeof small);
+    assert_string_equal(small, "****");
+    char one[1] = {'Z'};
+    sq_mask_phone("13812341234", one, sizeof one);
+    assert_int_equal(one[0], '\0');
+}
+
+/* ---- rate limiting ---- */
+
+static void test_ratelimit(void **state)
+{
+    (void)state;
+    const int64_t t0 = 1800000000;
+    int retry = -1;
+    const char *key = "login:test-ratelimit";
+    for (int i = 0; i < 9; i++)
+        sq_ratelimit_fail(key, t0 + i);
+    assert_false(sq_ratelimit_blocked(key, t0 + 9, &retry));
+    sq_ratelimit_fail(key, t0 + 9); /* the tenth failure */
+    assert_true(sq_ratelimit_blocked(key, t0 + 10, &retry));
+    assert_int_equal(retry, 900 - 10 + 1);
+    assert_true(sq_ratelimit_blocked(key, t0 + 600, &retry));
+    assert_int_equal(retry, 301);
+    assert_true(sq_ratelimit_blocked(key, t0 + 900, NULL));
+    /* the window ends 900 s after the first failure */
+    assert_false(sq_ratelimit_blocked(key, t0 + 901, &retry));
+    /* a failure after the window starts a new count */
+    sq_ratelimit_fail(key, t0 + 1000);
+    assert_false(sq_ratelimit_blocked(key, t0 + 1001, NULL));
+    /* keys are independent */
+    const char *other = "login:test-ratelimit-2";
+    for (int i = 0; i < 10; i++)
+        sq_ratelimit_fail(other, t0);
+    assert_true(sq_ratelimit_blocked(other, t0, NULL));
+    assert_false(sq_ratelimit_blocked(key, t0 + 1001, NULL));
+    assert_false(sq_ratelimit_blocked("login:never-failed", t0, NULL));
+    /* clearing lifts the block (a successful sign-in) */
+    sq_ratelimit_clear(other);
+    assert_false(sq_ratelimit_blocked(other, t0, NULL));
+    sq_ratelimit_clear("login:never-failed");
+    /* many keys: each still counts on its own */
+    char k[64];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k, sizeof k, "ip:10.0.%d.%d", i / 256, i % 256);
+        sq_ratelimit_fail(k, t0);
+    }
+    for (int i = 0; i < 10; i++)
+        sq_ratelimit_fail("ip:192.0.2.1", t0 + 1);
+    assert_true(sq_ratelimit_blocked("ip:192.0.2.1", t0 + 2, NULL));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_role_matrix),
+        cmocka_unit_test(test_user_has),
+        cmocka_unit_test(test_may_subtree),
+        cmocka_unit_test(test_may_several_grants),
+        cmocka_unit_test(test_may_all),
+        cmocka_unit_test(test_passwords),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_masking),
+        cmocka_unit_test(test_ratelimit),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
