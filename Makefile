@@ -4,6 +4,7 @@
 #   make test       install missing packages, then every test: normal build and ASan+UBSan
 #   make asan       build build/asan/sanqu with AddressSanitizer + UBSan
 #   make bench      benchmarks (see BENCHMARKS.md)
+#   make soak       long mixed load: no errors, RSS and descriptors stable (SOAK_SECONDS)
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (default 60), clang
 #   make valgrind   the end-to-end suite with the server under valgrind memcheck
 CC      ?= gcc
@@ -38,7 +39,7 @@ FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/tests/fuzz/%)
 FUZZ_SECONDS ?= 60
 WEB_SRC  = $(shell find web/src web/index.html web/vite.config.* web/package.json web/package-lock.json -type f 2>/dev/null)
 
-.PHONY: all run test asan check deps deps-test bench clean web fmt routes fuzz fuzz-build fuzz-smoke valgrind
+.PHONY: soak all run test asan check deps deps-test bench clean web fmt routes fuzz fuzz-build fuzz-smoke valgrind
 all: sanqu
 
 sanqu: $(B)/sanqu
@@ -138,6 +139,11 @@ test: deps-test
 	$(MAKE) MODE=asan check
 	$(MAKE) fuzz-smoke
 	@scripts/run-browser-tests.sh
+
+soak:
+	@scripts/install-deps.sh bench
+	$(MAKE) sanqu
+	@scripts/soak.sh
 
 bench:
 	@scripts/install-deps.sh bench

@@ -1,0 +1,59 @@
+#!/bin/sh
+# `make soak`: a long mixed load (80% reads, 20% appeal intake, 64
+# connections) against one server, checking that it keeps answering without
+# errors, that its RSS grows by less than 10% after warm-up, and that its
+# open file descriptors do not grow. Not part of `make test` (it takes
+# SOAK_SECONDS, default 600). Loopback only; stops everything it starts.
+set -eu
+cd "$(dirname "$0")/.."
+SECS=${SOAK_SECONDS:-600}
+TMP=$(mktemp -d /tmp/sanqu-soak.XXXXXX)
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT INT TERM
+./sanqu demo --db "$TMP/soak.db" --appeals 20000 >/dev/null
+./sanqu serve --db "$TMP/soak.db" --listen 127.0.0.1:0 --port_file "$TMP/port" --quiet true &
+PID=$!
+for i in $(seq 100); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+BASE="http://127.0.0.1:$(cat "$TMP/port")"
+login() {
+    curl -s -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"sanqu-demo\"}" \
+        "$BASE/api/v1/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/'
+}
+HT=$(login community_handler)
+RT=$(login resident)
+UNIT=$(curl -s -H "Authorization: Bearer $HT" "$BASE/api/v1/me" | sed 's/.*"unit_id":\([0-9]*\).*/\1/')
+CAT=$(curl -s "$BASE/api/v1/categories" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
+cat > "$TMP/mix.lua" <<LUA
+local reads = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me", "/api/v1/stats/appeals?group_by=category", "/api/v1/appeals?limit=5"}
+local n = 0
+request = function()
+  n = n + 1
+  if n % 5 == 0 then
+    return wrk.format("POST", "/api/v1/appeals", {["Content-Type"]="application/json", ["Authorization"]="Bearer $RT"},
+      '{"title":"浸泡测试诉求","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":$UNIT}')
+  end
+  return wrk.format("GET", reads[(n % 4) + 1], {["Authorization"]="Bearer $HT"})
+end
+local bad = 0
+response = function(status, headers, body)
+  if status >= 400 then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("errors: %d non-2xx, %d socket\n", bad, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+rss() { awk '/VmRSS/ {print $2}' /proc/$PID/status; }
+fds() { ls /proc/$PID/fd | wc -l; }
+WARM=$((SECS / 10))
+[ $WARM -lt 5 ] && WARM=5
+wrk -t2 -c64 -d"${WARM}s" -s "$TMP/mix.lua" "$BASE" >/dev/null
+RSS0=$(rss); FD0=$(fds)
+wrk -t2 -c64 -d"${SECS}s" -s "$TMP/mix.lua" "$BASE" | tee "$TMP/wrk.txt"
+sleep 1
+RSS1=$(rss); FD1=$(fds)
+echo "RSS after warm-up ${RSS0} kB, at the end ${RSS1} kB; descriptors ${FD0} -> ${FD1}"
+fail=0
+grep -q "errors: 0 non-2xx, 0 socket" "$TMP/wrk.txt" || { echo "soak: requests failed"; fail=1; }
+[ $((RSS1 * 100)) -le $((RSS0 * 110)) ] || { echo "soak: RSS grew more than 10%"; fail=1; }
+[ "$FD1" -le $((FD0 + 2)) ] || { echo "soak: file descriptors grew"; fail=1; }
+[ $fail -eq 0 ] && echo "soak: 1 passed, 0 failed" || echo "soak: 0 passed, 1 failed"
+exit $fail
