@@ -23,6 +23,9 @@
 
 #define SQ_TPL_MAX 6 /* entries per list, NULL-terminated below that */
 
+/* Cases of one category: titles[i], descriptions[i] and replies[i] tell the
+ * same story for every i below the number of descriptions (and replies);
+ * titles beyond that are alternates without a description of their own. */
 struct sq_appeal_template {
     const char *code; /* leaf category code, e.g. "DT01" */
     const char *titles[SQ_TPL_MAX + 1];

@@ -882,6 +882,7 @@ struct plan {
     int64_t loc;         /* location unit */
     int64_t creator, collector;
     int pin;             /* P_* or -1 */
+    bool first;          /* the unit's first pinned appeal: its demo person's own */
     int stop;            /* STOP_* */
 };
 
@@ -909,14 +910,28 @@ static void make_text(struct gen *g, struct sq_rng *r, const struct plan *p, con
                             .days = 3 + below(r, 18)};
     sq_appeal_template_expand(pick(r, spots), &v, spot, sizeof spot);
     v.spot = spot;
-    if (l->tpl) {
-        sq_appeal_template_expand(pick(r, l->tpl->titles), &v, s->title, sizeof s->title);
-        size_t n = sq_appeal_template_expand(pick(r, l->tpl->descriptions), &v, s->desc,
-                                             sizeof s->desc);
+    int nd = l->tpl ? sq_tpl_count(l->tpl->descriptions) : 0;
+    int nt = l->tpl ? sq_tpl_count(l->tpl->titles) : 0;
+    int nr = l->tpl ? sq_tpl_count(l->tpl->replies) : 0;
+    if (nd && nt >= nd && nr >= nd) {
+        int c = below(r, nd);
+        size_t n;
+        if (nt > nd && unit_rand(r) < 0.25) {
+            /* an alternate title: the person's words are the title itself */
+            sq_appeal_template_expand(l->tpl->titles[nd + below(r, nt - nd)], &v, s->title,
+                                      sizeof s->title);
+            n = (size_t)snprintf(s->desc, sizeof s->desc, "%s%s居民反映：%s。", loc->name,
+                                 p->kind == K_RESIDENT ? building : "", s->title);
+            snprintf(s->final_reply, sizeof s->final_reply,
+                     "经核实，已协调相关单位处理，%s的问题已解决，将持续跟踪。", s->title);
+        } else {
+            sq_appeal_template_expand(l->tpl->titles[c], &v, s->title, sizeof s->title);
+            n = sq_appeal_template_expand(l->tpl->descriptions[c], &v, s->desc, sizeof s->desc);
+            sq_appeal_template_expand(l->tpl->replies[c], &v, s->final_reply,
+                                      sizeof s->final_reply);
+        }
         if (unit_rand(r) < 0.4 && n + 64 < sizeof s->desc)
             snprintf(s->desc + n, sizeof s->desc - n, "%s", pick(r, sq_tpl_desc_closings));
-        sq_appeal_template_expand(pick(r, l->tpl->replies), &v, s->final_reply,
-                                  sizeof s->final_reply);
     } else {
         snprintf(s->title, sizeof s->title, "%s问题", l->name);
         snprintf(s->desc, sizeof s->desc, "%s反映%s方面的问题，希望尽快处理。", loc->name, l->name);
@@ -950,7 +965,7 @@ static void plan_location(struct gen *g, struct sq_rng *r, struct plan *p, int m
         p->loc = g->nents ? g->ents[below(r, g->nents)] : w->parks[0];
         if (p->pin == P_PARK0)
             p->loc = w->first_enterprise;
-        if (p->loc == w->first_enterprise && unit_rand(r) < 0.5)
+        if (p->loc == w->first_enterprise && (p->first || unit_rand(r) < 0.5))
             p->creator = g->u_enterprise;
         return;
     }
@@ -972,7 +987,7 @@ static void plan_location(struct gen *g, struct sq_rng *r, struct plan *p, int m
             if (n)
                 p->loc = g->schools[first + below(r, n)];
         }
-        if (u == 0 && unit_rand(r) < (p->pin >= 0 ? 0.5 : 0.06))
+        if (u == 0 && (p->first || unit_rand(r) < (p->pin >= 0 ? 0.5 : 0.06)))
             p->creator = g->u_student;
     } else if (p->kind == K_EMPLOYEE) {
         int pk = pick_cum(r, g->park_cum, w->nparks < 16 ? w->nparks : 16);
@@ -999,7 +1014,7 @@ static void plan_location(struct gen *g, struct sq_rng *r, struct plan *p, int m
             p->loc = g->street0_comm;
         if (c == 0 && p->pin != P_STREET0 && p->pin != P_DEPT) {
             double x = unit_rand(r);
-            if (x < (p->pin >= 0 ? 0.3 : 0.05))
+            if (p->first || x < (p->pin >= 0 ? 0.3 : 0.05))
                 p->creator = g->u_resident;
             else if (x < 0.22)
                 p->collector = g->u_gridworker;
@@ -1174,7 +1189,7 @@ static void finish(struct gen *g, struct sq_rng *r, const struct plan *p, const 
 
 /* Simulates one appeal created at t0 (its row is in g->sim.a when done). */
 static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int64_t t0,
-                     int urgency, int year_ent_outcome)
+                     int urgency)
 {
     struct sim *s = &g->sim;
     struct sq_appeal *a = &s->a;
@@ -1230,7 +1245,7 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
 
     /* rejected (不予受理) or merged into an open duplicate, instead of accepting */
     x = unit_rand(r);
-    if (p->pin < 0 && x < (p->kind == K_ENTERPRISE ? 0.008 : 0.014)) {
+    if (p->pin < 0 && p->kind != K_ENTERPRISE && x < 0.014) {
         if (step(g, SQ_AA_REJECT, t_acc, staff, NULL, NULL)) {
             struct ev *e = &s->ev[s->nev - 1];
             snprintf(s->reply, sizeof s->reply, "%s", pick(r, sq_tpl_reject_reasons));
@@ -1240,7 +1255,7 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         }
         goto out;
     }
-    if (p->pin < 0 && x < 0.026) {
+    if (p->pin < 0 && p->kind != K_ENTERPRISE && x < 0.026) {
         struct master_slot *m = master_slot(g, a->handler_unit_id, a->category_id);
         if (m->id && m->unit == a->handler_unit_id && m->cat == a->category_id &&
             m->created < t0 && t_acc < m->resolved - HOUR && t0 - m->created < 10 * DAY) {
@@ -1387,12 +1402,25 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         x = unit_rand(r);
         t_res = at_frac(g, now_of(g), 0.08 + 0.85 * x * (0.5 + 0.5 * x));
     }
+    if (p->stop == STOP_RESOLVED && g->now > now_of(g)) /* resolved, awaiting the rating */
+        t_res = now_of(g) + (int64_t)((double)(g->now - now_of(g)) * (0.3 + 0.5 * unit_rand(r)));
     /* the outcome the person will give in the end */
     int f = -1;
     double p_rated = p->kind == K_ENTERPRISE ? 0.95 : p->kind == K_STUDENT ? 0.8 : 0.86;
     if (unit_rand(r) < p_rated) {
-        if (p->kind == K_ENTERPRISE && year_ent_outcome >= 0) {
-            f = year_ent_outcome;
+        if (p->kind == K_ENTERPRISE) {
+            /* error diffusion over the rated enterprise appeals: the
+             * article's rate exactly, whatever the volume */
+            g->ent_sat_acc += 1.0 - ENT_SATISFIED;
+            g->ent_basic_acc += ENT_BASIC_SHARE;
+            f = F_SATISFIED;
+            if (g->ent_sat_acc >= 1.0) {
+                g->ent_sat_acc -= 1.0;
+                f = F_DISSATISFIED;
+            } else if (g->ent_basic_acc >= 1.0) {
+                g->ent_basic_acc -= 1.0;
+                f = F_BASIC;
+            }
         } else {
             x = unit_rand(r);
             double pd = overdue ? 0.12 : 0.022, pb = overdue ? 0.26 : 0.115;
@@ -1624,6 +1652,7 @@ static int generate(struct gen *g, struct sq_detail *d)
                 for (int tries = 0; tries < P__MAX; tries++, pin_next = (pin_next + 1) % P__MAX)
                     if (pin_used[pin_next] < quota[pin_next]) {
                         p.pin = pin_next;
+                        p.first = pin_used[pin_next] == 0;
                         p.stop = pin_stops[pin_used[pin_next]++ % (int)(sizeof pin_stops /
                                                                          sizeof pin_stops[0])];
                         pin_next = (pin_next + 1) % P__MAX;
@@ -1683,22 +1712,7 @@ static int generate(struct gen *g, struct sq_detail *d)
             }
             snprintf(a->tracking_no, sizeof a->tracking_no, "HS%08d%07d", dd->ymd,
                      (int)((k + 1) % 10000000));
-            /* enterprise outcome by error diffusion: exactly the article's rate */
-            int ent_f = -1;
-            if (p.kind == K_ENTERPRISE) {
-                g->ent_sat_acc += 1.0 - ENT_SATISFIED;
-                g->ent_basic_acc += ENT_BASIC_SHARE;
-                if (g->ent_sat_acc >= 1.0) {
-                    g->ent_sat_acc -= 1.0;
-                    ent_f = F_DISSATISFIED;
-                } else if (g->ent_basic_acc >= 1.0) {
-                    g->ent_basic_acc -= 1.0;
-                    ent_f = F_BASIC;
-                } else {
-                    ent_f = F_SATISFIED;
-                }
-            }
-            simulate(g, &r, &p, stamps[k].t, urg, ent_f);
+            simulate(g, &r, &p, stamps[k].t, urg);
             if (s->bad) {
                 sq_fail(d, SQ_EINTERNAL, NULL, "demo appeals: illegal timeline for %s",
                         a->tracking_no);
