@@ -1211,7 +1211,7 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
              a->channel, (long long)a->handler_unit_id, sla->response_hours, sla->resolve_days);
     emit(g, SQ_AA_SUBMIT, -1, SQ_AS_SUBMITTED, t0, a->creator_id ? a->creator_id : a->collector_id,
          NULL, data);
-    if (p->stop == STOP_SUBMITTED)
+    if (p->stop == STOP_SUBMITTED && p->pin != P_STREET0 && p->pin != P_DEPT)
         goto out;
 
     int64_t staff = handler_of(g, a->handler_unit_id);
@@ -1299,6 +1299,8 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         }
         t_acc = wsecs(g, now_of(g), resp * (late ? 1.0 : 0.5) * unit_rand(r));
     }
+    if (p->stop == STOP_SUBMITTED)
+        goto out;
     if (!step(g, SQ_AA_ACCEPT, t_acc, staff, NULL, NULL))
         goto out;
     a->accepted_at = now_of(g);
@@ -1598,7 +1600,7 @@ static int generate(struct gen *g, struct sq_detail *d)
     for (int i = 0; i < P__MAX; i++) {
         quota[i] = pin_quota[i];
         if (window < 80) /* small demos: fewer, but never none */
-            quota[i] = (int)(window / 2 / P__MAX) > 1 ? (int)(window / 2 / P__MAX) : 1;
+            quota[i] = (int)(window / 2 / P__MAX) > 4 ? (int)(window / 2 / P__MAX) : 4;
         pins += quota[i];
     }
     long pin_every = pins ? (window / pins > 1 ? window / pins : 1) : 0;

@@ -29,7 +29,7 @@
 
 void sq_app_init(void); /* app.c: per-connection hooks */
 
-#define VOLUME 3000
+#define VOLUME 2000
 
 static char dir[64];
 
