@@ -33,7 +33,7 @@ WEB_SRC  = $(shell find web/src web/index.html web/vite.config.* web/package.jso
 all: sanqu
 
 sanqu: $(B)/sanqu
-	cp $(B)/sanqu sanqu
+	cp $(B)/sanqu sanqu.tmp && mv -f sanqu.tmp sanqu
 
 $(B)/sanqu: $(B)/obj/main.o $(LIB_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)

@@ -5,14 +5,18 @@
  */
 #include "core/db.h"
 #include "core/http.h"
+#include "core/log.h"
+#include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
+#include "kb/kb.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
+extern const struct sq_route kb_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -20,6 +24,7 @@ const struct sq_route *const sq_route_tables[] = {
     units_routes,
     appeals_routes,
     appeals_meta_routes,
+    kb_routes,
     NULL,
 };
 
@@ -38,10 +43,15 @@ void sq_app_init(void)
 void sq_app_start(const struct sq_config *c)
 {
     (void)c;
+    if (sq_writer_start())
+        sq_fatal("cannot start the writer thread");
+    kb_indexer_start();
 }
 
 void sq_app_stop(void)
 {
+    kb_indexer_stop();
+    sq_writer_stop();
     appeals_calendar_free();
 }
 
@@ -52,6 +62,7 @@ int demo_appeals_generate(const struct sq_demo_opts *o, const struct sq_demo_wor
 
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
-    demo_appeals_generate,
+    demo_appeals_generate, /* before kb: answers link to resolved appeals */
+    kb_demo_generate,
     NULL,
 };

@@ -21,6 +21,7 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "core/writer.h"
 #include "demo/demo.h"
 #include "units/units.h"
 
@@ -218,7 +219,8 @@ static int cmd_serve(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     sq_info("event=stopping signal=%d", sig);
-    sq_http_stop(); /* waits for requests in flight */
+    sq_writer_drain(); /* commit and answer what was submitted */
+    sq_http_stop();    /* waits for requests in flight */
     sq_app_stop();
     sq_db_shutdown();
     sq_info("event=stopped");
@@ -365,8 +367,62 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
-static int cmd_routes(void)
+/* Prints s as a JSON string literal (the route table holds plain ASCII and
+ * UTF-8; quotes, backslashes and control characters are escaped). */
+static void print_json_str(const char *s)
 {
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+/* `sanqu routes --json`: [{method,pattern,perm,summary}], one route a line,
+ * read by the permission-matrix and OpenAPI tests. */
+static int cmd_routes_json(void)
+{
+    const char *sep = "";
+    printf("[");
+    for (const struct sq_route *const *t = sq_route_tables; *t; t++)
+        for (const struct sq_route *r = *t; r->method; r++) {
+            printf("%s\n{\"method\":", sep);
+            print_json_str(r->method);
+            printf(",\"pattern\":");
+            print_json_str(r->pattern);
+            printf(",\"perm\":");
+            print_json_str(sq_perm_name(r->perm));
+            printf(",\"summary\":");
+            print_json_str(r->summary);
+            printf("}");
+            sep = ",";
+        }
+    printf("\n]\n");
+    return 0;
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+    static const char *const known[] = {"json", "help", NULL};
+    if (has_flag(argc, argv, "--help")) {
+        printf("usage: sanqu routes [--json]\n\nPrints every API route with the permission it "
+               "needs;\n--json prints [{method,pattern,perm,summary}] for tools and tests.\n");
+        return 0;
+    }
+    for (int i = 0; i < argc; i++)
+        if (strncmp(argv[i], "--", 2)) {
+            fprintf(stderr, "sanqu routes: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+    if (check_flags(argc, argv, known))
+        return 2;
+    if (has_flag(argc, argv, "--json"))
+        return cmd_routes_json();
     for (const struct sq_route *const *t = sq_route_tables; *t; t++)
         for (const struct sq_route *r = *t; r->method; r++)
             printf("%-6s %-48s %-18s %s\n", r->method, r->pattern, sq_perm_name(r->perm),
@@ -395,7 +451,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "check"))
         return cmd_check(argc, argv);
     if (!strcmp(cmd, "routes"))
-        return cmd_routes();
+        return cmd_routes(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("sanqu 0.1 (schema %d)\n", sq_db_binary_schema_version());
         return 0;

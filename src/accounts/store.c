@@ -168,19 +168,8 @@ enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail 
     if ((e = sq_db_begin(d)))
         return e;
     static const char *const cols[] = {"display_name", "phone", "id_number", NULL};
-    for (int i = 0; cols[i]; i++) {
-        if (!sq_json_has(in, cols[i]))
-            continue;
-        char sql[128];
-        snprintf(sql, sizeof sql, "UPDATE users SET %s = ?2, updated_at = ?3 WHERE id = ?1",
-                 cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
-        sqlite3_bind_int64(st, 1, id);
-        sq_db_bind_text(st, 2, sq_json_str(in, cols[i], NULL));
-        sqlite3_bind_int64(st, 3, sq_clock_now());
-        if ((e = sq_db_exec_stmt(st, d)))
-            goto fail;
-    }
+    if ((e = sq_db_update_fields("users", id, in, cols, "updated_at", sq_clock_now(), d)))
+        goto fail;
     if (sq_json_has(in, "disabled")) {
         sqlite3_stmt *st = sq_db_stmt("UPDATE users SET disabled = ?2 WHERE id = ?1");
         sqlite3_bind_int64(st, 1, id);
@@ -378,19 +367,10 @@ enum sq_err accounts_store_grant_get(int64_t id, char *role, size_t rolecap, cha
 
 enum sq_err accounts_store_grant_delete(int64_t id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM grants WHERE id = ?");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_delete_id("grants", id, "grant", d);
 }
 
 int64_t accounts_store_count_users(void)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM users");
-    int64_t n = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
-    return n;
+    return sq_db_scalar("SELECT count(*) FROM users");
 }

@@ -19,6 +19,7 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/json.h"
+#include "core/writer.h"
 #include "units/units.h"
 
 /* ---- access ---- */
@@ -92,24 +93,42 @@ static int64_t route(const struct sq_category *c, const struct sq_unit *loc)
     return sq_route_default_is_parent(loc->kind) && loc->parent_id ? loc->parent_id : loc->id;
 }
 
-enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
-                           const char *idem_scope, const char *idem_key, int64_t *id,
-                           bool *replayed, struct sq_detail *d);
+/* Intake in two phases. prepare: validate, route and compute deadlines
+ * (reads only, on the request thread). commit: the idempotency check, the
+ * insert with its first event and the key, inside a transaction — on the
+ * group-commit writer when serving, inline otherwise. */
+struct intake {
+    struct sq_write_job job;
+    struct sq_appeal a;
+    json_t *ev;
+    int64_t actor;
+    char scope[96];
+    char key[132];
+    bool has_key;
+    /* results */
+    int64_t id;
+    bool replayed;
+    enum sq_err err;
+    struct sq_detail d;
+    struct sq_req *r;
+};
 
-/* The whole intake, shared by the JSON API and Open311: validate, route,
- * compute deadlines, insert with the first event, remember the idempotency
- * key; all in one transaction. */
-enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
-                           const char *idem_scope, const char *idem_key, int64_t *id,
-                           bool *replayed, struct sq_detail *d)
+static void intake_free(struct intake *in)
+{
+    sq_appeal_cleanup(&in->a);
+    json_decref(in->ev);
+    free(in);
+}
+
+static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const char *channel,
+                                  struct intake *t, struct sq_detail *d)
 {
     struct sq_category cat;
     struct sq_unit loc, handler;
-    struct sq_appeal a;
+    struct sq_appeal *a = &t->a;
     struct sq_sla sla;
     enum sq_err e;
     bool on_behalf = sq_json_bool(in, "on_behalf", false);
-    *replayed = false;
     if ((e = sq_validate(in, intake_fields, d)))
         return e;
     if ((e = appeals_store_category(sq_json_int(in, "category_id", 0), &cat, d)))
@@ -128,67 +147,135 @@ enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *chan
                        "someone else");
     if (on_behalf && !sq_json_str(in, "contact_name", NULL))
         return sq_fail(d, SQ_EINVAL, "contact_name", "name the person you file for");
-    memset(&a, 0, sizeof a);
     const char *kind = sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident"
                                                                               : "enterprise");
-    snprintf(a.kind, sizeof a.kind, "%s", kind);
-    snprintf(a.urgency, sizeof a.urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
-    snprintf(a.channel, sizeof a.channel, "%s", on_behalf ? "collector" : channel);
-    sq_appeal_set(&a.title, sq_json_str(in, "title", NULL));
-    sq_appeal_set(&a.description, sq_json_str(in, "description", NULL));
-    sq_appeal_set(&a.address, sq_json_str(in, "address", NULL));
-    sq_appeal_set(&a.contact_name, sq_json_str(in, "contact_name", u && !on_behalf ? u->display_name : NULL));
-    sq_appeal_set(&a.contact_phone, sq_json_str(in, "contact_phone", NULL));
-    a.has_geo = sq_json_has(in, "lat") && !json_is_null(json_object_get(in, "lat"));
-    a.lat = sq_json_num(in, "lat", 0);
-    a.lon = sq_json_num(in, "lon", 0);
-    a.category_id = cat.id;
-    a.unit_id = loc.id;
-    a.creator_id = u && !on_behalf ? u->id : 0;
-    a.collector_id = on_behalf ? u->id : 0;
-    a.status = SQ_AS_SUBMITTED;
-    a.created_at = sq_clock_now();
-    a.handler_unit_id = route(&cat, &loc);
-    if ((e = units_store_get(a.handler_unit_id, &handler, d)))
-        goto out;
-    snprintf(a.handler_unit_path, sizeof a.handler_unit_path, "%s", handler.path);
-    appeals_store_sla(&cat, a.urgency, &sla);
+    snprintf(a->kind, sizeof a->kind, "%s", kind);
+    snprintf(a->urgency, sizeof a->urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
+    snprintf(a->channel, sizeof a->channel, "%s", on_behalf ? "collector" : channel);
+    sq_appeal_set(&a->title, sq_json_str(in, "title", NULL));
+    sq_appeal_set(&a->description, sq_json_str(in, "description", NULL));
+    sq_appeal_set(&a->address, sq_json_str(in, "address", NULL));
+    sq_appeal_set(&a->contact_name,
+                  sq_json_str(in, "contact_name", u && !on_behalf ? u->display_name : NULL));
+    sq_appeal_set(&a->contact_phone, sq_json_str(in, "contact_phone", NULL));
+    a->has_geo = sq_json_has(in, "lat") && !json_is_null(json_object_get(in, "lat"));
+    a->lat = sq_json_num(in, "lat", 0);
+    a->lon = sq_json_num(in, "lon", 0);
+    a->category_id = cat.id;
+    a->unit_id = loc.id;
+    a->kb_answer_id = sq_json_int(in, "kb_answer_id", 0);
+    a->creator_id = u && !on_behalf ? u->id : 0;
+    a->collector_id = on_behalf ? u->id : 0;
+    a->status = SQ_AS_SUBMITTED;
+    a->created_at = sq_clock_now();
+    a->handler_unit_id = route(&cat, &loc);
+    if ((e = units_store_get(a->handler_unit_id, &handler, d)))
+        return e;
+    snprintf(a->handler_unit_path, sizeof a->handler_unit_path, "%s", handler.path);
+    appeals_store_sla(&cat, a->urgency, &sla);
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    sq_appeal_deadlines(cal, &sla, a.created_at, sq_app_config ? sq_app_config->warn_percent : 80,
-                        &a);
+    sq_appeal_deadlines(cal, &sla, a->created_at,
+                        sq_app_config ? sq_app_config->warn_percent : 80, a);
     appeals_calendar_release();
+    t->actor = u ? u->id : 0;
+    t->ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a->channel, "handler_unit_id",
+                      (json_int_t)a->handler_unit_id, "response_hours", sla.response_hours,
+                      "resolve_days", sla.resolve_days);
+    return SQ_OK;
+}
+
+/* Runs inside a transaction (the writer's batch or intake_commit's own). */
+static enum sq_err intake_run(void *ctx, struct sq_detail *d)
+{
+    struct intake *t = ctx;
+    enum sq_err e;
+    if (t->has_key && (t->id = appeals_store_idem_get(t->scope, t->key))) {
+        t->replayed = true;
+        return SQ_OK;
+    }
+    if ((e = appeals_store_insert(&t->a, t->actor, t->ev, d)))
+        return e;
+    if (t->has_key && (e = appeals_store_idem_put(t->scope, t->key, t->a.id, d)))
+        return e;
+    t->id = t->a.id;
+    return SQ_OK;
+}
+
+static enum sq_err intake_commit_inline(struct intake *t, struct sq_detail *d)
+{
+    enum sq_err e;
     if ((e = sq_db_begin(d)))
-        goto out;
-    if (idem_key && (*id = appeals_store_idem_get(idem_scope, idem_key))) {
-        *replayed = true;
-        e = sq_db_commit(d);
-        goto out;
-    }
-    json_t *ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a.channel, "handler_unit_id",
-                           (json_int_t)a.handler_unit_id, "response_hours", sla.response_hours,
-                           "resolve_days", sla.resolve_days);
-    e = appeals_store_insert(&a, u ? u->id : 0, ev, d);
-    json_decref(ev);
-    if (!e && idem_key)
-        e = appeals_store_idem_put(idem_scope, idem_key, a.id, d);
-    if (e) {
+        return e;
+    if ((e = intake_run(t, d))) {
         sq_db_rollback();
-        goto out;
+        return e;
     }
-    if ((e = sq_db_commit(d)))
-        goto out;
-    *id = a.id;
-out:
-    sq_appeal_cleanup(&a);
+    return sq_db_commit(d);
+}
+
+enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
+                           const char *idem_scope, const char *idem_key, int64_t *id,
+                           bool *replayed, struct sq_detail *d);
+
+/* The whole intake in one call (Open311, tools): prepare and commit inline. */
+enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *channel,
+                           const char *idem_scope, const char *idem_key, int64_t *id,
+                           bool *replayed, struct sq_detail *d)
+{
+    struct intake *t = calloc(1, sizeof *t);
+    enum sq_err e;
+    if (!t)
+        return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory");
+    if (idem_key) {
+        t->has_key = true;
+        snprintf(t->scope, sizeof t->scope, "%s", idem_scope);
+        snprintf(t->key, sizeof t->key, "%s", idem_key);
+    }
+    if (!(e = intake_prepare(in, u, channel, t, d)))
+        e = intake_commit_inline(t, d);
+    *id = t->id;
+    *replayed = t->replayed;
+    intake_free(t);
     return e;
+}
+
+/* Replies with the created (or replayed) appeal. */
+static int intake_reply(struct sq_req *r, struct intake *t)
+{
+    struct sq_detail d = {0};
+    struct sq_appeal a;
+    enum sq_err e;
+    if (t->err)
+        return sq_reply_err(r, t->err, &t->d);
+    if ((e = appeals_store_get(t->id, &a, &d)))
+        return sq_reply_err(r, e, &d);
+    if (t->replayed)
+        sq_reply_header(r, "Idempotent-Replayed", "true");
+    json_t *o = full_json(&a);
+    sq_appeal_cleanup(&a);
+    return sq_reply_json(r, 201, o);
+}
+
+static int intake_continue(struct sq_req *r)
+{
+    struct intake *t = r->cont_ctx;
+    int st = intake_reply(r, t);
+    intake_free(t);
+    r->cont_ctx = NULL;
+    return st;
+}
+
+static void intake_done(void *ctx, enum sq_err e, const struct sq_detail *d)
+{
+    struct intake *t = ctx;
+    t->err = e;
+    if (e)
+        t->d = *d;
+    sq_http_resume(t->r);
 }
 
 static int appeals_create(struct sq_req *r)
 {
-    struct sq_detail d = {0};
-    char scope[96];
-    int64_t id = 0;
-    bool replayed;
     if (!r->user && !sq_app_config->anonymous_appeals)
         return sq_reply_errf(r, SQ_EAUTH, NULL, "sign in to file an appeal");
     if (r->user && !sq_user_has(r->user, SQ_PERM_APPEAL_CREATE))
@@ -197,22 +284,41 @@ static int appeals_create(struct sq_req *r)
     if (key && (strlen(key) < 1 || strlen(key) > 128))
         return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to 128 "
                                                               "characters");
-    if (r->user)
-        snprintf(scope, sizeof scope, "u:%lld", (long long)r->user->id);
-    else
-        snprintf(scope, sizeof scope, "a:%s", r->ip);
-    enum sq_err e = appeals_intake(r->json, r->user, r->cookie_auth || !r->user ? "web" : "api",
-                                   scope, key, &id, &replayed, &d);
-    if (e)
-        return sq_reply_err(r, e, &d);
-    struct sq_appeal a;
-    if ((e = appeals_store_get(id, &a, &d)))
-        return sq_reply_err(r, e, &d);
-    if (replayed)
-        sq_reply_header(r, "Idempotent-Replayed", "true");
-    json_t *o = full_json(&a);
-    sq_appeal_cleanup(&a);
-    return sq_reply_json(r, 201, o);
+    struct intake *t = calloc(1, sizeof *t);
+    if (!t)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
+    if (key) {
+        t->has_key = true;
+        snprintf(t->key, sizeof t->key, "%s", key);
+        if (r->user)
+            snprintf(t->scope, sizeof t->scope, "u:%lld", (long long)r->user->id);
+        else
+            snprintf(t->scope, sizeof t->scope, "a:%s", r->ip);
+    }
+    enum sq_err e = intake_prepare(r->json, r->user,
+                                   r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
+    if (e) {
+        int st = sq_reply_err(r, e, &t->d);
+        intake_free(t);
+        return st;
+    }
+    t->r = r;
+    t->job.run = intake_run;
+    t->job.done = intake_done;
+    t->job.ctx = t;
+    if (sq_http_can_defer(r) && sq_writer_running()) {
+        /* suspend before submitting: the writer may finish at once */
+        sq_http_defer(r, intake_continue, t);
+        if (!sq_writer_submit(&t->job)) {
+            t->err = sq_fail(&t->d, SQ_EINTERNAL, NULL, "the server is stopping; try again");
+            sq_http_resume(r);
+        }
+        return 0;
+    }
+    t->err = intake_commit_inline(t, &t->d);
+    int st = intake_reply(r, t);
+    intake_free(t);
+    return st;
 }
 
 /* ---- reading ---- */
@@ -423,7 +529,7 @@ static const struct sq_field f_rate[] = {
     {.name = "satisfaction", .type = SQ_F_ENUM, .required = true, .choices = sq_satisfactions},
     {.name = "comment", .type = SQ_F_TEXT, .max = 1000},
     {0}};
-static const char *const verdicts[] = {"ok", "questionable", NULL};
+static const char *const verdicts[] = {"approved", "rejected", NULL};
 static const struct sq_field f_review[] = {
     {.name = "note", .type = SQ_F_TEXT, .required = true, .min = 1, .max = 2000},
     {.name = "verdict", .type = SQ_F_ENUM, .choices = verdicts},
@@ -676,7 +782,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         *note = b->rating_comment;
         break;
     case SQ_AA_REVIEW:
-        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "ok"));
+        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "approved"));
         *note = sq_json_str(in, "note", NULL);
         break;
     case SQ_AA_REOPEN:
@@ -808,19 +914,19 @@ int appeals_attachment_get(struct sq_req *r);
 const struct sq_route appeals_routes[] = {
     {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, 0,
      "file an appeal (Idempotency-Key honoured)"},
-    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_SIGNED_IN, 0,
      "list appeals in your scope, with filters and queues"},
-    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_SIGNED_IN, 0,
      "one appeal with its timeline"},
-    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_SIGNED_IN, 0,
      "an appeal's timeline"},
-    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_SIGNED_IN, 0,
      "the person's unmasked contact (audited)"},
-    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_APPEAL_READ,
+    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_SIGNED_IN,
      SQ_ROUTE_RAW_BODY, "attach a photo or PDF"},
-    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_APPEAL_READ, 0,
+    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_SIGNED_IN, 0,
      "download an attachment"},
-    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_APPEAL_READ, 0,
+    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_SIGNED_IN, 0,
      "workflow action: accept assign transfer return note reply resolve reject extend suspend "
      "resume merge rate review reopen escalate"},
     {0},

@@ -49,12 +49,8 @@ static json_t *cat_row(sqlite3_stmt *st)
                           sq_db_col_text(st, 5), "response_hours", sqlite3_column_int(st, 6),
                           "resolve_days", sqlite3_column_int(st, 7), "active",
                           sqlite3_column_int(st, 9), "sort", sqlite3_column_int(st, 10));
-    json_object_set_new(o, "parent_id", sqlite3_column_type(st, 1) == SQLITE_NULL
-                                            ? json_null()
-                                            : json_integer(sqlite3_column_int64(st, 1)));
-    json_object_set_new(o, "default_unit_id", sqlite3_column_type(st, 8) == SQLITE_NULL
-                                                  ? json_null()
-                                                  : json_integer(sqlite3_column_int64(st, 8)));
+    json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 1));
+    json_object_set_new(o, "default_unit_id", sq_db_col_id_json(st, 8));
     return o;
 }
 
@@ -143,34 +139,13 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
 
 enum sq_err appeals_store_category_update(int64_t id, json_t *in, struct sq_detail *d)
 {
-    static const char *const cols[] = {"code",         "name",          "urgency",
+    static const char *const cols[] = {"code",         "name",         "urgency",
                                        "response_hours", "resolve_days", "default_unit_id",
-                                       "active",       "sort",          NULL};
-    enum sq_err e;
-    if ((e = sq_db_begin(d)))
-        return e;
-    for (int i = 0; cols[i]; i++) {
-        json_t *v = json_object_get(in, cols[i]);
-        if (!v)
-            continue;
-        char sql[128];
-        snprintf(sql, sizeof sql, "UPDATE categories SET %s = ?2 WHERE id = ?1", cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
-        sqlite3_bind_int64(st, 1, id);
-        if (json_is_string(v))
-            sqlite3_bind_text(st, 2, json_string_value(v), -1, SQLITE_TRANSIENT);
-        else if (json_is_integer(v))
-            sqlite3_bind_int64(st, 2, json_integer_value(v));
-        else if (json_is_boolean(v))
-            sqlite3_bind_int(st, 2, json_is_true(v));
-        if ((e = sq_db_exec_stmt(st, d))) {
-            if (e == SQ_ECONFLICT)
-                sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists");
-            sq_db_rollback();
-            return e;
-        }
-    }
-    return sq_db_commit(d);
+                                       "active",       "sort",         NULL};
+    enum sq_err e = sq_db_update_fields("categories", id, in, cols, NULL, 0, d);
+    if (e == SQ_ECONFLICT)
+        return sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists");
+    return e;
 }
 
 void appeals_store_sla(const struct sq_category *c, const char *urgency, struct sq_sla *sla)
@@ -214,9 +189,7 @@ json_t *appeals_store_sla_json(void)
                               "urgency", sq_db_col_text(st, 3), "response_hours",
                               sqlite3_column_int(st, 4), "resolve_days",
                               sqlite3_column_int(st, 5));
-        json_object_set_new(o, "category_id", sqlite3_column_type(st, 1) == SQLITE_NULL
-                                                  ? json_null()
-                                                  : json_integer(sqlite3_column_int64(st, 1)));
+        json_object_set_new(o, "category_id", sq_db_col_id_json(st, 1));
         sq_json_set_str(o, "category_name", sq_db_col_text(st, 2));
         json_array_append_new(a, o);
     }
@@ -253,14 +226,7 @@ fail:
 
 enum sq_err appeals_store_sla_delete(int64_t id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM sla_policies WHERE id = ?");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    enum sq_err e = sq_db_exec_stmt(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
-        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such SLA policy");
-    return e;
+    return sq_db_delete_id("sla_policies", id, "SLA policy", d);
 }
 
 int appeals_store_rules(struct sq_routing_rule **rules)
@@ -305,13 +271,9 @@ static json_t *rule_row(sqlite3_stmt *st)
                           "handler_unit_id", (json_int_t)sqlite3_column_int64(st, 5),
                           "handler_unit_name", sq_db_col_text(st, 6), "priority",
                           sqlite3_column_int(st, 7), "active", sqlite3_column_int(st, 8));
-    json_object_set_new(o, "category_id", sqlite3_column_type(st, 1) == SQLITE_NULL
-                                              ? json_null()
-                                              : json_integer(sqlite3_column_int64(st, 1)));
+    json_object_set_new(o, "category_id", sq_db_col_id_json(st, 1));
     sq_json_set_str(o, "category_name", sq_db_col_text(st, 2));
-    json_object_set_new(o, "location_unit_id", sqlite3_column_type(st, 3) == SQLITE_NULL
-                                                   ? json_null()
-                                                   : json_integer(sqlite3_column_int64(st, 3)));
+    json_object_set_new(o, "location_unit_id", sq_db_col_id_json(st, 3));
     sq_json_set_str(o, "location_unit_name", sq_db_col_text(st, 4));
     sq_json_set_str(o, "note", sq_db_col_text(st, 9));
     return o;
@@ -366,39 +328,10 @@ enum sq_err appeals_store_rule_update(int64_t id, json_t *in, struct sq_detail *
 {
     static const char *const cols[] = {"category_id", "location_unit_id", "handler_unit_id",
                                        "priority",    "active",           "note", NULL};
-    enum sq_err e;
-    if ((e = sq_db_begin(d)))
-        return e;
-    for (int i = 0; cols[i]; i++) {
-        json_t *v = json_object_get(in, cols[i]);
-        if (!v)
-            continue;
-        char sql[128];
-        snprintf(sql, sizeof sql, "UPDATE routing_rules SET %s = ?2 WHERE id = ?1", cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
-        sqlite3_bind_int64(st, 1, id);
-        if (json_is_string(v))
-            sqlite3_bind_text(st, 2, json_string_value(v), -1, SQLITE_TRANSIENT);
-        else if (json_is_integer(v))
-            sqlite3_bind_int64(st, 2, json_integer_value(v));
-        else if (json_is_boolean(v))
-            sqlite3_bind_int(st, 2, json_is_true(v));
-        if ((e = sq_db_exec_stmt(st, d))) {
-            sq_db_rollback();
-            return e;
-        }
-    }
-    return sq_db_commit(d);
+    return sq_db_update_fields("routing_rules", id, in, cols, NULL, 0, d);
 }
 
 enum sq_err appeals_store_rule_delete(int64_t id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM routing_rules WHERE id = ?");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    enum sq_err e = sq_db_exec_stmt(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
-        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such routing rule");
-    return e;
+    return sq_db_delete_id("routing_rules", id, "routing rule", d);
 }

@@ -22,7 +22,9 @@ static const char *perm_names[SQ_PERM__MAX] = {
 #define P(x) (1u << (x))
 /* The matrix: which permissions each role carries (within its unit subtree). */
 static const unsigned role_perms[SQ_ROLE__MAX] = {
-    [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_READ),
+    /* a person reads their own appeals only: that is decided per record, not
+     * by a subtree grant, so public holds no APPEAL_READ */
+    [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE),
     [SQ_ROLE_COLLECTOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_APPEAL_CREATE) |
                           P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ),
     [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |

@@ -269,6 +269,86 @@ const char *sq_db_col_text(sqlite3_stmt *st, int col)
     return t ? (const char *)t : "";
 }
 
+json_t *sq_db_col_id_json(sqlite3_stmt *st, int col)
+{
+    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
+                                                       : json_integer(sqlite3_column_int64(st, col));
+}
+
+int64_t sq_db_scalar(const char *sql)
+{
+    sqlite3_stmt *st = sq_db_stmt(sql);
+    int64_t n = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return n;
+}
+
+static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+{
+    if (json_is_string(v))
+        sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+    else if (json_is_integer(v))
+        sqlite3_bind_int64(st, i, json_integer_value(v));
+    else if (json_is_real(v))
+        sqlite3_bind_double(st, i, json_real_value(v));
+    else if (json_is_boolean(v))
+        sqlite3_bind_int(st, i, json_is_true(v));
+    else
+        sqlite3_bind_null(st, i);
+}
+
+enum sq_err sq_db_update_fields(const char *table, int64_t id, json_t *in,
+                                const char *const *cols, const char *stamp_col, int64_t now,
+                                struct sq_detail *d)
+{
+    enum sq_err e;
+    char sql[256];
+    if ((e = sq_db_begin(d)))
+        return e;
+    for (int i = 0; cols[i]; i++) {
+        json_t *v = json_object_get(in, cols[i]);
+        if (!v)
+            continue;
+        if (stamp_col)
+            snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?2, %s = ?3 WHERE id = ?1", table,
+                     cols[i], stamp_col);
+        else
+            snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?2 WHERE id = ?1", table, cols[i]);
+        sqlite3_stmt *st = sq_db_stmt(sql);
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
+            goto fail;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        bind_json(st, 2, v);
+        if (stamp_col)
+            sqlite3_bind_int64(st, 3, now);
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+    }
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err sq_db_delete_id(const char *table, int64_t id, const char *what,
+                            struct sq_detail *d)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table);
+    sqlite3_stmt *st = sq_db_stmt(sql);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e && sqlite3_changes(sq_db_conn()) == 0)
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such %s", what);
+    return e;
+}
+
 /* ---- migrations ---------------------------------------------------------- */
 
 int sq_db_binary_schema_version(void)

@@ -14,6 +14,7 @@
 #ifndef SQ_DB_H
 #define SQ_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,6 +54,22 @@ void sq_db_bind_text(sqlite3_stmt *st, int idx, const char *s);
 void sq_db_bind_id(sqlite3_stmt *st, int idx, int64_t id); /* id <= 0 binds NULL */
 /* Column text or "" */
 const char *sq_db_col_text(sqlite3_stmt *st, int col);
+
+/* Column value as JSON: an integer, or null when SQL NULL (new reference). */
+json_t *sq_db_col_id_json(sqlite3_stmt *st, int col);
+/* count(*)-style single integer result of a parameterless query; 0 on error. */
+int64_t sq_db_scalar(const char *sql);
+
+/* UPDATE table SET <col> = <value> for each col of the whitelist present in
+ * `in` (strings, integers, reals, booleans, null), plus `stamp_col = now`
+ * when stamp_col is given, all in one transaction. Column names come from
+ * the caller's whitelist only, never from input. */
+enum sq_err sq_db_update_fields(const char *table, int64_t id, json_t *in,
+                                const char *const *cols, const char *stamp_col, int64_t now,
+                                struct sq_detail *d);
+/* DELETE FROM table WHERE id = ?; SQ_ENOTFOUND ("no such <what>") when absent. */
+enum sq_err sq_db_delete_id(const char *table, int64_t id, const char *what,
+                            struct sq_detail *d);
 
 /* Schema version of the open database and the newest this binary knows. */
 int sq_db_schema_version(void);

@@ -24,6 +24,7 @@
 #include "core/db.h"
 #include "core/embed.h"
 #include "core/log.h"
+#include "core/writer.h"
 
 #define MAX_ROUTES 512
 #define NBUCKETS 12
@@ -294,9 +295,12 @@ static int authenticate(struct sq_req *r)
         r->user = u;
         return 0;
     }
+    /* A stale token does not stop public reads or signing in again; but a
+     * public write that depends on who is asking (filing an appeal) answers
+     * 401, so a client never silently acts as anonymous. */
     r->cookie_auth = false;
-    /* a stale token does not stop public routes (e.g. signing in again) */
-    if (r->route->perm == SQ_PERM_PUBLIC)
+    if (r->route->perm == SQ_PERM_PUBLIC &&
+        (!is_write(r->method) || !strncmp(r->route->pattern, "/api/v1/auth/", 13)))
         return 0;
     return sq_reply_errf(r, SQ_EAUTH, NULL, "the sign-in token is invalid or has expired");
 }
@@ -324,6 +328,39 @@ static bool is_api_path(const char *p)
 {
     return !strncmp(p, "/api/", 5) || !strcmp(p, "/healthz") || !strcmp(p, "/metrics") ||
            !strncmp(p, "/open311/", 9) || !strcmp(p, "/api");
+}
+
+int sq_http_defer(struct sq_req *r, sq_handler_fn cont, void *ctx)
+{
+    r->cont = cont;
+    r->cont_ctx = ctx;
+    r->deferred = 1;
+    MHD_suspend_connection(r->conn);
+    return 0;
+}
+
+void sq_http_resume(struct sq_req *r)
+{
+    r->deferred = 2;
+    MHD_resume_connection(r->conn);
+}
+
+bool sq_http_can_defer(const struct sq_req *r)
+{
+    return r->conn != NULL && http_daemon != NULL;
+}
+
+/* Runs the handler (or its continuation) and checks it answered. */
+static void finish(struct sq_req *r, int status)
+{
+    if (r->deferred)
+        return;
+    if (status <= 0 || (!r->out && !r->raw && status != 204 && status != 304)) {
+        sq_reply_errf(r, SQ_EINTERNAL, NULL, "handler %s %s gave no reply", r->route->method,
+                      r->route->pattern);
+    }
+    if (r->user && http_audit_access && sq_user_has_role(r->user, SQ_ROLE_AUDITOR))
+        http_audit_access(r);
 }
 
 static void dispatch(struct sq_req *r)
@@ -373,13 +410,7 @@ static void dispatch(struct sq_req *r)
     }
     if (!(r->route->flags & SQ_ROUTE_RAW_BODY) && is_write(r->method) && parse_json_body(r))
         return;
-    status = r->route->fn(r);
-    if (status <= 0 || (!r->out && !r->raw && status != 204 && status != 304)) {
-        sq_reply_errf(r, SQ_EINTERNAL, NULL, "handler %s %s gave no reply", r->route->method,
-                      r->route->pattern);
-    }
-    if (r->user && http_audit_access && sq_user_has_role(r->user, SQ_ROLE_AUDITOR))
-        http_audit_access(r);
+    finish(r, r->route->fn(r));
 }
 
 static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)
@@ -482,7 +513,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->deferred == 2) { /* resumed after group commit */
+        r->deferred = 0;
+        finish(r, r->cont(r));
+        return queue(conn, r);
+    }
+    if (r->deferred == 1)
+        return MHD_YES; /* still waiting (spurious call) */
     dispatch(r);
+    if (r->deferred)
+        return MHD_YES; /* the continuation answers once resumed */
     return queue(conn, r);
 }
 
@@ -568,7 +608,8 @@ int sq_http_start(const struct sq_config *c)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = c->threads > 0 ? (unsigned)c->threads : (unsigned)(ncpu > 0 ? ncpu : 2);
     http_daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
         on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -638,6 +679,15 @@ char *sq_metrics_text(void)
     fprintf(f, "# HELP sanqu_http_open_connections Open client connections.\n"
                "# TYPE sanqu_http_open_connections gauge\nsanqu_http_open_connections %d\n",
             atomic_load(&m_open_conns));
+    struct sq_writer_stats ws;
+    sq_writer_get_stats(&ws);
+    fprintf(f, "# HELP sanqu_writer_batches_total Group-commit transactions.\n"
+               "# TYPE sanqu_writer_batches_total counter\nsanqu_writer_batches_total %llu\n"
+               "# HELP sanqu_writer_jobs_total Writes committed through the group-commit writer.\n"
+               "# TYPE sanqu_writer_jobs_total counter\nsanqu_writer_jobs_total %llu\n"
+               "# HELP sanqu_writer_max_batch Largest batch committed at once.\n"
+               "# TYPE sanqu_writer_max_batch gauge\nsanqu_writer_max_batch %llu\n",
+            ws.batches, ws.jobs, ws.max_batch);
     struct stat st;
     char wal[1100];
     long long size = 0;

@@ -68,6 +68,10 @@ struct sq_req {
     char *headers[8][2];        /* extra headers, owned */
     int nheaders;
     void *user_buf;             /* storage for user, owned */
+    /* deferred replies (group commit): see sq_http_defer() */
+    sq_handler_fn cont;
+    void *cont_ctx;
+    _Atomic int deferred;       /* 1 = suspended, waiting; 2 = resumed */
 };
 
 /* Route tables: each domain's api.c exports one, ending with {0}. */
@@ -92,6 +96,17 @@ int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *da
 void sq_reply_header(struct sq_req *r, const char *name, const char *value);
 /* {"items":items,"total":total,"next":next|null}; steals items */
 int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next);
+
+/* Deferred reply: the handler hands its work to another thread and returns
+ * sq_http_defer(r, cont, ctx); the connection is suspended (the worker thread
+ * is free for other requests) until that thread calls sq_http_resume(r), and
+ * then cont(r) runs on a worker thread to produce the reply. ctx is the
+ * handler's; cont must free it. Outside a server (no connection) the caller
+ * must not defer. */
+int sq_http_defer(struct sq_req *r, sq_handler_fn cont, void *ctx);
+void sq_http_resume(struct sq_req *r);
+/* True when this request runs inside the HTTP server (so it may defer). */
+bool sq_http_can_defer(const struct sq_req *r);
 
 /* ---- server ---- */
 /* Authenticator: resolves a bearer/cookie token into *u; true on success. */

@@ -22,9 +22,7 @@ static json_t *row_json(sqlite3_stmt *st)
     json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
                           "kind", sq_db_col_text(st, 1), "code", sq_db_col_text(st, 2), "name",
                           sq_db_col_text(st, 3), "zone", sq_db_col_text(st, 5));
-    json_object_set_new(o, "parent_id", sqlite3_column_type(st, 4) == SQLITE_NULL
-                                            ? json_null()
-                                            : json_integer(sqlite3_column_int64(st, 4)));
+    json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 4));
     sq_json_set_str(o, "address", sq_db_col_text(st, 6));
     sq_json_set_str(o, "contact", sq_db_col_text(st, 7));
     json_object_set_new(o, "archived", json_boolean(sqlite3_column_int(st, 8)));
@@ -70,12 +68,7 @@ json_t *units_store_get_json(int64_t id)
 
 int64_t units_store_count(void)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT count(*) FROM units");
-    int64_t n = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
-    return n;
+    return sq_db_scalar("SELECT count(*) FROM units");
 }
 
 int64_t units_store_active_children(int64_t id)
@@ -145,25 +138,10 @@ enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
     enum sq_err e;
     if ((e = sq_db_begin(d)))
         return e;
-    for (int i = 0; cols[i]; i++) {
-        if (!sq_json_has(in, cols[i]))
-            continue;
-        char sql[128];
-        snprintf(sql, sizeof sql, "UPDATE units SET %s = ?2, updated_at = ?3 WHERE id = ?1",
-                 cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
-        }
-        sqlite3_bind_int64(st, 1, u->id);
-        sq_db_bind_text(st, 2, sq_json_str(in, cols[i], NULL));
-        sqlite3_bind_int64(st, 3, sq_clock_now());
-        if ((e = sq_db_exec_stmt(st, d))) {
-            if (e == SQ_ECONFLICT)
-                sq_fail(d, SQ_ECONFLICT, "code", "another unit already has this code");
-            goto fail;
-        }
+    if ((e = sq_db_update_fields("units", u->id, in, cols, "updated_at", sq_clock_now(), d))) {
+        if (e == SQ_ECONFLICT)
+            sq_fail(d, SQ_ECONFLICT, "code", "another unit already has this code");
+        goto fail;
     }
     if (new_parent) {
         /* rewrite the subtree's paths: old prefix -> new parent's path + id */
@@ -259,10 +237,7 @@ enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_pag
                                       (json_int_t)sqlite3_column_int64(st, 0), "kind",
                                       sq_db_col_text(st, 1), "name", sq_db_col_text(st, 2),
                                       "has_children", sqlite3_column_int64(st, 4) > 0);
-                json_object_set_new(o, "parent_id",
-                                    sqlite3_column_type(st, 3) == SQLITE_NULL
-                                        ? json_null()
-                                        : json_integer(sqlite3_column_int64(st, 3)));
+                json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 3));
                 json_array_append_new(*items, o);
             } else {
                 json_array_append_new(*items, row_json(st));

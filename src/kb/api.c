@@ -1,0 +1,1203 @@
+/*
+ * kb api: HTTP handlers of the knowledge base, search, suggestions and hot
+ * problems. Each handler: parse + validate -> authorise -> call rules/store
+ * -> reply. The route table at the end names each route's permission.
+ *
+ * Who sees what: published answers, columns whose date has come, and
+ * volumes are public. Drafts and answers in review are visible to writers
+ * and reviewers whose grants cover the answer's unit (and to the author).
+ * Writing needs kb.write on the answer's unit; review actions and editing a
+ * published answer need kb.publish there; approving needs a reviewer other
+ * than the author (a district-level reviewer is exempt).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "kb/kb.h"
+#include "units/units.h"
+
+/* ---- helpers ---- */
+
+/* Appeal read rights as search applies them (public grants: own only). */
+static bool may_read_appeal(const struct sq_user *u, const struct kb_appeal_ref *ap)
+{
+    struct kb_scope sc;
+    kb_scope_init(&sc, u);
+    return kb_scope_may_read(&sc, ap->handler_unit_path, ap->creator_id, 0);
+}
+
+static int collect_paths(const struct sq_user *u, enum sq_perm p, const char **out)
+{
+    int n = 0;
+    for (int i = 0; u && i < u->ngrants && n < 16; i++)
+        if (sq_role_has(u->grants[i].role, p))
+            out[n++] = u->grants[i].unit_path;
+    return n;
+}
+
+static bool may_see(const struct sq_user *u, const struct kb_answer *a)
+{
+    if (a->status == KB_PUBLISHED)
+        return true;
+    if (!u)
+        return false;
+    return a->author_id == u->id || sq_may(u, SQ_PERM_KB_WRITE, a->unit_path) ||
+           sq_may(u, SQ_PERM_KB_PUBLISH, a->unit_path);
+}
+
+/* Loads the answer named by :id and checks the caller may see it; replies
+ * with the error and returns its status otherwise (0 = go on). */
+static int load_answer(struct sq_req *r, struct kb_answer *a)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? kb_store_get(id, a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such answer");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!may_see(r->user, a)) /* do not reveal that a draft exists */
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no answer with id %lld", (long long)id);
+    return 0;
+}
+
+static int parse_id_q(struct sq_req *r, const char *name, int64_t *out)
+{
+    const char *s = sq_req_query(r, name);
+    *out = 0;
+    if (!s || !*s)
+        return 0;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0)
+        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a positive id", name);
+    *out = v;
+    return 0;
+}
+
+static int parse_time_q(struct sq_req *r, const char *name, int64_t *out)
+{
+    const char *s = sq_req_query(r, name);
+    *out = 0;
+    if (!s || !*s)
+        return 0;
+    if (sq_clock_parse_iso(s, out))
+        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be an ISO 8601 date or date-time", name);
+    return 0;
+}
+
+static int parse_int_q(struct sq_req *r, const char *name, int lo, int hi, int dflt, int *out)
+{
+    const char *s = sq_req_query(r, name);
+    *out = dflt;
+    if (!s || !*s)
+        return 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi)
+        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be from %d to %d", name, lo, hi);
+    *out = (int)v;
+    return 0;
+}
+
+/* Checks an array of unit ids (source_units). */
+static enum sq_err check_unit_ids(json_t *arr, struct sq_detail *d)
+{
+    size_t i;
+    json_t *v;
+    struct sq_unit u;
+    json_array_foreach(arr, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+            return sq_fail(d, SQ_EINVAL, "source_units", "source_units must be unit ids");
+        if (units_store_get(json_integer_value(v), &u, NULL))
+            return sq_fail(d, SQ_EINVAL, "source_units", "no unit with id %lld",
+                           (long long)json_integer_value(v));
+        for (size_t k = 0; k < i; k++)
+            if (json_integer_value(json_array_get(arr, k)) == json_integer_value(v))
+                return sq_fail(d, SQ_EINVAL, "source_units", "unit %lld is listed twice",
+                               (long long)json_integer_value(v));
+    }
+    return SQ_OK;
+}
+
+static enum sq_err check_tags(json_t *arr, struct sq_detail *d)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v)
+    {
+        const char *s = json_string_value(v);
+        if (!s || !*s || sq_utf8_len(s) > 20)
+            return sq_fail(d, SQ_EINVAL, "tags", "tags are strings of 1 to 20 characters");
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+            if (*p < 0x20 || *p == 0x7f)
+                return sq_fail(d, SQ_EINVAL, "tags", "tags may not contain control characters");
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(json_string_value(json_array_get(arr, k)), s))
+                return sq_fail(d, SQ_EINVAL, "tags", "tag '%.40s' is listed twice", s);
+    }
+    return SQ_OK;
+}
+
+/* Checks an answer_ids array: distinct positive ids of published answers. */
+static enum sq_err check_answer_ids(json_t *arr, struct sq_detail *d)
+{
+    size_t i;
+    json_t *v;
+    if (!arr)
+        return SQ_OK;
+    json_array_foreach(arr, i, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+            return sq_fail(d, SQ_EINVAL, "answer_ids", "answer_ids must be answer ids");
+        for (size_t k = 0; k < i; k++)
+            if (json_integer_value(json_array_get(arr, k)) == json_integer_value(v))
+                return sq_fail(d, SQ_EINVAL, "answer_ids", "answer %lld is listed twice",
+                               (long long)json_integer_value(v));
+    }
+    return kb_store_check_published(arr, d);
+}
+
+/* ---- answers ---- */
+
+static const struct sq_field answer_create_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID, .required = true},
+    {.name = "title", .type = SQ_F_STR, .required = true, .min = 2, .max = 100},
+    {.name = "problem", .type = SQ_F_TEXT, .required = true, .min = 5, .max = 5000},
+    {.name = "measures", .type = SQ_F_TEXT, .required = true, .min = 5, .max = 10000},
+    {.name = "result", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
+    {.name = "conditions", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {.name = "source_units", .type = SQ_F_ARRAY, .max = 50, .nullable = true},
+    {.name = "tags", .type = SQ_F_ARRAY, .max = 20, .nullable = true},
+    {.name = "unit_id", .type = SQ_F_ID},
+    {0},
+};
+
+static const struct sq_field answer_update_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID},
+    {.name = "title", .type = SQ_F_STR, .min = 2, .max = 100},
+    {.name = "problem", .type = SQ_F_TEXT, .min = 5, .max = 5000},
+    {.name = "measures", .type = SQ_F_TEXT, .min = 5, .max = 10000},
+    {.name = "result", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
+    {.name = "conditions", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {.name = "source_units", .type = SQ_F_ARRAY, .max = 50, .nullable = true},
+    {.name = "tags", .type = SQ_F_ARRAY, .max = 20, .nullable = true},
+    {.name = "note", .type = SQ_F_STR, .max = 200},
+    {0},
+};
+
+static enum sq_err check_answer_body(json_t *in, struct sq_detail *d)
+{
+    enum sq_err e;
+    int64_t cat = sq_json_int(in, "category_id", 0);
+    if (cat && !kb_store_category_ok(cat))
+        return sq_fail(d, SQ_EINVAL, "category_id",
+                       "category_id must be one of the 16 livelihood categories "
+                       "(GET /api/v1/kb/categories)");
+    json_t *su = json_object_get(in, "source_units"), *tags = json_object_get(in, "tags");
+    if (json_is_array(su) && (e = check_unit_ids(su, d)))
+        return e;
+    if (json_is_array(tags) && (e = check_tags(tags, d)))
+        return e;
+    return SQ_OK;
+}
+
+/* The unit a new answer belongs to: the given one (where the caller may
+ * write) or the caller's first unit with kb.write. */
+static int answer_unit(struct sq_req *r, int64_t given, const char *prefer_path,
+                       struct sq_unit *u)
+{
+    if (given) {
+        if (units_store_get(given, u, NULL))
+            return sq_reply_errf(r, SQ_EINVAL, "unit_id", "no unit with id %lld", (long long)given);
+        if (!sq_may(r->user, SQ_PERM_KB_WRITE, u->path))
+            return sq_reply_errf(r, SQ_EFORBIDDEN, "unit_id",
+                                 "you may write answers only for your own units");
+        return 0;
+    }
+    const struct sq_grant *pick = NULL;
+    for (int i = 0; i < r->user->ngrants; i++) {
+        const struct sq_grant *g = &r->user->grants[i];
+        if (!sq_role_has(g->role, SQ_PERM_KB_WRITE))
+            continue;
+        if (!pick)
+            pick = g;
+        if (prefer_path && !strncmp(prefer_path, g->unit_path, strlen(g->unit_path))) {
+            pick = g;
+            break;
+        }
+    }
+    if (!pick || units_store_get(pick->unit_id, u, NULL))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you hold no unit where you may write answers");
+    return 0;
+}
+
+static int answers_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_unit u;
+    int64_t id = 0;
+    enum sq_err e = sq_validate(r->json, answer_create_fields, &d);
+    if (e || (e = check_answer_body(r->json, &d)))
+        return sq_reply_err(r, e, &d);
+    int st = answer_unit(r, sq_json_int(r->json, "unit_id", 0), NULL, &u);
+    if (st)
+        return st;
+    if ((e = kb_store_create(r->json, u.id, u.path, r->user->id, 0, &id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_answer_create", "kb_answer", id, r->ip, NULL);
+    return sq_reply_json(r, 201, kb_store_answer_json(id));
+}
+
+static const struct sq_field from_appeal_fields[] = {
+    {.name = "appeal_id", .type = SQ_F_ID, .required = true},
+    {.name = "category_id", .type = SQ_F_ID},
+    {.name = "unit_id", .type = SQ_F_ID},
+    {0},
+};
+
+/* A draft pre-filled from a resolved appeal: title, problem (description),
+ * measures (the reply), the location as source unit, and the link. */
+static int answers_from_appeal(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_appeal_ref ap = {0};
+    struct sq_unit u;
+    int64_t id = 0;
+    int status = 500;
+    enum sq_err e = sq_validate(r->json, from_appeal_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if ((e = kb_store_appeal_ref(sq_json_int(r->json, "appeal_id", 0), &ap, &d))) {
+        status = sq_reply_err(r, e == SQ_ENOTFOUND ? SQ_EINVAL : e, &d);
+        goto out;
+    }
+    if (!may_read_appeal(r->user, &ap)) {
+        status = sq_reply_errf(r, SQ_EFORBIDDEN, "appeal_id", "this appeal is outside your units");
+        goto out;
+    }
+    if (strcmp(ap.status, "resolved") && strcmp(ap.status, "evaluated") &&
+        strcmp(ap.status, "closed")) {
+        status = sq_reply_errf(r, SQ_ETRANSITION, "appeal_id",
+                               "only a resolved appeal can become an answer (this one is %s)",
+                               ap.status);
+        goto out;
+    }
+    int64_t cat = sq_json_int(r->json, "category_id", kb_store_category_top(ap.category_id));
+    if (!kb_store_category_ok(cat)) {
+        status = sq_reply_errf(r, SQ_EINVAL, "category_id",
+                               "the appeal's category is not a livelihood category; give "
+                               "category_id");
+        goto out;
+    }
+    if ((status = answer_unit(r, sq_json_int(r->json, "unit_id", 0), ap.handler_unit_path, &u)))
+        goto out;
+    char title[400];
+    snprintf(title, sizeof title, "%s", ap.title);
+    if (sq_utf8_len(title) < 2)
+        snprintf(title, sizeof title, "%s", "（待补充标题）");
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s,s:[I]}", "category_id", (json_int_t)cat, "title",
+                           title, "problem", ap.description, "measures",
+                           ap.reply[0] ? ap.reply : "（待补充：采取的措施）", "source_units",
+                           (json_int_t)ap.unit_id);
+    e = kb_store_create(in, u.id, u.path, r->user->id, ap.id, &id, &d);
+    json_decref(in);
+    if (e) {
+        status = sq_reply_err(r, e, &d);
+        goto out;
+    }
+    sq_audit_write(r->user->id, "kb_answer_create", "kb_answer", id, r->ip, NULL);
+    status = sq_reply_json(r, 201, kb_store_answer_json(id));
+out:
+    kb_appeal_ref_cleanup(&ap);
+    return status;
+}
+
+static const char *const answer_sorts[][2] = {
+    {"-published_at", "a.published_at DESC, a.id DESC"},
+    {"published_at", "a.published_at, a.id"},
+    {"-updated_at", "a.updated_at DESC, a.id DESC"},
+    {"-reuse_count", "a.reuse_count DESC, a.id DESC"},
+    {"-deflect_count", "a.deflect_count DESC, a.id DESC"},
+    {"id", "a.id"},
+    {"-id", "a.id DESC"},
+    {"title", "a.title, a.id"},
+};
+
+static int answers_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    struct kb_answer_filter f = {.status = -1};
+    const char *scope[16];
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    int st;
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    const char *s = sq_req_query(r, "status");
+    if (s && (f.status = kb_status_parse(s)) < 0)
+        return sq_reply_errf(r, SQ_EINVAL, "status",
+                             "status must be draft, in_review, published or archived");
+    if ((st = parse_id_q(r, "category", &f.category_id)) || (st = parse_id_q(r, "unit", &f.unit_id)) ||
+        (st = parse_id_q(r, "column", &f.column_id)))
+        return st;
+    f.tag = sq_req_query(r, "tag");
+    if (f.tag && sq_utf8_len(f.tag) > 20)
+        return sq_reply_errf(r, SQ_EINVAL, "tag", "tag is at most 20 characters");
+    const char *sort = sq_req_query(r, "sort");
+    for (size_t i = 0; sort && i < sizeof answer_sorts / sizeof answer_sorts[0]; i++)
+        if (!strcmp(answer_sorts[i][0], sort))
+            f.sort = answer_sorts[i][1];
+    if (sort && !f.sort)
+        return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of -published_at, "
+                                                   "published_at, -updated_at, -reuse_count, "
+                                                   "-deflect_count, id, -id, title");
+    if (r->user && (sq_may_all(r->user, SQ_PERM_KB_WRITE) ||
+                    sq_may_all(r->user, SQ_PERM_KB_PUBLISH))) {
+        f.all_statuses = true;
+    } else {
+        f.nscope = collect_paths(r->user, SQ_PERM_KB_WRITE, scope);
+        f.scope_paths = scope;
+    }
+    if (!f.all_statuses && f.nscope == 0 && f.status < 0)
+        f.status = KB_PUBLISHED;
+    if (!f.sort)
+        f.sort = f.status == KB_PUBLISHED ? answer_sorts[0][1] : answer_sorts[2][1];
+    enum sq_err e = kb_store_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+static int answers_get(struct sq_req *r)
+{
+    struct kb_answer a;
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    json_t *o = kb_store_answer_json(a.id);
+    return o ? sq_reply_json(r, 200, o) : sq_reply_errf(r, SQ_EDB, NULL, "answer vanished");
+}
+
+static int answers_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    enum sq_err e = sq_validate(r->json, answer_update_fields, &d);
+    if (e || (e = check_answer_body(r->json, &d)))
+        return sq_reply_err(r, e, &d);
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    if (!sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this answer belongs to another unit");
+    if (!kb_status_editable(a.status))
+        return sq_reply_errf(r, SQ_ETRANSITION, NULL,
+                             "an archived answer cannot be edited; restore it first");
+    if (a.status == KB_PUBLISHED && !sq_may(r->user, SQ_PERM_KB_PUBLISH, a.unit_path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "editing a published answer needs review rights (kb.publish)");
+    bool any = false;
+    static const char *const keys[] = {"category_id", "title", "problem", "measures", "result",
+                                       "conditions", "source_units", "tags", NULL};
+    for (int i = 0; keys[i]; i++)
+        any |= sq_json_has(r->json, keys[i]);
+    if (!any)
+        return sq_reply_errf(r, SQ_EINVAL, NULL, "nothing to change: give at least one field");
+    /* editing text under review sends it back to the writer's desk */
+    int to = a.status == KB_IN_REVIEW ? KB_DRAFT : -1;
+    if ((e = kb_store_update(&a, r->json, r->user->id, to, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_answer_update", "kb_answer", a.id, r->ip, NULL);
+    return sq_reply_json(r, 200, kb_store_answer_json(a.id));
+}
+
+static int answers_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    if (!sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this answer belongs to another unit");
+    if (a.status != KB_DRAFT || a.published_at)
+        return sq_reply_errf(r, SQ_ETRANSITION, NULL, "only a never-published draft can be "
+                                                      "deleted; archive the answer instead");
+    enum sq_err e = kb_store_delete(a.id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_answer_delete", "kb_answer", a.id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)a.id, "deleted", 1));
+}
+
+static const struct sq_field transition_fields[] = {
+    {.name = "note", .type = SQ_F_STR, .max = 500, .nullable = true},
+    {0},
+};
+
+/* POST /api/v1/kb/answers/:id/<action>: the action is the route's last
+ * path segment. */
+static int answers_transition(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    const char *slash = strrchr(r->route->pattern, '/');
+    int action = kb_action_parse(slash ? slash + 1 : "");
+    enum sq_err e = sq_validate(r->json, transition_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
+    if (!sq_may(r->user, need, a.unit_path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "%s on this answer needs %s on its unit",
+                             kb_action_name(action), sq_perm_name(need));
+    int to = kb_next_status(action, a.status);
+    if (to < 0) {
+        json_t *allowed = kb_allowed_json(a.status);
+        char *list = json_dumps(allowed, JSON_COMPACT);
+        json_decref(allowed);
+        st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "cannot %s an answer that is %s; allowed: %s",
+                           kb_action_name(action), kb_status_name(a.status), list ? list : "[]");
+        free(list);
+        return st;
+    }
+    const char *note = sq_json_str(r->json, "note", NULL);
+    if (action == KB_REJECT && (!note || !*note))
+        return sq_reply_errf(r, SQ_EINVAL, "note", "say why the answer goes back (note)");
+    if (action == KB_APPROVE && a.author_id == r->user->id &&
+        !sq_may_all(r->user, SQ_PERM_KB_PUBLISH))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "another reviewer must approve an answer you wrote");
+    if ((e = kb_store_transition(&a, action, to, r->user->id, note, &d)))
+        return sq_reply_err(r, e, &d);
+    json_t *det = json_pack("{s:s,s:s}", "from", kb_status_name(a.status), "to", kb_status_name(to));
+    sq_audit_write(r->user->id, "kb_answer_transition", "kb_answer", a.id, r->ip, det);
+    json_decref(det);
+    return sq_reply_json(r, 200, kb_store_answer_json(a.id));
+}
+
+static int answers_versions(struct sq_req *r)
+{
+    struct kb_answer a;
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    json_t *items = kb_store_versions_json(a.id);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static int parse_version(struct sq_req *r, const char *s, const char *name, int max, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < 1 || v > max)
+        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a version from 1 to %d", name, max);
+    *out = (int)v;
+    return 0;
+}
+
+static int answers_version(struct sq_req *r)
+{
+    struct kb_answer a;
+    int v, st = load_answer(r, &a);
+    if (st || (st = parse_version(r, sq_req_param(r, "version"), "version", a.version, &v)))
+        return st;
+    json_t *o = kb_store_version_json(a.id, v);
+    return o ? sq_reply_json(r, 200, o) : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such version");
+}
+
+static int answers_diff(struct sq_req *r)
+{
+    struct kb_answer a;
+    int from, to, st = load_answer(r, &a);
+    if (st)
+        return st;
+    const char *f = sq_req_query(r, "from"), *t = sq_req_query(r, "to");
+    char buf[16];
+    if (!t) {
+        snprintf(buf, sizeof buf, "%d", a.version);
+        t = buf;
+    }
+    if ((st = parse_version(r, t, "to", a.version, &to)))
+        return st;
+    if (!f) {
+        if (to < 2)
+            return sq_reply_errf(r, SQ_EINVAL, "from", "version 1 has nothing before it; give from");
+        from = to - 1;
+    } else if ((st = parse_version(r, f, "from", a.version, &from))) {
+        return st;
+    }
+    json_t *va = kb_store_version_json(a.id, from), *vb = kb_store_version_json(a.id, to);
+    if (!va || !vb) {
+        json_decref(va);
+        json_decref(vb);
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such version");
+    }
+    static const char *const text[] = {"title", "problem", "measures", "result", "conditions",
+                                       NULL};
+    static const char *const plain[] = {"category_id", "source_units", "tags", NULL};
+    json_t *fields = json_object(), *changed = json_array();
+    for (int i = 0; text[i]; i++) {
+        const char *x = json_string_value(json_object_get(va, text[i]));
+        const char *y = json_string_value(json_object_get(vb, text[i]));
+        bool same = !strcmp(x ? x : "", y ? y : "");
+        if (!same)
+            json_array_append_new(changed, json_string(text[i]));
+        json_object_set_new(fields, text[i], kb_diff_text(x, y));
+    }
+    for (int i = 0; plain[i]; i++) {
+        json_t *x = json_object_get(va, plain[i]), *y = json_object_get(vb, plain[i]);
+        if (!json_equal(x, y)) {
+            json_array_append_new(changed, json_string(plain[i]));
+            json_object_set_new(fields, plain[i], json_pack("{s:O,s:O}", "from", x, "to", y));
+        }
+    }
+    json_t *o = json_pack("{s:I,s:i,s:i,s:o,s:o}", "answer_id", (json_int_t)a.id, "from", from,
+                          "to", to, "changed", changed, "fields", fields);
+    json_decref(va);
+    json_decref(vb);
+    return sq_reply_json(r, 200, o);
+}
+
+/* ---- appeal links and "this solved it" ---- */
+
+static const struct sq_field link_fields[] = {
+    {.name = "appeal_id", .type = SQ_F_ID, .required = true},
+    {0},
+};
+
+static int answers_link(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    struct kb_appeal_ref ap = {0};
+    enum sq_err e = sq_validate(r->json, link_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    if (a.status == KB_ARCHIVED)
+        return sq_reply_errf(r, SQ_ETRANSITION, NULL, "the answer is archived");
+    if ((e = kb_store_appeal_ref(sq_json_int(r->json, "appeal_id", 0), &ap, &d))) {
+        st = sq_reply_err(r, e == SQ_ENOTFOUND ? SQ_EINVAL : e, &d);
+        goto out;
+    }
+    if (!may_read_appeal(r->user, &ap)) {
+        st = sq_reply_errf(r, SQ_EFORBIDDEN, "appeal_id", "this appeal is outside your units");
+        goto out;
+    }
+    if ((e = kb_store_link(a.id, ap.id, r->user->id, &d))) {
+        st = sq_reply_err(r, e, &d);
+        goto out;
+    }
+    json_t *det = json_pack("{s:I}", "appeal_id", (json_int_t)ap.id);
+    sq_audit_write(r->user->id, "kb_answer_link", "kb_answer", a.id, r->ip, det);
+    json_decref(det);
+    st = sq_reply_json(r, 201, kb_store_answer_json(a.id));
+out:
+    kb_appeal_ref_cleanup(&ap);
+    return st;
+}
+
+static int answers_unlink(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    struct kb_appeal_ref ap = {0};
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    int64_t aid = sq_req_param_id(r, "appeal_id");
+    enum sq_err e = aid ? kb_store_appeal_ref(aid, &ap, &d)
+                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    if (e) {
+        st = sq_reply_err(r, e, &d);
+        goto out;
+    }
+    if (!may_read_appeal(r->user, &ap) || !sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path)) {
+        st = sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "the answer or the appeal is outside your units");
+        goto out;
+    }
+    if ((e = kb_store_unlink(a.id, ap.id, &d))) {
+        st = sq_reply_err(r, e, &d);
+        goto out;
+    }
+    st = sq_reply_json(r, 200, kb_store_answer_json(a.id));
+out:
+    kb_appeal_ref_cleanup(&ap);
+    return st;
+}
+
+static int answers_links(struct sq_req *r)
+{
+    struct kb_answer a;
+    struct kb_scope sc;
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    kb_scope_init(&sc, r->user);
+    json_t *items = kb_store_links_json(a.id, sc.all_appeals ? NULL : sc.paths,
+                                        sc.all_appeals ? 0 : sc.npaths);
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static const struct sq_field solved_fields[] = {
+    {.name = "appeal_id", .type = SQ_F_ID, .nullable = true},
+    {0},
+};
+
+static int answers_solved(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    enum sq_err e = sq_validate(r->json, solved_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int st = load_answer(r, &a);
+    if (st)
+        return st;
+    if (a.status != KB_PUBLISHED)
+        return sq_reply_errf(r, SQ_ETRANSITION, NULL, "only a published answer can solve a case");
+    int64_t appeal = sq_json_int(r->json, "appeal_id", 0);
+    if ((e = kb_store_answered(a.id, appeal, r->user->id, &d)))
+        return sq_reply_err(r, e, &d);
+    json_t *o = kb_store_answer_json(a.id);
+    json_t *out = json_pack("{s:I,s:o,s:I,s:I}", "answer_id", (json_int_t)a.id, "appeal_id",
+                            appeal ? json_integer(appeal) : json_null(), "deflect_count",
+                            json_integer_value(json_object_get(o, "deflect_count")),
+                            "reuse_count", json_integer_value(json_object_get(o, "reuse_count")));
+    if (appeal)
+        json_object_set_new(out, "appeal_status", json_string("resolved"));
+    json_decref(o);
+    return sq_reply_json(r, 200, out);
+}
+
+static int kb_categories(struct sq_req *r)
+{
+    json_t *items = kb_store_categories_json();
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+/* ---- columns ---- */
+
+static const struct sq_field column_create_fields[] = {
+    {.name = "issue_no", .type = SQ_F_INT, .required = true, .min = 1, .max = 9999},
+    {.name = "title", .type = SQ_F_STR, .required = true, .min = 2, .max = 100},
+    {.name = "intro", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {.name = "publish_date", .type = SQ_F_DATE, .required = true},
+    {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 50},
+    {0},
+};
+static const struct sq_field column_update_fields[] = {
+    {.name = "issue_no", .type = SQ_F_INT, .min = 1, .max = 9999},
+    {.name = "title", .type = SQ_F_STR, .min = 2, .max = 100},
+    {.name = "intro", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {.name = "publish_date", .type = SQ_F_DATE},
+    {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 50},
+    {0},
+};
+
+static bool sees_unpublished(const struct sq_req *r)
+{
+    return r->user && sq_user_has(r->user, SQ_PERM_KB_PUBLISH);
+}
+
+static int columns_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    enum sq_err e = kb_store_column_list(!sees_unpublished(r), &pg, &items, &total, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+static int columns_get(struct sq_req *r)
+{
+    int64_t id = sq_req_param_id(r, "id");
+    json_t *o = id ? kb_store_column_json(id, !sees_unpublished(r)) : NULL;
+    return o ? sq_reply_json(r, 200, o)
+             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no column with id %lld", (long long)id);
+}
+
+static int columns_save(struct sq_req *r, bool create)
+{
+    struct sq_detail d = {0};
+    int64_t id = create ? 0 : sq_req_param_id(r, "id");
+    enum sq_err e = sq_validate(r->json, create ? column_create_fields : column_update_fields, &d);
+    if (e || (e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+        return sq_reply_err(r, e, &d);
+    if (!create) {
+        json_t *old = id ? kb_store_column_json(id, false) : NULL;
+        if (!old)
+            return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no column with id %lld", (long long)id);
+        json_decref(old);
+    }
+    if ((e = kb_store_column_save(&id, r->json, r->user->id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, create ? "kb_column_create" : "kb_column_update", "kb_column", id,
+                   r->ip, NULL);
+    return sq_reply_json(r, create ? 201 : 200, kb_store_column_json(id, false));
+}
+
+static int columns_create(struct sq_req *r)
+{
+    return columns_save(r, true);
+}
+
+static int columns_update(struct sq_req *r)
+{
+    return columns_save(r, false);
+}
+
+static int columns_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? kb_store_column_delete(id, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such column");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_column_delete", "kb_column", id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
+}
+
+/* ---- volumes ---- */
+
+static const struct sq_field volume_create_fields[] = {
+    {.name = "title", .type = SQ_F_STR, .required = true, .min = 2, .max = 100},
+    {.name = "subtitle", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {.name = "preface", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
+    {.name = "edition", .type = SQ_F_STR, .max = 100, .nullable = true},
+    {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 500},
+    {0},
+};
+static const struct sq_field volume_update_fields[] = {
+    {.name = "title", .type = SQ_F_STR, .min = 2, .max = 100},
+    {.name = "subtitle", .type = SQ_F_STR, .max = 200, .nullable = true},
+    {.name = "preface", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
+    {.name = "edition", .type = SQ_F_STR, .max = 100, .nullable = true},
+    {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 500},
+    {0},
+};
+
+static int volumes_list(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct sq_page pg;
+    json_t *items = NULL;
+    int64_t total = 0;
+    char next[32];
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    enum sq_err e = kb_store_volume_list(&pg, &items, &total, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+}
+
+static int volumes_get(struct sq_req *r)
+{
+    int64_t id = sq_req_param_id(r, "id");
+    json_t *o = id ? kb_store_volume_json(id) : NULL;
+    return o ? sq_reply_json(r, 200, o)
+             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
+}
+
+static int volumes_save(struct sq_req *r, bool create)
+{
+    struct sq_detail d = {0};
+    int64_t id = create ? 0 : sq_req_param_id(r, "id");
+    enum sq_err e = sq_validate(r->json, create ? volume_create_fields : volume_update_fields, &d);
+    if (e || (e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+        return sq_reply_err(r, e, &d);
+    if (!create) {
+        json_t *old = id ? kb_store_volume_json(id) : NULL;
+        if (!old)
+            return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
+        json_decref(old);
+    }
+    if ((e = kb_store_volume_save(&id, r->json, r->user->id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, create ? "kb_volume_create" : "kb_volume_update", "kb_volume", id,
+                   r->ip, NULL);
+    return sq_reply_json(r, create ? 201 : 200, kb_store_volume_json(id));
+}
+
+static int volumes_create(struct sq_req *r)
+{
+    return volumes_save(r, true);
+}
+
+static int volumes_update(struct sq_req *r)
+{
+    return volumes_save(r, false);
+}
+
+static int volumes_delete(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? kb_store_volume_delete(id, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such volume");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_volume_delete", "kb_volume", id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
+}
+
+static int volumes_print(struct sq_req *r)
+{
+    size_t len = 0;
+    int64_t id = sq_req_param_id(r, "id");
+    char *html = id ? kb_volume_print_html(id, &len) : NULL;
+    if (!html)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
+    int st = sq_reply_raw(r, 200, "text/html; charset=utf-8", html, len, true);
+    free(html);
+    return st;
+}
+
+/* ---- search and suggestions ---- */
+
+#define SEARCH_Q_MAX_BYTES 4096
+
+static int search(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_search s = {0};
+    struct kb_scope sc;
+    struct sq_page pg;
+    int64_t unit = 0;
+    struct sq_unit u;
+    int st;
+    s.q = sq_req_query(r, "q");
+    if (!s.q || !*s.q)
+        return sq_reply_errf(r, SQ_EINVAL, "q", "give the words to search for in q");
+    if (strlen(s.q) > SEARCH_Q_MAX_BYTES)
+        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most %d bytes", SEARCH_Q_MAX_BYTES);
+    const char *type = sq_req_query(r, "type");
+    if (!type || !strcmp(type, "all"))
+        s.answers = s.appeals = true;
+    else if (!strcmp(type, "answer"))
+        s.answers = true;
+    else if (!strcmp(type, "appeal"))
+        s.appeals = true;
+    else
+        return sq_reply_errf(r, SQ_EINVAL, "type", "type must be answer, appeal or all");
+    const char *order = sq_req_query(r, "order");
+    if (order && strcmp(order, "rank") && strcmp(order, "time"))
+        return sq_reply_errf(r, SQ_EINVAL, "order", "order must be rank or time");
+    s.by_time = order && !strcmp(order, "time");
+    if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &unit)) ||
+        (st = parse_time_q(r, "from", &s.from)) || (st = parse_time_q(r, "to", &s.to)))
+        return st;
+    if (s.from && s.to && s.to <= s.from)
+        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be after from");
+    if (unit) {
+        if (units_store_get(unit, &u, NULL))
+            return sq_reply_errf(r, SQ_EINVAL, "unit", "no unit with id %lld", (long long)unit);
+        s.unit_path = u.path;
+    }
+    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
+        return sq_reply_err(r, SQ_EINVAL, &d);
+    if (pg.limit > 100)
+        return sq_reply_errf(r, SQ_EINVAL, "limit", "search returns at most 100 per page");
+    if (s.answers && s.appeals && pg.offset)
+        return sq_reply_errf(r, SQ_EINVAL, "cursor", "paging needs type=answer or type=appeal");
+    s.limit = pg.limit;
+    s.offset = pg.offset;
+    kb_scope_init(&sc, r->user);
+    json_t *items = NULL;
+    int64_t total = 0;
+    bool capped = false;
+    int64_t t0 = sq_clock_now_ms();
+    enum sq_err e = kb_search_run(&s, &sc, &items, &total, &capped, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    char next[32];
+    const char *nx = s.answers && s.appeals ? NULL : sq_page_next(&pg, total, next);
+    json_t *o = json_pack("{s:o,s:I,s:o,s:b,s:I}", "items", items, "total", (json_int_t)total,
+                          "next", nx ? json_string(nx) : json_null(), "capped", capped, "took_ms",
+                          (json_int_t)(sq_clock_now_ms() - t0));
+    if (capped)
+        json_object_set_new(o, "note", json_string("a very common term: only the most recent "
+                                                   "2000 matching appeals were ranked; narrow "
+                                                   "with from/to or order=time"));
+    return sq_reply_json(r, 200, o);
+}
+
+static int suggest_common(struct sq_req *r, struct kb_suggest *s)
+{
+    struct sq_detail d = {0};
+    struct kb_scope sc;
+    json_t *out = NULL;
+    int64_t t0 = sq_clock_now_ms();
+    kb_scope_init(&sc, r->user);
+    enum sq_err e = kb_suggest_run(s, &sc, &out, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    json_object_set_new(out, "took_ms", json_integer(sq_clock_now_ms() - t0));
+    return sq_reply_json(r, 200, out);
+}
+
+static int suggest(struct sq_req *r)
+{
+    struct kb_suggest s = {0};
+    int st;
+    s.text = sq_req_query(r, "text");
+    if (!s.text || !*s.text)
+        return sq_reply_errf(r, SQ_EINVAL, "text", "give the text typed so far in text");
+    if (strlen(s.text) > SEARCH_Q_MAX_BYTES)
+        return sq_reply_errf(r, SQ_EINVAL, "text", "text is at most %d bytes", SEARCH_Q_MAX_BYTES);
+    if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &s.unit_id)) ||
+        (st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
+        return st;
+    /* `limit` is accepted as another name for k (list-style clients) */
+    if (!sq_req_query(r, "k") && (st = parse_int_q(r, "limit", 1, 20, 5, &s.k)))
+        return st;
+    struct sq_unit u;
+    if (s.unit_id && units_store_get(s.unit_id, &u, NULL))
+        return sq_reply_errf(r, SQ_EINVAL, "unit", "no unit with id %lld", (long long)s.unit_id);
+    if (s.category_id && !kb_store_category_top(s.category_id))
+        return sq_reply_errf(r, SQ_EINVAL, "category", "no category with id %lld",
+                             (long long)s.category_id);
+    return suggest_common(r, &s);
+}
+
+/* The handler's appeal view: the same suggestions for an existing appeal. */
+static int appeal_suggestions(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_appeal_ref ap = {0};
+    struct kb_suggest s = {0};
+    int st;
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = id ? kb_store_appeal_ref(id, &ap, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    if (e) {
+        if (e == SQ_ENOTFOUND)
+            d.field = NULL;
+        st = sq_reply_err(r, e, &d);
+        goto out;
+    }
+    if (!may_read_appeal(r->user, &ap)) {
+        st = sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
+        goto out;
+    }
+    if ((st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
+        goto out;
+    size_t n = strlen(ap.title) + strlen(ap.description) + 2;
+    char *text = malloc(n);
+    if (!text)
+        sq_fatal("out of memory");
+    snprintf(text, n, "%s %s", ap.title, ap.description);
+    s.text = text;
+    s.category_id = ap.category_id;
+    s.unit_id = ap.unit_id;
+    s.exclude_appeal_id = ap.id;
+    st = suggest_common(r, &s);
+    free(text);
+out:
+    kb_appeal_ref_cleanup(&ap);
+    return st;
+}
+
+/* ---- hot problems and themes ---- */
+
+static int hot_problems(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_hot_query q = {0};
+    struct sq_unit u;
+    int64_t unit = 0;
+    int st;
+    if ((st = parse_time_q(r, "from", &q.from)) || (st = parse_time_q(r, "to", &q.to)) ||
+        (st = parse_id_q(r, "unit", &unit)) || (st = parse_int_q(r, "limit", 1, 100, 20, &q.limit)))
+        return st;
+    if (!q.to)
+        q.to = sq_clock_now() + 1; /* include appeals filed this second */
+    if (!q.from)
+        q.from = q.to - 30 * 86400;
+    if (q.to <= q.from)
+        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be after from");
+    if (q.to - q.from > 366 * 86400LL)
+        return sq_reply_errf(r, SQ_EINVAL, "from", "the window is at most one year");
+    if (unit) {
+        if (units_store_get(unit, &u, NULL))
+            return sq_reply_errf(r, SQ_EINVAL, "unit", "no unit with id %lld", (long long)unit);
+        if (!sq_may(r->user, SQ_PERM_STATS_READ, u.path))
+            return sq_reply_errf(r, SQ_EFORBIDDEN, "unit", "this unit is outside your units");
+        q.unit_path = u.path;
+    } else if (!sq_may_all(r->user, SQ_PERM_STATS_READ)) {
+        const char *paths[16];
+        if (collect_paths(r->user, SQ_PERM_STATS_READ, paths) == 0)
+            return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not read statistics");
+        q.unit_path = paths[0];
+    }
+    json_t *items = NULL;
+    enum sq_err e = kb_hot_run(&q, &items, &d);
+    if (e) {
+        json_decref(items);
+        return sq_reply_err(r, e, &d);
+    }
+    char f[32], t[32], pf[32];
+    sq_clock_iso(q.from, f);
+    sq_clock_iso(q.to, t);
+    sq_clock_iso(q.from - (q.to - q.from), pf);
+    return sq_reply_json(r, 200,
+                         json_pack("{s:o,s:I,s:{s:s,s:s},s:{s:s,s:s}}", "items", items, "total",
+                                   (json_int_t)json_array_size(items), "window", "from", f, "to",
+                                   t, "previous_window", "from", pf, "to", f));
+}
+
+static const struct sq_field theme_create_fields[] = {
+    {.name = "category_id", .type = SQ_F_ID, .required = true},
+    {.name = "place_unit_id", .type = SQ_F_ID, .required = true},
+    {.name = "from", .type = SQ_F_STR, .required = true, .min = 10, .max = 32},
+    {.name = "to", .type = SQ_F_STR, .required = true, .min = 10, .max = 32},
+    {.name = "month", .type = SQ_F_INT, .min = 200001, .max = 210012},
+    {.name = "title", .type = SQ_F_STR, .min = 2, .max = 100},
+    {.name = "note", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {0},
+};
+static const struct sq_field theme_update_fields[] = {
+    {.name = "answer_id", .type = SQ_F_ID, .nullable = true},
+    {.name = "title", .type = SQ_F_STR, .min = 2, .max = 100},
+    {.name = "note", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
+    {0},
+};
+
+static int themes_list(struct sq_req *r)
+{
+    json_t *items = kb_themes_json();
+    return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
+}
+
+static int themes_get(struct sq_req *r)
+{
+    int64_t id = sq_req_param_id(r, "id");
+    json_t *o = id ? kb_theme_json(id) : NULL;
+    return o ? sq_reply_json(r, 200, o)
+             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no theme with id %lld", (long long)id);
+}
+
+static int themes_create(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    int64_t id = 0;
+    enum sq_err e = sq_validate(r->json, theme_create_fields, &d);
+    if (e || (e = kb_theme_create(r->json, r->user->id, &id, &d)))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_theme_create", "kb_theme", id, r->ip, NULL);
+    return sq_reply_json(r, 201, kb_theme_json(id));
+}
+
+static int themes_update(struct sq_req *r)
+{
+    struct sq_detail d = {0};
+    struct kb_answer a;
+    int64_t id = sq_req_param_id(r, "id");
+    enum sq_err e = sq_validate(r->json, theme_update_fields, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    int64_t aid = sq_json_int(r->json, "answer_id", 0);
+    if (aid && kb_store_get(aid, &a, NULL))
+        return sq_reply_errf(r, SQ_EINVAL, "answer_id", "no answer with id %lld", (long long)aid);
+    if ((e = id ? kb_theme_update(id, r->json, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such theme")))
+        return sq_reply_err(r, e, &d);
+    sq_audit_write(r->user->id, "kb_theme_update", "kb_theme", id, r->ip, NULL);
+    return sq_reply_json(r, 200, kb_theme_json(id));
+}
+
+const struct sq_route kb_routes[] = {
+    {"GET", "/api/v1/kb/categories", kb_categories, SQ_PERM_PUBLIC, 0,
+     "the 16 livelihood problem categories with published answer counts"},
+    {"GET", "/api/v1/kb/answers", answers_list, SQ_PERM_PUBLIC, 0,
+     "list answers (published; drafts within your units)"},
+    {"POST", "/api/v1/kb/answers", answers_create, SQ_PERM_KB_WRITE, 0, "write a draft answer"},
+    {"POST", "/api/v1/kb/answers/from-appeal", answers_from_appeal, SQ_PERM_KB_WRITE, 0,
+     "draft an answer pre-filled from a resolved appeal"},
+    {"GET", "/api/v1/kb/answers/:id", answers_get, SQ_PERM_PUBLIC, 0, "one answer"},
+    {"PATCH", "/api/v1/kb/answers/:id", answers_update, SQ_PERM_KB_WRITE, 0,
+     "edit an answer (a new version)"},
+    {"DELETE", "/api/v1/kb/answers/:id", answers_delete, SQ_PERM_KB_WRITE, 0,
+     "delete a never-published draft"},
+    {"POST", "/api/v1/kb/answers/:id/submit", answers_transition, SQ_PERM_KB_WRITE, 0,
+     "submit a draft for review"},
+    {"POST", "/api/v1/kb/answers/:id/approve", answers_transition, SQ_PERM_KB_PUBLISH, 0,
+     "approve and publish an answer"},
+    {"POST", "/api/v1/kb/answers/:id/reject", answers_transition, SQ_PERM_KB_PUBLISH, 0,
+     "send an answer in review back to draft"},
+    {"POST", "/api/v1/kb/answers/:id/archive", answers_transition, SQ_PERM_KB_PUBLISH, 0,
+     "archive an answer"},
+    {"POST", "/api/v1/kb/answers/:id/restore", answers_transition, SQ_PERM_KB_PUBLISH, 0,
+     "restore an archived answer to draft"},
+    {"GET", "/api/v1/kb/answers/:id/versions", answers_versions, SQ_PERM_PUBLIC, 0,
+     "version history of an answer"},
+    {"GET", "/api/v1/kb/answers/:id/versions/:version", answers_version, SQ_PERM_PUBLIC, 0,
+     "one version of an answer"},
+    {"GET", "/api/v1/kb/answers/:id/diff", answers_diff, SQ_PERM_PUBLIC, 0,
+     "differences between two versions"},
+    {"GET", "/api/v1/kb/answers/:id/appeals", answers_links, SQ_PERM_SIGNED_IN, 0,
+     "appeals linked to an answer (within your scope)"},
+    {"POST", "/api/v1/kb/answers/:id/appeals", answers_link, SQ_PERM_KB_WRITE, 0,
+     "link an appeal to an answer (counts a reuse)"},
+    {"DELETE", "/api/v1/kb/answers/:id/appeals/:appeal_id", answers_unlink, SQ_PERM_KB_WRITE, 0,
+     "unlink an appeal"},
+    {"POST", "/api/v1/kb/answers/:id/solved", answers_solved, SQ_PERM_SIGNED_IN, 0,
+     "this answer solves my problem (answered by the knowledge base)"},
+    {"GET", "/api/v1/kb/appeals/:id/suggestions", appeal_suggestions, SQ_PERM_SIGNED_IN, 0,
+     "similar answers and open appeals for an appeal"},
+    {"GET", "/api/v1/kb/columns", columns_list, SQ_PERM_PUBLIC, 0, "numbered columns (专栏)"},
+    {"POST", "/api/v1/kb/columns", columns_create, SQ_PERM_KB_PUBLISH, 0, "create a column issue"},
+    {"GET", "/api/v1/kb/columns/:id", columns_get, SQ_PERM_PUBLIC, 0, "one column issue"},
+    {"PATCH", "/api/v1/kb/columns/:id", columns_update, SQ_PERM_KB_PUBLISH, 0,
+     "edit a column issue"},
+    {"DELETE", "/api/v1/kb/columns/:id", columns_delete, SQ_PERM_KB_PUBLISH, 0,
+     "delete a column issue"},
+    {"GET", "/api/v1/kb/volumes", volumes_list, SQ_PERM_PUBLIC, 0, "volumes (汇编)"},
+    {"POST", "/api/v1/kb/volumes", volumes_create, SQ_PERM_KB_PUBLISH, 0, "create a volume"},
+    {"GET", "/api/v1/kb/volumes/:id", volumes_get, SQ_PERM_PUBLIC, 0,
+     "one volume with its chapters"},
+    {"PATCH", "/api/v1/kb/volumes/:id", volumes_update, SQ_PERM_KB_PUBLISH, 0, "edit a volume"},
+    {"DELETE", "/api/v1/kb/volumes/:id", volumes_delete, SQ_PERM_KB_PUBLISH, 0,
+     "delete a volume"},
+    {"GET", "/api/v1/kb/volumes/:id/print", volumes_print, SQ_PERM_PUBLIC, 0,
+     "a volume as printable HTML"},
+    {"GET", "/api/v1/search", search, SQ_PERM_PUBLIC, 0,
+     "full-text search over answers and appeals (scoped)"},
+    {"GET", "/api/v1/suggest", suggest, SQ_PERM_PUBLIC, 0,
+     "similar answers and open appeals for text being typed"},
+    {"GET", "/api/v1/hot-problems", hot_problems, SQ_PERM_STATS_READ, 0,
+     "recurring problems by category, place and window"},
+    {"GET", "/api/v1/hot-problems/themes", themes_list, SQ_PERM_STATS_READ, 0,
+     "monthly themes (每月一题)"},
+    {"POST", "/api/v1/hot-problems/themes", themes_create, SQ_PERM_ADMIN, 0,
+     "pick a hot-problem cluster as the month's theme"},
+    {"GET", "/api/v1/hot-problems/themes/:id", themes_get, SQ_PERM_STATS_READ, 0,
+     "a theme with the tracking of its appeals"},
+    {"PATCH", "/api/v1/hot-problems/themes/:id", themes_update, SQ_PERM_ADMIN, 0,
+     "set a theme's answer or note"},
+    {0},
+};

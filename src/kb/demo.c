@@ -1,0 +1,184 @@
+/*
+ * kb demo: the synthetic answer library of `sanqu demo`. Three answers for
+ * each of the 16 livelihood categories (demo_answers.h), most published,
+ * a few left in draft and review so the workflow shows; 28 column issues
+ * (专栏, the article's 28) and the two volumes (汇编 两册). Answers are
+ * linked to resolved demo appeals of their category when the appeals
+ * generator made some. Deterministic for a seed (its own PRNG draws).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/db.h"
+#include "demo/demo.h"
+#include "kb/demo_answers.h"
+#include "kb/kb.h"
+
+static int64_t category_id(const char *code)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM categories WHERE code = ?");
+    int64_t id = 0;
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    return id;
+}
+
+/* json array from "a,b,c" */
+static json_t *split_tags(const char *s)
+{
+    json_t *a = json_array();
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        json_array_append_new(a, json_string(t));
+    return a;
+}
+
+static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_detail *d)
+{
+    int64_t ids[5];
+    int n = 0;
+    sqlite3_stmt *st = sq_db_stmt(
+        "SELECT a.id FROM appeals a WHERE a.category_id IN (SELECT id FROM categories WHERE id = "
+        "?1 OR parent_id = ?1) AND a.status IN ('resolved','evaluated','closed') AND NOT EXISTS "
+        "(SELECT 1 FROM kb_answer_appeals l WHERE l.appeal_id = a.id) ORDER BY a.id DESC LIMIT 5");
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, cat);
+    while (n < 5 && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    for (int i = 0; i < n; i++)
+        if (kb_store_link(answer, ids[i], user, d))
+            return -1;
+    return n;
+}
+
+int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
+                     struct sq_rng *rng, struct sq_detail *d)
+{
+    (void)o;
+    int64_t ids[KB_DEMO_NANSWERS];
+    int64_t author = w->nusers > 6 ? w->users[6] : 0;   /* community_handler */
+    int64_t reviewer = w->nusers > 5 ? w->users[5] : 0; /* community_admin */
+    int64_t now = sq_clock_now();
+    int linked = 0;
+    for (int i = 0; i < KB_DEMO_NANSWERS; i++) {
+        const struct kb_demo_answer *x = &kb_demo_answers[i];
+        char code[3] = {x->key[0], x->key[1], 0};
+        int64_t cat = category_id(code);
+        if (!cat)
+            return sq_fail(d, SQ_EINTERNAL, NULL, "demo: no category %s", code), -1;
+        /* the owning unit: a community; practice used there and in 1-3 others */
+        int c0 = (int)sq_rng_below(rng, (uint32_t)w->ncommunities);
+        int64_t unit = w->communities[c0];
+        json_t *units = json_array();
+        json_array_append_new(units, json_integer(unit));
+        int extra = 1 + (int)sq_rng_below(rng, 3);
+        for (int k = 0; k < extra; k++) {
+            int64_t u = w->communities[(c0 + 7 + 13 * k) % w->ncommunities];
+            json_array_append_new(units, json_integer(u));
+        }
+        json_t *in = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "category_id", (json_int_t)cat,
+                               "title", x->title, "problem", x->problem, "measures", x->measures,
+                               "result", x->result, "conditions", x->conditions, "source_units",
+                               units, "tags", split_tags(x->tags));
+        char path[128] = "";
+        sqlite3_stmt *st = sq_db_stmt("SELECT path FROM units WHERE id = ?");
+        sqlite3_bind_int64(st, 1, unit);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            snprintf(path, sizeof path, "%s", sq_db_col_text(st, 0));
+        sq_db_reset(st);
+        enum sq_err e = kb_store_create(in, unit, path, author, 0, &ids[i], d);
+        json_decref(in);
+        if (e)
+            return -1;
+        /* every sixth answer got a second edit: the history shows it */
+        if (i % 6 == 1) {
+            struct kb_answer a;
+            json_t *ed = json_pack("{s:s,s:s}", "result", x->result, "note", "补充成效数据");
+            char more[600];
+            snprintf(more, sizeof more, "%s经回访，居民满意度持续提升。", x->result);
+            json_object_set_new(ed, "result", json_string(more));
+            e = kb_store_get(ids[i], &a, d) ? SQ_EDB : kb_store_update(&a, ed, author, -1, d);
+            json_decref(ed);
+            if (e)
+                return -1;
+        }
+        /* 44 of 48 published over the last three years; the rest show the workflow */
+        const char *status = i == 5 ? "draft" : (i == 17 || i == 29 || i == 41) ? "in_review"
+                                                                                 : "published";
+        int64_t pub = now - (int64_t)(1 + sq_rng_below(rng, 3 * 365)) * 86400;
+        st = sq_db_stmt("UPDATE kb_answers SET status = ?2, reviewer_id = CASE WHEN ?2 = "
+                        "'published' THEN ?3 END, published_at = CASE WHEN ?2 = 'published' THEN "
+                        "?4 END, submitted_at = CASE WHEN ?2 <> 'draft' THEN ?4 - 86400 END, "
+                        "deflect_count = ?5, reuse_count = reuse_count + ?6 WHERE id = ?1");
+        sqlite3_bind_int64(st, 1, ids[i]);
+        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+        sq_db_bind_id(st, 3, reviewer);
+        sqlite3_bind_int64(st, 4, pub);
+        sqlite3_bind_int(st, 5, strcmp(status, "published") ? 0 : (int)sq_rng_below(rng, 40));
+        sqlite3_bind_int(st, 6, strcmp(status, "published") ? 0 : (int)sq_rng_below(rng, 25));
+        if (sq_db_exec_stmt(st, d))
+            return -1;
+        int n = link_appeals(ids[i], cat, author, d);
+        if (n < 0)
+            return -1;
+        linked += n;
+    }
+    /* 28 column issues, monthly, oldest first; each shows 3 published answers */
+    int next = 0;
+    for (int k = 0; k < 28; k++) {
+        char date[16], title[320], iso[32];
+        sq_clock_iso(now - (int64_t)(27 - k) * 30 * 86400, iso);
+        snprintf(date, sizeof date, "%.10s", iso);
+        json_t *aid = json_array();
+        char cats[200] = "";
+        while (json_array_size(aid) < 3) {
+            int i = next++ % KB_DEMO_NANSWERS;
+            if (i == 5 || i == 17 || i == 29 || i == 41)
+                continue;
+            json_array_append_new(aid, json_integer(ids[i]));
+            if (!cats[0])
+                snprintf(cats, sizeof cats, "%s", kb_demo_answers[i].title);
+        }
+        snprintf(title, sizeof title, "社区答案·你我共学 第%d期：%s", k + 1, cats);
+        json_t *in = json_pack("{s:i,s:s,s:s,s:s,s:o}", "issue_no", k + 1, "title", title,
+                               "intro", "展示为民办实事做法，引导街道社区互学互鉴。（演示数据）",
+                               "publish_date", date, "answer_ids", aid);
+        int64_t cid = 0;
+        enum sq_err e = kb_store_column_save(&cid, in, reviewer, d);
+        json_decref(in);
+        if (e)
+            return -1;
+    }
+    /* two volumes: categories 1-8 and 9-16, published answers only */
+    for (int v = 0; v < 2; v++) {
+        json_t *aid = json_array();
+        for (int i = v * 24; i < v * 24 + 24; i++)
+            if (!(i == 5 || i == 17 || i == 29 || i == 41))
+                json_array_append_new(aid, json_integer(ids[i]));
+        json_t *in = json_pack(
+            "{s:s,s:s,s:s,s:s,s:o}", "title",
+            v ? "基层治理“高频问题·社区答案”案例选编（第二册）"
+              : "基层治理“高频问题·社区答案”案例选编（第一册）",
+            "subtitle", "16类民生共性问题的化解举措（演示数据）", "preface",
+            "按照可复制、可推广标准，梳理民生共性问题的化解举措，推动从解决一个问题向解决一类问"
+            "题转变。\n本册内容为演示用合成数据。",
+            "edition", "洪山区 · 演示版", "answer_ids", aid);
+        int64_t vid = 0;
+        enum sq_err e = kb_store_volume_save(&vid, in, reviewer, d);
+        json_decref(in);
+        if (e)
+            return -1;
+    }
+    printf("knowledge base: %d answers in 16 categories, 28 columns, 2 volumes, %d appeals "
+           "linked\n",
+           KB_DEMO_NANSWERS, linked);
+    return 0;
+}

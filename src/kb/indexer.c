@@ -1,0 +1,122 @@
+/*
+ * kb indexer: fills the appeals full-text index (appeals_fts) in batches off
+ * the request path, so that intake never pays for FTS5 tokenizing and
+ * segment merging inside its own transaction.
+ *
+ * A background thread wakes every KB_INDEX_PERIOD_MS and indexes the appeals
+ * with ids above kb_index_state('appeals').last_id, up to KB_INDEX_BATCH per
+ * transaction, looping until it has caught up. Appeal ids grow in commit
+ * order (SQLite has one writer), so "ids above the last indexed" are exactly
+ * the new appeals; title and description never change after intake, so an
+ * indexed appeal never needs re-indexing. New appeals are searchable within
+ * one period plus one batch (well under 2 s).
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "core/db.h"
+#include "core/log.h"
+#include "kb/kb.h"
+
+#define KB_INDEX_PERIOD_MS 500
+#define KB_INDEX_BATCH 5000
+
+int kb_index_appeals_batch(int batch)
+{
+    struct sq_detail d = {0};
+    int n = 0;
+    if (sq_db_begin(&d))
+        return -1;
+    sqlite3_stmt *st = sq_db_stmt("SELECT last_id FROM kb_index_state WHERE name = 'appeals'");
+    if (!st)
+        goto fail;
+    int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sq_db_reset(st);
+    st = sq_db_stmt("SELECT count(*), max(id) FROM (SELECT id FROM appeals WHERE id > ? ORDER "
+                    "BY id LIMIT ?)");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int64(st, 1, last);
+    sqlite3_bind_int(st, 2, batch);
+    int64_t upto = last;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int(st, 0);
+        upto = sqlite3_column_int64(st, 1);
+    }
+    sq_db_reset(st);
+    if (n == 0) {
+        sq_db_rollback();
+        return 0;
+    }
+    st = sq_db_stmt("INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, "
+                    "description FROM appeals WHERE id > ? AND id <= ? ORDER BY id");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int64(st, 1, last);
+    sqlite3_bind_int64(st, 2, upto);
+    if (sq_db_exec_stmt(st, &d))
+        goto fail;
+    st = sq_db_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int64(st, 1, upto);
+    if (sq_db_exec_stmt(st, &d) || sq_db_commit(&d))
+        goto fail;
+    return n;
+fail:
+    sq_db_rollback();
+    sq_warn("event=kb_index_failed msg=\"%s\"", d.message);
+    return -1;
+}
+
+static pthread_t indexer;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static bool running, stopping;
+
+static void *indexer_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&mu);
+    while (!stopping) {
+        pthread_mutex_unlock(&mu);
+        int n;
+        while ((n = kb_index_appeals_batch(KB_INDEX_BATCH)) == KB_INDEX_BATCH)
+            ;
+        pthread_mutex_lock(&mu);
+        if (stopping)
+            break;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += KB_INDEX_PERIOD_MS * 1000000L;
+        ts.tv_sec += ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&cv, &mu, &ts);
+    }
+    pthread_mutex_unlock(&mu);
+    return NULL;
+}
+
+void kb_indexer_start(void)
+{
+    pthread_mutex_lock(&mu);
+    stopping = false;
+    if (!running && pthread_create(&indexer, NULL, indexer_main, NULL) == 0)
+        running = true;
+    pthread_mutex_unlock(&mu);
+}
+
+void kb_indexer_stop(void)
+{
+    pthread_mutex_lock(&mu);
+    if (!running) {
+        pthread_mutex_unlock(&mu);
+        return;
+    }
+    stopping = true;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+    pthread_join(indexer, NULL);
+    running = false;
+}

@@ -1,0 +1,274 @@
+/*
+ * kb: the knowledge base (高频问题·社区答案): reusable answers to recurring
+ * livelihood problems, their review workflow and version history, numbered
+ * columns (专栏), volumes (汇编), Chinese full-text search over answers and
+ * appeals, similar-case suggestions, hot problems and the monthly theme.
+ *
+ * Rules (kb.c): the answer state machine, text diff, safe highlighting,
+ * the similarity query, the bounded-ranking rule, hot-problem growth. No SQL,
+ * no HTTP. Store (store.c, search.c): the SQL. The appeals full-text index is
+ * filled off the request path by the indexer thread (indexer.c).
+ *
+ * Invariants: kb_answers.version equals the newest kb_answer_versions row of
+ * the answer (both change in one transaction); kb_answers_fts follows
+ * kb_answers by triggers; appeals_fts holds exactly the appeals with
+ * id <= kb_index_state('appeals').last_id.
+ */
+#ifndef SQ_KB_H
+#define SQ_KB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/auth.h"
+#include "core/err.h"
+#include "core/json.h"
+
+/* ---- answers: status machine ---- */
+
+enum kb_status {
+    KB_DRAFT,     /* being written; editable by writers of the unit */
+    KB_IN_REVIEW, /* submitted; a reviewer approves (publish) or rejects (draft) */
+    KB_PUBLISHED, /* visible to everyone, searchable, suggestible */
+    KB_ARCHIVED,  /* withdrawn; read-only, can be restored to draft */
+    KB_STATUS__MAX
+};
+
+enum kb_action {
+    KB_SUBMIT,  /* draft -> in_review (writer) */
+    KB_APPROVE, /* in_review -> published (reviewer, not the author) */
+    KB_REJECT,  /* in_review -> draft, with a note (reviewer) */
+    KB_ARCHIVE, /* draft | in_review | published -> archived (reviewer) */
+    KB_RESTORE, /* archived -> draft (reviewer) */
+    KB_ACTION__MAX
+};
+
+extern const char *const kb_status_names[]; /* NULL-terminated, enum order */
+const char *kb_status_name(int s);
+int kb_status_parse(const char *s);          /* -1 if unknown */
+const char *kb_action_name(int a);
+int kb_action_parse(const char *s);          /* -1 if unknown */
+/* The status `action` leads to from `from`, or -1 when illegal. */
+int kb_next_status(int action, int from);
+/* Whether the action needs kb.publish (review rights) rather than kb.write. */
+bool kb_action_is_review(int action);
+/* Actions legal in a status, as a new JSON array of names. */
+json_t *kb_allowed_json(int status);
+/* Whether an answer in this status may be edited (a published answer may,
+ * by a reviewer; editing one in review sends it back to draft). */
+bool kb_status_editable(int s);
+
+/* ---- text rules ---- */
+
+/* Diff of two texts in segments (sentences ending in 。！？；!?; or a newline):
+ * a new JSON array of {"op":"eq"|"del"|"ins","text":...}, LCS-minimal over
+ * segments. NULL texts count as empty. */
+json_t *kb_diff_text(const char *a, const char *b);
+
+/* The quoted terms of an FTS5 MATCH string built by sq_cjk_build_query() or
+ * kb_similar_query() ("" undoubled). Returns the count; *out malloc'd,
+ * release with kb_terms_free(). */
+int kb_match_terms(const char *match, char ***out);
+void kb_terms_free(char **terms, int n);
+/* Highlighted snippet: HTML-escaped text with every occurrence of any term
+ * (ASCII case-insensitive) in <mark>...</mark>, overlapping hits merged,
+ * cut to max_chars characters (0 = all) starting a little before the first
+ * hit, with "…" where cut. malloc'd. FTS5's own highlight() is not used:
+ * with overlapping bigram tokens it repeats text between hits. */
+char *kb_snippet_html(const char *text, char *const *terms, int nterms, int max_chars);
+/* Appends s HTML-escaped to a growing buffer (kb_buf). */
+struct kb_buf {
+    char *p;
+    size_t len, cap;
+};
+void kb_buf_add(struct kb_buf *b, const char *s, size_t n);
+void kb_buf_adds(struct kb_buf *b, const char *s);
+void kb_buf_addf(struct kb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kb_buf_esc(struct kb_buf *b, const char *s);
+void kb_buf_free(struct kb_buf *b);
+
+/* Similarity query for suggestions: the distinct Han bigrams (single Han
+ * characters standing alone) and Latin/digit words of text, quoted and
+ * joined by OR, so any shared term is a candidate and bm25 ranks by how many
+ * and how rare. At most max_terms terms; common filler bigrams (问题, 希望,
+ * 小区...) are skipped. malloc'd, or NULL when nothing indexable. */
+char *kb_similar_query(const char *text, int max_terms);
+#define KB_SIMILAR_MAX_TERMS 40
+
+/* The bounded-ranking rule (docs/search.md): bm25 ranks at most the
+ * KB_RANK_WINDOW most recent matches of a query (after filters); matches
+ * beyond are reached with from/to or order=time. */
+#define KB_RANK_WINDOW 2000
+
+/* Growth of a hot-problem cluster against the previous window, as a ratio
+ * ((cur - prev) / max(prev, 1)). */
+double kb_growth(int64_t cur, int64_t prev);
+/* Cluster ranking score: count weighted by growth, so a new surge outranks
+ * a steady background of the same size. */
+double kb_hot_score(int64_t cur, int64_t prev);
+
+/* ---- store: answers ---- */
+
+struct kb_answer {
+    int64_t id;
+    int status;
+    int version;
+    int64_t category_id;
+    int64_t unit_id;
+    char unit_path[128];
+    int64_t author_id;
+    int64_t published_at;
+};
+
+enum sq_err kb_store_get(int64_t id, struct kb_answer *a, struct sq_detail *d);
+/* Full answer JSON (with allowed actions, linked appeal count); NULL if missing. */
+json_t *kb_store_answer_json(int64_t id);
+/* Whether category_id is a top-level livelihood category. */
+bool kb_store_category_ok(int64_t category_id);
+/* The top-level category of any category (itself when top-level); 0 if none. */
+int64_t kb_store_category_top(int64_t category_id);
+json_t *kb_store_categories_json(void);
+/* Inserts an answer (draft) and its version 1 from validated fields. */
+enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
+                            int64_t author_id, int64_t source_appeal_id, int64_t *id,
+                            struct sq_detail *d);
+/* Applies changed fields as a new version; new_status >= 0 changes status too. */
+enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t editor_id,
+                            int new_status, struct sq_detail *d);
+enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, int64_t actor_id,
+                                const char *note, struct sq_detail *d);
+enum sq_err kb_store_delete(int64_t id, struct sq_detail *d);
+
+struct kb_answer_filter {
+    int status;            /* -1 = published for the public; see scope */
+    int64_t category_id;
+    const char *tag;
+    int64_t unit_id;       /* source or owning unit */
+    int64_t column_id;     /* answers shown in this column issue */
+    const char **scope_paths; /* non-published visible within these (NULL = all) */
+    int nscope;
+    bool all_statuses;     /* caller may see drafts everywhere (district) */
+    const char *sort;      /* validated ORDER BY */
+};
+enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
+                          json_t **items, int64_t *total, struct sq_detail *d);
+
+json_t *kb_store_versions_json(int64_t id);
+/* One version as JSON; NULL if missing. */
+json_t *kb_store_version_json(int64_t id, int version);
+
+/* Appeal links. The appeal's handler path is returned for authorisation. */
+struct kb_appeal_ref {
+    int64_t id;
+    int64_t category_id;
+    int64_t unit_id;
+    int64_t creator_id;
+    char status[24];
+    char handler_unit_path[128];
+    char *title, *description, *reply; /* owned; kb_appeal_ref_cleanup */
+};
+void kb_appeal_ref_cleanup(struct kb_appeal_ref *r);
+enum sq_err kb_store_appeal_ref(int64_t appeal_id, struct kb_appeal_ref *r, struct sq_detail *d);
+enum sq_err kb_store_link(int64_t answer_id, int64_t appeal_id, int64_t user_id,
+                          struct sq_detail *d);
+enum sq_err kb_store_unlink(int64_t answer_id, int64_t appeal_id, struct sq_detail *d);
+/* Linked appeals; scope_paths limits to those subtrees unless NULL. */
+json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nscope);
+enum sq_err kb_store_count_deflect(int64_t answer_id, struct sq_detail *d);
+
+/* ---- store: columns and volumes ---- */
+json_t *kb_store_column_json(int64_t id, bool public_only);
+enum sq_err kb_store_column_list(bool public_only, const struct sq_page *p, json_t **items,
+                                 int64_t *total, struct sq_detail *d);
+/* Creates (id 0) or updates a column; answer_ids replaces the list when set. */
+enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
+enum sq_err kb_store_column_delete(int64_t id, struct sq_detail *d);
+json_t *kb_store_volume_json(int64_t id);
+enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
+                                 struct sq_detail *d);
+enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
+enum sq_err kb_store_volume_delete(int64_t id, struct sq_detail *d);
+/* Checks that every id of an answer_ids array names a published answer. */
+enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d);
+/* The printable HTML of a volume (malloc'd, *len set); NULL if missing. */
+char *kb_volume_print_html(int64_t id, size_t *len);
+
+/* ---- search and suggestions (search.c) ---- */
+
+/* Who is asking, reduced to what search needs. */
+struct kb_scope {
+    int64_t user_id;          /* 0 = anonymous */
+    bool all_appeals;         /* district admin / auditor */
+    const char *paths[SQ_MAX_GRANTS]; /* appeal-read subtrees (handler_unit_path prefix) */
+    int npaths;
+};
+void kb_scope_init(struct kb_scope *s, const struct sq_user *u);
+/* May the scope read an appeal with this handler path, creator, collector?
+ * (A public role's grant covers only the person's own appeals.) */
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+                       int64_t collector);
+
+struct kb_search {
+    const char *q;
+    bool answers, appeals;  /* which types */
+    int64_t category_id;    /* top-level or sub category; 0 = any */
+    const char *unit_path;  /* appeals: location unit subtree; answers: owning unit */
+    int64_t from, to;       /* created_at window, 0 = open */
+    bool by_time;           /* order by time instead of rank */
+    int limit;
+    int64_t offset;
+};
+/* Ranked hits as a new JSON array; *total is the number of matches counted
+ * (capped; *capped says so). */
+enum sq_err kb_search_run(const struct kb_search *s, const struct kb_scope *sc, json_t **items,
+                          int64_t *total, bool *capped, struct sq_detail *d);
+
+struct kb_suggest {
+    const char *text;
+    int64_t category_id;
+    int64_t unit_id;   /* where the problem is (0 = anywhere) */
+    int64_t exclude_appeal_id;
+    int k;
+};
+/* {"answers":[...],"appeals":[...],"similar_open_appeals":n}; appeals are
+ * listed with titles only when the scope may read them. */
+enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
+                           struct sq_detail *d);
+
+/* ---- hot problems and themes (hot.c) ---- */
+struct kb_hot_query {
+    int64_t from, to;      /* window; the previous window has the same length */
+    const char *unit_path; /* subtree of the appeals' location, NULL = all */
+    int limit;
+};
+enum sq_err kb_hot_run(const struct kb_hot_query *q, json_t **items, struct sq_detail *d);
+enum sq_err kb_theme_create(json_t *in, int64_t user_id, int64_t *id, struct sq_detail *d);
+enum sq_err kb_theme_update(int64_t id, json_t *in, struct sq_detail *d);
+json_t *kb_theme_json(int64_t id);
+json_t *kb_themes_json(void);
+
+/* ---- appeals index (indexer.c) ---- */
+/* Indexes up to batch appeals newer than the last indexed id, in one
+ * transaction. Returns the number indexed or -1. */
+int kb_index_appeals_batch(int batch);
+void kb_indexer_start(void);
+void kb_indexer_stop(void);
+
+/* ---- answered by the knowledge base ---- */
+/* The person behind appeal_id (its creator) says answer_id solved it: the
+ * appeal is resolved as answered by the KB (then rated as usual) and the
+ * answer's deflection counter rises. Without an appeal, only the counter. */
+enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
+                              struct sq_detail *d);
+
+/* ---- demo (demo.c) ---- */
+struct sq_demo_opts;
+struct sq_demo_world;
+struct sq_rng;
+/* The demo answer library, columns and volumes (a sq_demo_gen_fn). */
+int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
+                     struct sq_rng *rng, struct sq_detail *d);
+
+#endif

@@ -1,0 +1,458 @@
+/*
+ * kb search: full-text search over answers and appeals, and similar-case
+ * suggestions, on the FTS5 tables of 005_kb.sql (tokenizer sanqu_cjk).
+ *
+ * The bounded-ranking rule (docs/search.md): answers are few and ranked in
+ * full. For appeals, the query first walks the matches newest first (FTS5
+ * iterates a doclist backwards cheaply) after the filters and scope, stops at
+ * KB_RANK_WINDOW, and bm25 then ranks only matches with a rowid at or above
+ * the window's oldest one. So the work of a very common term is bounded by
+ * the window, not by the hundreds of thousands of appeals it matches.
+ *
+ * Scope: anonymous callers see published answers only; people see their own
+ * appeals (creator or collector); staff with appeal-read rights see the
+ * appeals handled in their subtrees (handler_unit_path prefix); a grant at
+ * the district root sees all. SQL text is assembled from fixed fragments and
+ * placeholders only; every value is bound.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/db.h"
+#include "kb/cjk_tokenizer.h"
+#include "kb/kb.h"
+#include "units/units.h"
+
+/* Placeholders used by the appeals queries. */
+enum {
+    P_MATCH = 1,
+    P_CAT,
+    P_UNIT,
+    P_FROM,
+    P_TO,
+    P_ME,
+    P_ALL,
+    P_OPEN,
+    P_NEAR,
+    P_EXCL,
+    P_CUT,
+    P_LIMIT,
+    P_OFFSET,
+    P_SCOPE0 = 20 /* ..51 */
+};
+
+void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
+{
+    memset(s, 0, sizeof *s);
+    if (!u)
+        return;
+    s->user_id = u->id;
+    for (int i = 0; i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        /* a public role's appeal-read right covers its own appeals only */
+        if (g->role == SQ_ROLE_PUBLIC || !sq_role_has(g->role, SQ_PERM_APPEAL_READ))
+            continue;
+        int slashes = 0;
+        for (const char *p = g->unit_path; *p; p++)
+            slashes += *p == '/';
+        if (slashes <= 2)
+            s->all_appeals = true;
+        if (s->npaths < SQ_MAX_GRANTS)
+            s->paths[s->npaths++] = g->unit_path;
+    }
+}
+
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+                           int64_t collector)
+{
+    if (sc->all_appeals)
+        return true;
+    if (sc->user_id && (creator == sc->user_id || collector == sc->user_id))
+        return true;
+    for (int i = 0; i < sc->npaths; i++)
+        if (!strncmp(handler_path, sc->paths[i], strlen(sc->paths[i])))
+            return true;
+    return false;
+}
+
+static void add_time(json_t *o, const char *key, int64_t t)
+{
+    char iso[32];
+    if (!t) {
+        json_object_set_new(o, key, json_null());
+        return;
+    }
+    sq_clock_iso(t, iso);
+    json_object_set_new(o, key, json_string(iso));
+}
+
+struct terms {
+    char **v;
+    int n;
+};
+
+static json_t *snip(const char *text, const struct terms *t, int max_chars)
+{
+    char *h = kb_snippet_html(text, t->v, t->n, max_chars);
+    json_t *v = json_string(h);
+    free(h);
+    return v;
+}
+
+/* The snippet of the first text with a hit, else the start of the first. */
+static json_t *snip_best(const char *a, const char *b, const struct terms *t)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strstr(a, t->v[i]))
+            return snip(a, t, 80);
+    for (int i = 0; b && i < t->n; i++)
+        if (strstr(b, t->v[i]))
+            return snip(b, t, 80);
+    return snip(a, t, 80);
+}
+
+/* ---- answers ---- */
+
+static enum sq_err search_answers(const char *match, const struct terms *tm,
+                                  const struct kb_search *s, json_t *items, int64_t *total,
+                                  struct sq_detail *d)
+{
+    static const char *where =
+        " FROM kb_answers_fts JOIN kb_answers a ON a.id = kb_answers_fts.rowid JOIN "
+        "categories c ON c.id = a.category_id WHERE kb_answers_fts MATCH ?1 AND a.status = "
+        "'published' AND (?2 = 0 OR a.category_id = ?2 OR a.category_id = (SELECT parent_id "
+        "FROM categories WHERE id = ?2)) AND (?3 IS NULL OR substr(a.unit_path, 1, "
+        "length(?3)) = ?3) AND (?4 = 0 OR a.published_at >= ?4) AND (?5 = 0 OR a.published_at "
+        "< ?5)";
+    char sql[1400];
+    snprintf(sql, sizeof sql,
+             "SELECT a.id, a.title, a.category_id, c.name, a.problem, a.measures, "
+             "bm25(kb_answers_fts, 5.0, 2.0, 1.0), a.published_at, a.reuse_count, "
+             "a.deflect_count%s ORDER BY %s LIMIT ?6 OFFSET ?7",
+             where, s->by_time ? "a.published_at DESC, a.id DESC" : "7, a.id DESC");
+    sqlite3_stmt *st = sq_db_stmt(sql);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, s->category_id);
+    sq_db_bind_text(st, 3, s->unit_path);
+    sqlite3_bind_int64(st, 4, s->from);
+    sqlite3_bind_int64(st, 5, s->to);
+    sqlite3_bind_int(st, 6, s->limit);
+    sqlite3_bind_int64(st, 7, s->offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer",
+                              "id", (json_int_t)sqlite3_column_int64(st, 0), "title",
+                              sq_db_col_text(st, 1), "category", "id",
+                              (json_int_t)sqlite3_column_int64(st, 2), "name",
+                              sq_db_col_text(st, 3), "title_html", snip(sq_db_col_text(st, 1), tm, 0),
+                              "snippet_html",
+                              snip_best(sq_db_col_text(st, 4), sq_db_col_text(st, 5), tm),
+                              "score", -sqlite3_column_double(st, 6),
+                              "reuse_count", (json_int_t)sqlite3_column_int64(st, 8),
+                              "deflect_count", (json_int_t)sqlite3_column_int64(st, 9));
+        add_time(o, "published_at", sqlite3_column_int64(st, 7));
+        json_array_append_new(items, o);
+    }
+    sq_db_reset(st);
+    if (rc != SQLITE_DONE)
+        return sq_db_error(rc, d);
+    snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
+    st = sq_db_stmt(sql);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, s->category_id);
+    sq_db_bind_text(st, 3, s->unit_path);
+    sqlite3_bind_int64(st, 4, s->from);
+    sqlite3_bind_int64(st, 5, s->to);
+    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+/* ---- appeals ---- */
+
+/* The WHERE shared by the window and rank queries of appeal search. */
+static void appeal_where(struct kb_buf *b, const struct kb_scope *sc, bool open_only)
+{
+    kb_buf_addf(b,
+                " FROM appeals_fts f JOIN appeals a ON a.id = f.rowid WHERE appeals_fts MATCH "
+                "?%d AND (?%d = 0 OR a.category_id = ?%d OR a.category_id IN (SELECT id FROM "
+                "categories WHERE parent_id = ?%d)) AND (?%d IS NULL OR a.unit_id IN (SELECT id "
+                "FROM units WHERE substr(path, 1, length(?%d)) = ?%d)) AND (?%d = 0 OR "
+                "a.created_at >= ?%d) AND (?%d = 0 OR a.created_at < ?%d) AND a.id <> ?%d",
+                P_MATCH, P_CAT, P_CAT, P_CAT, P_UNIT, P_UNIT, P_UNIT, P_FROM, P_FROM, P_TO, P_TO,
+                P_EXCL);
+    if (open_only)
+        kb_buf_adds(b, " AND a.status IN ('submitted','accepted','in_progress','suspended')");
+    if (!sc || sc->all_appeals)
+        return;
+    kb_buf_addf(b, " AND (a.creator_id = ?%d OR a.collector_id = ?%d", P_ME, P_ME);
+    for (int i = 0; i < sc->npaths; i++)
+        kb_buf_addf(b, " OR substr(a.handler_unit_path, 1, length(?%d)) = ?%d", P_SCOPE0 + i,
+                    P_SCOPE0 + i);
+    kb_buf_adds(b, ")");
+}
+
+struct appeal_q {
+    const char *match;
+    int64_t category_id;
+    const char *unit_path;
+    int64_t from, to, exclude;
+    const struct kb_scope *sc;
+};
+
+static void bind_appeal(sqlite3_stmt *st, const struct appeal_q *q)
+{
+    sqlite3_bind_text(st, P_MATCH, q->match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, P_CAT, q->category_id);
+    sq_db_bind_text(st, P_UNIT, q->unit_path);
+    sqlite3_bind_int64(st, P_FROM, q->from);
+    sqlite3_bind_int64(st, P_TO, q->to);
+    sqlite3_bind_int64(st, P_EXCL, q->exclude);
+    if (q->sc && !q->sc->all_appeals) {
+        sqlite3_bind_int64(st, P_ME, q->sc->user_id ? q->sc->user_id : -1);
+        for (int i = 0; i < q->sc->npaths; i++)
+            sqlite3_bind_text(st, P_SCOPE0 + i, q->sc->paths[i], -1, SQLITE_TRANSIENT);
+    }
+}
+
+/* Walks up to `window` matches newest first; returns how many were seen
+ * (window + 1 means "more") and the rowid of the window's oldest in *cut. */
+static int appeal_window(const struct appeal_q *q, bool open_only, int window, int64_t *cut,
+                         struct sq_detail *d)
+{
+    struct kb_buf b = {0};
+    kb_buf_adds(&b, "SELECT f.rowid");
+    appeal_where(&b, q->sc, open_only);
+    kb_buf_addf(&b, " ORDER BY f.rowid DESC LIMIT ?%d", P_LIMIT);
+    sqlite3_stmt *st = sq_db_stmt(b.p);
+    kb_buf_free(&b);
+    if (!st) {
+        sq_fail(d, SQ_EDB, NULL, "database error");
+        return -1;
+    }
+    bind_appeal(st, q);
+    sqlite3_bind_int(st, P_LIMIT, window + 1);
+    int n = 0, rc;
+    *cut = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n < window)
+            *cut = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    sq_db_reset(st);
+    if (rc != SQLITE_DONE) {
+        sq_db_error(rc, d);
+        return -1;
+    }
+    return n;
+}
+
+static enum sq_err search_appeals(const char *match, const struct terms *tm,
+                                  const struct kb_search *s,
+                                  const struct kb_scope *sc, json_t *items, int64_t *total,
+                                  bool *capped, struct sq_detail *d)
+{
+    struct appeal_q q = {match, s->category_id, s->unit_path, s->from, s->to, 0, sc};
+    int64_t cut = 0;
+    int n = appeal_window(&q, false, KB_RANK_WINDOW, &cut, d);
+    if (n < 0)
+        return SQ_EDB;
+    *total = n > KB_RANK_WINDOW ? KB_RANK_WINDOW : n;
+    *capped = n > KB_RANK_WINDOW;
+    if (n == 0)
+        return SQ_OK;
+    struct kb_buf b = {0};
+    kb_buf_adds(&b, "SELECT a.id, a.tracking_no, a.title, a.status, a.category_id, a.unit_id, "
+                    "a.created_at, a.title, a.description, bm25(appeals_fts, 3.0, 1.0)");
+    appeal_where(&b, sc, false);
+    kb_buf_addf(&b, " AND f.rowid >= ?%d ORDER BY %s LIMIT ?%d OFFSET ?%d", P_CUT,
+                s->by_time ? "f.rowid DESC" : "10, f.rowid DESC", P_LIMIT, P_OFFSET);
+    sqlite3_stmt *st = sq_db_stmt(b.p);
+    kb_buf_free(&b);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    bind_appeal(st, &q);
+    sqlite3_bind_int64(st, P_CUT, cut);
+    sqlite3_bind_int(st, P_LIMIT, s->limit);
+    sqlite3_bind_int64(st, P_OFFSET, s->offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:f}", "type", "appeal", "id",
+                              (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
+                              sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2), "status",
+                              sq_db_col_text(st, 3), "category_id",
+                              (json_int_t)sqlite3_column_int64(st, 4), "unit_id",
+                              (json_int_t)sqlite3_column_int64(st, 5), "title_html",
+                              snip(sq_db_col_text(st, 7), tm, 0), "snippet_html",
+                              snip(sq_db_col_text(st, 8), tm, 80), "score",
+                              -sqlite3_column_double(st, 9));
+        add_time(o, "created_at", sqlite3_column_int64(st, 6));
+        json_array_append_new(items, o);
+    }
+    sq_db_reset(st);
+    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
+}
+
+enum sq_err kb_search_run(const struct kb_search *s, const struct kb_scope *sc, json_t **items,
+                          int64_t *total, bool *capped, struct sq_detail *d)
+{
+    *items = json_array();
+    *total = 0;
+    *capped = false;
+    char *match = sq_cjk_build_query(s->q);
+    if (!match)
+        return SQ_OK; /* nothing indexable: no results, no query */
+    enum sq_err e = SQ_OK;
+    int64_t n = 0;
+    struct terms tm;
+    tm.n = kb_match_terms(match, &tm.v);
+    if (s->answers) {
+        e = search_answers(match, &tm, s, *items, &n, d);
+        *total += n;
+    }
+    bool may_appeals = sc->all_appeals || sc->user_id || sc->npaths;
+    if (!e && s->appeals && may_appeals) {
+        bool cap = false;
+        e = search_appeals(match, &tm, s, sc, *items, &n, &cap, d);
+        *total += n;
+        *capped = cap;
+    }
+    kb_terms_free(tm.v, tm.n);
+    free(match);
+    return e;
+}
+
+/* ---- suggestions ---- */
+
+/* The place an appeal "near" a unit shares: its street-level ancestor (the
+ * second element of the path), or the unit itself at the top levels. */
+static void near_path(const char *path, char *out, size_t cap)
+{
+    int slashes = 0;
+    size_t i = 0;
+    for (; path[i]; i++)
+        if (path[i] == '/' && ++slashes == 3)
+            break;
+    snprintf(out, cap, "%.*s", (int)(path[i] ? i + 1 : i), path);
+}
+
+#define SUGGEST_WINDOW 500
+
+enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
+                           struct sq_detail *d)
+{
+    json_t *answers = json_array(), *appeals = json_array();
+    int64_t similar = 0;
+    enum sq_err e = SQ_OK;
+    char *match = kb_similar_query(s->text, KB_SIMILAR_MAX_TERMS);
+    struct terms tm = {NULL, 0};
+    tm.n = kb_match_terms(match, &tm.v);
+    int64_t top = s->category_id ? kb_store_category_top(s->category_id) : 0;
+    char near[160] = "";
+    if (!match)
+        goto done;
+    /* answers: all published ones are candidates; same category ranks higher */
+    sqlite3_stmt *st = sq_db_stmt(
+        "SELECT a.id, a.title, a.category_id, c.name, a.problem, bm25(kb_answers_fts, 5.0, 2.0, 1.0) * (CASE WHEN a.category_id = ?2 THEN 1.5 "
+        "ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM kb_answers_fts JOIN kb_answers "
+        "a ON a.id = kb_answers_fts.rowid JOIN categories c ON c.id = a.category_id WHERE "
+        "kb_answers_fts MATCH ?1 AND a.status = 'published' ORDER BY s, a.id LIMIT ?5");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, top);
+    sqlite3_bind_int(st, 5, s->k);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(
+            answers, json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
+                               (json_int_t)sqlite3_column_int64(st, 0), "title",
+                               sq_db_col_text(st, 1), "category", "id",
+                               (json_int_t)sqlite3_column_int64(st, 2), "name",
+                               sq_db_col_text(st, 3), "snippet_html",
+                               snip(sq_db_col_text(st, 4), &tm, 60), "score",
+                               -sqlite3_column_double(st, 5), "reuse_count",
+                               (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
+                               (json_int_t)sqlite3_column_int64(st, 7)));
+    sq_db_reset(st);
+    if (rc != SQLITE_DONE) {
+        e = sq_db_error(rc, d);
+        goto done;
+    }
+    /* open appeals near the unit (likely duplicates), newest window ranked */
+    if (s->unit_id) {
+        struct sq_unit u;
+        if (units_store_get(s->unit_id, &u, NULL) == SQ_OK)
+            near_path(u.path, near, sizeof near);
+    }
+    struct appeal_q q = {match, top, near[0] ? near : NULL, 0, 0, s->exclude_appeal_id, NULL};
+    int64_t cut = 0;
+    int n = appeal_window(&q, true, SUGGEST_WINDOW, &cut, d);
+    if (n < 0) {
+        e = SQ_EDB;
+        goto done;
+    }
+    if (n == 0)
+        goto done;
+    struct kb_buf b = {0};
+    kb_buf_addf(&b,
+                "SELECT a.id, a.tracking_no, a.title, a.status, a.created_at, "
+                "a.handler_unit_path, coalesce(a.creator_id, 0), coalesce(a.collector_id, 0), "
+                "bm25(appeals_fts, 3.0, 1.0)");
+    appeal_where(&b, NULL, true);
+    kb_buf_addf(&b, " AND f.rowid >= ?%d ORDER BY 9, f.rowid DESC LIMIT ?%d", P_CUT, P_LIMIT);
+    st = sq_db_stmt(b.p);
+    kb_buf_free(&b);
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto done;
+    }
+    bind_appeal(st, &q);
+    sqlite3_bind_int64(st, P_CUT, cut);
+    sqlite3_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
+    /* "likely duplicates" = candidates scoring at least half the best one;
+     * only those the caller may read are listed, the rest only counted */
+    double best = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        double sc_ = -sqlite3_column_double(st, 8);
+        if (best == 0)
+            best = sc_;
+        if (sc_ < best * 0.5)
+            continue;
+        similar++;
+        if ((int)json_array_size(appeals) >= s->k ||
+            !kb_scope_may_read(sc, sq_db_col_text(st, 5), sqlite3_column_int64(st, 6),
+                            sqlite3_column_int64(st, 7)))
+            continue;
+        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id",
+                              (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
+                              sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2), "status",
+                              sq_db_col_text(st, 3), "score", -sqlite3_column_double(st, 8));
+        add_time(o, "created_at", sqlite3_column_int64(st, 4));
+        json_array_append_new(appeals, o);
+    }
+    sq_db_reset(st);
+    if (rc != SQLITE_DONE)
+        e = sq_db_error(rc, d);
+done:
+    kb_terms_free(tm.v, tm.n);
+    free(match);
+    if (e) {
+        json_decref(answers);
+        json_decref(appeals);
+        return e;
+    }
+    *out = json_pack("{s:o,s:o,s:I}", "answers", answers, "appeals", appeals,
+                     "similar_open_appeals", (json_int_t)similar);
+    if (near[0])
+        json_object_set_new(*out, "near_path", json_string(near));
+    return SQ_OK;
+}

@@ -1,0 +1,553 @@
+/*
+ * test_kb: the knowledge base's rules (answer state machine, version diff,
+ * similarity query, highlighting, hot-problem score) and its store on a
+ * temporary SQLite database: Chinese full-text search (phrases, partial
+ * words, 1- and 2-character queries, traditional vs simplified, operator
+ * characters, very long queries), scoping, the bounded-ranking rule, the
+ * batch indexer, hot-problem clustering on fixed data, and the suggestion
+ * quality on the labelled pairs of tests/data/kb_pairs.tsv (precision@5
+ * printed).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/clock.h"
+#include "core/db.h"
+#include "kb/demo_answers.h"
+#include "kb/kb.h"
+#include "units/units.h"
+
+void sq_app_init(void);
+
+/* ---- rules ---- */
+
+static void test_transitions(void **state)
+{
+    (void)state;
+    assert_int_equal(kb_next_status(KB_SUBMIT, KB_DRAFT), KB_IN_REVIEW);
+    assert_int_equal(kb_next_status(KB_APPROVE, KB_IN_REVIEW), KB_PUBLISHED);
+    assert_int_equal(kb_next_status(KB_REJECT, KB_IN_REVIEW), KB_DRAFT);
+    assert_int_equal(kb_next_status(KB_ARCHIVE, KB_PUBLISHED), KB_ARCHIVED);
+    assert_int_equal(kb_next_status(KB_RESTORE, KB_ARCHIVED), KB_DRAFT);
+    assert_int_equal(kb_next_status(KB_APPROVE, KB_DRAFT), -1);
+    assert_int_equal(kb_next_status(KB_SUBMIT, KB_PUBLISHED), -1);
+    assert_int_equal(kb_next_status(KB_RESTORE, KB_PUBLISHED), -1);
+    assert_int_equal(kb_next_status(-1, KB_DRAFT), -1);
+    assert_int_equal(kb_next_status(KB_SUBMIT, 99), -1);
+    assert_int_equal(kb_status_parse("in_review"), KB_IN_REVIEW);
+    assert_int_equal(kb_status_parse("nope"), -1);
+    assert_int_equal(kb_action_parse("approve"), KB_APPROVE);
+    assert_false(kb_action_is_review(KB_SUBMIT));
+    assert_true(kb_action_is_review(KB_APPROVE));
+    assert_false(kb_status_editable(KB_ARCHIVED));
+    json_t *a = kb_allowed_json(KB_IN_REVIEW);
+    char *s = json_dumps(a, JSON_COMPACT);
+    assert_string_equal(s, "[\"approve\",\"reject\",\"archive\"]");
+    free(s);
+    json_decref(a);
+}
+
+static void test_diff(void **state)
+{
+    (void)state;
+    json_t *d = kb_diff_text("甲。乙。丙。", "甲。乙改。丙。丁。");
+    char *s = json_dumps(d, JSON_COMPACT);
+    assert_string_equal(s, "[{\"op\":\"eq\",\"text\":\"甲。\"},{\"op\":\"ins\",\"text\":\"乙改。\"},"
+                           "{\"op\":\"del\",\"text\":\"乙。\"},{\"op\":\"eq\",\"text\":\"丙。\"},"
+                           "{\"op\":\"ins\",\"text\":\"丁。\"}]");
+    free(s);
+    json_decref(d);
+    d = kb_diff_text(NULL, "new");
+    assert_int_equal(json_array_size(d), 1);
+    json_decref(d);
+    d = kb_diff_text("same\nlines", "same\nlines");
+    assert_int_equal(json_array_size(d), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(d, 0), "op")), "eq");
+    json_decref(d);
+}
+
+static void test_similar_query(void **state)
+{
+    (void)state;
+    char *q = kb_similar_query("电梯坏了", 40);
+    assert_string_equal(q, "\"电梯\" OR \"梯坏\" OR \"坏了\"");
+    free(q);
+    /* filler bigrams are dropped, Latin words folded, operators are text */
+    q = kb_similar_query("希望解决 WiFi AND (\"*", 40);
+    assert_string_equal(q, "\"望解\" OR \"wifi\" OR \"and\"");
+    free(q);
+    q = kb_similar_query("楼", 40);
+    assert_string_equal(q, "\"楼\"");
+    free(q);
+    assert_null(kb_similar_query("（）！", 40));
+    assert_null(kb_similar_query(NULL, 40));
+    q = kb_similar_query("电梯电梯电梯", 40); /* duplicates once */
+    assert_string_equal(q, "\"电梯\" OR \"梯电\"");
+    free(q);
+    char big[20000];
+    for (size_t i = 0; i + 3 < sizeof big; i += 3)
+        memcpy(big + i, i % 2 ? "梯" : "电", 3);
+    big[sizeof big - 2] = 0;
+    q = kb_similar_query(big, 5);
+    assert_non_null(q);
+    free(q);
+}
+
+static void test_snippet(void **state)
+{
+    (void)state;
+    char *terms[] = {"电梯", "梯坏", "<b>"};
+    char *s = kb_snippet_html("老<b>电梯坏了&", terms, 3, 0);
+    /* escaped first, overlapping hits merged into one mark */
+    assert_string_equal(s, "老<mark>&lt;b&gt;电梯坏</mark>了&amp;");
+    free(s);
+    char *t2[] = {"wifi"};
+    s = kb_snippet_html("信号 WiFi 差", t2, 1, 0);
+    assert_string_equal(s, "信号 <mark>WiFi</mark> 差");
+    free(s);
+    /* cut around the first hit with ellipses */
+    s = kb_snippet_html("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸电梯子丑寅卯辰巳午未申酉", terms, 1,
+                        8);
+    assert_string_equal(s, "…壬癸<mark>电梯</mark>子丑寅卯…");
+    free(s);
+    char **m = NULL;
+    int n = kb_match_terms("\"电梯\" \"a\"\"b\" OR \"wifi\"", &m);
+    assert_int_equal(n, 3);
+    assert_string_equal(m[1], "a\"b");
+    kb_terms_free(m, n);
+}
+
+static void test_hot_score(void **state)
+{
+    (void)state;
+    assert_true(kb_growth(10, 2) == 4.0);
+    assert_true(kb_growth(3, 0) == 3.0);
+    assert_true(kb_growth(1, 4) < 0);
+    assert_true(kb_hot_score(10, 2) > kb_hot_score(10, 10));
+    assert_true(kb_hot_score(200, 200) > kb_hot_score(10, 1)); /* growth is capped */
+}
+
+/* ---- store on a temporary database ---- */
+
+static char dbpath[256];
+static int64_t district, street1, street2, comm_a, comm_b, comm_c;
+static char path_a[128], path_c[128], path_s1[128];
+static int64_t u_res1, u_res2;
+
+static int64_t cat(const char *code)
+{
+    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM categories WHERE code = ?");
+    int64_t id = 0;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        id = sqlite3_column_int64(st, 0);
+    sq_db_reset(st);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t unit(int64_t parent, const char *kind, const char *code, char *path_out)
+{
+    struct sq_unit p, u;
+    int64_t id = 0;
+    if (parent)
+        assert_int_equal(units_store_get(parent, &p, NULL), SQ_OK);
+    json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "kind", kind, "code", code, "name", code, "zone",
+                           "government");
+    assert_int_equal(units_store_create(parent ? &p : NULL, in, &id, NULL), SQ_OK);
+    json_decref(in);
+    assert_int_equal(units_store_get(id, &u, NULL), SQ_OK);
+    if (path_out)
+        strcpy(path_out, u.path);
+    return id;
+}
+
+static int64_t user(const char *login)
+{
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO users(login, display_name, password_hash, "
+                                  "created_at, updated_at) VALUES (?, ?, 'x', 0, 0)");
+    sqlite3_bind_text(st, 1, login, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, login, -1, SQLITE_TRANSIENT);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
+    return sqlite3_last_insert_rowid(sq_db_conn());
+}
+
+static int64_t appeal(const char *title, const char *desc, int64_t category, int64_t loc,
+                      const char *handler_path, int64_t creator, const char *status, int64_t at)
+{
+    static int seq;
+    char tn[32];
+    snprintf(tn, sizeof tn, "T%07d", ++seq);
+    sqlite3_stmt *st = sq_db_stmt(
+        "INSERT INTO appeals(tracking_no, kind, title, description, category_id, unit_id, status, "
+        "handler_unit_id, handler_unit_path, creator_id, created_at, updated_at) VALUES "
+        "(?1,'resident',?2,?3,?4,?5,?6,?5,?7,?8,?9,?9)");
+    sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, category);
+    sqlite3_bind_int64(st, 5, loc);
+    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, handler_path, -1, SQLITE_TRANSIENT);
+    sq_db_bind_id(st, 8, creator);
+    sqlite3_bind_int64(st, 9, at);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
+    return sqlite3_last_insert_rowid(sq_db_conn());
+}
+
+static int64_t answer(const char *code, const char *title, const char *problem,
+                      const char *measures, bool publish)
+{
+    int64_t id = 0;
+    struct kb_answer a;
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s}", "category_id", (json_int_t)cat(code), "title", title,
+                           "problem", problem, "measures", measures);
+    assert_int_equal(kb_store_create(in, comm_a, path_a, 0, 0, &id, NULL), SQ_OK);
+    json_decref(in);
+    if (publish) {
+        assert_int_equal(kb_store_get(id, &a, NULL), SQ_OK);
+        assert_int_equal(kb_store_transition(&a, KB_SUBMIT, KB_IN_REVIEW, 0, NULL, NULL), SQ_OK);
+        a.status = KB_IN_REVIEW;
+        assert_int_equal(kb_store_transition(&a, KB_APPROVE, KB_PUBLISHED, 0, "ok", NULL), SQ_OK);
+    }
+    return id;
+}
+
+static int setup_db(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/sanqu-test-kb-%d.db", (int)getpid());
+    unlink(dbpath);
+    sq_clock_set_fake(1767225600); /* 2026-01-01 08:00 +08:00 */
+    sq_app_init();
+    struct sq_detail d = {0};
+    if (sq_db_open(dbpath, &d)) {
+        fprintf(stderr, "db: %s\n", d.message);
+        return -1;
+    }
+    district = unit(0, "district", "D", NULL);
+    street1 = unit(district, "street", "S1", path_s1);
+    street2 = unit(district, "street", "S2", NULL);
+    comm_a = unit(street1, "community", "CA", path_a);
+    comm_b = unit(street1, "community", "CB", NULL);
+    comm_c = unit(street2, "community", "CC", path_c);
+    u_res1 = user("res1");
+    u_res2 = user("res2");
+    return 0;
+}
+
+static int teardown_db(void **state)
+{
+    (void)state;
+    sq_db_shutdown();
+    char p[300];
+    unlink(dbpath);
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+    return 0;
+}
+
+static json_t *run_search(const char *q, bool answers, bool appeals, const struct kb_scope *sc,
+                          int64_t *total, bool *capped)
+{
+    struct kb_search s = {.q = q, .answers = answers, .appeals = appeals, .limit = 20};
+    json_t *items = NULL;
+    int64_t t = 0;
+    bool c = false;
+    assert_int_equal(kb_search_run(&s, sc, &items, &t, &c, NULL), SQ_OK);
+    if (total)
+        *total = t;
+    if (capped)
+        *capped = c;
+    return items;
+}
+
+static int64_t count_of(const char *q, bool answers, bool appeals, const struct kb_scope *sc)
+{
+    int64_t t;
+    json_t *items = run_search(q, answers, appeals, sc, &t, NULL);
+    json_decref(items);
+    return t;
+}
+
+static void test_search_chinese(void **state)
+{
+    (void)state;
+    struct kb_scope all = {.all_appeals = true};
+    int64_t a1 = answer("DT", "老旧小区加装电梯", "低层住户反对加装电梯，协商困难。", "议事会协商。", true);
+    answer("TC", "停车难的解决办法", "小区车位不足，晚上停车难。", "错时共享停车。", true);
+    answer("ZY", "电梯井施工噪音（草稿）", "草稿不可见。", "无。", false);
+    appeal("3号楼电梯经常故障", "电梯维修不及时，老人被困", cat("DT01"), comm_a, path_a, u_res1,
+           "submitted", 1767000000);
+    appeal("Wi-Fi信号差", "社区服务中心的WiFi很慢", cat("WY01"), comm_c, path_c, u_res2,
+           "submitted", 1767000100);
+    appeal("電梯故障", "繁体字的诉求", cat("DT01"), comm_c, path_c, u_res2, "submitted",
+           1767000200);
+    assert_int_equal(kb_index_appeals_batch(1000), 3);
+    assert_int_equal(kb_index_appeals_batch(1000), 0);
+
+    assert_int_equal(count_of("加装电梯", true, false, &all), 1);  /* exact phrase */
+    assert_int_equal(count_of("电梯", true, false, &all), 1);      /* two characters; draft hidden */
+    assert_int_equal(count_of("梯", true, true, &all), 3); /* one character (梯 is also in 電梯) */
+    assert_int_equal(count_of("装电", true, false, &all), 1);      /* part of a word */
+    assert_int_equal(count_of("电梯维修", false, true, &all), 1);
+    assert_int_equal(count_of("维修电梯", false, true, &all), 0);  /* order matters in a phrase */
+    assert_int_equal(count_of("电梯 维修", false, true, &all), 1); /* two terms, AND */
+    assert_int_equal(count_of("電梯", false, true, &all), 1);      /* traditional stays as-is */
+    assert_int_equal(count_of("wi-fi", false, true, &all), 1);
+    assert_int_equal(count_of("WIFI", false, true, &all), 1);
+    assert_int_equal(count_of("3号楼", false, true, &all), 1);
+    /* operators and special characters are text and never an error */
+    assert_int_equal(count_of("电梯 AND (\" NOT * ^ : NEAR(", true, true, &all), 0);
+    assert_int_equal(count_of("\"\"\"", true, true, &all), 0);
+    assert_int_equal(count_of("'; DROP TABLE appeals; --", true, true, &all), 0);
+    char *big = malloc(60000);
+    for (int i = 0; i < 20000; i++)
+        memcpy(big + 3 * i, i % 2 ? "梯" : "电", 3);
+    big[59999] = 0;
+    big[59998] = 0;
+    big[59997] = 0;
+    json_decref(run_search(big, true, true, &all, NULL, NULL)); /* very long: no error */
+    free(big);
+
+    /* highlighted snippets: escaped, <mark> around the hit */
+    json_t *items = run_search("电梯", true, false, &all, NULL, NULL);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), a1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "title_html")),
+                        "老旧小区加装<mark>电梯</mark>");
+    json_decref(items);
+}
+
+static void test_search_scope(void **state)
+{
+    (void)state;
+    /* appeals of test_search_chinese: 1 in comm A (res1), 2 in comm C (res2) */
+    struct kb_scope anon = {0}, res1 = {.user_id = u_res1}, res2 = {.user_id = u_res2},
+                    handler_a = {.npaths = 1}, handler_s2 = {.npaths = 1};
+    handler_a.paths[0] = path_a;
+    handler_s2.paths[0] = path_c;
+    assert_int_equal(count_of("梯", false, true, &anon), 0);
+    assert_int_equal(count_of("梯", false, true, &res1), 1);
+    assert_int_equal(count_of("梯", false, true, &res2), 1);
+    assert_int_equal(count_of("故障", false, true, &handler_a), 1);
+    assert_int_equal(count_of("故障", false, true, &handler_s2), 1);
+    assert_int_equal(count_of("wifi", false, true, &handler_a), 0);
+    assert_int_equal(count_of("wifi", false, true, &res1), 0);
+    /* answers are public */
+    assert_int_equal(count_of("停车", true, false, &anon), 1);
+}
+
+static void test_bounded_ranking(void **state)
+{
+    (void)state;
+    struct kb_scope all = {.all_appeals = true};
+    struct sq_detail d = {0};
+    assert_int_equal(sq_db_begin(&d), SQ_OK);
+    for (int i = 0; i < KB_RANK_WINDOW + 300; i++)
+        appeal("车位紧张停车困难", "每天晚上停车找不到位置", cat("TC01"), comm_b, path_s1, 0,
+               "closed", 1767100000 + i);
+    assert_int_equal(sq_db_commit(&d), SQ_OK);
+    int n, sum = 0;
+    while ((n = kb_index_appeals_batch(1000)) > 0)
+        sum += n;
+    assert_int_equal(sum, KB_RANK_WINDOW + 300);
+    int64_t total;
+    bool capped;
+    json_t *items = run_search("停车", false, true, &all, &total, &capped);
+    assert_true(capped);
+    assert_int_equal(total, KB_RANK_WINDOW);
+    /* the newest matches are the ones ranked */
+    int64_t first = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    assert_true(first > KB_RANK_WINDOW / 2);
+    json_decref(items);
+    /* a rare term is ranked in full */
+    json_decref(run_search("電梯", false, true, &all, &total, &capped));
+    assert_false(capped);
+}
+
+static void test_hot_clusters(void **state)
+{
+    (void)state;
+    int64_t t0 = 1768000000, w = 30 * 86400;
+    struct sq_detail d = {0};
+    assert_int_equal(sq_db_begin(&d), SQ_OK);
+    /* this window: 12 noise appeals around street 1 (two communities), 3 the window before */
+    for (int i = 0; i < 12; i++)
+        appeal("夜间施工噪音", "工地半夜施工", cat("ZY01"), i % 2 ? comm_a : comm_b, path_s1, 0,
+               "submitted", t0 + 1000 + i);
+    for (int i = 0; i < 3; i++)
+        appeal("夜间施工噪音", "工地半夜施工", cat("ZY01"), comm_a, path_s1, 0, "closed",
+               t0 - w + 1000 + i);
+    /* 6 water appeals in street 2, steady (6 before too) */
+    for (int i = 0; i < 6; i++) {
+        appeal("停水", "又停水了", cat("GS01"), comm_c, path_c, 0, "submitted", t0 + 2000 + i);
+        appeal("停水", "又停水了", cat("GS01"), comm_c, path_c, 0, "closed", t0 - w + 2000 + i);
+    }
+    /* a single appeal is not a cluster */
+    appeal("树太高", "挡光", cat("LH01"), comm_c, path_c, 0, "submitted", t0 + 3000);
+    assert_int_equal(sq_db_commit(&d), SQ_OK);
+    struct kb_hot_query q = {.from = t0, .to = t0 + w, .limit = 10};
+    json_t *items = NULL;
+    assert_int_equal(kb_hot_run(&q, &items, &d), SQ_OK);
+    assert_int_equal(json_array_size(items), 2);
+    json_t *c0 = json_array_get(items, 0), *c1 = json_array_get(items, 1);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c0, "category"), "id")),
+                     cat("ZY"));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c0, "place"), "id")),
+                     street1);
+    assert_int_equal(json_integer_value(json_object_get(c0, "count")), 12);
+    assert_int_equal(json_integer_value(json_object_get(c0, "previous_count")), 3);
+    assert_true(json_real_value(json_object_get(c0, "growth")) == 3.0);
+    assert_int_equal(json_integer_value(json_object_get(c0, "affected_unit_count")), 2);
+    assert_int_equal(json_array_size(json_object_get(c0, "representative_appeals")), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(c1, "place"), "id")),
+                     street2);
+    assert_int_equal(json_integer_value(json_object_get(c1, "count")), 6);
+    json_decref(items);
+    /* scoped to street 2 only */
+    q.unit_path = path_c;
+    assert_int_equal(kb_hot_run(&q, &items, &d), SQ_OK);
+    assert_int_equal(json_array_size(items), 1);
+    json_decref(items);
+
+    /* pick the noise cluster as the month's theme; tracking counts its appeals */
+    char from[32], to[32];
+    sq_clock_iso(t0, from);
+    sq_clock_iso(t0 + w, to);
+    json_t *in = json_pack("{s:I,s:I,s:s,s:s}", "category_id", (json_int_t)cat("ZY"),
+                           "place_unit_id", (json_int_t)street1, "from", from, "to", to);
+    int64_t tid = 0;
+    assert_int_equal(kb_theme_create(in, 0, &tid, &d), SQ_OK);
+    assert_int_equal(kb_theme_create(in, 0, &tid, &d), SQ_ECONFLICT); /* one per month */
+    json_decref(in);
+    json_t *t = kb_theme_json(tid);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "tracking"), "appeals")),
+                     12);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "tracking"), "open")), 12);
+    json_decref(t);
+}
+
+static void test_versions_and_links(void **state)
+{
+    (void)state;
+    struct kb_answer a;
+    int64_t id = answer("HJ", "垃圾清运", "垃圾堆积。", "增加清运。", false);
+    assert_int_equal(kb_store_get(id, &a, NULL), SQ_OK);
+    json_t *ed = json_pack("{s:s}", "measures", "增加清运。增设垃圾桶。");
+    assert_int_equal(kb_store_update(&a, ed, 0, -1, NULL), SQ_OK);
+    json_decref(ed);
+    json_t *v = kb_store_versions_json(id);
+    assert_int_equal(json_array_size(v), 2);
+    json_decref(v);
+    v = kb_store_version_json(id, 1);
+    assert_string_equal(json_string_value(json_object_get(v, "measures")), "增加清运。");
+    json_decref(v);
+    /* search follows the edit (triggers on the external-content index) */
+    struct kb_scope all = {.all_appeals = true};
+    assert_int_equal(kb_store_get(id, &a, NULL), SQ_OK);
+    assert_int_equal(kb_store_transition(&a, KB_SUBMIT, KB_IN_REVIEW, 0, NULL, NULL), SQ_OK);
+    a.status = KB_IN_REVIEW;
+    assert_int_equal(kb_store_transition(&a, KB_APPROVE, KB_PUBLISHED, 0, NULL, NULL), SQ_OK);
+    assert_int_equal(count_of("垃圾桶", true, false, &all), 1);
+    /* a stale transition loses cleanly */
+    assert_int_equal(kb_store_transition(&a, KB_APPROVE, KB_PUBLISHED, 0, NULL, NULL),
+                     SQ_ECONFLICT);
+    int64_t ap = appeal("垃圾没人清", "垃圾堆了三天", cat("HJ01"), comm_a, path_a, u_res1,
+                        "closed", 1767000300);
+    assert_int_equal(kb_store_link(id, ap, 0, NULL), SQ_OK);
+    assert_int_equal(kb_store_link(id, ap, 0, NULL), SQ_ECONFLICT);
+    json_t *o = kb_store_answer_json(id);
+    assert_int_equal(json_integer_value(json_object_get(o, "reuse_count")), 1);
+    assert_int_equal(json_integer_value(json_object_get(o, "linked_appeals")), 1);
+    json_decref(o);
+    assert_int_equal(kb_store_answered(id, 0, 0, NULL), SQ_OK);
+    o = kb_store_answer_json(id);
+    assert_int_equal(json_integer_value(json_object_get(o, "deflect_count")), 1);
+    json_decref(o);
+}
+
+/* The labelled pairs: each appeal text should bring its answer into the top 5. */
+static void test_suggest_precision(void **state)
+{
+    (void)state;
+    int64_t ids[KB_DEMO_NANSWERS];
+    /* a clean library: archive what earlier tests published */
+    sqlite3_stmt *st = sq_db_stmt("UPDATE kb_answers SET status = 'archived'");
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
+    for (int i = 0; i < KB_DEMO_NANSWERS; i++) {
+        char code[3] = {kb_demo_answers[i].key[0], kb_demo_answers[i].key[1], 0};
+        ids[i] = answer(code, kb_demo_answers[i].title, kb_demo_answers[i].problem,
+                        kb_demo_answers[i].measures, true);
+    }
+    FILE *f = fopen("tests/data/kb_pairs.tsv", "r");
+    if (!f)
+        f = fopen("../../../tests/data/kb_pairs.tsv", "r");
+    assert_non_null(f);
+    char line[2048];
+    int n = 0, hit1 = 0, hit5 = 0;
+    double rr = 0;
+    struct kb_scope anon = {0};
+    int64_t t0 = sq_clock_now_ms();
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || !strchr(line, '\t'))
+            continue;
+        line[strcspn(line, "\r\n")] = 0;
+        char *text = strchr(line, '\t');
+        *text++ = 0;
+        int want = -1;
+        for (int i = 0; i < KB_DEMO_NANSWERS; i++)
+            if (!strcmp(kb_demo_answers[i].key, line))
+                want = i;
+        assert_true(want >= 0);
+        struct kb_suggest s = {.text = text, .k = 5};
+        json_t *out = NULL;
+        assert_int_equal(kb_suggest_run(&s, &anon, &out, NULL), SQ_OK);
+        json_t *ans = json_object_get(out, "answers");
+        for (size_t k = 0; k < json_array_size(ans); k++)
+            if (json_integer_value(json_object_get(json_array_get(ans, k), "id")) == ids[want]) {
+                hit5++;
+                hit1 += k == 0;
+                rr += 1.0 / (double)(k + 1);
+                break;
+            }
+        json_decref(out);
+        n++;
+    }
+    fclose(f);
+    int64_t ms = sq_clock_now_ms() - t0;
+    assert_true(n >= 200);
+    /* One labelled answer per appeal: precision@5 = hits / (5 n); the
+     * success rate (labelled answer among the 5) is hit@5. */
+    printf("suggest quality on %d labelled pairs: hit@1 %.3f, hit@5 %.3f, precision@5 %.3f, "
+           "MRR %.3f, %.2f ms per query\n",
+           n, (double)hit1 / n, (double)hit5 / n, (double)hit5 / (5.0 * n), rr / n,
+           (double)ms / n);
+    assert_true((double)hit5 / n >= 0.85);
+}
+
+int main(void)
+{
+    const struct CMUnitTest rules[] = {
+        cmocka_unit_test(test_transitions), cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_similar_query), cmocka_unit_test(test_snippet),
+        cmocka_unit_test(test_hot_score),
+    };
+    const struct CMUnitTest store[] = {
+        cmocka_unit_test(test_search_chinese),    cmocka_unit_test(test_search_scope),
+        cmocka_unit_test(test_bounded_ranking),   cmocka_unit_test(test_hot_clusters),
+        cmocka_unit_test(test_versions_and_links), cmocka_unit_test(test_suggest_precision),
+    };
+    int fails = cmocka_run_group_tests_name("kb rules", rules, NULL, NULL);
+    fails += cmocka_run_group_tests_name("kb store", store, setup_db, teardown_db);
+    return fails ? 1 : 0;
+}

@@ -1,0 +1,83 @@
+// The signed-in session: user, role grants and what they allow in the UI.
+// Loaded from GET /api/v1/me on page load (which also hands back the CSRF
+// token) and after login. Grants decide the landing page and the top nav;
+// the server remains the only authority on what a user may do.
+import { reactive, computed } from 'vue'
+import { api, setCsrfToken } from './api.js'
+
+export const session = reactive({
+  loaded: false,
+  user: null,
+  grants: []
+})
+
+export const roles = computed(() => new Set(session.grants.map((g) => g.role)))
+
+export function hasRole(...names) {
+  return names.some((r) => roles.value.has(r))
+}
+
+// Units in which the user holds one of the given roles.
+export function unitsWithRole(...names) {
+  return session.grants.filter((g) => names.includes(g.role))
+}
+
+export const isStaff = computed(() =>
+  hasRole('handler', 'unit_admin', 'district_admin', 'auditor', 'collector')
+)
+
+function applyMe(me) {
+  session.user = (me && me.user) || null
+  session.grants = (me && me.grants) || []
+  if (me && me.csrf_token) setCsrfToken(me.csrf_token)
+  session.loaded = true
+}
+
+// Fetch /me; a 401 just means "not signed in".
+export async function loadMe() {
+  try {
+    const me = await api.get('/me', null, { quiet: [401], noRedirect: true })
+    applyMe(me)
+  } catch (e) {
+    session.user = null
+    session.grants = []
+    session.loaded = true
+    setCsrfToken(null)
+    if (e.status !== 401) throw e
+  }
+  return session.user
+}
+
+export async function login(loginName, password) {
+  const res = await api.post('/auth/login', { login: loginName, password }, { noRedirect: true })
+  setCsrfToken(res && res.csrf_token)
+  session.user = (res && res.user) || null
+  // The login answer has no grants: read them (and a fresh token) from /me.
+  await loadMe()
+  return session.user
+}
+
+export async function logout() {
+  try {
+    await api.post('/auth/logout', {}, { quiet: true, noRedirect: true })
+  } catch (_) {
+    // already signed out server side: nothing to do
+  }
+  clearSession()
+}
+
+export function clearSession() {
+  session.user = null
+  session.grants = []
+  setCsrfToken(null)
+}
+
+// Where a user lands after login, by the strongest role held.
+export function homeRoute() {
+  if (!session.user) return { name: 'login' }
+  if (hasRole('district_admin')) return { name: 'dashboard' }
+  if (hasRole('handler', 'unit_admin')) return { name: 'workbench' }
+  if (hasRole('collector')) return { name: 'collector' }
+  if (hasRole('auditor')) return { name: 'audit' }
+  return { name: 'portal-mine' }
+}
