@@ -61,9 +61,26 @@ if [ ! -f "$CACHE" ]; then
     t0=$(now_ms)
     "$BIN" demo --db "$CACHE.tmp" --appeals "$N" | sed -n '1,6p'
     t1=$(now_ms)
-    mv "$CACHE.tmp" "$CACHE"
     echo "$(( t1 - t0 ))" >"$CACHE.ms"
+    # the server's full-text indexer (kb) catches up on every demo appeal
+    # in the background; do it once here so the scenarios do not pay for it
+    if sqlite3 "$CACHE.tmp" "SELECT 1 FROM kb_index_state" >/dev/null 2>&1; then
+        echo "indexing the appeals for full-text search ..."
+        "$BIN" serve --db "$CACHE.tmp" --listen 127.0.0.1:0 --quiet true >"$TMP/index.log" 2>&1 &
+        ipid=$!
+        max=$(sqlite3 "$CACHE.tmp" "SELECT max(id) FROM appeals")
+        while [ "$(sqlite3 "$CACHE.tmp" "SELECT last_id FROM kb_index_state WHERE name = 'appeals'" 2>/dev/null)" != "$max" ]; do
+            kill -0 "$ipid" 2>/dev/null || { echo "bench: the indexing server died" >&2; cat "$TMP/index.log" >&2; exit 1; }
+            sleep 1
+        done
+        kill "$ipid"
+        wait "$ipid" 2>/dev/null || true
+        echo "$(( $(now_ms) - t1 ))" >"$CACHE.index.ms"
+    fi
+    sqlite3 "$CACHE.tmp" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+    mv "$CACHE.tmp" "$CACHE"
 fi
+index_ms=$(cat "$CACHE.index.ms" 2>/dev/null || echo 0)
 demo_ms=$(cat "$CACHE.ms" 2>/dev/null || echo 0)
 db_bytes=$(stat -c %s "$CACHE")
 appeals=$(sqlite3 "$CACHE" "SELECT count(*) FROM appeals")
@@ -180,6 +197,7 @@ intake=$(eval echo "\${RPS_POST__api_v1_appeals:-0}")
     echo "| appeals in the database | $appeals |"
     echo "| database size per million appeals | $(awk -v b="$db_bytes" -v n="$appeals" 'BEGIN { printf "%.0f MB", b / 1048576 / (n / 1e6) }') |"
     echo "| demo build of the database (sanqu demo --appeals $N) | $(awk -v m="$demo_ms" 'BEGIN { printf "%.1f s", m / 1000 }') |"
+    echo "| full-text indexing of the demo appeals (server's kb indexer, once per cache) | $(awk -v m="$index_ms" 'BEGIN { printf "%.1f s", m / 1000 }') |"
     echo "| cold start to first /healthz 200 | ${cold_ms} ms |"
     echo "| server peak RSS (VmHWM) | ${peak} MB |"
 } >"$OUT"
