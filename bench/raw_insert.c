@@ -160,13 +160,13 @@ int main(int argc, char **argv)
     sqlite3_finalize(p);
     c.seq = prep(c.db, "INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON CONFLICT(day) DO "
                        "UPDATE SET last = last + 1 RETURNING last");
-    c.appeal = prep(c.db,
-                    "INSERT INTO appeals(title, description, category_id, unit_id, address, "
-                    "contact_name, contact_phone, urgency, status, handler_unit_id, "
-                    "handler_unit_path, response_due_at, due_at, warn_at, warned, overdue, "
-                    "escalation_level, extension_days, reopen_count, updated_at, tracking_no, "
-                    "kind, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,'normal',"
-                    "'submitted',?8,?9,?10,?11,?12,0,0,0,0,0,?13,?14,'resident','api',?13)");
+    c.appeal =
+        prep(c.db, "INSERT INTO appeals(title, description, category_id, unit_id, address, "
+                   "contact_name, contact_phone, urgency, status, handler_unit_id, "
+                   "handler_unit_path, response_due_at, due_at, warn_at, warned, overdue, "
+                   "escalation_level, extension_days, reopen_count, updated_at, tracking_no, "
+                   "kind, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,'normal',"
+                   "'submitted',?8,?9,?10,?11,?12,0,0,0,0,0,?13,?14,'resident','api',?13)");
     c.event = prep(c.db, "INSERT INTO appeal_events(appeal_id, action, actor_id, from_status, "
                          "to_status, note, data, created_at) VALUES (?1,'submit',NULL,NULL,"
                          "'submitted',NULL,'{\"channel\":\"api\"}',?2)");

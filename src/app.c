@@ -57,9 +57,6 @@ void sq_app_stop(void)
 
 #include "demo/demo.h"
 
-int demo_appeals_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
-                          struct sq_rng *rng, struct sq_detail *d);
-
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
     demo_appeals_generate, /* before kb: answers link to resolved appeals */

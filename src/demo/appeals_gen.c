@@ -40,12 +40,9 @@
 #include "demo/demo.h"
 #include "units/units.h"
 
-int demo_appeals_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
-                          struct sq_rng *rng, struct sq_detail *d);
-
 #define DEFAULT_VOLUME 300000
-#define ENT_2024 3870.0    /* article: enterprise appeals handled in 2024 */
-#define ENT_GROWTH 1.12    /* per year, for the other years */
+#define ENT_2024 3870.0     /* article: enterprise appeals handled in 2024 */
+#define ENT_GROWTH 1.12     /* per year, for the other years */
 #define ENT_SATISFIED 0.981 /* article: enterprise satisfaction in 2024 */
 #define ENT_BASIC_SHARE 0.07
 #define DAY 86400
@@ -92,33 +89,33 @@ static const struct leaf_info {
     double w;
     int dept;
 } leaf_info[] = {
-    {"WY01", 5, 3},  {"WY02", 4, 3},  {"WY03", 2, 3},  {"DT01", 4, 5},  {"DT02", 2, 2},
-    {"TC01", 3, 4},  {"TC02", 2, 10}, {"CD01", 3, 18}, {"CD02", 2, 2},  {"ZY01", 3, 11},
-    {"ZY02", 2, 1},  {"ZY03", 3, -1}, {"HJ01", 3, 1},  {"HJ02", 2, 1},  {"HJ03", 2, 1},
-    {"GS01", 2, 12}, {"GS02", 2, 12}, {"GS03", 2, 12}, {"DL01", 1, 4},  {"DL02", 1, 1},
-    {"LH01", 2, 13}, {"LH02", 1, 13}, {"ZA01", 1, 10}, {"ZA02", 1, 18}, {"JZ01", 1, 7},
-    {"JZ02", 1, 7},  {"YL01", 1, 7},  {"YL02", 1, 7},  {"JY01", 1, 9},  {"JY02", 1, 9},
-    {"YW01", 1, 8},  {"YW02", 1, 8},  {"JC01", 2, 6},  {"JC02", 1, 6},  {"GZ01", 1, 2},
-    {"GZ02", 1, 2},  {"QY01", 25, 14}, {"QY02", 15, 0}, {"QY03", 12, 15}, {"QY04", 15, 6},
-    {"QY05", 12, 15}, {"QY06", 6, 16}, {"QY07", 7, 5},  {"QY08", 8, 14},
+    {"WY01", 5, 3},   {"WY02", 4, 3},   {"WY03", 2, 3},  {"DT01", 4, 5},   {"DT02", 2, 2},
+    {"TC01", 3, 4},   {"TC02", 2, 10},  {"CD01", 3, 18}, {"CD02", 2, 2},   {"ZY01", 3, 11},
+    {"ZY02", 2, 1},   {"ZY03", 3, -1},  {"HJ01", 3, 1},  {"HJ02", 2, 1},   {"HJ03", 2, 1},
+    {"GS01", 2, 12},  {"GS02", 2, 12},  {"GS03", 2, 12}, {"DL01", 1, 4},   {"DL02", 1, 1},
+    {"LH01", 2, 13},  {"LH02", 1, 13},  {"ZA01", 1, 10}, {"ZA02", 1, 18},  {"JZ01", 1, 7},
+    {"JZ02", 1, 7},   {"YL01", 1, 7},   {"YL02", 1, 7},  {"JY01", 1, 9},   {"JY02", 1, 9},
+    {"YW01", 1, 8},   {"YW02", 1, 8},   {"JC01", 2, 6},  {"JC02", 1, 6},   {"GZ01", 1, 2},
+    {"GZ02", 1, 2},   {"QY01", 25, 14}, {"QY02", 15, 0}, {"QY03", 12, 15}, {"QY04", 15, 6},
+    {"QY05", 12, 15}, {"QY06", 6, 16},  {"QY07", 7, 5},  {"QY08", 8, 14},
 };
 
 /* Whole-district volume by month (Spring Festival dip, summer peak). */
-static const double month_volume[12] = {0.95, 0.75, 1.0, 1.0, 1.05, 1.1,
+static const double month_volume[12] = {0.95, 0.75, 1.0,  1.0,  1.05, 1.1,
                                         1.2,  1.15, 1.05, 0.95, 0.95, 0.95};
-static const double month_volume_ent[12] = {0.9, 0.7, 1.2, 1.15, 1.05, 1.05,
-                                            1.0, 0.95, 1.0, 0.95, 1.0, 1.05};
+static const double month_volume_ent[12] = {0.9, 0.7,  1.2, 1.15, 1.05, 1.05,
+                                            1.0, 0.95, 1.0, 0.95, 1.0,  1.05};
 /* Share of submissions per local hour: residents file evenings too,
  * enterprises in office hours. */
 static const double hour_w[2][24] = {
-    {0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.6, 1.5, 3.5, 6, 6.5, 5.5,
-     3, 3.5, 5.5, 6, 5.5, 4, 3, 3.5, 4, 3.5, 2, 1},
-    {0.05, 0.02, 0.02, 0.02, 0.02, 0.05, 0.1, 0.5, 3, 8, 9, 7,
-     2.5, 4, 8, 8.5, 7, 4, 1.5, 0.8, 0.6, 0.4, 0.2, 0.1},
+    {0.3, 0.2, 0.1, 0.1, 0.1, 0.2, 0.6, 1.5, 3.5, 6,   6.5, 5.5,
+     3,   3.5, 5.5, 6,   5.5, 4,   3,   3.5, 4,   3.5, 2,   1},
+    {0.05, 0.02, 0.02, 0.02, 0.02, 0.05, 0.1, 0.5, 3,   8,   9,   7,
+     2.5,  4,    8,    8.5,  7,    4,    1.5, 0.8, 0.6, 0.4, 0.2, 0.1},
 };
 /* Bigger streets (more residents) first; the demo's streets in order. */
-static const double street_w[] = {1.6, 1.7, 1.4, 1.3, 1.2, 1.0, 1.0, 0.9,
-                                  0.8, 0.8, 0.7, 0.6, 0.5, 0.45};
+static const double street_w[] = {1.6, 1.7, 1.4, 1.3, 1.2, 1.0, 1.0,
+                                  0.9, 0.8, 0.8, 0.7, 0.6, 0.5, 0.45};
 
 /* China's public holidays and make-up workdays (State Council notices),
  * written into calendar_days for the demo. Verify before production use. */
@@ -126,13 +123,16 @@ static const struct {
     int first, last;
     const char *name;
 } holidays[] = {
-    {20240101, 20240101, "元旦"},   {20240210, 20240217, "春节"},   {20240404, 20240406, "清明节"},
-    {20240501, 20240505, "劳动节"}, {20240610, 20240610, "端午节"}, {20240915, 20240917, "中秋节"},
-    {20241001, 20241007, "国庆节"}, {20250101, 20250101, "元旦"},   {20250128, 20250204, "春节"},
-    {20250404, 20250406, "清明节"}, {20250501, 20250505, "劳动节"}, {20250531, 20250602, "端午节"},
+    {20240101, 20240101, "元旦"},           {20240210, 20240217, "春节"},
+    {20240404, 20240406, "清明节"},         {20240501, 20240505, "劳动节"},
+    {20240610, 20240610, "端午节"},         {20240915, 20240917, "中秋节"},
+    {20241001, 20241007, "国庆节"},         {20250101, 20250101, "元旦"},
+    {20250128, 20250204, "春节"},           {20250404, 20250406, "清明节"},
+    {20250501, 20250505, "劳动节"},         {20250531, 20250602, "端午节"},
     {20251001, 20251008, "国庆节、中秋节"}, {20260101, 20260103, "元旦"},
-    {20260215, 20260223, "春节"},   {20260404, 20260406, "清明节"}, {20260501, 20260505, "劳动节"},
-    {20260619, 20260621, "端午节"}, {20260925, 20260927, "中秋节"}, {20261001, 20261007, "国庆节"},
+    {20260215, 20260223, "春节"},           {20260404, 20260406, "清明节"},
+    {20260501, 20260505, "劳动节"},         {20260619, 20260621, "端午节"},
+    {20260925, 20260927, "中秋节"},         {20261001, 20261007, "国庆节"},
 };
 static const int makeup_days[] = {20240204, 20240218, 20240407, 20240428, 20240511,
                                   20240914, 20240929, 20241012, 20250126, 20250208,
@@ -169,10 +169,9 @@ static const int pin_quota[P__MAX] = {10, 6, 6, 6, 6, 6};
 
 /* Where a pinned appeal stops. */
 enum { STOP_NONE, STOP_SUBMITTED, STOP_ACCEPTED, STOP_IN_PROGRESS, STOP_RESOLVED };
-static const int pin_stops[] = {STOP_RESOLVED,    STOP_SUBMITTED,   STOP_ACCEPTED,
-                                STOP_IN_PROGRESS, STOP_SUBMITTED,   STOP_IN_PROGRESS,
-                                STOP_ACCEPTED,    STOP_IN_PROGRESS, STOP_SUBMITTED,
-                                STOP_RESOLVED};
+static const int pin_stops[] = {STOP_RESOLVED,  STOP_SUBMITTED,   STOP_ACCEPTED, STOP_IN_PROGRESS,
+                                STOP_SUBMITTED, STOP_IN_PROGRESS, STOP_ACCEPTED, STOP_IN_PROGRESS,
+                                STOP_SUBMITTED, STOP_RESOLVED};
 
 struct stat_slot {
     bool used;
@@ -616,13 +615,13 @@ static int load_world(struct gen *g, struct sq_rng *rng, struct sq_detail *d)
     g->u_student = user_id("student");
     g->u_enterprise = user_id("enterprise");
     g->u_gridworker = user_id("gridworker");
-    const int64_t units[P__MAX] = {w->communities[0], w->communities[1], w->streets[0],
+    const int64_t units[P__MAX] = {w->communities[0], w->communities[1],  w->streets[0],
                                    w->departments[2], w->universities[0], w->parks[0]};
     static const char *const handlers[P__MAX] = {"community_handler", "community2_handler",
                                                  "street_handler",    "dept_handler",
                                                  "univ_handler",      "park_handler"};
-    static const char *const admins[P__MAX] = {"community_admin", NULL, "street_admin",
-                                               NULL, NULL, NULL};
+    static const char *const admins[P__MAX] = {
+        "community_admin", NULL, "street_admin", NULL, NULL, NULL};
     for (int i = 0; i < P__MAX; i++) {
         g->pin_unit[i] = units[i];
         g->pin_handler[i] = user_id(handlers[i]);
@@ -656,7 +655,8 @@ static int64_t admin_of(struct gen *g, int64_t unit)
 static size_t stat_hash(const struct sq_appeal_contrib *c)
 {
     uint64_t h = (uint64_t)c->month * 1000003u ^ (uint64_t)c->unit_id * 0x9E3779B97F4A7C15ull ^
-                 (uint64_t)c->category_id * 0xC2B2AE3D27D4EB4Full ^ (uint64_t)(unsigned char)c->kind[0];
+                 (uint64_t)c->category_id * 0xC2B2AE3D27D4EB4Full ^
+                 (uint64_t)(unsigned char)c->kind[0];
     return (size_t)mix64(h);
 }
 
@@ -744,9 +744,18 @@ static int stats_write(struct gen *g, struct sq_detail *d)
         sqlite3_bind_int64(st, 2, c->unit_id);
         sqlite3_bind_int64(st, 3, c->category_id);
         sqlite3_bind_text(st, 4, c->kind, -1, SQLITE_STATIC);
-        const int v[] = {c->total,        c->responded, c->responded_on_time, c->resolved,
-                         c->resolved_on_time, c->rejected, c->overdue,      c->reopened,
-                         c->rated,        c->satisfied, c->basically_satisfied, c->dissatisfied,
+        const int v[] = {c->total,
+                         c->responded,
+                         c->responded_on_time,
+                         c->resolved,
+                         c->resolved_on_time,
+                         c->rejected,
+                         c->overdue,
+                         c->reopened,
+                         c->rated,
+                         c->satisfied,
+                         c->basically_satisfied,
+                         c->dissatisfied,
                          c->solved};
         for (int k = 0; k < 13; k++)
             sqlite3_bind_int(st, 5 + k, v[k]);
@@ -879,11 +888,11 @@ static int prepare(struct gen *g, struct sq_detail *d)
 struct plan {
     int kind;
     int leaf;
-    int64_t loc;         /* location unit */
+    int64_t loc; /* location unit */
     int64_t creator, collector;
-    int pin;             /* P_* or -1 */
-    bool first;          /* the unit's first pinned appeal: its demo person's own */
-    int stop;            /* STOP_* */
+    int pin;    /* P_* or -1 */
+    bool first; /* the unit's first pinned appeal: its demo person's own */
+    int stop;   /* STOP_* */
 };
 
 static void make_text(struct gen *g, struct sq_rng *r, const struct plan *p, const struct leaf *l)
@@ -1029,15 +1038,13 @@ static int64_t route(struct gen *g, const struct leaf *l, int64_t loc)
     int64_t h = sq_route_match(g->rules, g->nrules, &l->cat, g->u[loc].path);
     if (h > 0 && h < g->nu)
         return h;
-    return sq_route_default_is_parent(g->u[loc].kind) && g->u[loc].parent ? g->u[loc].parent
-                                                                          : loc;
+    return sq_route_default_is_parent(g->u[loc].kind) && g->u[loc].parent ? g->u[loc].parent : loc;
 }
 
 static void set_handler(struct gen *g, int64_t unit)
 {
     g->sim.a.handler_unit_id = unit;
-    snprintf(g->sim.a.handler_unit_path, sizeof g->sim.a.handler_unit_path, "%s",
-             g->u[unit].path);
+    snprintf(g->sim.a.handler_unit_path, sizeof g->sim.a.handler_unit_path, "%s", g->u[unit].path);
     g->sim.a.handler_id = 0;
 }
 
@@ -1156,9 +1163,8 @@ static void finish(struct gen *g, struct sq_rng *r, const struct plan *p, const 
         a->closed_at = 0;
         a->overdue = 0;
         const struct sq_sla *sla = &l->sla[urgency_index(a->urgency)];
-        int64_t due = sq_workcal_add_working_days(&g->cal, now_of(g),
-                                                  sla->resolve_days > 1 ? sla->resolve_days / 2
-                                                                        : 1);
+        int64_t due = sq_workcal_add_working_days(
+            &g->cal, now_of(g), sla->resolve_days > 1 ? sla->resolve_days / 2 : 1);
         a->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
         sq_appeal_rewarn(&g->cal, g->warn_pct, now_of(g), a);
         if (unit_rand(r) < 0.6 &&
@@ -1188,8 +1194,7 @@ static void finish(struct gen *g, struct sq_rng *r, const struct plan *p, const 
 }
 
 /* Simulates one appeal created at t0 (its row is in g->sim.a when done). */
-static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int64_t t0,
-                     int urgency)
+static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int64_t t0, int urgency)
 {
     struct sim *s = &g->sim;
     struct sq_appeal *a = &s->a;
@@ -1228,9 +1233,7 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         transfer = true;
         to_unit = p->pin == P_STREET0 ? g->w->streets[0] : g->w->departments[2];
     } else if (p->pin < 0) {
-        double pt = kind_of_loc == SQ_UNIT_COMMUNITY ? 0.09
-                    : p->kind == K_ENTERPRISE         ? 0.25
-                                                      : 0.05;
+        double pt = kind_of_loc == SQ_UNIT_COMMUNITY ? 0.09 : p->kind == K_ENTERPRISE ? 0.25 : 0.05;
         if (unit_rand(r) < pt) {
             transfer = true;
             if (l->dept >= 0 && l->dept < g->w->ndepartments &&
@@ -1257,8 +1260,8 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
     }
     if (p->pin < 0 && p->kind != K_ENTERPRISE && x < 0.026) {
         struct master_slot *m = master_slot(g, a->handler_unit_id, a->category_id);
-        if (m->id && m->unit == a->handler_unit_id && m->cat == a->category_id &&
-            m->created < t0 && t_acc < m->resolved - HOUR && t0 - m->created < 10 * DAY) {
+        if (m->id && m->unit == a->handler_unit_id && m->cat == a->category_id && m->created < t0 &&
+            t_acc < m->resolved - HOUR && t0 - m->created < 10 * DAY) {
             snprintf(data, sizeof data, "{\"master_id\":%lld}", (long long)m->id);
             if (step(g, SQ_AA_MERGE, t_acc, staff, "与已受理诉求重复，合并办理", data)) {
                 a->master_id = m->id;
@@ -1276,12 +1279,12 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
 
     /* transfer before or after accepting; a few come back (退回) */
     bool transfer_first = transfer && (p->pin >= 0 || unit_rand(r) < 0.5);
-    bool returned = transfer && p->pin < 0 && g->u[to_unit].kind == SQ_UNIT_DEPARTMENT &&
-                    unit_rand(r) < 0.08;
+    bool returned =
+        transfer && p->pin < 0 && g->u[to_unit].kind == SQ_UNIT_DEPARTMENT && unit_rand(r) < 0.08;
     if (transfer_first) {
         int64_t from = a->handler_unit_id;
-        snprintf(data, sizeof data, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld}",
-                 (long long)from, (long long)to_unit);
+        snprintf(data, sizeof data, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld}", (long long)from,
+                 (long long)to_unit);
         if (!step(g, SQ_AA_TRANSFER, wsecs(g, t0, resp * 0.3 * unit_rand(r)), staff,
                   pick(r, sq_tpl_transfer_reasons), data))
             goto out;
@@ -1308,8 +1311,8 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         goto out;
     if (transfer && !transfer_first) {
         int64_t from = a->handler_unit_id;
-        snprintf(data, sizeof data, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld}",
-                 (long long)from, (long long)to_unit);
+        snprintf(data, sizeof data, "{\"from_unit_id\":%lld,\"to_unit_id\":%lld}", (long long)from,
+                 (long long)to_unit);
         if (!step(g, SQ_AA_TRANSFER, at_frac(g, now_of(g), 0.05 + 0.1 * unit_rand(r)), staff,
                   pick(r, sq_tpl_transfer_reasons), data))
             goto out;
@@ -1399,7 +1402,8 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
     int64_t t_res;
     if (overdue && a->due_at) {
         int64_t span = sq_workcal_working_seconds_between(&g->cal, a->accepted_at, a->due_at);
-        t_res = wsecs(g, a->due_at, (0.05 + 0.7 * unit_rand(r)) * (double)(span > HOUR ? span : 8 * HOUR));
+        t_res = wsecs(g, a->due_at,
+                      (0.05 + 0.7 * unit_rand(r)) * (double)(span > HOUR ? span : 8 * HOUR));
     } else {
         x = unit_rand(r);
         t_res = at_frac(g, now_of(g), 0.08 + 0.85 * x * (0.5 + 0.5 * x));
@@ -1444,8 +1448,7 @@ struct day {
     long n, n_ent;
 };
 
-static double day_weight(struct gen *g, const struct day *dd, int64_t start, int64_t end,
-                         bool ent)
+static double day_weight(struct gen *g, const struct day *dd, int64_t start, int64_t end, bool ent)
 {
     int month = dd->ymd / 100 % 100 - 1;
     time_t l = (time_t)(dd->midnight + SQ_TZ_OFFSET + 12 * HOUR);
@@ -1636,7 +1639,10 @@ static int generate(struct gen *g, struct sq_detail *d)
             int h = pick_cum(&dr, cumh, 24);
             int64_t sec = h * HOUR + (int64_t)(unit_rand(&dr) * HOUR);
             if (sec >= limit)
-                sec = limit > 1 ? limit - 1 - (int64_t)(unit_rand(&dr) * (double)(limit > 600 ? 600 : limit - 1)) : 0;
+                sec = limit > 1
+                          ? limit - 1 -
+                                (int64_t)(unit_rand(&dr) * (double)(limit > 600 ? 600 : limit - 1))
+                          : 0;
             stamps[k].t = dd->midnight + sec;
             stamps[k].ent = ent;
         }
@@ -1655,8 +1661,8 @@ static int generate(struct gen *g, struct sq_detail *d)
                     if (pin_used[pin_next] < quota[pin_next]) {
                         p.pin = pin_next;
                         p.first = pin_used[pin_next] == 0;
-                        p.stop = pin_stops[pin_used[pin_next]++ % (int)(sizeof pin_stops /
-                                                                         sizeof pin_stops[0])];
+                        p.stop = pin_stops[pin_used[pin_next]++ %
+                                           (int)(sizeof pin_stops / sizeof pin_stops[0])];
                         pin_next = (pin_next + 1) % P__MAX;
                         break;
                     }
@@ -1696,9 +1702,9 @@ static int generate(struct gen *g, struct sq_detail *d)
             a->collector_id = p.creator ? 0 : p.collector;
             x = unit_rand(&r);
             snprintf(a->channel, sizeof a->channel, "%s",
-                     a->collector_id ? "collector"
-                     : x < 0.55      ? "web"
-                     : x < 0.9       ? "api"
+                     a->collector_id          ? "collector"
+                     : x < 0.55               ? "web"
+                     : x < 0.9                ? "api"
                      : p.kind == K_ENTERPRISE ? "web"
                                               : "open311");
             make_text(g, &r, &p, l);
@@ -1817,7 +1823,8 @@ static void print_summary(struct gen *g, double secs)
         printf("  %d: %7ld appeals, satisfaction %.1f%% of %ld rated; enterprise %ld, "
                "satisfaction %.1f%%\n",
                y->year, y->total, y->rated ? 100.0 * (double)y->ok / (double)y->rated : 0.0,
-               y->rated, y->ent, y->ent_rated ? 100.0 * (double)y->ent_ok / (double)y->ent_rated : 0.0);
+               y->rated, y->ent,
+               y->ent_rated ? 100.0 * (double)y->ent_ok / (double)y->ent_rated : 0.0);
         total += y->total;
         rated += y->rated;
         ok += y->ok;

@@ -304,8 +304,12 @@ static void test_queues_alive(void **state)
 static void test_templates(void **state)
 {
     (void)state;
-    struct sq_tpl_vars v = {.unit = "珞南社区", .building = "3栋2单元", .spot = "东门",
-                            .time = "每晚", .n = 5, .days = 12};
+    struct sq_tpl_vars v = {.unit = "珞南社区",
+                            .building = "3栋2单元",
+                            .spot = "东门",
+                            .time = "每晚",
+                            .n = 5,
+                            .days = 12};
     char out[600];
     int n = 0;
     for (const struct sq_appeal_template *t = sq_appeal_templates; t->code; t++, n++) {
@@ -336,9 +340,9 @@ static void test_templates(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_deterministic),   cmocka_unit_test(test_aggregate_equals_recount),
-        cmocka_unit_test(test_timelines),       cmocka_unit_test(test_enterprise_2024),
-        cmocka_unit_test(test_queues_alive),    cmocka_unit_test(test_templates),
+        cmocka_unit_test(test_deterministic), cmocka_unit_test(test_aggregate_equals_recount),
+        cmocka_unit_test(test_timelines),     cmocka_unit_test(test_enterprise_2024),
+        cmocka_unit_test(test_queues_alive),  cmocka_unit_test(test_templates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
