@@ -138,6 +138,22 @@ curl -fs -o /dev/null -H "Authorization: Bearer $TOKEN_ADMIN" \
     "$URL/api/v1/stats/appeals?group_by=unit" && WITH_STATS=1
 export TOKEN_ADMIN TOKEN_HANDLER TOKEN_PUBLIC MAX_ID="$max_id" CATEGORY="$category" UNIT="$unit" WITH_STATS
 
+# Waits (up to 2 minutes) until the server has finished the requests a
+# scenario left in flight: wrk stops sending at the deadline, but a slow
+# endpoint may still hold every worker, and the next scenario would measure
+# that backlog instead of itself.
+settle() {
+    i=0
+    while [ $i -lt 120 ]; do
+        a=$(cpu_ticks "$PID")
+        sleep 1
+        b=$(cpu_ticks "$PID")
+        [ $(( (b - a) * 100 / TCK )) -lt 5 ] && return 0
+        i=$(( i + 1 ))
+    done
+    echo "bench: the server stayed busy for 2 minutes after a scenario" >&2
+}
+
 ROWS=""
 ceiling=""
 # scenario name, script, path, connections
@@ -147,6 +163,8 @@ scenario() {
     res=$(wrk -t"$WRK_THREADS" -c"$conns" -d"${DUR}s" --timeout 5s -s "bench/wrk/$script" "$URL$path" |
         sed -n 's/^RESULT //p')
     c1=$(cpu_ticks "$PID")
+    rss=$(rss_mb "$PID")
+    settle
     [ -n "$res" ] || { echo "bench: wrk gave no result for $name" >&2; res="0 0 0 0 0 0"; }
     set -- $res
     rps=$1 p50=$2 p99=$3 bad=$4 sock=$5
@@ -154,7 +172,7 @@ scenario() {
     ratio=$(awk -v a="$rps" -v b="$ceiling" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     cpu=$(awk -v d="$(( c1 - c0 ))" -v t="$TCK" -v s="$DUR" 'BEGIN { printf "%.0f", 100 * d / t / s }')
     row=$(printf '| %s | %s | %.0f | %.2f | %.2f | %s | %s | %s | %s |' "$name" "$conns" "$rps" "$p50" "$p99" "$ratio" \
-        "$(( bad + sock ))" "$cpu" "$(rss_mb "$PID")")
+        "$(( bad + sock ))" "$cpu" "$rss")
     echo "$row"
     ROWS="$ROWS$row
 "
