@@ -17,6 +17,8 @@ extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
 extern const struct sq_route kb_routes[];
+extern const struct sq_route stats_routes[];
+extern const struct sq_route open311_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -25,6 +27,8 @@ const struct sq_route *const sq_route_tables[] = {
     appeals_routes,
     appeals_meta_routes,
     kb_routes,
+    stats_routes,
+    open311_routes,
     NULL,
 };
 
@@ -53,6 +57,7 @@ void sq_app_stop(void)
     kb_indexer_stop();
     sq_writer_stop();
     appeals_calendar_free();
+    sq_auth_cache_free();
 }
 
 #include "demo/demo.h"

@@ -36,17 +36,23 @@ enum sq_err accounts_store_load_grants(int64_t user_id, struct sq_user *u)
 bool accounts_store_authenticate(const char *token, struct sq_user *u)
 {
     char hash[65];
+    int64_t now = sq_clock_now(), expires = 0;
+    unsigned gen;
     sq_token_hash(token, hash);
+    if (sq_auth_cache_get(hash, now, u, &gen))
+        return true;
     sqlite3_stmt *st = sq_db_stmt(
-        "SELECT s.id, s.user_id, s.csrf, u.login, u.display_name FROM sessions s JOIN users u "
+        "SELECT s.id, s.user_id, s.csrf, u.login, u.display_name, s.expires_at FROM sessions s "
+        "JOIN users u "
         "ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at "
         "> ? AND u.disabled = 0");
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, sq_clock_now());
+    sqlite3_bind_int64(st, 2, now);
     bool ok = false;
     if (sqlite3_step(st) == SQLITE_ROW) {
+        expires = sqlite3_column_int64(st, 5);
         u->session_id = sqlite3_column_int64(st, 0);
         u->id = sqlite3_column_int64(st, 1);
         snprintf(u->csrf, sizeof u->csrf, "%s", sq_db_col_text(st, 2));
@@ -55,7 +61,10 @@ bool accounts_store_authenticate(const char *token, struct sq_user *u)
         ok = true;
     }
     sq_db_reset(st);
-    return ok && accounts_store_load_grants(u->id, u) == SQ_OK;
+    if (!ok || accounts_store_load_grants(u->id, u) != SQ_OK)
+        return false;
+    sq_auth_cache_put(hash, expires, u, gen);
+    return true;
 }
 
 /* A fixed argon2id hash to verify against when the login does not exist, so
@@ -124,7 +133,9 @@ enum sq_err accounts_store_session_revoke(int64_t session_id, struct sq_detail *
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, sq_clock_now());
     sqlite3_bind_int64(st, 2, session_id);
-    return sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    sq_auth_cache_bump();
+    return e;
 }
 
 enum sq_err accounts_store_user_create(const char *login, const char *display_name,
@@ -197,7 +208,9 @@ enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail 
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
-    return sq_db_commit(d);
+    e = sq_db_commit(d);
+    sq_auth_cache_bump();
+    return e;
 fail:
     sq_db_rollback();
     return e;
@@ -339,6 +352,7 @@ enum sq_err accounts_store_grant_add(int64_t user_id, const char *role, int64_t 
     sq_db_bind_id(st, 4, by);
     sqlite3_bind_int64(st, 5, sq_clock_now());
     enum sq_err e = sq_db_exec_stmt(st, d);
+    sq_auth_cache_bump();
     if (e == SQ_ECONFLICT)
         return sq_fail(d, SQ_ECONFLICT, "role", "the user already holds this role in this unit");
     if (!e)
@@ -367,7 +381,9 @@ enum sq_err accounts_store_grant_get(int64_t id, char *role, size_t rolecap, cha
 
 enum sq_err accounts_store_grant_delete(int64_t id, struct sq_detail *d)
 {
-    return sq_db_delete_id("grants", id, "grant", d);
+    enum sq_err e = sq_db_delete_id("grants", id, "grant", d);
+    sq_auth_cache_bump();
+    return e;
 }
 
 int64_t accounts_store_count_users(void)

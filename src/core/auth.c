@@ -7,7 +7,9 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *role_names[SQ_ROLE__MAX] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
@@ -261,4 +263,89 @@ void sq_ratelimit_clear(const char *key)
     if (s)
         memset(s, 0, sizeof *s);
     pthread_mutex_unlock(&rl_lock);
+}
+
+/* ---- authenticated-caller cache ------------------------------------------ */
+
+#define AC_SLOTS 256
+#define AC_TTL_MS 5000
+
+struct ac_slot {
+    char hash[65];
+    int64_t expires_at; /* the session's, clock seconds */
+    int64_t cached_ms;  /* monotonic, for the TTL */
+    unsigned gen;
+    struct sq_user user;
+};
+
+static struct ac_slot *ac_table;
+static unsigned ac_gen = 1;
+static pthread_mutex_t ac_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned ac_index(const char *hash)
+{
+    unsigned h = 0;
+    for (int i = 0; i < 8 && hash[i]; i++)
+        h = h * 16 + (unsigned)(hash[i] <= '9' ? hash[i] - '0' : hash[i] - 'a' + 10);
+    return h % AC_SLOTS;
+}
+
+bool sq_auth_cache_get(const char *token_hash, int64_t now, struct sq_user *u, unsigned *gen)
+{
+    bool hit = false;
+    pthread_mutex_lock(&ac_lock);
+    *gen = ac_gen;
+    if (ac_table) {
+        struct ac_slot *s = &ac_table[ac_index(token_hash)];
+        if (s->gen == ac_gen && !strcmp(s->hash, token_hash) && now < s->expires_at &&
+            mono_ms() - s->cached_ms < AC_TTL_MS) {
+            *u = s->user;
+            hit = true;
+        }
+    }
+    pthread_mutex_unlock(&ac_lock);
+    return hit;
+}
+
+void sq_auth_cache_put(const char *token_hash, int64_t expires_at, const struct sq_user *u,
+                       unsigned gen)
+{
+    pthread_mutex_lock(&ac_lock);
+    if (gen != ac_gen) {
+        pthread_mutex_unlock(&ac_lock);
+        return;
+    }
+    if (!ac_table)
+        ac_table = calloc(AC_SLOTS, sizeof *ac_table);
+    if (ac_table) {
+        struct ac_slot *s = &ac_table[ac_index(token_hash)];
+        snprintf(s->hash, sizeof s->hash, "%s", token_hash);
+        s->expires_at = expires_at;
+        s->cached_ms = mono_ms();
+        s->gen = ac_gen;
+        s->user = *u;
+    }
+    pthread_mutex_unlock(&ac_lock);
+}
+
+void sq_auth_cache_bump(void)
+{
+    pthread_mutex_lock(&ac_lock);
+    ac_gen++;
+    pthread_mutex_unlock(&ac_lock);
+}
+
+void sq_auth_cache_free(void)
+{
+    pthread_mutex_lock(&ac_lock);
+    free(ac_table);
+    ac_table = NULL;
+    pthread_mutex_unlock(&ac_lock);
 }

@@ -105,4 +105,17 @@ void sq_ratelimit_clear(const char *key);
 
 int sq_auth_init(void); /* sodium_init; -1 on failure */
 
+/* A small cache of authenticated callers, keyed by token hash, so that a
+ * request does not pay two queries to learn who is asking. Any change to
+ * sessions, users, grants or units calls sq_auth_cache_bump(), which empties
+ * it: a revoked token or grant stops working with the very next request.
+ * Entries also expire with their session and after a few seconds. */
+/* get also returns the generation seen; put stores only if nothing changed
+ * since (a caller that read the database before a change never caches it). */
+bool sq_auth_cache_get(const char *token_hash, int64_t now, struct sq_user *u, unsigned *gen);
+void sq_auth_cache_put(const char *token_hash, int64_t expires_at, const struct sq_user *u,
+                       unsigned gen);
+void sq_auth_cache_bump(void);
+void sq_auth_cache_free(void); /* at shutdown */
+
 #endif

@@ -418,7 +418,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)
     struct MHD_Response *resp;
     const char *ctype = r->ctype;
     if (r->out) {
-        char *text = json_dumps(r->out, JSON_COMPACT);
+        /* 15 digits: a rate rounded to 0.9523 prints as 0.9523, not 0.95230000000000004 */
+        char *text = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
         if (!text)
             sq_fatal("out of memory");
         resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);

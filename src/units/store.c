@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/auth.h"
 #include "core/db.h"
 #include "units/units.h"
 
@@ -165,7 +166,9 @@ enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
-    return sq_db_commit(d);
+    e = sq_db_commit(d);
+    sq_auth_cache_bump(); /* grants' unit paths may have moved */
+    return e;
 fail:
     sq_db_rollback();
     return e;
@@ -178,7 +181,9 @@ enum sq_err units_store_archive(int64_t id, struct sq_detail *d)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, sq_clock_now());
     sqlite3_bind_int64(st, 2, id);
-    return sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    sq_auth_cache_bump(); /* grants in an archived unit lapse */
+    return e;
 }
 
 enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_page *p,
