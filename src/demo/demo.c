@@ -267,6 +267,9 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
      * journal only saves the few pages that existed before, so the build
      * writes once and still rolls back cleanly, even after a crash. */
     sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    /* a page cache that holds the whole transaction: a smaller one spills
+     * dirty pages to the file and reads them back */
+    sqlite3_exec(sq_db_conn(), "PRAGMA cache_size=-1048576", NULL, NULL, NULL);
     if (sq_db_begin(d))
         goto fail_mode;
     if (build_units(&w, &rng, d) || build_users(&w, d))
@@ -276,7 +279,8 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
             goto fail;
     if (sq_db_commit(d))
         goto fail_mode;
-    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16000", NULL, NULL,
+                 NULL);
     printf("demo district built (synthetic data, seed %lu): 1 district, %d streets, %d "
            "communities, %d departments, %d universities, %d parks, %lld enterprises\n",
            o->seed, w.nstreets, w.ncommunities, w.ndepartments, w.nuniversities, w.nparks,
@@ -288,6 +292,7 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
 fail:
     sq_db_rollback();
 fail_mode:
-    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16000", NULL, NULL,
+                 NULL);
     return -1;
 }

@@ -210,6 +210,12 @@ static void test_aggregate_equals_recount(void **state)
     assert_int_equal(q_int(sql), 0);
     snprintf(sql, sizeof sql, cmp, "recount", "appeal_stats");
     assert_int_equal(q_int(sql), 0);
+    /* the rollups (maintained by triggers on appeal_stats) agree */
+    int64_t total = q_int("SELECT sum(total) FROM appeal_stats");
+    if (q_int("SELECT count(*) FROM sqlite_master WHERE name = 'appeal_stats_unit_month'") > 0) {
+        assert_int_equal(q_int("SELECT sum(total) FROM appeal_stats_unit_month"), total);
+        assert_int_equal(q_int("SELECT sum(total) FROM appeal_stats_month_category"), total);
+    }
     /* and, independently of the C rules, the totals by plain SQL */
     assert_int_equal(q_int("SELECT sum(total) FROM appeal_stats"),
                      q_int("SELECT count(*) FROM appeals WHERE status != 'merged'"));
