@@ -4,8 +4,10 @@
 #   make test       install missing packages, then every test: normal build and ASan+UBSan
 #   make asan       build build/asan/sanqu with AddressSanitizer + UBSan
 #   make bench      benchmarks (see BENCHMARKS.md)
+#   make fuzz       every libFuzzer target for FUZZ_SECONDS each (default 60), clang
+#   make valgrind   the end-to-end suite with the server under valgrind memcheck
 CC      ?= gcc
-PKGS     = libmicrohttpd jansson sqlite3 libsodium
+PKGS     = libmicrohttpd jansson sqlite3 libsodium libcurl
 MODE    ?= rel
 B        = build/$(MODE)
 GEN      = build/gen
@@ -14,6 +16,10 @@ CPPFLAGS = -std=c11 -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
 LIBS     = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 ifeq ($(MODE),asan)
 OPT      = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(MODE),fuzz)
+# libFuzzer builds: the library is instrumented, only the targets link the fuzzer main
+CC       = clang
+OPT      = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
 OPT      = -O2 -g
 endif
@@ -27,9 +33,12 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 E2E_SRC  = $(wildcard tests/e2e/t_*.c)
 E2E_BIN  = $(E2E_SRC:tests/e2e/%.c=$(B)/tests/e2e/%)
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/tests/fuzz/%)
+FUZZ_SECONDS ?= 60
 WEB_SRC  = $(shell find web/src web/index.html web/vite.config.* web/package.json web/package-lock.json -type f 2>/dev/null)
 
-.PHONY: all run test asan check deps deps-test bench clean web fmt routes
+.PHONY: all run test asan check deps deps-test bench clean web fmt routes fuzz fuzz-build fuzz-smoke valgrind
 all: sanqu
 
 sanqu: $(B)/sanqu
@@ -81,7 +90,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(LIB_OBJ)
 
 $(B)/tests/e2e/%: tests/e2e/%.c tests/e2e/harness.c tests/e2e/harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl) -lpthread
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl sqlite3) -lpthread
 
 # Builds and runs every unit and end-to-end test of one MODE.
 check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
@@ -89,6 +98,28 @@ check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
 
 asan:
 	$(MAKE) MODE=asan build/asan/sanqu
+
+# ---- fuzzing (clang + libFuzzer; corpus in tests/fuzz/corpus/<target>/) ----
+build/fuzz/tests/fuzz/%: tests/fuzz/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+fuzz-build:
+	$(MAKE) MODE=fuzz $(FUZZ_BIN)
+
+# Each target for FUZZ_SECONDS; new inputs go to build/fuzz/corpus, crashes to build/fuzz/.
+fuzz: fuzz-build
+	@scripts/run-fuzz-smoke.sh --seconds $(FUZZ_SECONDS)
+
+# A few seconds each: the committed corpus, then a few thousand new inputs.
+fuzz-smoke: fuzz-build
+	@scripts/run-fuzz-smoke.sh
+
+# The end-to-end suite with the server under valgrind memcheck (slow: minutes).
+valgrind: sanqu
+	@scripts/install-deps.sh valgrind
+	$(MAKE) MODE=rel $(E2E_BIN)
+	@scripts/run-valgrind.sh build/rel
 
 deps:
 	@scripts/install-deps.sh
@@ -105,6 +136,7 @@ test: deps-test
 	$(MAKE) sanqu
 	$(MAKE) MODE=rel check
 	$(MAKE) MODE=asan check
+	$(MAKE) fuzz-smoke
 	@scripts/run-browser-tests.sh
 
 bench:

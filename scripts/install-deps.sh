@@ -7,6 +7,7 @@ libsodium-dev libcmocka-dev libcurl4-openssl-dev nodejs npm sqlite3 curl"
 case "$1" in
 test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev" ;;
 bench) PKGS="$PKGS wrk" ;;
+valgrind) PKGS="$PKGS valgrind" ;;
 esac
 missing=""
 for p in $PKGS; do

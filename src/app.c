@@ -9,6 +9,8 @@
 #include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
+#include "appeals/sched.h"
+#include "notify/notify.h"
 #include "kb/kb.h"
 
 extern const struct sq_route core_routes[];
@@ -16,6 +18,8 @@ extern const struct sq_route accounts_routes[];
 extern const struct sq_route units_routes[];
 extern const struct sq_route appeals_routes[];
 extern const struct sq_route appeals_meta_routes[];
+extern const struct sq_route appeals_calendar_routes[];
+extern const struct sq_route notify_routes[];
 extern const struct sq_route kb_routes[];
 extern const struct sq_route stats_routes[];
 extern const struct sq_route open311_routes[];
@@ -26,6 +30,8 @@ const struct sq_route *const sq_route_tables[] = {
     units_routes,
     appeals_routes,
     appeals_meta_routes,
+    appeals_calendar_routes,
+    notify_routes,
     kb_routes,
     stats_routes,
     open311_routes,
@@ -46,16 +52,20 @@ void sq_app_init(void)
 
 void sq_app_start(const struct sq_config *c)
 {
-    (void)c;
     if (sq_writer_start())
         sq_fatal("cannot start the writer thread");
+    notify_start(c);        /* the appeals event hook and the webhook sender */
+    appeals_sched_start(c); /* warnings, overdue, escalation, closing */
     kb_indexer_start();
 }
 
 void sq_app_stop(void)
 {
+    /* producers first: the writer's last jobs still reach the hook */
+    appeals_sched_stop();
     kb_indexer_stop();
     sq_writer_stop();
+    notify_stop();
     appeals_calendar_free();
     sq_auth_cache_free();
 }

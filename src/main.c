@@ -175,6 +175,7 @@ static int cmd_serve(int argc, char **argv)
 {
     static const char *const known[] = {"listen", "db", "config", "data_dir", "threads",
                                         "anonymous_appeals", "warn_percent", "unrated_days",
+                                        "scheduler_seconds", "escalate_days", "webhook_attempts",
                                         "session_hours", "max_body_kb", "max_upload_kb",
                                         "test_clock", "quiet", "port_file", "help", NULL};
     if (has_flag(argc, argv, "--help")) {

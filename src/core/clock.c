@@ -51,6 +51,11 @@ void sq_clock_iso(int64_t t, char *out)
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 int sq_clock_parse_iso(const char *s, int64_t *t)
 {
     struct tm tm;
@@ -77,8 +82,13 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
             offset = 0;
             p++;
         } else if (*p == '+' || *p == '-') {
-            int hh, mm;
-            if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || hh > 14 || mm > 59)
+            /* exactly hh:mm, checked byte by byte: p must never step past
+             * the terminator (a short "+1:1" once made it read beyond) */
+            if (!is_digit(p[1]) || !is_digit(p[2]) || p[3] != ':' || !is_digit(p[4]) ||
+                !is_digit(p[5]))
+                return -1;
+            int hh = (p[1] - '0') * 10 + (p[2] - '0'), mm = (p[4] - '0') * 10 + (p[5] - '0');
+            if (hh > 14 || mm > 59)
                 return -1;
             offset = (hh * 3600 + mm * 60) * (*p == '-' ? -1 : 1);
             p += 6;
@@ -90,6 +100,12 @@ int sq_clock_parse_iso(const char *s, int64_t *t)
     int mday = tm.tm_mday, mon = tm.tm_mon;
     time_t v = timegm(&tm);
     if (v == (time_t)-1 || tm.tm_mday != mday || tm.tm_mon != mon)
+        return -1;
+    /* local (+08:00) years 1900-9999 only: whatever we accept, sq_clock_iso()
+     * must print with a four-digit year that parses back (9999-12-31T23:59Z
+     * is already year 10000 here) */
+    int64_t local = (int64_t)v - offset + SQ_TZ_OFFSET;
+    if (local < -2208988800LL || local >= 253402300800LL)
         return -1;
     *t = (int64_t)v - offset;
     return 0;

@@ -19,6 +19,9 @@ const struct sq_config_key sq_config_keys[] = {
     {"anonymous_appeals", "accept appeals without an account, contact phone required (true/false, default true)"},
     {"warn_percent", "warn when this % of an appeal's time limit is used (default 80)"},
     {"unrated_days", "days after resolution before an appeal counts as unrated (default 7)"},
+    {"scheduler_seconds", "deadline scheduler period in seconds (default 5)"},
+    {"escalate_days", "escalate an overdue appeal again every N working days (default 2)"},
+    {"webhook_attempts", "webhook delivery tries before a dead letter (default 6)"},
     {"session_hours", "sign-in token lifetime in hours (default 12)"},
     {"max_body_kb", "largest JSON body accepted, KiB (default 256)"},
     {"max_upload_kb", "largest attachment accepted, KiB (default 10240)"},
@@ -37,6 +40,9 @@ void sq_config_defaults(struct sq_config *c)
     c->anonymous_appeals = true;
     c->warn_percent = 80;
     c->unrated_days = 7;
+    c->scheduler_seconds = 5;
+    c->escalate_days = 2;
+    c->webhook_attempts = 6;
     c->session_hours = 12;
     c->max_body = 256 * 1024;
     c->max_upload = 10 * 1024 * 1024;
@@ -120,6 +126,18 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         if ((e = parse_long(key, v, 1, 365, &n, d)))
             return e;
         c->unrated_days = (int)n;
+    } else if (!strcmp(key, "scheduler_seconds")) {
+        if ((e = parse_long(key, v, 1, 3600, &n, d)))
+            return e;
+        c->scheduler_seconds = (int)n;
+    } else if (!strcmp(key, "escalate_days")) {
+        if ((e = parse_long(key, v, 1, 90, &n, d)))
+            return e;
+        c->escalate_days = (int)n;
+    } else if (!strcmp(key, "webhook_attempts")) {
+        if ((e = parse_long(key, v, 1, 20, &n, d)))
+            return e;
+        c->webhook_attempts = (int)n;
     } else if (!strcmp(key, "session_hours")) {
         if ((e = parse_long(key, v, 1, 24 * 90, &n, d)))
             return e;

@@ -21,6 +21,9 @@ struct sq_config {
     bool anonymous_appeals; /* allow intake without an account */
     int warn_percent;     /* deadline warning threshold, % of time used */
     int unrated_days;     /* days after resolve before an appeal counts as unrated */
+    int scheduler_seconds; /* deadline scheduler period (fake clock: reacts within 200 ms) */
+    int escalate_days;    /* escalate again every N working days overdue */
+    int webhook_attempts; /* webhook tries before a delivery is dead */
     int session_hours;    /* token lifetime */
     long max_body;        /* bytes; JSON bodies */
     long max_upload;      /* bytes; attachments */

@@ -374,6 +374,19 @@ static int current_version(sqlite3 *db)
     return v;
 }
 
+static bool recorded(sqlite3 *db, int v)
+{
+    sqlite3_stmt *st = NULL;
+    bool yes = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_version WHERE version = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int(st, 1, v);
+        yes = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return yes;
+}
+
 int sq_db_schema_version(void)
 {
     sqlite3 *db = sq_db_conn();
@@ -393,7 +406,9 @@ static enum sq_err migrate(sqlite3 *db, struct sq_detail *d)
                        db_path, have, know);
     for (const struct sq_embed_file *m = sq_migrations; m->name; m++) {
         int v = atoi(m->name);
-        if (v <= have)
+        /* apply every migration not recorded yet, not only those above the
+         * newest: branches that land out of order still get all of theirs */
+        if (v <= have && recorded(db, v))
             continue;
         if (exec(db, "BEGIN IMMEDIATE"))
             return sq_fail(d, SQ_EDB, NULL, "cannot start migration %s", m->name);

@@ -1,0 +1,147 @@
+/*
+ * notify: telling people and systems that an appeal changed.
+ *
+ * Two channels hang off the appeals event hook (sq_appeal_event_hook, called
+ * after every committed appeal change):
+ *   - the in-app inbox: one row per recipient, read at /api/v1/inbox;
+ *   - the webhook outbox: one row per matching subscription, POSTed as
+ *     signed JSON by the outbox thread, retried with exponential backoff and
+ *     dead-lettered after webhook_attempts tries.
+ * An SMS or WeChat gateway is another delivery kind of the same outbox
+ * (docs/appeals.md, "Notifications").
+ *
+ * Rules (notify.c): who hears of which action, the inbox text, the webhook
+ * payload, event-name and URL validation, backoff and signature. No SQL, no
+ * HTTP. Store (store.c): SQL. Outbox (outbox.c): the hook and the sender
+ * thread (libcurl). API (api.c): /api/v1/inbox and /api/v1/webhooks.
+ */
+#ifndef SQ_NOTIFY_H
+#define SQ_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "appeals/appeals.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/json.h"
+
+/* ---- rules: recipients ---- */
+
+enum sq_audience_kind {
+    SQ_AUD_USER,            /* one user: id */
+    SQ_AUD_UNIT,            /* holders of `roles` (bit mask of 1 << SQ_ROLE_x) in unit id */
+    SQ_AUD_DISTRICT_ADMINS, /* every district admin */
+};
+
+struct sq_audience {
+    enum sq_audience_kind kind;
+    int64_t id;
+    unsigned roles;
+};
+
+#define SQ_NOTIFY_MAX_AUDIENCES 4
+/* Most inbox rows one event writes (a unit with more staff gets the first ones). */
+#define SQ_NOTIFY_MAX_RECIPIENTS 200
+
+/*
+ * Who is told about `action` on appeal a (the appeal as it is after the
+ * action). parent_unit_id is the parent of a's handling unit (0 = none), the
+ * target of an escalation. Fills out and returns how many audiences; 0 when
+ * the action notifies nobody. The caller leaves out the actor.
+ */
+int sq_notify_audiences(const struct sq_appeal *a, int action, int64_t parent_unit_id,
+                        struct sq_audience out[SQ_NOTIFY_MAX_AUDIENCES]);
+
+/* Inbox title and body for the action (UTF-8, truncated to the buffers). */
+void sq_notify_text(const struct sq_appeal *a, int action, char *title, size_t tcap, char *body,
+                    size_t bcap);
+
+/* ---- rules: webhooks ---- */
+
+/* "appeal.<action>" into buf (>= 32); the event name of webhooks. */
+const char *sq_webhook_event_name(int action, char *buf);
+/* True for "*", "appeal.*" and "appeal.<any action>". */
+bool sq_webhook_event_valid(const char *name);
+/* Whether a subscription's event_types (a JSON array) includes event. */
+bool sq_webhook_wants(json_t *types, const char *event);
+/* True for an absolute http:// or https:// URL with a host, an optional port
+ * 1-65535 and printable ASCII without spaces, at most 2000 characters. */
+bool sq_webhook_url_valid(const char *url);
+/* The JSON body of a webhook (new reference): event, occurred_at, actor_id,
+ * the appeal's non-personal fields, escalated_to_unit_id for escalations. */
+json_t *sq_webhook_payload(const struct sq_appeal *a, int action, int64_t actor_id,
+                           int64_t parent_unit_id, int64_t now);
+/* Seconds to wait after the attempts-th failed try: 1, 2, 4, ... capped at
+ * SQ_WEBHOOK_BACKOFF_MAX. */
+#define SQ_WEBHOOK_BACKOFF_MAX 3600
+int64_t sq_webhook_backoff(int attempts);
+/* "sha256=" + lowercase hex HMAC-SHA256 of body keyed with secret. out >= 72. */
+void sq_webhook_sign(const char *secret, const void *body, size_t len, char *out);
+
+/* ---- store ---- */
+
+/* Users of the audiences (enabled accounts, deduplicated, without exclude),
+ * at most max. Returns the count. */
+int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude,
+                            int64_t *out, int max);
+enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t appeal_id,
+                                   const char *title, const char *body, int64_t now,
+                                   struct sq_detail *d);
+enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const struct sq_page *p,
+                                    json_t **items, int64_t *total, int64_t *unread,
+                                    struct sq_detail *d);
+/* Marks one of the user's notifications read (idempotent); SQ_ENOTFOUND if
+ * it is not theirs. *item gets the row (new reference). */
+enum sq_err notify_store_inbox_read(int64_t user_id, int64_t id, int64_t now, json_t **item,
+                                    struct sq_detail *d);
+enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *updated,
+                                        struct sq_detail *d);
+
+enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, const char *secret,
+                                        int64_t now, int64_t *id, struct sq_detail *d);
+/* Subscriptions as API JSON (secret left out); include_inactive for deleted. */
+json_t *notify_store_webhooks_json(bool include_inactive);
+json_t *notify_store_webhook_json(int64_t id); /* NULL if missing */
+/* Deactivates a subscription and kills its pending deliveries. */
+enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detail *d);
+/* Queues the event for every active subscription that wants it; returns how
+ * many deliveries were queued (in the caller's transaction). */
+int notify_store_enqueue(const char *event, const char *payload, int64_t now,
+                         struct sq_detail *d);
+
+struct sq_delivery {
+    int64_t id, webhook_id;
+    int attempts;
+    char event_type[32];
+    char *payload, *url, *secret; /* owned: sq_delivery_cleanup */
+};
+void sq_delivery_cleanup(struct sq_delivery *x);
+/* Pending deliveries due at now, oldest first, at most max; returns count. */
+int notify_store_due_deliveries(int64_t now, struct sq_delivery *out, int max);
+/* Records one attempt: delivered, retry at next_at, or dead. */
+enum sq_err notify_store_delivery_result(int64_t id, const char *status, int attempts,
+                                         int64_t next_at, int http_status, const char *error,
+                                         int64_t now, struct sq_detail *d);
+struct sq_delivery_filter {
+    const char *status; /* NULL = any */
+    int64_t webhook_id; /* 0 = any */
+};
+enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
+                                         const struct sq_page *p, json_t **items,
+                                         int64_t *total, struct sq_detail *d);
+
+/* ---- the hook and the outbox thread (outbox.c) ---- */
+
+/* The appeals event hook: writes inbox rows and queues webhook deliveries in
+ * one small transaction; failures are logged, never reported to the caller. */
+void notify_appeal_event(const struct sq_appeal *a, int action, int64_t actor_id);
+/* Sets the hook and starts the sender thread (curl initialised here). */
+void notify_start(const struct sq_config *c);
+/* Stops the sender (an attempt in flight is aborted), unsets the hook,
+ * cleans up curl. Safe without a start. */
+void notify_stop(void);
+
+#endif
