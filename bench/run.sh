@@ -25,7 +25,9 @@ CONNS=${BENCH_CONNECTIONS:-64}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 TMP=bench/tmp
 BIN=./sanqu
-CACHE=$TMP/demo-$N.db
+# the cached database is only as good as the schema and generators it came from
+KEY=$(cat migrations/*.sql src/demo/*.c src/demo/*.h src/kb/demo*.c 2>/dev/null | sha256sum | cut -c1-12)
+CACHE=$TMP/demo-$N-$KEY.db
 WORK=$TMP/work.db
 OUT=$TMP/results.md
 mkdir -p "$TMP" build/bench
@@ -57,7 +59,7 @@ cat "$TMP/machine.txt"
 # ---- the database ----
 if [ ! -f "$CACHE" ]; then
     echo "building the demo database ($N appeals) into $CACHE ..."
-    rm -f "$CACHE" "$CACHE-wal" "$CACHE-shm"
+    rm -rf "$TMP/demo-$N-"* "$TMP/demo-$N.db"*
     t0=$(now_ms)
     "$BIN" demo --db "$CACHE.tmp" --appeals "$N" | sed -n '1,6p'
     t1=$(now_ms)
