@@ -74,6 +74,7 @@ void sq_app_stop(void)
 
 /* Demo generators of the domains, in dependency order. */
 const sq_demo_gen_fn sq_demo_generators[] = {
+    demo_appeals_generate, /* before kb: answers link to resolved appeals */
     kb_demo_generate,
     NULL,
 };

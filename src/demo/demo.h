@@ -57,4 +57,9 @@ typedef int (*sq_demo_gen_fn)(const struct sq_demo_opts *o, const struct sq_demo
                               struct sq_rng *rng, struct sq_detail *d);
 extern const sq_demo_gen_fn sq_demo_generators[]; /* NULL-terminated, in app.c */
 
+/* About three years of appeals with their timelines and KPI aggregate
+ * (appeals_gen.c); o->appeals of them, 300,000 when -1, none when 0. */
+int demo_appeals_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
+                          struct sq_rng *rng, struct sq_detail *d);
+
 #endif

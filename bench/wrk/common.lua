@@ -1,0 +1,38 @@
+-- Shared by every wrk scenario of bench/run.sh: prints one machine-readable
+-- line that run.sh turns into the table:
+--   RESULT <req/s> <p50 ms> <p99 ms> <non-2xx/3xx> <socket errors> <requests>
+function done(summary, latency, requests)
+   local secs = summary.duration / 1e6
+   local e = summary.errors
+   io.write(string.format("RESULT %.1f %.3f %.3f %d %d %d\n",
+      summary.requests / secs, latency:percentile(50) / 1000,
+      latency:percentile(99) / 1000, e.status,
+      e.connect + e.read + e.write + e.timeout, summary.requests))
+end
+
+-- Each wrk thread gets a number, so generated titles differ across threads.
+local counter = 1
+function setup(thread)
+   thread:set("tid", counter)
+   counter = counter + 1
+end
+
+function auth(token)
+   return { ["Authorization"] = "Bearer " .. token }
+end
+
+local places = { "东门", "南门", "地下车库", "3栋2单元", "中心广场", "垃圾站附近" }
+local problems = { "路灯不亮", "电梯故障", "垃圾清运不及时", "违章停车堵塞道路",
+                   "下水道堵塞", "夜间施工噪音", "充电桩坏了" }
+local n = 0
+
+-- A realistic intake body with a varying title.
+function appeal_body()
+   n = n + 1
+   local p = places[(n % #places) + 1]
+   local q = problems[(n % #problems) + 1]
+   return string.format('{"title":"%s%s（压测%d-%d）","description":"小区%s%s已经好几天了，' ..
+      '居民出行不便，希望尽快处理。","category_id":%s,"unit_id":%s,"contact_phone":"13800000000",' ..
+      '"address":"武汉市洪山区珞南街道%s"}', p, q, tid or 0, n, p, q,
+      os.getenv("CATEGORY"), os.getenv("UNIT"), p)
+end

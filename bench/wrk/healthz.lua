@@ -1,0 +1,1 @@
+dofile("bench/wrk/common.lua")
