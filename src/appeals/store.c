@@ -589,7 +589,10 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
             W("%s?%d", i ? "," : "", 20 + i);
         W(")");
     }
-    if (f->scope_paths) {
+    if (f->scope_paths && f->nscope == 1) {
+        /* the common case, written so that SQLite can use the path index */
+        W(" AND a.handler_unit_path >= ?40 AND a.handler_unit_path < ?41");
+    } else if (f->scope_paths) {
         W(" AND (0");
         for (int i = 0; i < f->nscope; i++)
             W(" OR (a.handler_unit_path >= ?%d AND a.handler_unit_path < ?%d)", 40 + 2 * i,
