@@ -26,6 +26,15 @@ local problems = { "路灯不亮", "电梯故障", "垃圾清运不及时", "违
                    "下水道堵塞", "夜间施工噪音", "充电桩坏了" }
 local n = 0
 
+-- Intake spreads over every community, as the district's does; filing all of
+-- it into the measured handler's unit would leave that one community with
+-- tens of thousands of open appeals and make the queue scenario measure an
+-- impossible backlog.
+local units = {}
+for u in string.gmatch(os.getenv("UNITS") or os.getenv("UNIT") or "", "[^,]+") do
+   units[#units + 1] = u
+end
+
 -- A realistic intake body with a varying title.
 function appeal_body()
    n = n + 1
@@ -34,5 +43,5 @@ function appeal_body()
    return string.format('{"title":"%s%s（压测%d-%d）","description":"小区%s%s已经好几天了，' ..
       '居民出行不便，希望尽快处理。","category_id":%s,"unit_id":%s,"contact_phone":"13800000000",' ..
       '"address":"武汉市洪山区珞南街道%s"}', p, q, tid or 0, n, p, q,
-      os.getenv("CATEGORY"), os.getenv("UNIT"), p)
+      os.getenv("CATEGORY"), units[(n * 7919 + (tid or 0)) % #units + 1], p)
 end
