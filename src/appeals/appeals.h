@@ -150,6 +150,11 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
 enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_appeal *after,
                                 int action, int64_t actor_id, const char *note, json_t *data,
                                 struct sq_detail *d);
+/* Adds sign x one contribution to appeal_stats (upsert). Bulk loaders (the
+ * demo) add summed contributions with it; everyone else goes through
+ * appeals_store_apply(). */
+enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
+                                    struct sq_detail *d);
 /* The appeal as API JSON; mask_phone hides contact_phone. New reference. */
 json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone);
 /* Events of an appeal, oldest first (new reference). */

@@ -164,7 +164,8 @@ static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
     sqlite3_bind_int64(st, 37, a->updated_at);
 }
 
-static enum sq_err stats_add(const struct sq_appeal_contrib *c, int sign, struct sq_detail *d)
+enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
+                                    struct sq_detail *d)
 {
     sqlite3_stmt *st = sq_db_stmt(
         "INSERT INTO appeal_stats(month, unit_id, category_id, kind, total, responded, "
@@ -202,13 +203,13 @@ static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_ap
     enum sq_err e;
     sq_appeal_contrib(after, &a);
     if (!before)
-        return stats_add(&a, 1, d);
+        return appeals_store_stats_add(&a, 1, d);
     sq_appeal_contrib(before, &b);
     if (!memcmp(&a, &b, sizeof a))
         return SQ_OK; /* most notes and replies change no counter */
-    if ((e = stats_add(&b, -1, d)))
+    if ((e = appeals_store_stats_add(&b, -1, d)))
         return e;
-    return stats_add(&a, 1, d);
+    return appeals_store_stats_add(&a, 1, d);
 }
 
 static enum sq_err add_event(int64_t appeal_id, int action, int64_t actor_id, int from, int to,

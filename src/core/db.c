@@ -275,14 +275,23 @@ json_t *sq_db_col_id_json(sqlite3_stmt *st, int col)
                                                        : json_integer(sqlite3_column_int64(st, col));
 }
 
-int64_t sq_db_scalar(const char *sql)
+int64_t sq_db_scalar_id(const char *sql, int64_t id)
 {
     sqlite3_stmt *st = sq_db_stmt(sql);
     int64_t n = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
+    if (!st)
+        return 0;
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sq_db_reset(st);
     return n;
+}
+
+int64_t sq_db_scalar(const char *sql)
+{
+    return sq_db_scalar_id(sql, 0);
 }
 
 static void bind_json(sqlite3_stmt *st, int i, json_t *v)

@@ -59,6 +59,8 @@ const char *sq_db_col_text(sqlite3_stmt *st, int col);
 json_t *sq_db_col_id_json(sqlite3_stmt *st, int col);
 /* count(*)-style single integer result of a parameterless query; 0 on error. */
 int64_t sq_db_scalar(const char *sql);
+/* The same with one integer parameter bound to ?1. */
+int64_t sq_db_scalar_id(const char *sql, int64_t id);
 
 /* UPDATE table SET <col> = <value> for each col of the whitelist present in
  * `in` (strings, integers, reals, booleans, null), plus `stamp_col = now`

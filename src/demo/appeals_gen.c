@@ -722,48 +722,9 @@ static int stat_add(struct gen *g, const struct sq_appeal_contrib *c)
 
 static int stats_write(struct gen *g, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt(
-        "INSERT INTO appeal_stats(month, unit_id, category_id, kind, total, responded, "
-        "responded_on_time, resolved, resolved_on_time, rejected, overdue, reopened, rated, "
-        "satisfied, basically_satisfied, dissatisfied, solved, response_secs, handle_secs) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19) "
-        "ON CONFLICT(month, unit_id, category_id, kind) DO UPDATE SET total = total + ?5, "
-        "responded = responded + ?6, responded_on_time = responded_on_time + ?7, resolved = "
-        "resolved + ?8, resolved_on_time = resolved_on_time + ?9, rejected = rejected + ?10, "
-        "overdue = overdue + ?11, reopened = reopened + ?12, rated = rated + ?13, satisfied = "
-        "satisfied + ?14, basically_satisfied = basically_satisfied + ?15, dissatisfied = "
-        "dissatisfied + ?16, solved = solved + ?17, response_secs = response_secs + ?18, "
-        "handle_secs = handle_secs + ?19");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    for (size_t i = 0; g->stats && i < g->nstats_cap; i++) {
-        const struct sq_appeal_contrib *c = &g->stats[i].c;
-        if (!g->stats[i].used)
-            continue;
-        sqlite3_bind_int(st, 1, c->month);
-        sqlite3_bind_int64(st, 2, c->unit_id);
-        sqlite3_bind_int64(st, 3, c->category_id);
-        sqlite3_bind_text(st, 4, c->kind, -1, SQLITE_STATIC);
-        const int v[] = {c->total,
-                         c->responded,
-                         c->responded_on_time,
-                         c->resolved,
-                         c->resolved_on_time,
-                         c->rejected,
-                         c->overdue,
-                         c->reopened,
-                         c->rated,
-                         c->satisfied,
-                         c->basically_satisfied,
-                         c->dissatisfied,
-                         c->solved};
-        for (int k = 0; k < 13; k++)
-            sqlite3_bind_int(st, 5 + k, v[k]);
-        sqlite3_bind_int64(st, 18, c->response_secs);
-        sqlite3_bind_int64(st, 19, c->handle_secs);
-        if (sq_db_exec_stmt(st, d))
+    for (size_t i = 0; g->stats && i < g->nstats_cap; i++)
+        if (g->stats[i].used && appeals_store_stats_add(&g->stats[i].c, 1, d))
             return -1;
-    }
     return 0;
 }
 

@@ -129,18 +129,6 @@ enum sq_err kb_store_get(int64_t id, struct kb_answer *a, struct sq_detail *d)
     return SQ_OK;
 }
 
-static int64_t count_of(const char *sql, int64_t id)
-{
-    sqlite3_stmt *st = sq_db_stmt(sql);
-    int64_t n = 0;
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
-    return n;
-}
 
 json_t *kb_store_answer_json(int64_t id)
 {
@@ -159,7 +147,7 @@ json_t *kb_store_answer_json(int64_t id)
         return NULL;
     json_object_set_new(
         o, "linked_appeals",
-        json_integer(count_of("SELECT count(*) FROM kb_answer_appeals WHERE answer_id = ?", id)));
+        json_integer(sq_db_scalar_id("SELECT count(*) FROM kb_answer_appeals WHERE answer_id = ?", id)));
     json_t *cols = json_array();
     st = sq_db_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
                     "JOIN kb_columns k ON k.id = ca.column_id WHERE ca.answer_id = ? ORDER BY "
@@ -179,14 +167,14 @@ json_t *kb_store_answer_json(int64_t id)
 
 bool kb_store_category_ok(int64_t category_id)
 {
-    return count_of("SELECT count(*) FROM categories WHERE id = ? AND parent_id IS NULL AND "
+    return sq_db_scalar_id("SELECT count(*) FROM categories WHERE id = ? AND parent_id IS NULL AND "
                     "kind = 'livelihood' AND active = 1",
                     category_id) > 0;
 }
 
 int64_t kb_store_category_top(int64_t category_id)
 {
-    return count_of("SELECT coalesce(parent_id, id) FROM categories WHERE id = ?", category_id);
+    return sq_db_scalar_id("SELECT coalesce(parent_id, id) FROM categories WHERE id = ?", category_id);
 }
 
 json_t *kb_store_categories_json(void)

@@ -116,27 +116,15 @@ static json_t *inbox_row(sqlite3_stmt *st)
     return o;
 }
 
-static int64_t count_q(const char *sql, int64_t user_id)
-{
-    sqlite3_stmt *st = sq_db_stmt(sql);
-    int64_t n = 0;
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
-    return n;
-}
 
 enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const struct sq_page *p,
                                     json_t **items, int64_t *total, int64_t *unread,
                                     struct sq_detail *d)
 {
     *items = json_array();
-    *unread = count_q("SELECT count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL",
+    *unread = sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL",
                       user_id);
-    *total = unread_only ? *unread : count_q("SELECT count(*) FROM inbox WHERE user_id = ?",
+    *total = unread_only ? *unread : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?",
                                              user_id);
     sqlite3_stmt *st = sq_db_stmt(
         unread_only ? "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? AND read_at IS NULL "
