@@ -768,16 +768,24 @@ static int columns_update(struct sq_req *r)
     return columns_save(r, false);
 }
 
-static int columns_delete(struct sq_req *r)
+/* DELETE of a column or a volume: the store call, the audit row, the reply. */
+static int delete_record(struct sq_req *r, enum sq_err (*del)(int64_t, struct sq_detail *),
+                         const char *what, const char *type)
 {
     struct sq_detail d = {0};
+    char action[48];
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? kb_store_column_delete(id, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such column");
+    enum sq_err e = id ? del(id, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", what);
     if (e)
         return sq_reply_err(r, e, &d);
-    sq_audit_write(r->user->id, "kb_column_delete", "kb_column", id, r->ip, NULL);
+    snprintf(action, sizeof action, "%s_delete", type);
+    sq_audit_write(r->user->id, action, type, id, r->ip, NULL);
     return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
+}
+
+static int columns_delete(struct sq_req *r)
+{
+    return delete_record(r, kb_store_column_delete, "column", "kb_column");
 }
 
 /* ---- volumes ---- */
@@ -854,14 +862,7 @@ static int volumes_update(struct sq_req *r)
 
 static int volumes_delete(struct sq_req *r)
 {
-    struct sq_detail d = {0};
-    int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? kb_store_volume_delete(id, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such volume");
-    if (e)
-        return sq_reply_err(r, e, &d);
-    sq_audit_write(r->user->id, "kb_volume_delete", "kb_volume", id, r->ip, NULL);
-    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
+    return delete_record(r, kb_store_volume_delete, "volume", "kb_volume");
 }
 
 static int volumes_print(struct sq_req *r)
