@@ -47,7 +47,7 @@ void sq_app_stop(void);
 /* Before the database opens: per-connection hooks. */
 void sq_app_init(void)
 {
-    sq_db_add_open_hook(sq_cjk_tokenizer_register);
+    sq_db_add_open_hook(kb_fts_register);
 }
 
 void sq_app_start(const struct sq_config *c)
@@ -56,7 +56,8 @@ void sq_app_start(const struct sq_config *c)
         sq_fatal("cannot start the writer thread");
     notify_start(c);        /* the appeals event hook and the webhook sender */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
-    kb_indexer_start();
+    if (c->kb_index)
+        kb_indexer_start();
 }
 
 void sq_app_stop(void)

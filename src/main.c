@@ -265,16 +265,18 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_demo(int argc, char **argv)
 {
-    static const char *const known[] = {"db",   "seed",  "scale", "appeals",
-                                        "now",  "help",  "force", NULL};
+    static const char *const known[] = {"db",  "seed", "scale", "appeals", "answers",
+                                        "now", "help", "force", NULL};
     if (has_flag(argc, argv, "--help")) {
-        printf("usage: sanqu demo [--db PATH] [--seed N] [--appeals N] [--now TIME]\n\n"
+        printf("usage: sanqu demo [--db PATH] [--seed N] [--appeals N] [--answers N] [--now TIME]\n\n"
                "Builds a synthetic district at the scale of Hongshan, Wuhan: 14 streets, 192\n"
                "communities, departments, 35 universities with schools, 8 parks with 3,700\n"
                "enterprises, users for every role, and about three years of appeals. The same\n"
                "seed gives the same data. The data is synthetic: no real person is in it.\n"
                "Every demo account's password is sanqu-demo.\n\n"
                "  --appeals N  appeals since 2024-01-01 (default 300000; 0 = none)\n"
+               "  --answers N  knowledge-base answers (default 48, the curated ones; more are\n"
+               "               local variants of them, as the benchmark's 10000)\n"
                "  --now TIME   pretend it is TIME (ISO 8601, e.g. 2026-11-27T10:00+08:00):\n"
                "               appeals stop there; same seed + same --now = same data\n");
         return 0;
@@ -285,7 +287,7 @@ static int cmd_demo(int argc, char **argv)
     if (load_config(argc, argv, &c))
         return 2;
     const char *seed = flag(argc, argv, "seed"), *appeals = flag(argc, argv, "appeals");
-    const char *now = flag(argc, argv, "now");
+    const char *now = flag(argc, argv, "now"), *answers = flag(argc, argv, "answers");
     int64_t now_t = 0;
     if (now && sq_clock_parse_iso(now, &now_t)) {
         fprintf(stderr, "sanqu demo: --now wants ISO 8601, e.g. 2026-11-27T10:00+08:00\n");
@@ -295,10 +297,15 @@ static int cmd_demo(int argc, char **argv)
         fprintf(stderr, "sanqu demo: --appeals wants a number from 0 to 999999999\n");
         return 2;
     }
+    if (answers && (strspn(answers, "0123456789") != strlen(answers) || strlen(answers) > 6)) {
+        fprintf(stderr, "sanqu demo: --answers wants a number from 0 to 999999\n");
+        return 2;
+    }
     if (now)
         sq_clock_set_fake(now_t);
     struct sq_demo_opts o = {.seed = seed ? strtoul(seed, NULL, 10) : 1,
-                             .appeals = appeals ? atol(appeals) : -1};
+                             .appeals = appeals ? atol(appeals) : -1,
+                             .answers = answers ? atol(answers) : 0};
     sq_log_set_quiet(1);
     if (open_db(&c))
         return 1;

@@ -27,6 +27,8 @@ const struct sq_config_key sq_config_keys[] = {
     {"max_upload_kb", "largest attachment accepted, KiB (default 10240)"},
     {"test_clock", "expose the fake-clock endpoint for tests (default false)"},
     {"quiet", "log only warnings and errors (default false)"},
+    {"kb_index", "index new appeals for full-text search in the background (default true; "
+                 "false only to measure intake without it)"},
     {"port_file", "write the bound port to this file once listening"},
     {NULL, NULL},
 };
@@ -38,6 +40,7 @@ void sq_config_defaults(struct sq_config *c)
     c->port = 8080;
     snprintf(c->db, sizeof c->db, "./sanqu.db");
     c->anonymous_appeals = true;
+    c->kb_index = true;
     c->warn_percent = 80;
     c->unrated_days = 7;
     c->scheduler_seconds = 5;
@@ -114,6 +117,8 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         return parse_bool(key, v, &c->test_clock, d);
     if (!strcmp(key, "quiet"))
         return parse_bool(key, v, &c->quiet, d);
+    if (!strcmp(key, "kb_index"))
+        return parse_bool(key, v, &c->kb_index, d);
     if (!strcmp(key, "threads")) {
         if ((e = parse_long(key, v, 0, 256, &n, d)))
             return e;

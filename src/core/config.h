@@ -29,6 +29,7 @@ struct sq_config {
     long max_upload;      /* bytes; attachments */
     bool test_clock;      /* expose /api/v1/test/clock (tests only) */
     bool quiet;           /* log warnings and errors only */
+    bool kb_index;        /* index new appeals for full-text search (default true) */
     char port_file[1024]; /* write the bound port here (tests with port 0) */
 };
 

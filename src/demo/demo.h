@@ -13,6 +13,7 @@
 struct sq_demo_opts {
     unsigned long seed;
     long appeals; /* -1 = default volume */
+    long answers; /* knowledge-base answers; below 48 (the default) = 48 */
 };
 
 /* Deterministic PRNG shared by the domain generators (xorshift64*). */

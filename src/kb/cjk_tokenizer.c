@@ -329,37 +329,33 @@ static void cjk_delete(Fts5Tokenizer *tok)
     sqlite3_free(tok);
 }
 
+fts5_api *sq_fts5_api(sqlite3 *db)
+{
+    sqlite3_stmt *stmt = NULL;
+    fts5_api *api = NULL;
+    if (db == NULL || sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL) != SQLITE_OK)
+        goto out; /* no fts5() function: SQLite built without FTS5 */
+    if (sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL) != SQLITE_OK ||
+        sqlite3_step(stmt) != SQLITE_ROW)
+        api = NULL;
+    /* Version 2 of fts5_api is what this file was written against. */
+    if (api && api->iVersion < 2)
+        api = NULL;
+out:
+    sqlite3_finalize(stmt);
+    return api;
+}
+
 int sq_cjk_tokenizer_register(sqlite3 *db)
 {
     /* FTS5 copies this struct, so one static instance serves every db. */
     static fts5_tokenizer tokenizer = {cjk_create, cjk_delete, cjk_tokenize};
-    sqlite3_stmt *stmt = NULL;
-    fts5_api *api = NULL;
-    int rc;
-
     if (db == NULL)
         return SQLITE_MISUSE;
-    rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        goto out; /* no fts5() function: SQLite built without FTS5 */
-    rc = sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
-    if (rc != SQLITE_OK)
-        goto out;
-    rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? SQLITE_ERROR : rc;
-        goto out;
-    }
-    /* Version 2 of fts5_api is what this file was written against. */
-    if (api == NULL || api->iVersion < 2) {
-        rc = SQLITE_ERROR;
-        goto out;
-    }
-    rc = api->xCreateTokenizer(api, SQ_CJK_TOKENIZER_NAME, NULL, &tokenizer,
-                               NULL);
-out:
-    sqlite3_finalize(stmt);
-    return rc;
+    fts5_api *api = sq_fts5_api(db);
+    if (!api)
+        return SQLITE_ERROR;
+    return api->xCreateTokenizer(api, SQ_CJK_TOKENIZER_NAME, NULL, &tokenizer, NULL);
 }
 
 /* ------------------------------------------------------------------------

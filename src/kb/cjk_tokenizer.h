@@ -38,6 +38,10 @@
  */
 int sq_cjk_tokenizer_register(sqlite3 *db);
 
+/* The FTS5 api of db's connection (version 2 or later), or NULL when this
+ * SQLite has no FTS5. */
+fts5_api *sq_fts5_api(sqlite3 *db);
+
 /*
  * Build an FTS5 MATCH expression from free text typed by a user.
  *

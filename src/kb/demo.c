@@ -59,10 +59,91 @@ static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_det
     return n;
 }
 
+/* Sets an answer's status, reviewer, dates and counters as if it had been
+ * through review. */
+static int demo_publish(int64_t id, const char *status, int64_t reviewer, int64_t pub,
+                        int deflect, int reuse, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt(
+        "UPDATE kb_answers SET status = ?2, reviewer_id = CASE WHEN ?2 = 'published' THEN ?3 "
+        "END, published_at = CASE WHEN ?2 = 'published' THEN ?4 END, submitted_at = CASE WHEN "
+        "?2 <> 'draft' THEN ?4 - 86400 END, deflect_count = ?5, reuse_count = reuse_count + ?6 "
+        "WHERE id = ?1");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sq_db_bind_id(st, 3, reviewer);
+    sqlite3_bind_int64(st, 4, pub);
+    sqlite3_bind_int(st, 5, deflect);
+    sqlite3_bind_int(st, 6, reuse);
+    return sq_db_exec_stmt(st, d) ? -1 : 0;
+}
+
+/* Local follow-up measures that make a variant read differently. */
+static const char *const demo_local_measures[] = {
+    "社区网格员每日巡查，问题当日登记、当日派单。",
+    "联合辖区高校志愿者开展入户宣传和意见征集。",
+    "召开居民议事会，协商确定实施方案和时间表。",
+    "街道、社区、物业三方每周例会，跟踪整改进度。",
+    "邀请共建单位党员认领项目，结对推进。",
+    "在小区公告栏和业主群公示处理结果，接受监督。",
+    "引入第三方专业机构评估，形成长效管理制度。",
+    "设立意见箱和热线回访，满意度纳入考核。",
+};
+
+/* o->answers - 48 more published answers when the caller asked for a large
+ * library (the benchmark's 10,000): each a curated answer as practised in
+ * another community, with that community's name in the title and problem
+ * and one local measure added. Returns how many, or -1. */
+static int kb_demo_variants(const struct sq_demo_opts *o, const struct sq_demo_world *w,
+                            struct sq_rng *rng, int64_t author, int64_t reviewer,
+                            struct sq_detail *d)
+{
+    long n = o->answers - KB_DEMO_NANSWERS;
+    int64_t now = sq_clock_now();
+    for (long k = 0; k < n; k++) {
+        const struct kb_demo_answer *x = &kb_demo_answers[k % KB_DEMO_NANSWERS];
+        char code[3] = {x->key[0], x->key[1], 0};
+        int64_t cat = category_id(code);
+        int64_t unit = w->communities[sq_rng_below(rng, (uint32_t)w->ncommunities)];
+        char name[128] = "", path[128] = "";
+        sqlite3_stmt *st = sq_db_stmt("SELECT name, path FROM units WHERE id = ?");
+        if (!st)
+            return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
+        sqlite3_bind_int64(st, 1, unit);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(name, sizeof name, "%s", sq_db_col_text(st, 0));
+            snprintf(path, sizeof path, "%s", sq_db_col_text(st, 1));
+        }
+        sq_db_reset(st);
+        char title[400], problem[1200], measures[1600];
+        snprintf(title, sizeof title, "%s：%s", name, x->title);
+        snprintf(problem, sizeof problem, "%s居民反映：%s", name, x->problem);
+        snprintf(measures, sizeof measures, "%s%s", x->measures,
+                 demo_local_measures[sq_rng_below(
+                     rng, sizeof demo_local_measures / sizeof demo_local_measures[0])]);
+        json_t *units = json_pack("[I]", (json_int_t)unit);
+        json_t *in = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "category_id", (json_int_t)cat,
+                               "title", title, "problem", problem, "measures", measures,
+                               "result", x->result, "conditions", x->conditions, "source_units",
+                               units, "tags", split_tags(x->tags));
+        int64_t id = 0;
+        enum sq_err e = kb_store_create(in, unit, path, author, 0, &id, d);
+        json_decref(in);
+        if (e)
+            return -1;
+        int64_t pub = now - (int64_t)(1 + sq_rng_below(rng, 3 * 365)) * 86400;
+        if (demo_publish(id, "published", reviewer, pub, (int)sq_rng_below(rng, 10),
+                         (int)sq_rng_below(rng, 8), d))
+            return -1;
+    }
+    return n > 0 ? (int)n : 0;
+}
+
 int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
                      struct sq_rng *rng, struct sq_detail *d)
 {
-    (void)o;
     int64_t ids[KB_DEMO_NANSWERS];
     int64_t author = w->nusers > 6 ? w->users[6] : 0;   /* community_handler */
     int64_t reviewer = w->nusers > 5 ? w->users[5] : 0; /* community_admin */
@@ -114,23 +195,18 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
         const char *status = i == 5 ? "draft" : (i == 17 || i == 29 || i == 41) ? "in_review"
                                                                                  : "published";
         int64_t pub = now - (int64_t)(1 + sq_rng_below(rng, 3 * 365)) * 86400;
-        st = sq_db_stmt("UPDATE kb_answers SET status = ?2, reviewer_id = CASE WHEN ?2 = "
-                        "'published' THEN ?3 END, published_at = CASE WHEN ?2 = 'published' THEN "
-                        "?4 END, submitted_at = CASE WHEN ?2 <> 'draft' THEN ?4 - 86400 END, "
-                        "deflect_count = ?5, reuse_count = reuse_count + ?6 WHERE id = ?1");
-        sqlite3_bind_int64(st, 1, ids[i]);
-        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-        sq_db_bind_id(st, 3, reviewer);
-        sqlite3_bind_int64(st, 4, pub);
-        sqlite3_bind_int(st, 5, strcmp(status, "published") ? 0 : (int)sq_rng_below(rng, 40));
-        sqlite3_bind_int(st, 6, strcmp(status, "published") ? 0 : (int)sq_rng_below(rng, 25));
-        if (sq_db_exec_stmt(st, d))
+        int pubd = !strcmp(status, "published");
+        if (demo_publish(ids[i], status, reviewer, pub, pubd ? (int)sq_rng_below(rng, 40) : 0,
+                         pubd ? (int)sq_rng_below(rng, 25) : 0, d))
             return -1;
         int n = link_appeals(ids[i], cat, author, d);
         if (n < 0)
             return -1;
         linked += n;
     }
+    int extra = kb_demo_variants(o, w, rng, author, reviewer, d);
+    if (extra < 0)
+        return -1;
     /* 28 column issues, monthly, oldest first; each shows 3 published answers */
     int next = 0;
     for (int k = 0; k < 28; k++) {
@@ -179,6 +255,6 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
     }
     printf("knowledge base: %d answers in 16 categories, 28 columns, 2 volumes, %d appeals "
            "linked\n",
-           KB_DEMO_NANSWERS, linked);
+           KB_DEMO_NANSWERS + extra, linked);
     return 0;
 }

@@ -9,7 +9,9 @@
  * order (SQLite has one writer), so "ids above the last indexed" are exactly
  * the new appeals; title and description never change after intake, so an
  * indexed appeal never needs re-indexing. New appeals are searchable within
- * one period plus one batch (well under 2 s).
+ * one period plus one batch (well under 2 s). Appeals still open when
+ * indexed also go into appeals_open_fts (008_open_fts.sql), whose triggers
+ * keep it to the open set afterwards.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -51,6 +53,16 @@ int kb_index_appeals_batch(int batch)
     }
     st = sq_db_stmt("INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, "
                     "description FROM appeals WHERE id > ? AND id <= ? ORDER BY id");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int64(st, 1, last);
+    sqlite3_bind_int64(st, 2, upto);
+    if (sq_db_exec_stmt(st, &d))
+        goto fail;
+    /* the open ones also enter the small index of open appeals (008) */
+    st = sq_db_stmt("INSERT INTO appeals_open_fts(rowid, title, description) SELECT id, title, "
+                    "description FROM appeals WHERE id > ? AND id <= ? AND status IN "
+                    "('submitted','accepted','in_progress','suspended') ORDER BY id");
     if (!st)
         goto fail;
     sqlite3_bind_int64(st, 1, last);

@@ -18,6 +18,7 @@
 #define SQ_KB_H
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -96,6 +97,11 @@ void kb_buf_free(struct kb_buf *b);
  * 小区...) are skipped. malloc'd, or NULL when nothing indexable. */
 char *kb_similar_query(const char *text, int max_terms);
 #define KB_SIMILAR_MAX_TERMS 40
+
+/* Registers on db what kb's full-text tables need: the sanqu_cjk tokenizer
+ * and sq_rank(), the ranking function of appeal search (kb/rank.c). A
+ * per-connection open hook (sq_db_add_open_hook). */
+int kb_fts_register(sqlite3 *db);
 
 /* The bounded-ranking rule (docs/search.md): bm25 ranks at most the
  * KB_RANK_WINDOW most recent matches of a query (after filters); matches

@@ -3,11 +3,14 @@
  * suggestions, on the FTS5 tables of 005_kb.sql (tokenizer sanqu_cjk).
  *
  * The bounded-ranking rule (docs/search.md): answers are few and ranked in
- * full. For appeals, the query first walks the matches newest first (FTS5
- * iterates a doclist backwards cheaply) after the filters and scope, stops at
- * KB_RANK_WINDOW, and bm25 then ranks only matches with a rowid at or above
- * the window's oldest one. So the work of a very common term is bounded by
- * the window, not by the hundreds of thousands of appeals it matches.
+ * full. For appeals, one query walks the matches newest first (FTS5
+ * iterates a doclist backwards cheaply) after the filters and scope, taking
+ * sq_rank() of each (bm25 without the per-query idf scan, kb/rank.c), and
+ * stops at KB_RANK_WINDOW; the window is sorted in memory
+ * and only the page is read from the appeals table. So the work of a very
+ * common term is bounded by the window, not by the hundreds of thousands of
+ * appeals it matches. Suggestions look for likely duplicates in the small
+ * index of open appeals (appeals_open_fts), where every match is ranked.
  *
  * Scope: anonymous callers see published answers only; people see their own
  * appeals (creator or collector); staff with appeal-read rights see the
@@ -21,6 +24,7 @@
 
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/log.h"
 #include "kb/cjk_tokenizer.h"
 #include "kb/kb.h"
 #include "units/units.h"
@@ -33,13 +37,8 @@ enum {
     P_FROM,
     P_TO,
     P_ME,
-    P_ALL,
-    P_OPEN,
-    P_NEAR,
     P_EXCL,
-    P_CUT,
     P_LIMIT,
-    P_OFFSET,
     P_SCOPE0 = 20 /* ..51 */
 };
 
@@ -176,19 +175,43 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
 
 /* ---- appeals ---- */
 
-/* The WHERE shared by the window and rank queries of appeal search. */
-static void appeal_where(struct kb_buf *b, const struct kb_scope *sc, bool open_only)
+struct appeal_q {
+    const char *match;
+    int64_t category_id;
+    const char *unit_path;
+    int64_t from, to;
+    const struct kb_scope *sc; /* NULL: no scope test */
+};
+
+/* Whether the query needs the appeals row (a filter or a scope test) or can
+ * be answered from the full-text index alone. */
+static bool appeal_q_needs_row(const struct appeal_q *q)
 {
-    kb_buf_addf(b,
-                " FROM appeals_fts f JOIN appeals a ON a.id = f.rowid WHERE appeals_fts MATCH "
-                "?%d AND (?%d = 0 OR a.category_id = ?%d OR a.category_id IN (SELECT id FROM "
-                "categories WHERE parent_id = ?%d)) AND (?%d IS NULL OR a.unit_id IN (SELECT id "
-                "FROM units WHERE substr(path, 1, length(?%d)) = ?%d)) AND (?%d = 0 OR "
-                "a.created_at >= ?%d) AND (?%d = 0 OR a.created_at < ?%d) AND a.id <> ?%d",
-                P_MATCH, P_CAT, P_CAT, P_CAT, P_UNIT, P_UNIT, P_UNIT, P_FROM, P_FROM, P_TO, P_TO,
-                P_EXCL);
-    if (open_only)
-        kb_buf_adds(b, " AND a.status IN ('submitted','accepted','in_progress','suspended')");
+    return q->category_id || q->unit_path || q->from || q->to || (q->sc && !q->sc->all_appeals);
+}
+
+/* FROM and WHERE of appeal search: the match, then only the filters the
+ * query has. A district-wide caller without filters reads the index alone. */
+static void appeal_where(struct kb_buf *b, const struct appeal_q *q)
+{
+    kb_buf_adds(b, appeal_q_needs_row(q) ? " FROM appeals_fts f JOIN appeals a ON a.id = f.rowid"
+                                         : " FROM appeals_fts f");
+    kb_buf_addf(b, " WHERE appeals_fts MATCH ?%d", P_MATCH);
+    if (q->category_id)
+        kb_buf_addf(b,
+                    " AND (a.category_id = ?%d OR a.category_id IN (SELECT id FROM categories "
+                    "WHERE parent_id = ?%d))",
+                    P_CAT, P_CAT);
+    if (q->unit_path)
+        kb_buf_addf(b,
+                    " AND a.unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
+                    "= ?%d)",
+                    P_UNIT, P_UNIT);
+    if (q->from)
+        kb_buf_addf(b, " AND a.created_at >= ?%d", P_FROM);
+    if (q->to)
+        kb_buf_addf(b, " AND a.created_at < ?%d", P_TO);
+    const struct kb_scope *sc = q->sc;
     if (!sc || sc->all_appeals)
         return;
     kb_buf_addf(b, " AND (a.creator_id = ?%d OR a.collector_id = ?%d", P_ME, P_ME);
@@ -198,22 +221,19 @@ static void appeal_where(struct kb_buf *b, const struct kb_scope *sc, bool open_
     kb_buf_adds(b, ")");
 }
 
-struct appeal_q {
-    const char *match;
-    int64_t category_id;
-    const char *unit_path;
-    int64_t from, to, exclude;
-    const struct kb_scope *sc;
-};
-
+/* Binds the values appeal_where used (binding one it did not use is a
+ * harmless SQLITE_RANGE). */
 static void bind_appeal(sqlite3_stmt *st, const struct appeal_q *q)
 {
     sqlite3_bind_text(st, P_MATCH, q->match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, P_CAT, q->category_id);
-    sq_db_bind_text(st, P_UNIT, q->unit_path);
-    sqlite3_bind_int64(st, P_FROM, q->from);
-    sqlite3_bind_int64(st, P_TO, q->to);
-    sqlite3_bind_int64(st, P_EXCL, q->exclude);
+    if (q->category_id)
+        sqlite3_bind_int64(st, P_CAT, q->category_id);
+    if (q->unit_path)
+        sqlite3_bind_text(st, P_UNIT, q->unit_path, -1, SQLITE_TRANSIENT);
+    if (q->from)
+        sqlite3_bind_int64(st, P_FROM, q->from);
+    if (q->to)
+        sqlite3_bind_int64(st, P_TO, q->to);
     if (q->sc && !q->sc->all_appeals) {
         sqlite3_bind_int64(st, P_ME, q->sc->user_id ? q->sc->user_id : -1);
         for (int i = 0; i < q->sc->npaths; i++)
@@ -221,82 +241,89 @@ static void bind_appeal(sqlite3_stmt *st, const struct appeal_q *q)
     }
 }
 
-/* Walks up to `window` matches newest first; returns how many were seen
- * (window + 1 means "more") and the rowid of the window's oldest in *cut. */
-static int appeal_window(const struct appeal_q *q, bool open_only, int window, int64_t *cut,
-                         struct sq_detail *d)
+struct hit {
+    int64_t id;
+    double score; /* bm25: lower is better */
+};
+
+static int hit_cmp(const void *a, const void *b)
 {
-    struct kb_buf b = {0};
-    kb_buf_adds(&b, "SELECT f.rowid");
-    appeal_where(&b, q->sc, open_only);
-    kb_buf_addf(&b, " ORDER BY f.rowid DESC LIMIT ?%d", P_LIMIT);
-    sqlite3_stmt *st = sq_db_stmt(b.p);
-    kb_buf_free(&b);
-    if (!st) {
-        sq_fail(d, SQ_EDB, NULL, "database error");
-        return -1;
-    }
-    bind_appeal(st, q);
-    sqlite3_bind_int(st, P_LIMIT, window + 1);
-    int n = 0, rc;
-    *cut = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n < window)
-            *cut = sqlite3_column_int64(st, 0);
-        n++;
-    }
-    sq_db_reset(st);
-    if (rc != SQLITE_DONE) {
-        sq_db_error(rc, d);
-        return -1;
-    }
-    return n;
+    const struct hit *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? -1 : 1;
+    return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* newer first */
 }
 
-static enum sq_err search_appeals(const char *match, const struct terms *tm,
-                                  const struct kb_search *s,
-                                  const struct kb_scope *sc, json_t *items, int64_t *total,
-                                  bool *capped, struct sq_detail *d)
+/* One appeal of a result page, read by id after ranking. */
+static json_t *appeal_item(int64_t id, double score, const struct terms *tm)
 {
-    struct appeal_q q = {match, s->category_id, s->unit_path, s->from, s->to, 0, sc};
-    int64_t cut = 0;
-    int n = appeal_window(&q, false, KB_RANK_WINDOW, &cut, d);
-    if (n < 0)
-        return SQ_EDB;
-    *total = n > KB_RANK_WINDOW ? KB_RANK_WINDOW : n;
-    *capped = n > KB_RANK_WINDOW;
-    if (n == 0)
-        return SQ_OK;
+    sqlite3_stmt *st = sq_db_stmt("SELECT tracking_no, title, status, category_id, unit_id, "
+                                  "created_at, description FROM appeals WHERE id = ?");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    json_t *o = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:f}", "type", "appeal", "id",
+                      (json_int_t)id, "tracking_no", sq_db_col_text(st, 0), "title",
+                      sq_db_col_text(st, 1), "status", sq_db_col_text(st, 2), "category_id",
+                      (json_int_t)sqlite3_column_int64(st, 3), "unit_id",
+                      (json_int_t)sqlite3_column_int64(st, 4), "title_html",
+                      snip(sq_db_col_text(st, 1), tm, 0), "snippet_html",
+                      snip(sq_db_col_text(st, 6), tm, 80), "score", -score);
+        add_time(o, "created_at", sqlite3_column_int64(st, 5));
+    }
+    sq_db_reset(st);
+    return o;
+}
+
+/* Appeal search in one pass over the index: the matches newest first (FTS5
+ * walks a doclist backwards cheaply), filters and scope applied, bm25 taken
+ * for each, stopping after KB_RANK_WINDOW; the window is sorted here and
+ * only the requested page is read from the appeals table. */
+static enum sq_err search_appeals(const char *match, const struct terms *tm,
+                                  const struct kb_search *s, const struct kb_scope *sc,
+                                  json_t *items, int64_t *total, bool *capped,
+                                  struct sq_detail *d)
+{
+    struct appeal_q q = {match, s->category_id, s->unit_path, s->from, s->to, sc};
     struct kb_buf b = {0};
-    kb_buf_adds(&b, "SELECT a.id, a.tracking_no, a.title, a.status, a.category_id, a.unit_id, "
-                    "a.created_at, a.title, a.description, bm25(appeals_fts, 3.0, 1.0)");
-    appeal_where(&b, sc, false);
-    kb_buf_addf(&b, " AND f.rowid >= ?%d ORDER BY %s LIMIT ?%d OFFSET ?%d", P_CUT,
-                s->by_time ? "f.rowid DESC" : "10, f.rowid DESC", P_LIMIT, P_OFFSET);
+    kb_buf_addf(&b, "SELECT f.rowid, %s", s->by_time ? "0.0" : "sq_rank(appeals_fts, 3.0, 1.0)");
+    appeal_where(&b, &q);
+    kb_buf_addf(&b, " ORDER BY f.rowid DESC LIMIT ?%d", P_LIMIT);
     sqlite3_stmt *st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_appeal(st, &q);
-    sqlite3_bind_int64(st, P_CUT, cut);
-    sqlite3_bind_int(st, P_LIMIT, s->limit);
-    sqlite3_bind_int64(st, P_OFFSET, s->offset);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:f}", "type", "appeal", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
-                              sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2), "status",
-                              sq_db_col_text(st, 3), "category_id",
-                              (json_int_t)sqlite3_column_int64(st, 4), "unit_id",
-                              (json_int_t)sqlite3_column_int64(st, 5), "title_html",
-                              snip(sq_db_col_text(st, 7), tm, 0), "snippet_html",
-                              snip(sq_db_col_text(st, 8), tm, 80), "score",
-                              -sqlite3_column_double(st, 9));
-        add_time(o, "created_at", sqlite3_column_int64(st, 6));
-        json_array_append_new(items, o);
+    sqlite3_bind_int(st, P_LIMIT, KB_RANK_WINDOW + 1);
+    struct hit *hits = malloc((KB_RANK_WINDOW + 1) * sizeof *hits);
+    if (!hits)
+        sq_fatal("out of memory");
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n <= KB_RANK_WINDOW) {
+        hits[n].id = sqlite3_column_int64(st, 0);
+        hits[n].score = sqlite3_column_double(st, 1);
+        n++;
     }
     sq_db_reset(st);
-    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        free(hits);
+        return sq_db_error(rc, d);
+    }
+    *capped = n > KB_RANK_WINDOW;
+    if (*capped)
+        n = KB_RANK_WINDOW;
+    *total = n;
+    if (!s->by_time)
+        qsort(hits, (size_t)n, sizeof *hits, hit_cmp);
+    for (int64_t i = s->offset; i < n && i < s->offset + s->limit; i++) {
+        json_t *o = appeal_item(hits[i].id, hits[i].score, tm);
+        if (o)
+            json_array_append_new(items, o);
+    }
+    free(hits);
+    return SQ_OK;
 }
 
 enum sq_err kb_search_run(const struct kb_search *s, const struct kb_scope *sc, json_t **items,
@@ -342,6 +369,8 @@ static void near_path(const char *path, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)(path[i] ? i + 1 : i), path);
 }
 
+/* Candidates ranked for "likely duplicates" (of the open appeals near the
+ * unit, best first). */
 #define SUGGEST_WINDOW 500
 
 enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
@@ -387,36 +416,43 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         e = sq_db_error(rc, d);
         goto done;
     }
-    /* open appeals near the unit (likely duplicates), newest window ranked */
+    /* open appeals near the unit (likely duplicates): the small index of
+     * open appeals (008_open_fts.sql), every match ranked */
     if (s->unit_id) {
         struct sq_unit u;
         if (units_store_get(s->unit_id, &u, NULL) == SQ_OK)
             near_path(u.path, near, sizeof near);
     }
-    struct appeal_q q = {match, top, near[0] ? near : NULL, 0, 0, s->exclude_appeal_id, NULL};
-    int64_t cut = 0;
-    int n = appeal_window(&q, true, SUGGEST_WINDOW, &cut, d);
-    if (n < 0) {
-        e = SQ_EDB;
-        goto done;
-    }
-    if (n == 0)
-        goto done;
     struct kb_buf b = {0};
     kb_buf_addf(&b,
                 "SELECT a.id, a.tracking_no, a.title, a.status, a.created_at, "
                 "a.handler_unit_path, coalesce(a.creator_id, 0), coalesce(a.collector_id, 0), "
-                "bm25(appeals_fts, 3.0, 1.0)");
-    appeal_where(&b, NULL, true);
-    kb_buf_addf(&b, " AND f.rowid >= ?%d ORDER BY 9, f.rowid DESC LIMIT ?%d", P_CUT, P_LIMIT);
+                "bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts o JOIN appeals a "
+                "ON a.id = o.rowid WHERE appeals_open_fts MATCH ?%d AND a.id <> ?%d",
+                P_MATCH, P_EXCL);
+    if (top)
+        kb_buf_addf(&b,
+                    " AND (a.category_id = ?%d OR a.category_id IN (SELECT id FROM categories "
+                    "WHERE parent_id = ?%d))",
+                    P_CAT, P_CAT);
+    if (near[0])
+        kb_buf_addf(&b,
+                    " AND a.unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
+                    "= ?%d)",
+                    P_UNIT, P_UNIT);
+    kb_buf_addf(&b, " ORDER BY s, a.id DESC LIMIT ?%d", P_LIMIT);
     st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto done;
     }
-    bind_appeal(st, &q);
-    sqlite3_bind_int64(st, P_CUT, cut);
+    sqlite3_bind_text(st, P_MATCH, match, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, P_EXCL, s->exclude_appeal_id);
+    if (top)
+        sqlite3_bind_int64(st, P_CAT, top);
+    if (near[0])
+        sqlite3_bind_text(st, P_UNIT, near, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
     /* "likely duplicates" = candidates scoring at least half the best one;
      * only those the caller may read are listed, the rest only counted */
