@@ -4,16 +4,20 @@
 #  1. the raw storage limit (bench/raw_insert.c): intake's writes straight
 #     into SQLite, one transaction per appeal (FULL, NORMAL) and 32 per
 #     transaction;
-#  2. a demo database of BENCH_APPEALS appeals (default 1,000,000), built
+#  2. a demo database of BENCH_APPEALS appeals (default 1,000,000) and
+#     BENCH_ANSWERS knowledge-base answers (default 10,000), built
 #     once into bench/tmp and copied for each run, so runs start equal;
 #  3. the server on loopback, cold start timed, then wrk scenarios of
 #     BENCH_SECONDS each (GET /healthz as the ceiling, intake, the handler's
-#     queue, one appeal, the stats query when main serves it, and an 80/20
-#     read/write mix), with the server's CPU and RSS read from /proc.
+#     queue, one appeal, the stats query when main serves it, full-text
+#     search and similar-case suggestions (each also with one client, for
+#     latency without queueing), and an 80/20 read/write mix), with the
+#     server's CPU and RSS read from /proc; then intake again on a server
+#     without the full-text indexer, for the ratio the indexing must keep.
 #
 # Prints one table (also written to bench/tmp/results.md). Loopback only;
 # everything it starts it stops. Knobs (environment): BENCH_APPEALS,
-# BENCH_SECONDS, BENCH_RAW_SECONDS, BENCH_CONNECTIONS, BENCH_WRK_THREADS,
+# BENCH_ANSWERS, BENCH_SECONDS, BENCH_RAW_SECONDS, BENCH_CONNECTIONS, BENCH_WRK_THREADS,
 # BENCH_SERVER_THREADS, BENCH_KEEP (keep the working copy).
 set -eu
 cd "$(dirname "$0")/.."
@@ -108,23 +112,28 @@ category=$(sqlite3 "$WORK" "SELECT id FROM categories WHERE code = 'DL02'")
 unit=$(sqlite3 "$WORK" "SELECT g.unit_id FROM grants g JOIN users u ON u.id = g.user_id WHERE u.login = 'community_handler'")
 
 # ---- the server ----
-rm -f "$TMP/port"
 threads_flag=""
 [ -n "${BENCH_SERVER_THREADS:-}" ] && threads_flag="--threads $BENCH_SERVER_THREADS"
-t0=$(now_ms)
-# shellcheck disable=SC2086
-"$BIN" serve --db "$WORK" --listen 127.0.0.1:0 --port_file "$TMP/port" --quiet true $threads_flag \
-    >"$TMP/server.log" 2>&1 &
-PID=$!
+# Starts the server on the working copy with extra flags ($@); sets PID and
+# URL once /healthz answers.
+start_server() {
+    rm -f "$TMP/port"
+    # shellcheck disable=SC2086
+    "$BIN" serve --db "$WORK" --listen 127.0.0.1:0 --port_file "$TMP/port" --quiet true \
+        $threads_flag "$@" >"$TMP/server.log" 2>&1 &
+    PID=$!
+    while :; do
+        if [ -s "$TMP/port" ]; then
+            URL="http://127.0.0.1:$(cat "$TMP/port")"
+            curl -fs -o /dev/null "$URL/healthz" && break
+        fi
+        kill -0 "$PID" 2>/dev/null || { echo "bench: the server died:" >&2; cat "$TMP/server.log" >&2; exit 1; }
+        sleep 0.005
+    done
+}
 trap 'kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true' EXIT INT TERM
-while :; do
-    if [ -s "$TMP/port" ]; then
-        URL="http://127.0.0.1:$(cat "$TMP/port")"
-        curl -fs -o /dev/null "$URL/healthz" && break
-    fi
-    kill -0 "$PID" 2>/dev/null || { echo "bench: the server died:" >&2; cat "$TMP/server.log" >&2; exit 1; }
-    sleep 0.005
-done
+t0=$(now_ms)
+start_server
 t1=$(now_ms)
 cold_ms=$(( t1 - t0 ))
 echo "server up at $URL in ${cold_ms} ms (pid $PID, RSS $(rss_mb "$PID") MB)"
@@ -212,18 +221,7 @@ wait "$PID" 2>/dev/null || true
 # The same intake scenario on a server that does not index new appeals
 # (--kb_index false): the indexing issue asks that intake keep at least 80%
 # of this rate with the indexer running.
-rm -f "$TMP/port"
-"$BIN" serve --db "$WORK" --listen 127.0.0.1:0 --port_file "$TMP/port" --quiet true --kb_index false \
-    $threads_flag >"$TMP/server.log" 2>&1 &
-PID=$!
-while :; do
-    if [ -s "$TMP/port" ]; then
-        URL="http://127.0.0.1:$(cat "$TMP/port")"
-        curl -fs -o /dev/null "$URL/healthz" && break
-    fi
-    kill -0 "$PID" 2>/dev/null || { echo "bench: the server died:" >&2; cat "$TMP/server.log" >&2; exit 1; }
-    sleep 0.005
-done
+start_server --kb_index false
 TOKEN_PUBLIC=$(login resident)
 export TOKEN_PUBLIC
 RPS_WITH_INDEX=$(eval echo "\${RPS_POST__api_v1_appeals:-0}")

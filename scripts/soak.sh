@@ -1,5 +1,7 @@
 #!/bin/sh
-# `make soak`: a long mixed load (80% reads, 20% appeal intake, 64
+# `make soak`: a long mixed load (80% reads: queue, profile, stats, lists,
+# full-text search and suggestions; 20% appeal intake, which the background
+# indexer keeps making searchable; 64
 # connections) against one server, checking that it keeps answering without
 # errors, that its RSS grows by less than 10% after warm-up, and that its
 # open file descriptors do not grow. Not part of `make test` (it takes
@@ -23,15 +25,16 @@ RT=$(login resident)
 UNIT=$(curl -s -H "Authorization: Bearer $HT" "$BASE/api/v1/me" | sed 's/.*"unit_id":\([0-9]*\).*/\1/')
 CAT=$(curl -s "$BASE/api/v1/categories" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
 cat > "$TMP/mix.lua" <<LUA
-local reads = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me", "/api/v1/stats/appeals?group_by=category", "/api/v1/appeals?limit=5"}
+local reads = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me", "/api/v1/stats/appeals?group_by=category", "/api/v1/appeals?limit=5",
+  "/api/v1/search?q=%E6%B5%B8%E6%B3%A1", "/api/v1/suggest?unit=$UNIT&text=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE%E6%B5%B8%E6%B3%A1"}
 local n = 0
 request = function()
   n = n + 1
   if n % 5 == 0 then
     return wrk.format("POST", "/api/v1/appeals", {["Content-Type"]="application/json", ["Authorization"]="Bearer $RT"},
-      '{"title":"浸泡测试诉求","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":$UNIT}')
+      '{"title":"浸泡测试诉求' .. n .. '","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":$UNIT}')
   end
-  return wrk.format("GET", reads[(n % 4) + 1], {["Authorization"]="Bearer $HT"})
+  return wrk.format("GET", reads[(n % #reads) + 1], {["Authorization"]="Bearer $HT"})
 end
 local bad = 0
 response = function(status, headers, body)

@@ -101,6 +101,9 @@ static bool has_flag(int argc, char **argv, const char *name)
     return false;
 }
 
+/* Stands in a command's known-flag list for all of serve's settings. */
+static const char SERVE_SETTINGS[] = "(settings)";
+
 /* Rejects flags the command does not know, so typos do not pass silently. */
 static int check_flags(int argc, char **argv, const char *const *known)
 {
@@ -118,6 +121,10 @@ static int check_flags(int argc, char **argv, const char *const *known)
         bool ok = false;
         for (const char *const *k = known; *k; k++)
             ok |= !strcmp(*k, name);
+        /* SERVE_SETTINGS in known: every setting of sq_config_keys */
+        for (const char *const *k = known; *k && !ok; k++)
+            for (const struct sq_config_key *c = sq_config_keys; *k == SERVE_SETTINGS && c->key; c++)
+                ok |= !strcmp(c->key, name);
         if (!ok) {
             fprintf(stderr, "sanqu: unknown option --%s (see --help)\n", name);
             return -1;
@@ -173,11 +180,7 @@ static int open_db(const struct sq_config *c)
 
 static int cmd_serve(int argc, char **argv)
 {
-    static const char *const known[] = {"listen", "db", "config", "data_dir", "threads",
-                                        "anonymous_appeals", "warn_percent", "unrated_days",
-                                        "scheduler_seconds", "escalate_days", "webhook_attempts",
-                                        "session_hours", "max_body_kb", "max_upload_kb",
-                                        "test_clock", "quiet", "port_file", "help", NULL};
+    static const char *const known[] = {"config", "help", SERVE_SETTINGS, NULL};
     if (has_flag(argc, argv, "--help")) {
         serve_usage();
         return 0;

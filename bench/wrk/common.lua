@@ -45,3 +45,18 @@ function appeal_body()
       '"address":"武汉市洪山区珞南街道%s"}', p, q, tid or 0, n, p, q,
       os.getenv("CATEGORY"), units[(n * 7919 + (tid or 0)) % #units + 1], p)
 end
+
+-- Percent-encodes every byte that is not a letter or digit (Chinese text).
+function urlencode(s)
+   return (string.gsub(s, "[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end))
+end
+
+-- A request function that cycles through paths (each wrk thread starting
+-- at its own offset) with the given headers.
+function cycle(paths, hdr)
+   local k = 0
+   return function()
+      k = k + 1
+      return wrk.format("GET", paths[(k + (tid or 0)) % #paths + 1], hdr)
+   end
+end

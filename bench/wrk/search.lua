@@ -9,11 +9,6 @@ local queries = { "停车", "电梯", "噪音", "路灯不亮", "垃圾清运", 
                   "占道经营", "WiFi", "学校周边" }
 local paths = {}
 for i, q in ipairs(queries) do
-   local e = string.gsub(q, "[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)
-   paths[i] = "/api/v1/search?limit=20&q=" .. e
+   paths[i] = "/api/v1/search?limit=20&q=" .. urlencode(q)
 end
-local k = 0
-function request()
-   k = k + 1
-   return wrk.format("GET", paths[(k + (tid or 0)) % #paths + 1], hdr)
-end
+request = cycle(paths, hdr)

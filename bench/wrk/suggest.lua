@@ -11,11 +11,6 @@ local texts = { "小区停车位不足，晚上车辆乱停", "电梯经常故�
                 "学校门口上下学时段交通拥堵", "供暖温度不达标，家里很冷" }
 local paths = {}
 for i, t in ipairs(texts) do
-   local e = string.gsub(t, "[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)
-   paths[i] = "/api/v1/suggest?k=5&unit=" .. unit .. "&text=" .. e
+   paths[i] = "/api/v1/suggest?k=5&unit=" .. unit .. "&text=" .. urlencode(t)
 end
-local k = 0
-function request()
-   k = k + 1
-   return wrk.format("GET", paths[(k + (tid or 0)) % #paths + 1], hdr)
-end
+request = cycle(paths, hdr)

@@ -51,24 +51,23 @@ int kb_index_appeals_batch(int batch)
         sq_db_rollback();
         return 0;
     }
-    st = sq_db_stmt("INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, "
-                    "description FROM appeals WHERE id > ? AND id <= ? ORDER BY id");
-    if (!st)
-        goto fail;
-    sqlite3_bind_int64(st, 1, last);
-    sqlite3_bind_int64(st, 2, upto);
-    if (sq_db_exec_stmt(st, &d))
-        goto fail;
-    /* the open ones also enter the small index of open appeals (008) */
-    st = sq_db_stmt("INSERT INTO appeals_open_fts(rowid, title, description) SELECT id, title, "
-                    "description FROM appeals WHERE id > ? AND id <= ? AND status IN "
-                    "('submitted','accepted','in_progress','suspended') ORDER BY id");
-    if (!st)
-        goto fail;
-    sqlite3_bind_int64(st, 1, last);
-    sqlite3_bind_int64(st, 2, upto);
-    if (sq_db_exec_stmt(st, &d))
-        goto fail;
+    /* every new appeal into the search index; the open ones also into the
+     * small index of open appeals (008) */
+    static const char *const fill[] = {
+        "INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, description FROM "
+        "appeals WHERE id > ? AND id <= ? ORDER BY id",
+        "INSERT INTO appeals_open_fts(rowid, title, description, unit_id, category_id) SELECT "
+        "id, title, description, unit_id, category_id FROM appeals WHERE id > ? AND id <= ? AND "
+        "status IN ('submitted','accepted','in_progress','suspended') ORDER BY id",
+    };
+    for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++) {
+        if (!(st = sq_db_stmt(fill[i])))
+            goto fail;
+        sqlite3_bind_int64(st, 1, last);
+        sqlite3_bind_int64(st, 2, upto);
+        if (sq_db_exec_stmt(st, &d))
+            goto fail;
+    }
     st = sq_db_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
     if (!st)
         goto fail;

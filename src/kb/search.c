@@ -119,18 +119,15 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
                                   struct sq_detail *d)
 {
     static const char *where =
-        " FROM kb_answers_fts JOIN kb_answers a ON a.id = kb_answers_fts.rowid JOIN "
+        " FROM kb_answers_fts CROSS JOIN kb_answers a ON a.id = kb_answers_fts.rowid JOIN "
         "categories c ON c.id = a.category_id WHERE kb_answers_fts MATCH ?1 AND a.status = "
         "'published' AND (?2 = 0 OR a.category_id = ?2 OR a.category_id = (SELECT parent_id "
         "FROM categories WHERE id = ?2)) AND (?3 IS NULL OR substr(a.unit_path, 1, "
         "length(?3)) = ?3) AND (?4 = 0 OR a.published_at >= ?4) AND (?5 = 0 OR a.published_at "
         "< ?5)";
     char sql[1400];
-    snprintf(sql, sizeof sql,
-             "SELECT a.id, a.title, a.category_id, c.name, a.problem, a.measures, "
-             "bm25(kb_answers_fts, 5.0, 2.0, 1.0), a.published_at, a.reuse_count, "
-             "a.deflect_count%s ORDER BY %s LIMIT ?6 OFFSET ?7",
-             where, s->by_time ? "a.published_at DESC, a.id DESC" : "7, a.id DESC");
+    snprintf(sql, sizeof sql, "SELECT a.id, bm25(kb_answers_fts, 5.0, 2.0, 1.0)%s ORDER BY %s",
+             where, s->by_time ? "a.published_at DESC, a.id DESC" : "2, a.id DESC");
     sqlite3_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -139,36 +136,42 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
     sq_db_bind_text(st, 3, s->unit_path);
     sqlite3_bind_int64(st, 4, s->from);
     sqlite3_bind_int64(st, 5, s->to);
-    sqlite3_bind_int(st, 6, s->limit);
-    sqlite3_bind_int64(st, 7, s->offset);
-    int rc;
+    /* one pass: every match is counted, the page's ids are kept */
+    int64_t page[100];
+    double score[100];
+    int npage = 0, rc;
+    *total = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer",
-                              "id", (json_int_t)sqlite3_column_int64(st, 0), "title",
-                              sq_db_col_text(st, 1), "category", "id",
-                              (json_int_t)sqlite3_column_int64(st, 2), "name",
-                              sq_db_col_text(st, 3), "title_html", snip(sq_db_col_text(st, 1), tm, 0),
-                              "snippet_html",
-                              snip_best(sq_db_col_text(st, 4), sq_db_col_text(st, 5), tm),
-                              "score", -sqlite3_column_double(st, 6),
-                              "reuse_count", (json_int_t)sqlite3_column_int64(st, 8),
-                              "deflect_count", (json_int_t)sqlite3_column_int64(st, 9));
-        add_time(o, "published_at", sqlite3_column_int64(st, 7));
-        json_array_append_new(items, o);
+        if (*total >= s->offset && npage < s->limit && npage < 100) {
+            page[npage] = sqlite3_column_int64(st, 0);
+            score[npage++] = sqlite3_column_double(st, 1);
+        }
+        (*total)++;
     }
     sq_db_reset(st);
     if (rc != SQLITE_DONE)
         return sq_db_error(rc, d);
-    snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
-    st = sq_db_stmt(sql);
+    st = sq_db_stmt("SELECT a.title, a.category_id, c.name, a.problem, a.measures, "
+                    "a.published_at, a.reuse_count, a.deflect_count FROM kb_answers a JOIN "
+                    "categories c ON c.id = a.category_id WHERE a.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, s->category_id);
-    sq_db_bind_text(st, 3, s->unit_path);
-    sqlite3_bind_int64(st, 4, s->from);
-    sqlite3_bind_int64(st, 5, s->to);
-    *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    for (int i = 0; i < npage; i++) {
+        sqlite3_bind_int64(st, 1, page[i]);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            json_t *o = json_pack(
+                "{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer", "id",
+                (json_int_t)page[i], "title", sq_db_col_text(st, 0), "category", "id",
+                (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_col_text(st, 2),
+                "title_html", snip(sq_db_col_text(st, 0), tm, 0), "snippet_html",
+                snip_best(sq_db_col_text(st, 3), sq_db_col_text(st, 4), tm), "score", -score[i],
+                "reuse_count", (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
+                (json_int_t)sqlite3_column_int64(st, 7));
+            add_time(o, "published_at", sqlite3_column_int64(st, 5));
+            json_array_append_new(items, o);
+        }
+        sqlite3_reset(st);
+    }
     sq_db_reset(st);
     return SQ_OK;
 }
@@ -372,6 +375,10 @@ static void near_path(const char *path, char *out, size_t cap)
 /* Candidates ranked for "likely duplicates" (of the open appeals near the
  * unit, best first). */
 #define SUGGEST_WINDOW 500
+/* Likely duplicates read from the appeals table to list the readable ones. */
+#define SUGGEST_LIST_SCAN 50
+/* Answers taken by bm25 alone before the category boost re-ranks them. */
+#define SUGGEST_ANSWER_POOL 200
 
 enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
                            struct sq_detail *d)
@@ -386,18 +393,23 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     char near[160] = "";
     if (!match)
         goto done;
-    /* answers: all published ones are candidates; same category ranks higher */
+    /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library
+     * (ranked inside the full-text index, no row read), then the published
+     * ones re-ranked with the same-category boost */
     sqlite3_stmt *st = sq_db_stmt(
-        "SELECT a.id, a.title, a.category_id, c.name, a.problem, bm25(kb_answers_fts, 5.0, 2.0, 1.0) * (CASE WHEN a.category_id = ?2 THEN 1.5 "
-        "ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM kb_answers_fts JOIN kb_answers "
-        "a ON a.id = kb_answers_fts.rowid JOIN categories c ON c.id = a.category_id WHERE "
-        "kb_answers_fts MATCH ?1 AND a.status = 'published' ORDER BY s, a.id LIMIT ?5");
+        "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
+        "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
+        "(SELECT rowid, bm25(kb_answers_fts, 5.0, 2.0, 1.0) AS r FROM kb_answers_fts WHERE "
+        "kb_answers_fts MATCH ?1 ORDER BY r LIMIT ?3) m JOIN kb_answers a ON a.id = m.rowid "
+        "JOIN categories c ON c.id = a.category_id WHERE a.status = 'published' ORDER BY s, "
+        "a.id LIMIT ?5");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto done;
     }
     sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, top);
+    sqlite3_bind_int(st, 3, SUGGEST_ANSWER_POOL);
     sqlite3_bind_int(st, 5, s->k);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -417,7 +429,8 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         goto done;
     }
     /* open appeals near the unit (likely duplicates): the small index of
-     * open appeals (008_open_fts.sql), every match ranked */
+     * open appeals (008_open_fts.sql), every match ranked there; the filters
+     * read its unit and category columns, not the appeals table */
     if (s->unit_id) {
         struct sq_unit u;
         if (units_store_get(s->unit_id, &u, NULL) == SQ_OK)
@@ -425,22 +438,20 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     }
     struct kb_buf b = {0};
     kb_buf_addf(&b,
-                "SELECT a.id, a.tracking_no, a.title, a.status, a.created_at, "
-                "a.handler_unit_path, coalesce(a.creator_id, 0), coalesce(a.collector_id, 0), "
-                "bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts o JOIN appeals a "
-                "ON a.id = o.rowid WHERE appeals_open_fts MATCH ?%d AND a.id <> ?%d",
+                "SELECT rowid, bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts "
+                "WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
                 P_MATCH, P_EXCL);
     if (top)
         kb_buf_addf(&b,
-                    " AND (a.category_id = ?%d OR a.category_id IN (SELECT id FROM categories "
-                    "WHERE parent_id = ?%d))",
+                    " AND (category_id = ?%d OR category_id IN (SELECT id FROM categories WHERE "
+                    "parent_id = ?%d))",
                     P_CAT, P_CAT);
     if (near[0])
         kb_buf_addf(&b,
-                    " AND a.unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
-                    "= ?%d)",
+                    " AND unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) = "
+                    "?%d)",
                     P_UNIT, P_UNIT);
-    kb_buf_addf(&b, " ORDER BY s, a.id DESC LIMIT ?%d", P_LIMIT);
+    kb_buf_addf(&b, " ORDER BY s, rowid DESC LIMIT ?%d", P_LIMIT);
     st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st) {
@@ -454,30 +465,46 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     if (near[0])
         sqlite3_bind_text(st, P_UNIT, near, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
-    /* "likely duplicates" = candidates scoring at least half the best one;
-     * only those the caller may read are listed, the rest only counted */
-    double best = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        double sc_ = -sqlite3_column_double(st, 8);
-        if (best == 0)
-            best = sc_;
-        if (sc_ < best * 0.5)
-            continue;
-        similar++;
-        if ((int)json_array_size(appeals) >= s->k ||
-            !kb_scope_may_read(sc, sq_db_col_text(st, 5), sqlite3_column_int64(st, 6),
-                            sqlite3_column_int64(st, 7)))
-            continue;
-        json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
-                              sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2), "status",
-                              sq_db_col_text(st, 3), "score", -sqlite3_column_double(st, 8));
-        add_time(o, "created_at", sqlite3_column_int64(st, 4));
-        json_array_append_new(appeals, o);
+    /* "likely duplicates" = candidates scoring at least half the best one,
+     * counted from the index alone */
+    struct hit hits[SUGGEST_WINDOW];
+    int n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SUGGEST_WINDOW) {
+        hits[n].id = sqlite3_column_int64(st, 0);
+        hits[n].score = -sqlite3_column_double(st, 1);
+        if (hits[n].score < hits[0].score * 0.5)
+            break; /* ranked best first: the rest score lower still */
+        n++;
     }
     sq_db_reset(st);
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         e = sq_db_error(rc, d);
+        goto done;
+    }
+    similar = n;
+    /* only those the caller may read are listed, the best first, looking at
+     * no more than SUGGEST_LIST_SCAN rows of the appeals table */
+    st = sq_db_stmt("SELECT tracking_no, title, status, created_at, handler_unit_path, "
+                    "coalesce(creator_id, 0), coalesce(collector_id, 0) FROM appeals WHERE id = ?");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto done;
+    }
+    for (int i = 0; i < n && i < SUGGEST_LIST_SCAN && (int)json_array_size(appeals) < s->k; i++) {
+        sqlite3_bind_int64(st, 1, hits[i].id);
+        if (sqlite3_step(st) == SQLITE_ROW &&
+            kb_scope_may_read(sc, sq_db_col_text(st, 4), sqlite3_column_int64(st, 5),
+                              sqlite3_column_int64(st, 6))) {
+            json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id", (json_int_t)hits[i].id,
+                                  "tracking_no", sq_db_col_text(st, 0), "title",
+                                  sq_db_col_text(st, 1), "status", sq_db_col_text(st, 2),
+                                  "score", hits[i].score);
+            add_time(o, "created_at", sqlite3_column_int64(st, 3));
+            json_array_append_new(appeals, o);
+        }
+        sqlite3_reset(st);
+    }
+    sq_db_reset(st);
 done:
     kb_terms_free(tm.v, tm.n);
     free(match);

@@ -583,11 +583,31 @@ static void test_open_index(void **state)
     set_status(open, "in_progress"); /* reopened */
     set_status(closed, "accepted");  /* reopened too */
     assert_int_equal(suggested_appeals(text, 0), 2);
+    /* the category and location filters read the index's own columns,
+     * kept in step when an open appeal is recategorised */
+    struct kb_scope all = {.all_appeals = true};
+    struct kb_suggest s = {.text = text, .k = 5, .category_id = c, .unit_id = comm_b};
+    json_t *out = NULL;
+    assert_int_equal(kb_suggest_run(&s, &all, &out, NULL), SQ_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "similar_open_appeals")), 2);
+    json_decref(out);
+    s.unit_id = comm_c; /* another street */
+    assert_int_equal(kb_suggest_run(&s, &all, &out, NULL), SQ_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "similar_open_appeals")), 0);
+    json_decref(out);
+    sqlite3_stmt *st = sq_db_stmt("UPDATE appeals SET category_id = ? WHERE id = ?");
+    sqlite3_bind_int64(st, 1, cat("TC01"));
+    sqlite3_bind_int64(st, 2, open);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
+    s.unit_id = comm_b;
+    assert_int_equal(kb_suggest_run(&s, &all, &out, NULL), SQ_OK);
+    assert_int_equal(json_integer_value(json_object_get(out, "similar_open_appeals")), 1);
+    json_decref(out);
     set_status(open, "closed");
     set_status(closed, "merged");
     assert_int_equal(suggested_appeals(text, 0), 0);
     /* deleting an appeal that was never in the index is harmless */
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM appeals WHERE id = ?");
+    st = sq_db_stmt("DELETE FROM appeals WHERE id = ?");
     sqlite3_bind_int64(st, 1, closed);
     assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     assert_int_equal(suggested_appeals(text, 0), 0);
