@@ -372,9 +372,10 @@ static void near_path(const char *path, char *out, size_t cap)
     snprintf(out, cap, "%.*s", (int)(path[i] ? i + 1 : i), path);
 }
 
-/* Candidates ranked for "likely duplicates" (of the open appeals near the
- * unit, best first). */
-#define SUGGEST_WINDOW 500
+/* Candidates ranked for "likely duplicates": the most recent matches among
+ * the open appeals near the unit (a surge of one problem can leave
+ * thousands open at once; the newest are the likely duplicates). */
+#define SUGGEST_WINDOW 200
 /* Likely duplicates read from the appeals table to list the readable ones. */
 #define SUGGEST_LIST_SCAN 50
 /* Answers taken by bm25 alone before the category boost re-ranks them. */
@@ -393,9 +394,9 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     char near[160] = "";
     if (!match)
         goto done;
-    /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library
-     * (ranked inside the full-text index, no row read), then the published
-     * ones re-ranked with the same-category boost */
+    /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library,
+     * ranked inside the full-text index (no row read for the others), then
+     * the published ones re-ranked with the same-category boost */
     sqlite3_stmt *st = sq_db_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
         "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
@@ -429,8 +430,9 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         goto done;
     }
     /* open appeals near the unit (likely duplicates): the small index of
-     * open appeals (008_open_fts.sql), every match ranked there; the filters
-     * read its unit and category columns, not the appeals table */
+     * open appeals (008_open_fts.sql), whose unit and category columns the
+     * filters read (the unary + keeps SQLite from running the match once per
+     * unit of the IN list); its newest matches ranked by bm25 */
     if (s->unit_id) {
         struct sq_unit u;
         if (units_store_get(s->unit_id, &u, NULL) == SQ_OK)
@@ -443,15 +445,15 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
                 P_MATCH, P_EXCL);
     if (top)
         kb_buf_addf(&b,
-                    " AND (category_id = ?%d OR category_id IN (SELECT id FROM categories WHERE "
+                    " AND (+category_id = ?%d OR +category_id IN (SELECT id FROM categories WHERE "
                     "parent_id = ?%d))",
                     P_CAT, P_CAT);
     if (near[0])
         kb_buf_addf(&b,
-                    " AND unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) = "
+                    " AND +unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) = "
                     "?%d)",
                     P_UNIT, P_UNIT);
-    kb_buf_addf(&b, " ORDER BY s, rowid DESC LIMIT ?%d", P_LIMIT);
+    kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
     st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st) {
@@ -465,21 +467,27 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     if (near[0])
         sqlite3_bind_text(st, P_UNIT, near, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
-    /* "likely duplicates" = candidates scoring at least half the best one,
-     * counted from the index alone */
+    /* the SUGGEST_WINDOW most recent matches, ranked here; "likely
+     * duplicates" = those scoring at least half the best one, counted from
+     * the index alone */
     struct hit hits[SUGGEST_WINDOW];
     int n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SUGGEST_WINDOW) {
         hits[n].id = sqlite3_column_int64(st, 0);
-        hits[n].score = -sqlite3_column_double(st, 1);
-        if (hits[n].score < hits[0].score * 0.5)
-            break; /* ranked best first: the rest score lower still */
-        n++;
+        hits[n++].score = sqlite3_column_double(st, 1);
     }
     sq_db_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         e = sq_db_error(rc, d);
         goto done;
+    }
+    qsort(hits, (size_t)n, sizeof *hits, hit_cmp);
+    for (int i = 0; i < n; i++) {
+        hits[i].score = -hits[i].score;
+        if (hits[i].score < hits[0].score * 0.5) {
+            n = i; /* best first: the rest score lower still */
+            break;
+        }
     }
     similar = n;
     /* only those the caller may read are listed, the best first, looking at
