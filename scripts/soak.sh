@@ -24,15 +24,19 @@ HT=$(login community_handler)
 RT=$(login resident)
 UNIT=$(curl -s -H "Authorization: Bearer $HT" "$BASE/api/v1/me" | sed 's/.*"unit_id":\([0-9]*\).*/\1/')
 CAT=$(curl -s "$BASE/api/v1/categories" | sed 's/.*"children":\[{"id":\([0-9]*\).*/\1/')
+# intake spreads over every community, as a district's does (filing it all
+# into the read handler's unit would grow one queue without bound)
+UNITS=$(sqlite3 "$TMP/soak.db" "SELECT group_concat(id) FROM units WHERE kind = 'community'")
 cat > "$TMP/mix.lua" <<LUA
 local reads = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me", "/api/v1/stats/appeals?group_by=category", "/api/v1/appeals?limit=5",
   "/api/v1/search?q=%E6%B5%B8%E6%B3%A1", "/api/v1/suggest?unit=$UNIT&text=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE%E6%B5%B8%E6%B3%A1"}
+local units = {$UNITS}
 local n = 0
 request = function()
   n = n + 1
   if n % 5 == 0 then
     return wrk.format("POST", "/api/v1/appeals", {["Content-Type"]="application/json", ["Authorization"]="Bearer $RT"},
-      '{"title":"浸泡测试诉求' .. n .. '","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":$UNIT}')
+      '{"title":"浸泡测试诉求' .. n .. '","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":' .. units[(n * 7919) % #units + 1] .. '}')
   end
   return wrk.format("GET", reads[(n % #reads) + 1], {["Authorization"]="Bearer $HT"})
 end
@@ -49,11 +53,32 @@ fds() { ls /proc/$PID/fd | wc -l; }
 WARM=$((SECS / 10))
 [ $WARM -lt 5 ] && WARM=5
 wrk -t2 -c64 -d"${WARM}s" -s "$TMP/mix.lua" "$BASE" >/dev/null
-RSS0=$(rss); FD0=$(fds)
-wrk -t2 -c64 -d"${SECS}s" -s "$TMP/mix.lua" "$BASE" | tee "$TMP/wrk.txt"
+FD0=$(fds)
+# RSS every tenth of the run; the baseline is taken at the first fifth, once
+# SQLite's page caches (16 MB per connection, filling as the database grows)
+# have had time to fill: growth after that would be a leak
+wrk -t2 -c64 -d"${SECS}s" -s "$TMP/mix.lua" "$BASE" >"$TMP/wrk.txt" &
+WRK=$!
+STEP=$((SECS / 10))
+[ $STEP -lt 1 ] && STEP=1
+i=0
+RSS0=""
+CURVE=""
+while kill -0 $WRK 2>/dev/null && [ $i -lt 10 ]; do
+    sleep $STEP
+    i=$((i + 1))
+    r=$(rss)
+    CURVE="$CURVE $r"
+    [ $i -eq 2 ] && RSS0=$r
+done
+wait $WRK || true
+cat "$TMP/wrk.txt"
 sleep 1
 RSS1=$(rss); FD1=$(fds)
-echo "RSS after warm-up ${RSS0} kB, at the end ${RSS1} kB; descriptors ${FD0} -> ${FD1}"
+[ -n "$RSS0" ] || RSS0=$RSS1
+echo "RSS (kB) every tenth of the run:$CURVE"
+echo "RSS at the first fifth ${RSS0} kB, at the end ${RSS1} kB; descriptors ${FD0} -> ${FD1}"
+echo "appeals in the database at the end: $(sqlite3 "$TMP/soak.db" "SELECT count(*) FROM appeals")"
 fail=0
 grep -q "errors: 0 non-2xx, 0 socket" "$TMP/wrk.txt" || { echo "soak: requests failed"; fail=1; }
 [ $((RSS1 * 100)) -le $((RSS0 * 110)) ] || { echo "soak: RSS grew more than 10%"; fail=1; }
