@@ -22,7 +22,7 @@
 #include "kb/kb.h"
 
 #define KB_INDEX_PERIOD_MS 500
-#define KB_INDEX_BATCH 5000
+#define KB_INDEX_BATCH 1000
 
 int kb_index_appeals_batch(int batch)
 {
