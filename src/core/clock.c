@@ -48,7 +48,25 @@ void sq_clock_iso(int64_t t, char *out)
     time_t local = (time_t)(t + SQ_TZ_OFFSET);
     struct tm tm;
     gmtime_r(&local, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    /* by hand: strftime() was a visible share of a queue page's 60 times */
+    int year = tm.tm_year + 1900;
+    if (year < 1000 || year > 9999) { /* four digits: what sq_clock_parse_iso() takes */
+        strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+        return;
+    }
+    const int v[6] = {year, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
+    static const char sep[6] = {'-', '-', 'T', ':', ':', '+'};
+    char *p = out;
+    for (int i = 0; i < 6; i++) {
+        if (i == 0) {
+            *p++ = (char)('0' + v[0] / 1000);
+            *p++ = (char)('0' + v[0] / 100 % 10);
+        }
+        *p++ = (char)('0' + v[i] / 10 % 10);
+        *p++ = (char)('0' + v[i] % 10);
+        *p++ = sep[i];
+    }
+    memcpy(p, "08:00", 6);
 }
 
 static bool is_digit(char c)

@@ -99,6 +99,10 @@ int sq_reply_json(struct sq_req *r, int status, json_t *body)
 {
     json_decref(r->out);
     r->out = body;
+    if (r->raw_free)
+        free(r->raw);
+    r->raw = NULL;
+    r->raw_free = false;
     r->status = status;
     return status;
 }
@@ -150,6 +154,20 @@ int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *da
     r->raw_free = copy;
     r->raw_len = len;
     r->ctype = ctype;
+    r->status = status;
+    return status;
+}
+
+int sq_reply_json_text(struct sq_req *r, int status, char *text, size_t len)
+{
+    json_decref(r->out);
+    r->out = NULL;
+    if (r->raw_free)
+        free(r->raw);
+    r->raw = text;
+    r->raw_free = true;
+    r->raw_len = len;
+    r->ctype = "application/json; charset=utf-8";
     r->status = status;
     return status;
 }

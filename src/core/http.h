@@ -94,6 +94,9 @@ int sq_reply_errf(struct sq_req *r, enum sq_err e, const char *field, const char
 int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *data, size_t len,
                  bool copy);
 void sq_reply_header(struct sq_req *r, const char *name, const char *value);
+/* JSON already serialised (sq_jbuf_take): takes ownership of the malloc'd
+ * text, sent as application/json like sq_reply_json's. */
+int sq_reply_json_text(struct sq_req *r, int status, char *text, size_t len);
 /* {"items":items,"total":total,"next":next|null}; steals items */
 int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next);
 
