@@ -558,7 +558,7 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
     char where[4096], sql[6144], bounds[SQ_MAX_GRANTS + 1][136];
     size_t w = 0;
     int nb = 0;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *count_st = NULL;
 #define W(...) (w += (size_t)snprintf(where + w, sizeof where - w, __VA_ARGS__))
     W(" FROM appeals a WHERE 1");
     /* fixed parameters ?1..?12 */
@@ -617,8 +617,10 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
                      "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
                      "hu.id = a.handler_unit_id ORDER BY %s",
                      where, f->order, f->order);
-        if (!(st = sq_db_stmt(sql)))
+        if (!(st = sq_db_stmt(sql))) {
+            sq_db_reset(count_st);
             return sq_fail(d, SQ_EDB, NULL, "database error");
+        }
         if (f->category_id)
             sqlite3_bind_int64(st, 1, f->category_id);
         if (f->unit_path) {
@@ -650,8 +652,10 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
             sqlite3_bind_text(st, 41 + 2 * i, b, -1, SQLITE_TRANSIENT);
         }
         if (pass == 0) {
+            /* left unreset until the page is read: both statements then run
+             * in one read transaction (one snapshot, one WAL lock) */
             *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_reset(st);
+            count_st = st;
             if (*total <= p->offset)
                 break;
             continue;
@@ -685,6 +689,7 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
         }
         sq_db_reset(st);
     }
+    sq_db_reset(count_st);
     return SQ_OK;
 }
 

@@ -447,6 +447,10 @@ enum sq_err sq_db_open(const char *path, struct sq_detail *d)
     if (strlen(path) >= sizeof db_path)
         return sq_fail(d, SQ_EINVAL, "db", "database path too long");
     snprintf(db_path, sizeof db_path, "%s", path);
+    /* no allocation statistics: they take one process-wide mutex on every
+     * SQLite malloc and free of every thread (SQLITE_MISUSE, ignored, once
+     * SQLite is initialised: a second open in the same process) */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3 *db = sq_db_conn();
     if (!db)
         return sq_fail(d, SQ_EDB, "db", "cannot open database %s", path);
