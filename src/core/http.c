@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,10 +306,18 @@ static int authenticate(struct sq_req *r)
     const char *token = bearer_or_cookie(r);
     if (!token)
         return 0;
-    struct sq_user *u = calloc(1, sizeof *u);
-    if (!u)
-        sq_fatal("out of memory");
-    r->user_buf = u;
+    /* the connection's user storage (requests on a connection run one at a
+     * time): no 5 KiB allocation per request */
+    const union MHD_ConnectionInfo *ci =
+        r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
+    struct sq_user *u = ci ? ci->socket_context : NULL;
+    if (!u) {
+        u = calloc(1, sizeof *u);
+        if (!u)
+            sq_fatal("out of memory");
+        r->user_buf = u;
+    }
+    memset(u, 0, offsetof(struct sq_user, grants));
     if (strlen(token) < 200 && http_auth && http_auth(token, u)) {
         r->user = u;
         return 0;
@@ -617,11 +626,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     (void)cls;
     (void)conn;
-    (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&m_open_conns, 1);
-    else
+        /* storage for the caller of each request of this connection (see
+         * authenticate); malloc'd, filled per request */
+        *socket_context = malloc(sizeof(struct sq_user));
+    } else {
         atomic_fetch_sub(&m_open_conns, 1);
+        free(*socket_context);
+        *socket_context = NULL;
+    }
 }
 
 int sq_http_start(const struct sq_config *c)

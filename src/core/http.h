@@ -67,7 +67,7 @@ struct sq_req {
     const char *ctype;
     char *headers[8][2];        /* extra headers, owned */
     int nheaders;
-    void *user_buf;             /* storage for user, owned */
+    void *user_buf;             /* storage for user when the connection has none, owned */
     /* deferred replies (group commit): see sq_http_defer() */
     sq_handler_fn cont;
     void *cont_ctx;
