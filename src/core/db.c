@@ -9,6 +9,7 @@
 #include "core/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ static struct db_conn *db_all;
 static _Thread_local struct db_conn *db_mine;
 static sq_db_hook_fn db_hooks[MAX_HOOKS];
 static int db_nhooks;
+static atomic_uint_fast64_t db_generation;
 
 void sq_db_add_open_hook(sq_db_hook_fn fn)
 {
@@ -59,6 +61,23 @@ static int exec(sqlite3 *db, const char *sql)
     return rc;
 }
 
+uint64_t sq_db_generation(void)
+{
+    return atomic_load(&db_generation);
+}
+
+/* SQLite calls this after each commit, once it is visible and the write
+ * lock released. Registering it replaces the automatic checkpoint, so it
+ * does what SQLite's default hook does: a passive checkpoint from 1000 pages. */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)arg;
+    atomic_fetch_add(&db_generation, 1);
+    if (frames >= 1000)
+        sqlite3_wal_checkpoint(db, name);
+    return SQLITE_OK;
+}
+
 static sqlite3 *open_conn(const char *path)
 {
     sqlite3 *db = NULL;
@@ -78,6 +97,7 @@ static sqlite3 *open_conn(const char *path)
         sqlite3_close(db);
         return NULL;
     }
+    sqlite3_wal_hook(db, on_commit, NULL);
     for (int i = 0; i < db_nhooks; i++)
         if (db_hooks[i](db) != SQLITE_OK) {
             sq_error("event=db_hook_failed hook=%d", i);
