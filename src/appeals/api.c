@@ -19,6 +19,7 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/json.h"
+#include "core/rcache.h"
 #include "core/writer.h"
 #include "units/units.h"
 
@@ -441,8 +442,11 @@ static int appeals_list(struct sq_req *r)
     char statuses[256], unit_path[128];
     struct sq_jbuf items;
     int64_t total = 0, unit_id = 0;
-    char next[32];
+    char next[32], key[1024], *text;
+    size_t len;
     int st;
+    /* read before anything else is (see core/rcache.h) */
+    uint64_t gen = sq_rcache_generation();
     if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
         return sq_reply_err(r, SQ_EINVAL, &d);
     const char *s = sq_req_query(r, "status");
@@ -547,6 +551,14 @@ static int appeals_list(struct sq_req *r)
         else
             f.scope_paths = scope;
     }
+    /* Pages are cached per caller and query: the scope follows from the
+     * caller's grants, which only a commit changes. Not the clock-dependent
+     * queues (due soon), whose answer moves without any write. */
+    int kn = snprintf(key, sizeof key, "appeals/list user=%lld ", (long long)r->user->id);
+    bool cacheable = !f.due_before && kn > 0 &&
+                     sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
+    if (cacheable && sq_rcache_get(key, &text, &len))
+        return sq_reply_json_text(r, 200, text, len);
     /* {"items":[...],"total":N,"next":"..."|null}, as sq_reply_list() prints */
     sq_jbuf_init(&items, 16384);
     sq_jbuf_lit(&items, "{\"items\":[");
@@ -560,8 +572,9 @@ static int appeals_list(struct sq_req *r)
     sq_jbuf_lit(&items, ",\"next\":");
     sq_jbuf_str(&items, sq_page_next(&pg, total, next));
     sq_jbuf_lit(&items, "}");
-    size_t len;
-    char *text = sq_jbuf_take(&items, &len);
+    text = sq_jbuf_take(&items, &len);
+    if (cacheable)
+        sq_rcache_put(key, gen, text, len);
     return sq_reply_json_text(r, 200, text, len);
 }
 

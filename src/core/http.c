@@ -70,6 +70,37 @@ const char *sq_req_query(const struct sq_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_all {
+    char *out;
+    size_t cap, len;
+    bool fits;
+};
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct query_all *q = cls;
+    (void)kind;
+    int n = snprintf(q->out + q->len, q->cap - q->len, "%s%s=%s", q->len ? "&" : "", key,
+                     value ? value : "");
+    if (n < 0 || (size_t)n >= q->cap - q->len) {
+        q->fits = false;
+        return MHD_NO;
+    }
+    q->len += (size_t)n;
+    return MHD_YES;
+}
+
+bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap)
+{
+    struct query_all q = {out, cap, 0, cap > 0};
+    if (!cap || !r->conn)
+        return false;
+    out[0] = '\0';
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
+    return q.fits;
+}
+
 const char *sq_req_header(const struct sq_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

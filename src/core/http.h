@@ -82,6 +82,9 @@ const char *sq_req_param(const struct sq_req *r, const char *name);
 /* Path parameter as a positive id; 0 when absent or malformed. */
 int64_t sq_req_param_id(const struct sq_req *r, const char *name);
 const char *sq_req_query(const struct sq_req *r, const char *name);
+/* Every query argument, in request order, as "name=value&..." (unescaped,
+ * so only fit for a cache key). False when it does not fit in cap. */
+bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap);
 const char *sq_req_header(const struct sq_req *r, const char *name);
 const char *sq_req_cookie(const struct sq_req *r, const char *name);
 

@@ -1,6 +1,7 @@
 /*
- * rcache: a small cache of serialised replies to expensive reads (the
- * district-wide KPI query), keyed by text.
+ * rcache: a small cache of serialised replies to hot or expensive reads
+ * (the KPI query in stats/api.c, appeal list pages in appeals/api.c), keyed
+ * by text.
  *
  * Exactness: an entry is valid only while sq_db_generation() has not moved
  * since the data it holds was read, so any commit of this process (an
@@ -34,7 +35,7 @@ uint64_t sq_rcache_generation(void);
 bool sq_rcache_get(const char *key, char **text, size_t *len);
 
 /* Stores a copy of text under key if the generation is still gen. Replies
- * over 1 MiB are not kept. Out of memory just skips the store. */
+ * over 256 KiB are not kept. Out of memory just skips the store. */
 void sq_rcache_put(const char *key, uint64_t gen, const char *text, size_t len);
 
 void sq_rcache_free(void); /* at shutdown */

@@ -315,7 +315,8 @@ static void test_rankings(void)
 }
 
 /* The district-wide answer is cached (core/rcache.c): a write must show in
- * the very next read, and the cache must not widen anyone's scope. Runs
+ * the very next read, and the cache must not widen anyone's scope. So are
+ * list pages. Runs
  * last: it adds an appeal to May 2031. */
 static void test_cache_sees_writes(void)
 {
@@ -344,12 +345,21 @@ static void test_cache_sees_writes(void)
               h_tok("community_handler"), NULL);
     H_STATUS(r, 200);
     long long responded = H_INT(r->json, "totals.responded");
+    /* list pages are cached too (appeals/api.c) */
+    const char *queue = "/api/v1/appeals?queue=unit&limit=5";
+    r = h_req("GET", queue, h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    long long open = H_INT(r->json, "total");
     r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
                "{\"title\":\"路灯不亮\",\"description\":\"南门路灯坏了三天\","
                "\"category_id\":%lld,\"unit_id\":%lld}",
                cat_wy, comm1);
     H_STATUS(r, 201);
     long long fresh = H_INT(r->json, "id");
+    r = h_req("GET", queue, h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "total"), open + 1);
+    H_EQ_INT(H_INT(r->json, "items.0.id"), fresh);
     H_STATUS(act("community_handler", fresh, "accept", NULL), 200);
     r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
               h_tok("community_handler"), NULL);
