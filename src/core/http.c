@@ -73,27 +73,50 @@ const char *sq_req_query(const struct sq_req *r, const char *name)
 struct query_all {
     char *out;
     size_t cap, len;
+    int n; /* arguments seen */
     bool fits;
 };
+
+/* Appends s; unless raw (a separator), with '%', '&' and '=' escaped, so
+ * that distinct argument lists never print the same. */
+static void query_put(struct query_all *q, const char *s, bool raw)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s && q->fits; s++) {
+        bool esc = !raw && (*s == '%' || *s == '&' || *s == '=');
+        if (q->len + (esc ? 3 : 1) >= q->cap) {
+            q->fits = false;
+            break;
+        }
+        if (esc) {
+            q->out[q->len++] = '%';
+            q->out[q->len++] = hex[(unsigned char)*s >> 4];
+            q->out[q->len++] = hex[(unsigned char)*s & 15];
+        } else {
+            q->out[q->len++] = *s;
+        }
+    }
+    q->out[q->len < q->cap ? q->len : q->cap - 1] = '\0';
+}
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *value)
 {
     struct query_all *q = cls;
     (void)kind;
-    int n = snprintf(q->out + q->len, q->cap - q->len, "%s%s=%s", q->len ? "&" : "", key,
-                     value ? value : "");
-    if (n < 0 || (size_t)n >= q->cap - q->len) {
-        q->fits = false;
-        return MHD_NO;
+    if (q->n++)
+        query_put(q, "&", true);
+    query_put(q, key, false);
+    if (value) { /* "?a" and "?a=" differ: the value is NULL or "" */
+        query_put(q, "=", true);
+        query_put(q, value, false);
     }
-    q->len += (size_t)n;
-    return MHD_YES;
+    return q->fits ? MHD_YES : MHD_NO;
 }
 
 bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap)
 {
-    struct query_all q = {out, cap, 0, cap > 0};
+    struct query_all q = {out, cap, 0, 0, cap > 0};
     if (!cap || !r->conn)
         return false;
     out[0] = '\0';

@@ -360,6 +360,12 @@ static void test_cache_sees_writes(void)
     H_STATUS(r, 200);
     H_EQ_INT(H_INT(r->json, "total"), open + 1);
     H_EQ_INT(H_INT(r->json, "items.0.id"), fresh);
+    /* an escaped separator is a different query, not the cached one */
+    H_STATUS(h_req("GET", "/api/v1/appeals?queue=unit&limit=1", h_tok("community_handler"), NULL),
+             200);
+    H_ERR_FIELD(h_req("GET", "/api/v1/appeals?queue=unit%26limit%3D1", h_tok("community_handler"),
+                      NULL),
+                422, "invalid", "queue");
     H_STATUS(act("community_handler", fresh, "accept", NULL), 200);
     r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
               h_tok("community_handler"), NULL);
