@@ -6,6 +6,7 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/log.h"
+#include "core/rcache.h"
 #include "core/writer.h"
 #include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
@@ -69,6 +70,7 @@ void sq_app_stop(void)
     notify_stop();
     appeals_calendar_free();
     sq_auth_cache_free();
+    sq_rcache_free();
 }
 
 #include "demo/demo.h"

@@ -189,8 +189,21 @@ struct sq_appeal_filter {
     int nscope;
     const char *order;                /* validated ORDER BY */
 };
+/* One row of a list page. The strings are borrowed from the statement and
+ * valid only during the callback; absent text is "". */
+struct sq_appeal_item {
+    int64_t id, category_id, unit_id, handler_unit_id, handler_id, created_at, due_at;
+    const char *tracking_no, *kind, *title, *status, *urgency, *category_name, *unit_name,
+        *handler_unit_name, *channel, *satisfaction;
+    bool warned, overdue;
+    int reopen_count;
+};
+typedef void (*sq_appeal_item_fn)(const struct sq_appeal_item *it, void *ctx);
+/* Counts the matches into *total, then calls fn for each row of page p, in
+ * order. fn must not use the database. */
 enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
-                               json_t **items, int64_t *total, struct sq_detail *d);
+                               sq_appeal_item_fn fn, void *ctx, int64_t *total,
+                               struct sq_detail *d);
 /* Ids of appeals merged into master (status merged). Returns count; *ids malloc'd. */
 int appeals_store_children(int64_t master_id, int64_t **ids);
 

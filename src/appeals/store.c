@@ -552,12 +552,13 @@ static void prefix_bound(const char *prefix, char *out, size_t cap)
 }
 
 enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
-                               json_t **items, int64_t *total, struct sq_detail *d)
+                               sq_appeal_item_fn fn, void *ctx, int64_t *total,
+                               struct sq_detail *d)
 {
     char where[4096], sql[6144], bounds[SQ_MAX_GRANTS + 1][136];
     size_t w = 0;
     int nb = 0;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st, *count_st = NULL;
 #define W(...) (w += (size_t)snprintf(where + w, sizeof where - w, __VA_ARGS__))
     W(" FROM appeals a WHERE 1");
     /* fixed parameters ?1..?12 */
@@ -603,7 +604,6 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
 #undef W
     if (f->unit_path)
         prefix_bound(f->unit_path, bounds[nb++], sizeof bounds[0]);
-    *items = json_array();
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
             snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
@@ -617,8 +617,10 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
                      "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
                      "hu.id = a.handler_unit_id ORDER BY %s",
                      where, f->order, f->order);
-        if (!(st = sq_db_stmt(sql)))
+        if (!(st = sq_db_stmt(sql))) {
+            sq_db_reset(count_st);
             return sq_fail(d, SQ_EDB, NULL, "database error");
+        }
         if (f->category_id)
             sqlite3_bind_int64(st, 1, f->category_id);
         if (f->unit_path) {
@@ -650,8 +652,10 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
             sqlite3_bind_text(st, 41 + 2 * i, b, -1, SQLITE_TRANSIENT);
         }
         if (pass == 0) {
+            /* left unreset until the page is read: both statements then run
+             * in one read transaction (one snapshot, one WAL lock) */
             *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_reset(st);
+            count_st = st;
             if (*total <= p->offset)
                 break;
             continue;
@@ -659,28 +663,33 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
         sqlite3_bind_int(st, 12, p->limit);
         sqlite3_bind_int64(st, 13, p->offset);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *o = json_pack(
-                "{s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:I,s:s,s:I,s:s}", "id",
-                (json_int_t)sqlite3_column_int64(st, 0), "tracking_no", sq_db_col_text(st, 1),
-                "kind", sq_db_col_text(st, 2), "title", sq_db_col_text(st, 3), "status",
-                sq_db_col_text(st, 4), "urgency", sq_db_col_text(st, 5), "category_id",
-                (json_int_t)sqlite3_column_int64(st, 6), "category_name", sq_db_col_text(st, 7),
-                "unit_id", (json_int_t)sqlite3_column_int64(st, 8), "unit_name",
-                sq_db_col_text(st, 9), "handler_unit_id",
-                (json_int_t)sqlite3_column_int64(st, 10), "handler_unit_name",
-                sq_db_col_text(st, 11));
-            set_id(o, "handler_id", sqlite3_column_int64(st, 12));
-            set_time(o, "created_at", sqlite3_column_int64(st, 13));
-            set_time(o, "due_at", sqlite3_column_int64(st, 14));
-            json_object_set_new(o, "warned", json_boolean(sqlite3_column_int(st, 15)));
-            json_object_set_new(o, "overdue", json_boolean(sqlite3_column_int(st, 16)));
-            json_object_set_new(o, "channel", json_string(sq_db_col_text(st, 17)));
-            sq_json_set_str(o, "satisfaction", sq_db_col_text(st, 18));
-            json_object_set_new(o, "reopen_count", json_integer(sqlite3_column_int(st, 19)));
-            json_array_append_new(*items, o);
+            struct sq_appeal_item it = {
+                .id = sqlite3_column_int64(st, 0),
+                .tracking_no = sq_db_col_text(st, 1),
+                .kind = sq_db_col_text(st, 2),
+                .title = sq_db_col_text(st, 3),
+                .status = sq_db_col_text(st, 4),
+                .urgency = sq_db_col_text(st, 5),
+                .category_id = sqlite3_column_int64(st, 6),
+                .category_name = sq_db_col_text(st, 7),
+                .unit_id = sqlite3_column_int64(st, 8),
+                .unit_name = sq_db_col_text(st, 9),
+                .handler_unit_id = sqlite3_column_int64(st, 10),
+                .handler_unit_name = sq_db_col_text(st, 11),
+                .handler_id = sqlite3_column_int64(st, 12),
+                .created_at = sqlite3_column_int64(st, 13),
+                .due_at = sqlite3_column_int64(st, 14),
+                .warned = sqlite3_column_int(st, 15) != 0,
+                .overdue = sqlite3_column_int(st, 16) != 0,
+                .channel = sq_db_col_text(st, 17),
+                .satisfaction = sq_db_col_text(st, 18),
+                .reopen_count = sqlite3_column_int(st, 19),
+            };
+            fn(&it, ctx);
         }
         sq_db_reset(st);
     }
+    sq_db_reset(count_st);
     return SQ_OK;
 }
 

@@ -5,6 +5,7 @@
 #include "core/auth.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,14 @@ static unsigned ac_index(const char *hash)
     return h % AC_SLOTS;
 }
 
+/* Copies the used grants only: the struct is 5 KiB, a caller holds one or two. */
+static void user_copy(struct sq_user *dst, const struct sq_user *src)
+{
+    int n = src->ngrants >= 0 && src->ngrants <= SQ_MAX_GRANTS ? src->ngrants : 0;
+    memcpy(dst, src, offsetof(struct sq_user, grants) + (size_t)n * sizeof src->grants[0]);
+    dst->ngrants = n;
+}
+
 bool sq_auth_cache_get(const char *token_hash, int64_t now, struct sq_user *u, unsigned *gen)
 {
     bool hit = false;
@@ -306,7 +315,7 @@ bool sq_auth_cache_get(const char *token_hash, int64_t now, struct sq_user *u, u
         struct ac_slot *s = &ac_table[ac_index(token_hash)];
         if (s->gen == ac_gen && !strcmp(s->hash, token_hash) && now < s->expires_at &&
             mono_ms() - s->cached_ms < AC_TTL_MS) {
-            *u = s->user;
+            user_copy(u, &s->user);
             hit = true;
         }
     }
@@ -330,7 +339,7 @@ void sq_auth_cache_put(const char *token_hash, int64_t expires_at, const struct 
         s->expires_at = expires_at;
         s->cached_ms = mono_ms();
         s->gen = ac_gen;
-        s->user = *u;
+        user_copy(&s->user, u);
     }
     pthread_mutex_unlock(&ac_lock);
 }

@@ -43,12 +43,50 @@ bool sq_clock_is_fake(void)
     return atomic_load(&clock_fake);
 }
 
+/* Civil date of a day count since 1970-01-01 (proleptic Gregorian; Howard
+ * Hinnant's days_from_civil inverse), so that formatting takes no lock:
+ * gmtime_r() goes through glibc's time-zone lock. */
+static void civil_of_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 void sq_clock_iso(int64_t t, char *out)
 {
-    time_t local = (time_t)(t + SQ_TZ_OFFSET);
-    struct tm tm;
-    gmtime_r(&local, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+    int64_t local = t + SQ_TZ_OFFSET;
+    int64_t days = (local >= 0 ? local : local - 86399) / 86400, secs = local - days * 86400;
+    int year, month, day;
+    civil_of_days(days, &year, &month, &day);
+    /* by hand: strftime() was a visible share of a queue page's 60 times */
+    if (year < 1000 || year > 9999) { /* four digits: what sq_clock_parse_iso() takes */
+        time_t lt = (time_t)local;
+        struct tm tm;
+        gmtime_r(&lt, &tm);
+        strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+        return;
+    }
+    const int v[6] = {year, month, day, (int)(secs / 3600), (int)(secs / 60 % 60),
+                      (int)(secs % 60)};
+    static const char sep[6] = {'-', '-', 'T', ':', ':', '+'};
+    char *p = out;
+    for (int i = 0; i < 6; i++) {
+        if (i == 0) {
+            *p++ = (char)('0' + v[0] / 1000);
+            *p++ = (char)('0' + v[0] / 100 % 10);
+        }
+        *p++ = (char)('0' + v[i] / 10 % 10);
+        *p++ = (char)('0' + v[i] % 10);
+        *p++ = sep[i];
+    }
+    memcpy(p, "08:00", 6);
 }
 
 static bool is_digit(char c)

@@ -9,6 +9,7 @@
 #include "core/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ static struct db_conn *db_all;
 static _Thread_local struct db_conn *db_mine;
 static sq_db_hook_fn db_hooks[MAX_HOOKS];
 static int db_nhooks;
+static atomic_uint_fast64_t db_generation;
 
 void sq_db_add_open_hook(sq_db_hook_fn fn)
 {
@@ -59,19 +61,25 @@ static int exec(sqlite3 *db, const char *sql)
     return rc;
 }
 
-/* Before SQLite's first use: no global memory statistics. With them on,
- * every sqlite3_malloc and free takes one process-wide mutex, and under
- * concurrent reads (full-text search on the bench database) the request
- * threads spent a quarter of their time in pthread_mutex_lock on it. */
-static void sqlite_config(void)
+uint64_t sq_db_generation(void)
 {
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return atomic_load(&db_generation);
+}
+
+/* SQLite calls this after each commit, once it is visible and the write
+ * lock released. Registering it replaces the automatic checkpoint, so it
+ * does what SQLite's default hook does: a passive checkpoint from 1000 pages. */
+static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)arg;
+    atomic_fetch_add(&db_generation, 1);
+    if (frames >= 1000)
+        sqlite3_wal_checkpoint(db, name);
+    return SQLITE_OK;
 }
 
 static sqlite3 *open_conn(const char *path)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, sqlite_config);
     sqlite3 *db = NULL;
     int rc = sqlite3_open_v2(path, &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -89,6 +97,7 @@ static sqlite3 *open_conn(const char *path)
         sqlite3_close(db);
         return NULL;
     }
+    sqlite3_wal_hook(db, on_commit, NULL);
     for (int i = 0; i < db_nhooks; i++)
         if (db_hooks[i](db) != SQLITE_OK) {
             sq_error("event=db_hook_failed hook=%d", i);
@@ -458,6 +467,12 @@ enum sq_err sq_db_open(const char *path, struct sq_detail *d)
     if (strlen(path) >= sizeof db_path)
         return sq_fail(d, SQ_EINVAL, "db", "database path too long");
     snprintf(db_path, sizeof db_path, "%s", path);
+    /* no allocation statistics: they take one process-wide mutex on every
+     * SQLite malloc and free of every thread; under concurrent full-text
+     * search the request threads spent a quarter of their time waiting on
+     * it (SQLITE_MISUSE, ignored, once SQLite is initialised: a second open
+     * in the same process) */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     sqlite3 *db = sq_db_conn();
     if (!db)
         return sq_fail(d, SQ_EDB, "db", "cannot open database %s", path);

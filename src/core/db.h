@@ -32,6 +32,13 @@ enum sq_err sq_db_open(const char *path, struct sq_detail *d);
 void sq_db_shutdown(void);
 const char *sq_db_path(void);
 
+/* Counts the transactions committed by this process's connections. It is
+ * bumped after the commit is visible to readers (SQLite's WAL hook), so a
+ * reader that saw generation g before it began reading, and sees g again
+ * afterwards, read data that no in-process commit has changed since. Writes
+ * by other processes are not counted. */
+uint64_t sq_db_generation(void);
+
 /* This thread's connection (opened on first use); NULL if it cannot open. */
 sqlite3 *sq_db_conn(void);
 /* Cached prepared statement for sql on this thread's connection, reset and

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,60 @@ const char *sq_req_query(const struct sq_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_all {
+    char *out;
+    size_t cap, len;
+    int n; /* arguments seen */
+    bool fits;
+};
+
+/* Appends s; unless raw (a separator), with '%', '&' and '=' escaped, so
+ * that distinct argument lists never print the same. */
+static void query_put(struct query_all *q, const char *s, bool raw)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s && q->fits; s++) {
+        bool esc = !raw && (*s == '%' || *s == '&' || *s == '=');
+        if (q->len + (esc ? 3 : 1) >= q->cap) {
+            q->fits = false;
+            break;
+        }
+        if (esc) {
+            q->out[q->len++] = '%';
+            q->out[q->len++] = hex[(unsigned char)*s >> 4];
+            q->out[q->len++] = hex[(unsigned char)*s & 15];
+        } else {
+            q->out[q->len++] = *s;
+        }
+    }
+    q->out[q->len < q->cap ? q->len : q->cap - 1] = '\0';
+}
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    struct query_all *q = cls;
+    (void)kind;
+    if (q->n++)
+        query_put(q, "&", true);
+    query_put(q, key, false);
+    if (value) { /* "?a" and "?a=" differ: the value is NULL or "" */
+        query_put(q, "=", true);
+        query_put(q, value, false);
+    }
+    return q->fits ? MHD_YES : MHD_NO;
+}
+
+bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap)
+{
+    struct query_all q = {out, cap, 0, 0, cap > 0};
+    if (!cap || !r->conn)
+        return false;
+    out[0] = '\0';
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
+    return q.fits;
+}
+
 const char *sq_req_header(const struct sq_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -99,6 +154,10 @@ int sq_reply_json(struct sq_req *r, int status, json_t *body)
 {
     json_decref(r->out);
     r->out = body;
+    if (r->raw_free)
+        free(r->raw);
+    r->raw = NULL;
+    r->raw_free = false;
     r->status = status;
     return status;
 }
@@ -150,6 +209,20 @@ int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *da
     r->raw_free = copy;
     r->raw_len = len;
     r->ctype = ctype;
+    r->status = status;
+    return status;
+}
+
+int sq_reply_json_text(struct sq_req *r, int status, char *text, size_t len)
+{
+    json_decref(r->out);
+    r->out = NULL;
+    if (r->raw_free)
+        free(r->raw);
+    r->raw = text;
+    r->raw_free = true;
+    r->raw_len = len;
+    r->ctype = "application/json; charset=utf-8";
     r->status = status;
     return status;
 }
@@ -287,10 +360,18 @@ static int authenticate(struct sq_req *r)
     const char *token = bearer_or_cookie(r);
     if (!token)
         return 0;
-    struct sq_user *u = calloc(1, sizeof *u);
-    if (!u)
-        sq_fatal("out of memory");
-    r->user_buf = u;
+    /* the connection's user storage (requests on a connection run one at a
+     * time): no 5 KiB allocation per request */
+    const union MHD_ConnectionInfo *ci =
+        r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
+    struct sq_user *u = ci ? ci->socket_context : NULL;
+    if (!u) {
+        u = calloc(1, sizeof *u);
+        if (!u)
+            sq_fatal("out of memory");
+        r->user_buf = u;
+    }
+    memset(u, 0, offsetof(struct sq_user, grants));
     if (strlen(token) < 200 && http_auth && http_auth(token, u)) {
         r->user = u;
         return 0;
@@ -599,11 +680,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     (void)cls;
     (void)conn;
-    (void)socket_context;
-    if (toe == MHD_CONNECTION_NOTIFY_STARTED)
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         atomic_fetch_add(&m_open_conns, 1);
-    else
+        /* storage for the caller of each request of this connection (see
+         * authenticate); malloc'd, filled per request */
+        *socket_context = malloc(sizeof(struct sq_user));
+    } else {
         atomic_fetch_sub(&m_open_conns, 1);
+        free(*socket_context);
+        *socket_context = NULL;
+    }
 }
 
 int sq_http_start(const struct sq_config *c)

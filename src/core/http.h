@@ -67,7 +67,7 @@ struct sq_req {
     const char *ctype;
     char *headers[8][2];        /* extra headers, owned */
     int nheaders;
-    void *user_buf;             /* storage for user, owned */
+    void *user_buf;             /* storage for user when the connection has none, owned */
     /* deferred replies (group commit): see sq_http_defer() */
     sq_handler_fn cont;
     void *cont_ctx;
@@ -82,6 +82,9 @@ const char *sq_req_param(const struct sq_req *r, const char *name);
 /* Path parameter as a positive id; 0 when absent or malformed. */
 int64_t sq_req_param_id(const struct sq_req *r, const char *name);
 const char *sq_req_query(const struct sq_req *r, const char *name);
+/* Every query argument, in request order, as "name=value&..." (unescaped,
+ * so only fit for a cache key). False when it does not fit in cap. */
+bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap);
 const char *sq_req_header(const struct sq_req *r, const char *name);
 const char *sq_req_cookie(const struct sq_req *r, const char *name);
 
@@ -94,6 +97,9 @@ int sq_reply_errf(struct sq_req *r, enum sq_err e, const char *field, const char
 int sq_reply_raw(struct sq_req *r, int status, const char *ctype, const void *data, size_t len,
                  bool copy);
 void sq_reply_header(struct sq_req *r, const char *name, const char *value);
+/* JSON already serialised (sq_jbuf_take): takes ownership of the malloc'd
+ * text, sent as application/json like sq_reply_json's. */
+int sq_reply_json_text(struct sq_req *r, int status, char *text, size_t len);
 /* {"items":items,"total":total,"next":next|null}; steals items */
 int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next);
 

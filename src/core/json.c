@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 
 size_t sq_utf8_len(const char *s)
 {
@@ -239,4 +240,139 @@ const char *sq_page_next(const struct sq_page *p, int64_t total, char *buf)
         return NULL;
     snprintf(buf, 32, "o%lld", (long long)(p->offset + p->limit));
     return buf;
+}
+
+/* ---- JSON text buffer ---- */
+
+void sq_jbuf_init(struct sq_jbuf *b, size_t cap)
+{
+    b->len = 0;
+    b->cap = cap ? cap : 256;
+    b->p = malloc(b->cap);
+    if (!b->p)
+        sq_fatal("out of memory");
+    b->p[0] = '\0';
+}
+
+void sq_jbuf_cleanup(struct sq_jbuf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+}
+
+char *sq_jbuf_take(struct sq_jbuf *b, size_t *len)
+{
+    char *p = b->p;
+    if (len)
+        *len = b->len;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+/* Room for n more bytes and the terminating NUL. */
+static void jbuf_reserve(struct sq_jbuf *b, size_t n)
+{
+    if (b->len + n + 1 <= b->cap)
+        return;
+    size_t cap = b->cap * 2;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        sq_fatal("out of memory");
+    b->p = p;
+    b->cap = cap;
+}
+
+void sq_jbuf_raw(struct sq_jbuf *b, const char *s, size_t n)
+{
+    jbuf_reserve(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void sq_jbuf_lit(struct sq_jbuf *b, const char *s)
+{
+    sq_jbuf_raw(b, s, strlen(s));
+}
+
+void sq_jbuf_str(struct sq_jbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if (!s) {
+        sq_jbuf_raw(b, "null", 4);
+        return;
+    }
+    size_t n = strlen(s);
+    jbuf_reserve(b, n + 2);
+    b->p[b->len++] = '"';
+    const char *run = s; /* start of the bytes not yet copied */
+    for (const char *c = s;; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if (ch && ch != '"' && ch != '\\' && ch >= 0x20)
+            continue;
+        sq_jbuf_raw(b, run, (size_t)(c - run));
+        if (!ch)
+            break;
+        char esc[7] = {'\\', 0};
+        size_t elen = 2;
+        switch (ch) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[ch >> 4];
+            esc[5] = hex[ch & 15];
+            elen = 6;
+        }
+        sq_jbuf_raw(b, esc, elen);
+        run = c + 1;
+    }
+    sq_jbuf_raw(b, "\"", 1);
+}
+
+void sq_jbuf_int(struct sq_jbuf *b, int64_t v)
+{
+    char tmp[24], *e = tmp + sizeof tmp, *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    sq_jbuf_raw(b, p, (size_t)(e - p));
+}
+
+void sq_jbuf_time(struct sq_jbuf *b, int64_t t)
+{
+    char iso[32];
+    if (!t) {
+        sq_jbuf_raw(b, "null", 4);
+        return;
+    }
+    sq_clock_iso(t, iso);
+    sq_jbuf_str(b, iso);
 }

@@ -58,6 +58,26 @@ bool sq_phone_valid(const char *s);
 /* Sets key to a string or JSON null when s is NULL/empty. */
 void sq_json_set_str(json_t *obj, const char *key, const char *s);
 
+/* A growable JSON text buffer, for replies too hot to build as a jansson
+ * tree (the appeal queue). The writers print exactly what json_dumps() with
+ * JSON_COMPACT prints for the same values: strings escape '"', '\\' and
+ * control characters (\uXXXX in upper case), UTF-8 is kept as is, '/' is not
+ * escaped. Out of memory is fatal. _init/_cleanup pair; sq_jbuf_take()
+ * hands the malloc'd, NUL-terminated text to the caller instead. */
+struct sq_jbuf {
+    char *p;
+    size_t len, cap;
+};
+void sq_jbuf_init(struct sq_jbuf *b, size_t cap);
+void sq_jbuf_cleanup(struct sq_jbuf *b);
+char *sq_jbuf_take(struct sq_jbuf *b, size_t *len);
+void sq_jbuf_raw(struct sq_jbuf *b, const char *s, size_t n); /* verbatim */
+void sq_jbuf_lit(struct sq_jbuf *b, const char *s);           /* verbatim, NUL-terminated */
+void sq_jbuf_str(struct sq_jbuf *b, const char *s);           /* string; NULL prints null */
+void sq_jbuf_int(struct sq_jbuf *b, int64_t v);
+/* A time as sq_clock_iso() prints it, or null when t is 0 (as set_time). */
+void sq_jbuf_time(struct sq_jbuf *b, int64_t t);
+
 /* Pagination: limit (1..500, default 50) and an opaque offset cursor. */
 struct sq_page {
     int limit;

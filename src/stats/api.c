@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/http.h"
 #include "core/json.h"
+#include "core/rcache.h"
 #include "stats/stats.h"
 #include "units/units.h"
 
@@ -145,9 +146,20 @@ static int stats_appeals(struct sq_req *r)
     struct sq_kpi totals;
     struct sq_stats_group_row *g = NULL;
     int n = 0, st;
-    char from[8], to[8];
+    char from[8], to[8], key[512], *text;
+    size_t len;
+    /* read before anything else is: the unit too (see core/rcache.h) */
+    uint64_t gen = sq_rcache_generation();
     if ((st = parse_stats_params(r, &p)))
         return st;
+    /* the caller's scope is the resolved unit, authorised just above; the key
+     * holds it and every parameter, the reply depends on nothing else */
+    snprintf(key, sizeof key,
+             "stats/appeals unit=%lld path=%s from=%d to=%d group=%d cat=%lld kind=%s",
+             (long long)p.unit.id, p.unit.path, p.q.from, p.q.to, p.q.group,
+             (long long)p.q.category_id, p.q.kind ? p.q.kind : "");
+    if (sq_rcache_get(key, &text, &len))
+        return sq_reply_json_text(r, 200, text, len);
     enum sq_err e = stats_store_query(&p.q, p.unit.id, &totals, &g, &n, &d);
     if (e)
         return sq_reply_err(r, e, &d);
@@ -174,7 +186,14 @@ static int stats_appeals(struct sq_req *r)
     json_object_set_new(out, "category_id",
                         p.q.category_id ? json_integer(p.q.category_id) : json_null());
     sq_json_set_str(out, "kind", p.q.kind);
-    return sq_reply_json(r, 200, out);
+    /* serialised here as core/http would, so that the cache keeps the text */
+    text = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(out);
+    if (!text)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
+    len = strlen(text);
+    sq_rcache_put(key, gen, text, len);
+    return sq_reply_json_text(r, 200, text, len);
 }
 
 /* ---- CSV ---- */

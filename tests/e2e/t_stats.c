@@ -314,11 +314,70 @@ static void test_rankings(void)
     H_STATUS(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"), "{\"min_volume\":10}"), 200);
 }
 
+/* The district-wide answer is cached (core/rcache.c): a write must show in
+ * the very next read, and the cache must not widen anyone's scope. So are
+ * list pages. Runs
+ * last: it adds an appeal to May 2031. */
+static void test_cache_sees_writes(void)
+{
+    scenario();
+    const char *q = "/api/v1/stats/appeals?from=2031-05&to=2031-05&group_by=unit";
+    struct h_resp *r = h_req("GET", q, h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    long long before = H_INT(r->json, "totals.total");
+    r = h_req("GET", q, h_tok("admin"), NULL); /* served from the cache */
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "totals.total"), before);
+    /* the same unit asked by someone outside it: still refused */
+    H_ERR(h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm2),
+                h_tok("community_handler"), NULL),
+          403, "forbidden");
+    r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
+               "{\"title\":\"井盖松动\",\"description\":\"小区东门井盖松动有响声\","
+               "\"category_id\":%lld,\"unit_id\":%lld}",
+               cat_wy, comm2);
+    H_STATUS(r, 201);
+    r = h_req("GET", q, h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "totals.total"), before + 1);
+    /* an action that only moves counters is seen too */
+    r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
+              h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    long long responded = H_INT(r->json, "totals.responded");
+    /* list pages are cached too (appeals/api.c) */
+    const char *queue = "/api/v1/appeals?queue=unit&limit=5";
+    r = h_req("GET", queue, h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    long long open = H_INT(r->json, "total");
+    r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
+               "{\"title\":\"路灯不亮\",\"description\":\"南门路灯坏了三天\","
+               "\"category_id\":%lld,\"unit_id\":%lld}",
+               cat_wy, comm1);
+    H_STATUS(r, 201);
+    long long fresh = H_INT(r->json, "id");
+    r = h_req("GET", queue, h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "total"), open + 1);
+    H_EQ_INT(H_INT(r->json, "items.0.id"), fresh);
+    /* an escaped separator is a different query, not the cached one */
+    H_STATUS(h_req("GET", "/api/v1/appeals?queue=unit&limit=1", h_tok("community_handler"), NULL),
+             200);
+    H_ERR_FIELD(h_req("GET", "/api/v1/appeals?queue=unit%26limit%3D1", h_tok("community_handler"),
+                      NULL),
+                422, "invalid", "queue");
+    H_STATUS(act("community_handler", fresh, "accept", NULL), 200);
+    r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
+              h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "totals.responded"), responded + 1);
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_numbers), H_TEST(test_scoping), H_TEST(test_csv), H_TEST(test_rankings),
-        {0},
+        H_TEST(test_numbers), H_TEST(test_scoping),          H_TEST(test_csv),
+        H_TEST(test_rankings), H_TEST(test_cache_sees_writes), {0},
     };
     return h_main(argc, argv, tests);
 }
