@@ -942,9 +942,10 @@ static int search(struct sq_req *r)
                           "next", nx ? json_string(nx) : json_null(), "capped", capped, "took_ms",
                           (json_int_t)(sq_clock_now_ms() - t0));
     if (capped)
-        json_object_set_new(o, "note", json_string("a very common term: only the most recent "
-                                                   "2000 matching appeals were ranked; narrow "
-                                                   "with from/to or order=time"));
+        json_object_set_new(o, "note",
+                            json_sprintf("a very common term: only the most recent %d matching "
+                                         "appeals were ranked; narrow with from/to or order=time",
+                                         KB_RANK_WINDOW));
     return sq_reply_json(r, 200, o);
 }
 

@@ -106,7 +106,7 @@ int kb_fts_register(sqlite3 *db);
 /* The bounded-ranking rule (docs/search.md): bm25 ranks at most the
  * KB_RANK_WINDOW most recent matches of a query (after filters); matches
  * beyond are reached with from/to or order=time. */
-#define KB_RANK_WINDOW 2000
+#define KB_RANK_WINDOW 1000
 
 /* Growth of a hot-problem cluster against the previous window, as a ratio
  * ((cur - prev) / max(prev, 1)). */

@@ -10,9 +10,11 @@
  * database). Appeal search ranks a window of the most recent matches of an
  * AND query (docs/search.md), in which every row contains every phrase, so
  * the idf would only weight the query's phrases against each other. sq_rank
- * is bm25 with that weight left at 1: per phrase, the column-weighted term
- * frequency saturated by k1 = 1.2 and normalised by the row's length against
- * the average (b = 0.75), summed, negated like bm25() (lower is better).
+ * is bm25 with that weight left at 1 and without length normalisation
+ * (b = 0): per phrase, the column-weighted term frequency saturated by
+ * k1 = 1.2, summed, negated like bm25() (lower is better). Appeals are short
+ * and alike in length, and reading each row's length (a %_docsize lookup)
+ * was a third of a phrase search; equal scores go to the newer appeal.
  * Arguments: one weight per column, as bm25() takes them.
  */
 #include <string.h>
@@ -23,13 +25,11 @@
 #include "kb/kb.h"
 
 #define RANK_K1 1.2
-#define RANK_B 0.75
 #define RANK_MAX_CELLS 512 /* phrases counted on the stack */
 
 struct rank_query {
     int ncol;
-    double avgdl; /* average row length over all columns, in tokens */
-    double w[];   /* column weights */
+    double w[]; /* column weights */
 };
 
 static struct rank_query *rank_query(const Fts5ExtensionApi *api, Fts5Context *fts, int nval,
@@ -43,12 +43,6 @@ static struct rank_query *rank_query(const Fts5ExtensionApi *api, Fts5Context *f
     if (!q)
         return NULL;
     q->ncol = ncol;
-    sqlite3_int64 nrow = 0, ntok = 0;
-    api->xRowCount(fts, &nrow);
-    api->xColumnTotalSize(fts, -1, &ntok);
-    q->avgdl = nrow > 0 ? (double)ntok / (double)nrow : 1.0;
-    if (q->avgdl < 1.0)
-        q->avgdl = 1.0;
     for (int c = 0; c < ncol; c++)
         q->w[c] = c < nval ? sqlite3_value_double(vals[c]) : 1.0;
     if (api->xSetAuxdata(fts, q, sqlite3_free) != SQLITE_OK)
@@ -79,12 +73,9 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
         if (api->xInst(fts, i, &p, &c, &off) == SQLITE_OK && p < nphrase && c < q->ncol)
             tf[p] += q->w[c];
     }
-    int len = 0;
-    api->xColumnSize(fts, -1, &len);
-    double norm = RANK_K1 * (1.0 - RANK_B + RANK_B * (double)len / q->avgdl);
     double score = 0;
     for (int p = 0; p < nphrase; p++)
-        score += tf[p] * (RANK_K1 + 1.0) / (tf[p] + norm);
+        score += tf[p] * (RANK_K1 + 1.0) / (tf[p] + RANK_K1);
     sqlite3_result_double(ctx, -score);
 }
 

@@ -477,10 +477,10 @@ static void test_versions_and_links(void **state)
 }
 
 /* The labelled pairs: each appeal text should bring its answer into the top 5. */
-/* sq_rank (kb/rank.c): bm25 without the idf scan. A title hit outweighs a
- * description hit (weights 3 and 1), more hits outrank fewer, a shorter row
- * outranks a longer one with the same hits, and the value is negative
- * (lower is better, like bm25()). */
+/* sq_rank (kb/rank.c): bm25 without the idf scan and without length
+ * normalisation. A title hit outweighs a description hit (weights 3 and 1),
+ * more hits outrank fewer, equal hits go to the newer appeal whatever its
+ * length, and the value is negative (lower is better, like bm25()). */
 static void test_rank(void **state)
 {
     (void)state;
@@ -513,7 +513,7 @@ static void test_rank(void **state)
     }
     assert_int_equal(pos_twice, 0);     /* two title hits */
     assert_true(pos_title < pos_desc);  /* title hit over description hit, same length */
-    assert_true(pos_title < pos_longer); /* same hits, shorter row */
+    assert_true(pos_longer < pos_title); /* same hits: the newer, though longer */
     json_decref(items);
     /* the same ranking through the appeals table (a filter present) */
     struct kb_search s = {.q = "孔雀", .appeals = true, .limit = 20, .category_id = c};
