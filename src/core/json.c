@@ -272,18 +272,23 @@ char *sq_jbuf_take(struct sq_jbuf *b, size_t *len)
 }
 
 /* Room for n more bytes and the terminating NUL. */
+void sq_grow(char **p, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need)
+        c *= 2;
+    char *q = realloc(*p, c);
+    if (!q)
+        sq_fatal("out of memory");
+    *p = q;
+    *cap = c;
+}
+
 static void jbuf_reserve(struct sq_jbuf *b, size_t n)
 {
-    if (b->len + n + 1 <= b->cap)
-        return;
-    size_t cap = b->cap * 2;
-    while (cap < b->len + n + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p)
-        sq_fatal("out of memory");
-    b->p = p;
-    b->cap = cap;
+    sq_grow(&b->p, &b->cap, b->len + n + 1);
 }
 
 void sq_jbuf_raw(struct sq_jbuf *b, const char *s, size_t n)

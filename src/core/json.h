@@ -58,6 +58,10 @@ bool sq_phone_valid(const char *s);
 /* Sets key to a string or JSON null when s is NULL/empty. */
 void sq_json_set_str(json_t *obj, const char *key, const char *s);
 
+/* Grows the malloc'd block *p to hold at least need bytes (doubling from
+ * 256); out of memory is fatal. The growable text buffers use it. */
+void sq_grow(char **p, size_t *cap, size_t need);
+
 /* A growable JSON text buffer, for replies too hot to build as a jansson
  * tree (the appeal queue). The writers print exactly what json_dumps() with
  * JSON_COMPACT prints for the same values: strings escape '"', '\\' and

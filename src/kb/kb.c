@@ -83,16 +83,7 @@ bool kb_status_editable(int s)
 
 void kb_buf_add(struct kb_buf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            sq_fatal("out of memory");
-        b->p = p;
-        b->cap = cap;
-    }
+    sq_grow(&b->p, &b->cap, b->len + n + 1);
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = 0;
