@@ -17,7 +17,7 @@ async function pickUnit(page, trigger, pathNames) {
   for (let i = 0; i < pathNames.length; i++) {
     const name = pathNames[i]
     const node = page.locator('.el-select-dropdown .el-tree-node__content', { hasText: new RegExp('^\\s*' + name + '\\s*$') }).first()
-    await node.waitFor({ state: 'visible', timeout: 10000 })
+    await node.waitFor({ state: 'visible', timeout: 30000 }) // the tree loads lazily; slow when the machine is busy
     if (i < pathNames.length - 1) {
       await node.locator('.el-tree-node__expand-icon').click()
     } else {
