@@ -171,6 +171,7 @@ static int open_db(const struct sq_config *c)
     }
     sq_app_config = c;
     sq_app_init();
+    sq_db_set_cache_kb(c->db_cache_mb * 1000);
     if (sq_db_open(c->db, &d)) {
         fprintf(stderr, "sanqu: %s\n", d.message);
         return -1;

@@ -27,6 +27,7 @@ const struct sq_config_key sq_config_keys[] = {
     {"max_upload_kb", "largest attachment accepted, KiB (default 10240)"},
     {"test_clock", "expose the fake-clock endpoint for tests (default false)"},
     {"quiet", "log only warnings and errors (default false)"},
+    {"db_cache_mb", "SQLite page cache per database connection, MB (default 16)"},
     {"kb_index", "index new appeals for full-text search in the background (default true; "
                  "false only to measure intake without it)"},
     {"port_file", "write the bound port to this file once listening"},
@@ -41,6 +42,7 @@ void sq_config_defaults(struct sq_config *c)
     snprintf(c->db, sizeof c->db, "./sanqu.db");
     c->anonymous_appeals = true;
     c->kb_index = true;
+    c->db_cache_mb = 16;
     c->warn_percent = 80;
     c->unrated_days = 7;
     c->scheduler_seconds = 5;
@@ -143,6 +145,10 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         if ((e = parse_long(key, v, 1, 20, &n, d)))
             return e;
         c->webhook_attempts = (int)n;
+    } else if (!strcmp(key, "db_cache_mb")) {
+        if ((e = parse_long(key, v, 1, 4096, &n, d)))
+            return e;
+        c->db_cache_mb = (int)n;
     } else if (!strcmp(key, "session_hours")) {
         if ((e = parse_long(key, v, 1, 24 * 90, &n, d)))
             return e;

@@ -30,6 +30,7 @@ struct sq_config {
     bool test_clock;      /* expose /api/v1/test/clock (tests only) */
     bool quiet;           /* log warnings and errors only */
     bool kb_index;        /* index new appeals for full-text search (default true) */
+    int db_cache_mb;      /* SQLite page cache per connection (default 16) */
     char port_file[1024]; /* write the bound port here (tests with port 0) */
 };
 

@@ -78,6 +78,13 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
+static int db_cache_kb = 16000;
+
+void sq_db_set_cache_kb(int kb)
+{
+    db_cache_kb = kb;
+}
+
 static sqlite3 *open_conn(const char *path)
 {
     sqlite3 *db = NULL;
@@ -92,8 +99,12 @@ static sqlite3 *open_conn(const char *path)
     }
     sqlite3_busy_timeout(db, 10000);
     sqlite3_extended_result_codes(db, 1);
-    if (exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                 "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;") != SQLITE_OK) {
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-%d;",
+             db_cache_kb);
+    if (exec(db, pragmas) != SQLITE_OK) {
         sqlite3_close(db);
         return NULL;
     }

@@ -25,6 +25,10 @@
 typedef int (*sq_db_hook_fn)(sqlite3 *db);
 void sq_db_add_open_hook(sq_db_hook_fn fn);
 
+/* Page cache of each connection opened from now on, in KiB (default 16000:
+ * SQLite's cache_size). Call before sq_db_open. */
+void sq_db_set_cache_kb(int kb);
+
 /* Sets the database path, creates the file if needed and applies migrations.
  * Call once at start-up before any thread uses the database. */
 enum sq_err sq_db_open(const char *path, struct sq_detail *d);
