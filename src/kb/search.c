@@ -193,6 +193,24 @@ static bool appeal_q_needs_row(const struct appeal_q *q)
     return q->category_id || q->unit_path || q->from || q->to || (q->sc && !q->sc->all_appeals);
 }
 
+/* The category (a top-level one covers its children, ?P_CAT) and location
+ * (the unit subtree of path ?P_UNIT) filters of appeal search and of likely
+ * duplicates; col prefixes the column names ("a." for the appeals table,
+ * "+" on the open index so SQLite does not run the match once per value). */
+static void place_filters(struct kb_buf *b, const char *col, bool category, bool unit)
+{
+    if (category)
+        kb_buf_addf(b,
+                    " AND (%scategory_id = ?%d OR %scategory_id IN (SELECT id FROM categories "
+                    "WHERE parent_id = ?%d))",
+                    col, P_CAT, col, P_CAT);
+    if (unit)
+        kb_buf_addf(b,
+                    " AND %sunit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
+                    "= ?%d)",
+                    col, P_UNIT, P_UNIT);
+}
+
 /* FROM and WHERE of appeal search: the match, then only the filters the
  * query has. A district-wide caller without filters reads the index alone. */
 static void appeal_where(struct kb_buf *b, const struct appeal_q *q)
@@ -200,16 +218,7 @@ static void appeal_where(struct kb_buf *b, const struct appeal_q *q)
     kb_buf_adds(b, appeal_q_needs_row(q) ? " FROM appeals_fts f JOIN appeals a ON a.id = f.rowid"
                                          : " FROM appeals_fts f");
     kb_buf_addf(b, " WHERE appeals_fts MATCH ?%d", P_MATCH);
-    if (q->category_id)
-        kb_buf_addf(b,
-                    " AND (a.category_id = ?%d OR a.category_id IN (SELECT id FROM categories "
-                    "WHERE parent_id = ?%d))",
-                    P_CAT, P_CAT);
-    if (q->unit_path)
-        kb_buf_addf(b,
-                    " AND a.unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
-                    "= ?%d)",
-                    P_UNIT, P_UNIT);
+    place_filters(b, "a.", q->category_id != 0, q->unit_path != NULL);
     if (q->from)
         kb_buf_addf(b, " AND a.created_at >= ?%d", P_FROM);
     if (q->to)
@@ -443,16 +452,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
                 "SELECT rowid, bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts "
                 "WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
                 P_MATCH, P_EXCL);
-    if (top)
-        kb_buf_addf(&b,
-                    " AND (+category_id = ?%d OR +category_id IN (SELECT id FROM categories WHERE "
-                    "parent_id = ?%d))",
-                    P_CAT, P_CAT);
-    if (near[0])
-        kb_buf_addf(&b,
-                    " AND +unit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) = "
-                    "?%d)",
-                    P_UNIT, P_UNIT);
+    place_filters(&b, "+", top != 0, near[0] != 0);
     kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
     st = sq_db_stmt(b.p);
     kb_buf_free(&b);
