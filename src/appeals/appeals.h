@@ -217,7 +217,7 @@ int appeals_store_children(int64_t master_id, int64_t **ids);
  *   - SQ_EIDEMKEY (field "Idempotency-Key"): used for a different request.
  */
 enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const char *hash,
-                                    int64_t *replay_id, struct sq_detail *d);
+                                     int64_t *replay_id, struct sq_detail *d);
 /* Binds a claimed key to the appeal it created. */
 enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t appeal_id,
                                     struct sq_detail *d);

@@ -709,7 +709,7 @@ int appeals_store_children(int64_t master_id, int64_t **ids)
 }
 
 enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const char *hash,
-                                    int64_t *replay_id, struct sq_detail *d)
+                                     int64_t *replay_id, struct sq_detail *d)
 {
     enum sq_err e;
     *replay_id = 0;

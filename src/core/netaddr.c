@@ -75,7 +75,7 @@ static enum sq_addr_class classify6(const unsigned char *a)
         int prefix;
         enum sq_addr_class c;
     } t[] = {
-        {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, SQ_ADDR_PRIVATE}, /* local-use NAT64 */
+        {{0x00, 0x64, 0xff, 0x9b, 0x00, 0x01}, 48, SQ_ADDR_PRIVATE},  /* local-use NAT64 */
         {{0x01, 0x00}, 64, SQ_ADDR_RESERVED},                         /* 100::/64 discard */
         {{0x20, 0x01, 0x00, 0x00}, 32, SQ_ADDR_RESERVED},             /* 2001::/32 Teredo */
         {{0x20, 0x01, 0x00, 0x02, 0x00, 0x00}, 48, SQ_ADDR_RESERVED}, /* benchmarking */
@@ -83,7 +83,7 @@ static enum sq_addr_class classify6(const unsigned char *a)
         {{0x3f, 0xff}, 20, SQ_ADDR_RESERVED},                         /* documentation */
         {{0xfc}, 7, SQ_ADDR_PRIVATE},                                 /* ULA */
         {{0xfe, 0x80}, 10, SQ_ADDR_LINK_LOCAL},
-        {{0xfe, 0xc0}, 10, SQ_ADDR_PRIVATE},                          /* site-local (deprecated) */
+        {{0xfe, 0xc0}, 10, SQ_ADDR_PRIVATE}, /* site-local (deprecated) */
         {{0xff}, 8, SQ_ADDR_MULTICAST},
     };
     if (!memcmp(a, zero, 16))
@@ -93,7 +93,7 @@ static enum sq_addr_class classify6(const unsigned char *a)
     if (!memcmp(a, mapped, 12) || !memcmp(a, nat64, 12))
         return classify4(v4_of(a + 12));
     if (!memcmp(a, zero, 12))
-        return SQ_ADDR_RESERVED; /* ::a.b.c.d, IPv4-compatible (deprecated) */
+        return SQ_ADDR_RESERVED;        /* ::a.b.c.d, IPv4-compatible (deprecated) */
     if (a[0] == 0x20 && a[1] == 0x02) { /* 6to4: 2002:AABB:CCDD::/48 carries AA.BB.CC.DD */
         enum sq_addr_class c = classify4(v4_of(a + 2));
         if (c != SQ_ADDR_PUBLIC)
@@ -124,10 +124,10 @@ enum sq_addr_class sq_addr_classify(const struct sockaddr *sa)
 const char *sq_addr_class_name(enum sq_addr_class c)
 {
     static const char *const names[SQ_ADDR__MAX] = {
-        [SQ_ADDR_PUBLIC] = "public",          [SQ_ADDR_LOOPBACK] = "loopback",
-        [SQ_ADDR_PRIVATE] = "private",        [SQ_ADDR_LINK_LOCAL] = "link_local",
-        [SQ_ADDR_MULTICAST] = "multicast",    [SQ_ADDR_UNSPECIFIED] = "unspecified",
-        [SQ_ADDR_BROADCAST] = "broadcast",    [SQ_ADDR_RESERVED] = "reserved",
+        [SQ_ADDR_PUBLIC] = "public",       [SQ_ADDR_LOOPBACK] = "loopback",
+        [SQ_ADDR_PRIVATE] = "private",     [SQ_ADDR_LINK_LOCAL] = "link_local",
+        [SQ_ADDR_MULTICAST] = "multicast", [SQ_ADDR_UNSPECIFIED] = "unspecified",
+        [SQ_ADDR_BROADCAST] = "broadcast", [SQ_ADDR_RESERVED] = "reserved",
     };
     return c >= 0 && c < SQ_ADDR__MAX ? names[c] : "reserved";
 }

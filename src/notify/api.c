@@ -107,8 +107,7 @@ static int webhooks_create(struct sq_req *r)
                                  i);
     }
     /* last: it waits for DNS */
-    if ((e = notify_webhook_dest_check(url, sq_app_config ? sq_app_config->webhook_allow_cidrs
-                                                          : "",
+    if ((e = notify_webhook_dest_check(url, sq_app_config ? sq_app_config->webhook_allow_cidrs : "",
                                        &d)))
         return sq_reply_err(r, e, &d);
     const char *given = sq_json_str(r->json, "secret", NULL);

@@ -18,8 +18,7 @@
 
 #include "notify/notify.h"
 
-enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv,
-                                      struct sq_detail *d)
+enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv, struct sq_detail *d)
 {
     struct sq_cidr allow[SQ_CIDR_MAX];
     int nallow = 0;

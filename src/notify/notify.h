@@ -152,8 +152,7 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
  * allow_csv. SQ_EINVAL on field "url" with a zh-CN / English message when
  * the URL cannot be read, the host does not resolve, or an address is
  * refused. Blocks for the DNS lookup. */
-enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv,
-                                      struct sq_detail *d);
+enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv, struct sq_detail *d);
 
 /* ---- the hook and the outbox thread (outbox.c) ---- */
 

@@ -192,8 +192,7 @@ static void send_one(const struct sq_delivery *x)
     const char *err = g.refused ? SQ_WEBHOOK_ERR_REFUSED : SQ_WEBHOOK_ERR_FAILED;
     bool dead = attempts >= max_attempts;
     notify_store_delivery_result(x->id, dead ? "dead" : "pending", attempts,
-                                 dead ? now : now + sq_webhook_backoff(attempts), 0, err, now,
-                                 &d);
+                                 dead ? now : now + sq_webhook_backoff(attempts), 0, err, now, &d);
     sq_warn("event=webhook_failed delivery=%lld webhook=%lld attempts=%d dead=%d error=\"%s\" "
             "detail=\"%s\"",
             (long long)x->id, (long long)x->webhook_id, attempts, dead, err, detail);
@@ -225,8 +224,7 @@ void notify_start(const struct sq_config *c)
     max_attempts = c->webhook_attempts > 0 ? c->webhook_attempts : 6;
     if (sq_cidr_list_parse(c->webhook_allow_cidrs, "webhook_allow_cidrs", allow, SQ_CIDR_MAX,
                            &nallow, &d)) {
-        sq_error("event=webhook_allow_cidrs_invalid msg=\"%s\" (public addresses only)",
-                 d.message);
+        sq_error("event=webhook_allow_cidrs_invalid msg=\"%s\" (public addresses only)", d.message);
         nallow = 0;
     }
     curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;

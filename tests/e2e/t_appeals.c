@@ -384,8 +384,7 @@ static void test_idempotency_key_bound_to_request(void)
                                "\"contact_phone\":\"13700002222\",\"category_id\":%lld,"
                                "\"unit_id\":%lld}",
                                cat_wy, comm1);
-    struct h_call c = {.method = "POST", .path = "/api/v1/appeals", .body = first,
-                       .headers = hdr};
+    struct h_call c = {.method = "POST", .path = "/api/v1/appeals", .body = first, .headers = hdr};
     struct h_resp *a = h_send(&c);
     H_STATUS(a, 201);
     long long total = appeals_total();

@@ -103,8 +103,7 @@ static void test_claim_replay_refuse(void **state)
     assert_int_equal(first, id);
     /* another request with the same key from the same address: refused */
     memset(&d, 0, sizeof d);
-    assert_int_equal(appeals_store_idem_claim("a:10.0.0.7", "k1", HASH_B, &first, &d),
-                     SQ_EIDEMKEY);
+    assert_int_equal(appeals_store_idem_claim("a:10.0.0.7", "k1", HASH_B, &first, &d), SQ_EIDEMKEY);
     assert_int_equal(first, 0);
     assert_string_equal(d.field, "Idempotency-Key");
     /* the key is the caller's: another scope may use it */

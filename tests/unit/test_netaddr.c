@@ -31,8 +31,8 @@ static enum sq_addr_class class_of(const char *host)
 static void test_legacy_ipv4_forms_are_loopback(void **state)
 {
     (void)state;
-    const char *forms[] = {"127.0.0.1", "0177.0.0.1", "2130706433", "0x7f.1", "127.1",
-                           "0x7f000001", "127.0.1", "0177.1", "127.255.255.254"};
+    const char *forms[] = {"127.0.0.1",  "0177.0.0.1", "2130706433", "0x7f.1",         "127.1",
+                           "0x7f000001", "127.0.1",    "0177.1",     "127.255.255.254"};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
         enum sq_addr_class c = class_of(forms[i]);
         if (c != SQ_ADDR_LOOPBACK)
@@ -56,11 +56,11 @@ static void test_ipv6_forms(void **state)
     assert_int_equal(class_of("[fec0::1]"), SQ_ADDR_PRIVATE);
     assert_int_equal(class_of("[ff02::1]"), SQ_ADDR_MULTICAST);
     assert_int_equal(class_of("[2001:db8::1]"), SQ_ADDR_RESERVED);
-    assert_int_equal(class_of("[::127.0.0.1]"), SQ_ADDR_RESERVED); /* IPv4-compatible */
-    assert_int_equal(class_of("[64:ff9b::7f00:1]"), SQ_ADDR_LOOPBACK);   /* NAT64 of 127.0.0.1 */
-    assert_int_equal(class_of("[64:ff9b::808:808]"), SQ_ADDR_PUBLIC);    /* NAT64 of 8.8.8.8 */
-    assert_int_equal(class_of("[2002:7f00:1::1]"), SQ_ADDR_LOOPBACK);    /* 6to4 of 127.0.0.1 */
-    assert_int_equal(class_of("[2002:c0a8:101::1]"), SQ_ADDR_PRIVATE);   /* 6to4 of 192.168.1.1 */
+    assert_int_equal(class_of("[::127.0.0.1]"), SQ_ADDR_RESERVED);     /* IPv4-compatible */
+    assert_int_equal(class_of("[64:ff9b::7f00:1]"), SQ_ADDR_LOOPBACK); /* NAT64 of 127.0.0.1 */
+    assert_int_equal(class_of("[64:ff9b::808:808]"), SQ_ADDR_PUBLIC);  /* NAT64 of 8.8.8.8 */
+    assert_int_equal(class_of("[2002:7f00:1::1]"), SQ_ADDR_LOOPBACK);  /* 6to4 of 127.0.0.1 */
+    assert_int_equal(class_of("[2002:c0a8:101::1]"), SQ_ADDR_PRIVATE); /* 6to4 of 192.168.1.1 */
     assert_int_equal(class_of("[2400:3200::1]"), SQ_ADDR_PUBLIC);
     assert_int_equal(class_of("[2606:4700:4700::1111]"), SQ_ADDR_PUBLIC);
     assert_int_equal(class_of("[4000::1]"), SQ_ADDR_RESERVED); /* outside 2000::/3 */
@@ -98,8 +98,8 @@ static void test_ipv4_ranges(void **state)
         {"8.8.8.8", SQ_ADDR_PUBLIC},
         {"93.184.215.14", SQ_ADDR_PUBLIC},
         {"1.1.1.1", SQ_ADDR_PUBLIC},
-        {"0xa.1", SQ_ADDR_PRIVATE},       /* 10.0.0.1 in hex-short form */
-        {"3232235777", SQ_ADDR_PRIVATE},  /* 192.168.1.1 as one number */
+        {"0xa.1", SQ_ADDR_PRIVATE},                  /* 10.0.0.1 in hex-short form */
+        {"3232235777", SQ_ADDR_PRIVATE},             /* 192.168.1.1 as one number */
         {"0251.0376.0251.0376", SQ_ADDR_LINK_LOCAL}, /* 169.254.169.254 in octal */
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -145,16 +145,15 @@ static void test_cidr(void **state)
     assert_int_equal(n, 0);
     assert_int_equal(sq_cidr_list_parse("  ", "k", c, SQ_CIDR_MAX, &n, NULL), SQ_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(sq_cidr_list_parse("127.0.0.0/8, 10.1.0.0/16 ,fd00::/8", "k", c,
-                                        SQ_CIDR_MAX, &n, NULL),
-                     SQ_OK);
+    assert_int_equal(
+        sq_cidr_list_parse("127.0.0.0/8, 10.1.0.0/16 ,fd00::/8", "k", c, SQ_CIDR_MAX, &n, NULL),
+        SQ_OK);
     assert_int_equal(n, 3);
     struct sq_detail d = {0};
     assert_int_equal(sq_cidr_list_parse("127.0.0.0/8,", "k", c, SQ_CIDR_MAX, &n, &d), SQ_EINVAL);
     assert_int_equal(sq_cidr_list_parse("127.0.0.0/8,,10.0.0.0/8", "k", c, SQ_CIDR_MAX, &n, &d),
                      SQ_EINVAL);
-    assert_int_equal(sq_cidr_list_parse("10.0.0.0/8,nope", "k", c, SQ_CIDR_MAX, &n, &d),
-                     SQ_EINVAL);
+    assert_int_equal(sq_cidr_list_parse("10.0.0.0/8,nope", "k", c, SQ_CIDR_MAX, &n, &d), SQ_EINVAL);
     assert_non_null(strstr(d.message, "nope"));
     assert_string_equal(d.field, "k");
 
@@ -183,10 +182,10 @@ static void test_webhook_addr_allowed(void **state)
     assert_true(sq_addr_parse_numeric("93.184.215.14", &ss));
     assert_true(sq_webhook_addr_allowed((struct sockaddr *)&ss, NULL, 0, &cls));
     assert_int_equal(cls, SQ_ADDR_PUBLIC);
-    const char *refused[] = {"0177.0.0.1", "2130706433", "0x7f.1",      "127.1",
-                             "[::1]",      "[::ffff:127.0.0.1]",         "169.254.169.254",
-                             "10.0.0.1",   "192.168.1.1", "172.16.0.1", "100.64.0.1",
-                             "224.0.0.1",  "0.0.0.0",     "255.255.255.255"};
+    const char *refused[] = {"0177.0.0.1",  "2130706433",         "0x7f.1",          "127.1",
+                             "[::1]",       "[::ffff:127.0.0.1]", "169.254.169.254", "10.0.0.1",
+                             "192.168.1.1", "172.16.0.1",         "100.64.0.1",      "224.0.0.1",
+                             "0.0.0.0",     "255.255.255.255"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         assert_true(sq_addr_parse_numeric(refused[i], &ss));
         if (sq_webhook_addr_allowed((struct sockaddr *)&ss, NULL, 0, &cls))
@@ -210,13 +209,19 @@ static void test_dest_check(void **state)
 {
     (void)state;
     struct sq_detail d = {0};
-    const char *refused[] = {"http://0177.0.0.1/",   "http://2130706433/",
-                             "http://0x7f.1:8080/x", "http://127.1/",
-                             "http://[::1]:9/",      "http://[::ffff:127.0.0.1]/",
+    const char *refused[] = {"http://0177.0.0.1/",
+                             "http://2130706433/",
+                             "http://0x7f.1:8080/x",
+                             "http://127.1/",
+                             "http://[::1]:9/",
+                             "http://[::ffff:127.0.0.1]/",
                              "http://169.254.169.254/latest/meta-data/",
-                             "https://10.0.0.1/",    "http://192.168.1.1/",
-                             "http://172.16.0.1/",   "http://100.64.0.1/",
-                             "http://224.0.0.1/",    "http://0.0.0.0:8080/",
+                             "https://10.0.0.1/",
+                             "http://192.168.1.1/",
+                             "http://172.16.0.1/",
+                             "http://100.64.0.1/",
+                             "http://224.0.0.1/",
+                             "http://0.0.0.0:8080/",
                              "http://localhost:8080/"};
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         memset(&d, 0, sizeof d);
@@ -233,12 +238,9 @@ static void test_dest_check(void **state)
     /* the documented way to reach a receiver on this machine */
     assert_int_equal(notify_webhook_dest_check("http://0177.0.0.1:8080/", "127.0.0.0/8", &d),
                      SQ_OK);
-    assert_int_equal(notify_webhook_dest_check("http://127.0.0.1:8080/", "127.0.0.0/8", &d),
-                     SQ_OK);
-    assert_int_equal(notify_webhook_dest_check("http://[::1]:8080/", "127.0.0.0/8", &d),
-                     SQ_EINVAL);
-    assert_int_equal(notify_webhook_dest_check("http://[::1]:8080/", "127.0.0.0/8,::1", &d),
-                     SQ_OK);
+    assert_int_equal(notify_webhook_dest_check("http://127.0.0.1:8080/", "127.0.0.0/8", &d), SQ_OK);
+    assert_int_equal(notify_webhook_dest_check("http://[::1]:8080/", "127.0.0.0/8", &d), SQ_EINVAL);
+    assert_int_equal(notify_webhook_dest_check("http://[::1]:8080/", "127.0.0.0/8,::1", &d), SQ_OK);
     /* public literals pass without any setting */
     assert_int_equal(notify_webhook_dest_check("https://93.184.215.14/hook", "", &d), SQ_OK);
     assert_int_equal(notify_webhook_dest_check("https://[2606:4700:4700::1111]/hook", "", &d),
