@@ -6,6 +6,7 @@
  * and auditors. The contact phone is masked in every read; the handler who
  * needs it asks /appeals/{id}/contact, which is audited.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,7 @@ struct intake {
     int64_t actor;
     char scope[96];
     char key[132];
+    char hash[crypto_generichash_BYTES * 2 + 1]; /* of the request body (idem_hash) */
     bool has_key;
     /* results */
     int64_t id;
@@ -197,18 +199,47 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
     return SQ_OK;
 }
 
+/* Idempotency-Key: a key names one request of one caller. The scope is the
+ * caller (the account, or the client address when anonymous) and the key
+ * is bound to a BLAKE2b-256 hash of the body in canonical form (keys
+ * sorted, compact), so only the same request replays the first answer: a
+ * different body with the same key, such as another person's appeal from
+ * the same address, is refused and never answered with the first one. */
+static void idem_hash(json_t *body, char out[crypto_generichash_BYTES * 2 + 1])
+{
+    unsigned char h[crypto_generichash_BYTES];
+    /* no body hashes as the empty text (intake refuses it later anyway) */
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+    crypto_generichash(h, sizeof h, (const unsigned char *)(text ? text : ""),
+                       text ? strlen(text) : 0, NULL, 0);
+    free(text);
+    sodium_bin2hex(out, crypto_generichash_BYTES * 2 + 1, h, sizeof h);
+}
+
+static void idem_set(struct intake *t, const char *scope, const char *key, json_t *body)
+{
+    t->has_key = true;
+    snprintf(t->scope, sizeof t->scope, "%s", scope);
+    snprintf(t->key, sizeof t->key, "%s", key);
+    idem_hash(body, t->hash);
+}
+
 /* Runs inside a transaction (the writer's batch or intake_commit's own). */
 static enum sq_err intake_run(void *ctx, struct sq_detail *d)
 {
     struct intake *t = ctx;
     enum sq_err e;
-    if (t->has_key && (t->id = appeals_store_idem_get(t->scope, t->key))) {
+    int64_t first = 0;
+    if (t->has_key && (e = appeals_store_idem_claim(t->scope, t->key, t->hash, &first, d)))
+        return e;
+    if (first) {
+        t->id = first;
         t->replayed = true;
         return SQ_OK;
     }
     if ((e = appeals_store_insert(&t->a, t->actor, t->ev, d)))
         return e;
-    if (t->has_key && (e = appeals_store_idem_put(t->scope, t->key, t->a.id, d)))
+    if (t->has_key && (e = appeals_store_idem_bind(t->scope, t->key, t->a.id, d)))
         return e;
     t->id = t->a.id;
     return SQ_OK;
@@ -239,11 +270,8 @@ enum sq_err appeals_intake(json_t *in, const struct sq_user *u, const char *chan
     enum sq_err e;
     if (!t)
         return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory");
-    if (idem_key) {
-        t->has_key = true;
-        snprintf(t->scope, sizeof t->scope, "%s", idem_scope);
-        snprintf(t->key, sizeof t->key, "%s", idem_key);
-    }
+    if (idem_key)
+        idem_set(t, idem_scope, idem_key, in);
     if (!(e = intake_prepare(in, u, channel, t, d)))
         e = intake_commit_inline(t, d);
     *id = t->id;
@@ -301,12 +329,12 @@ static int appeals_create(struct sq_req *r)
     if (!t)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
     if (key) {
-        t->has_key = true;
-        snprintf(t->key, sizeof t->key, "%s", key);
+        char scope[96];
         if (r->user)
-            snprintf(t->scope, sizeof t->scope, "u:%lld", (long long)r->user->id);
+            snprintf(scope, sizeof scope, "u:%lld", (long long)r->user->id);
         else
-            snprintf(t->scope, sizeof t->scope, "a:%s", r->ip);
+            snprintf(scope, sizeof scope, "a:%s", r->ip);
+        idem_set(t, scope, key, r->json);
     }
     enum sq_err e = intake_prepare(r->json, r->user,
                                    r->cookie_auth || !r->user ? "web" : "api", t, &t->d);

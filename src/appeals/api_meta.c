@@ -2,7 +2,9 @@
  * appeals meta api: the district's settings for intake — categories, SLA
  * policies, routing rules. Read by everyone who files or handles appeals,
  * changed by district admins only (the route permission says so), each
- * change audited.
+ * change audited. A category's is_public says whether its appeals may show
+ * in public lists and feeds (Open311); a child is public only under a
+ * public parent, and making a parent not public makes its children so.
  */
 #include <string.h>
 
@@ -32,6 +34,7 @@ static const struct sq_field cat_create[] = {
     {.name = "default_unit_id", .type = SQ_F_ID, .nullable = true},
     {.name = "active", .type = SQ_F_BOOL},
     {.name = "sort", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {.name = "is_public", .type = SQ_F_BOOL},
     {0},
 };
 
@@ -44,8 +47,21 @@ static const struct sq_field cat_update[] = {
     {.name = "default_unit_id", .type = SQ_F_ID, .nullable = true},
     {.name = "active", .type = SQ_F_BOOL},
     {.name = "sort", .type = SQ_F_INT, .min = 0, .max = 100000},
+    {.name = "is_public", .type = SQ_F_BOOL},
     {0},
 };
+
+/* A category is public only under a public parent: its appeals would
+ * otherwise show in public lists while the class they belong to does not. */
+static int check_public(struct sq_req *r, bool parent_public)
+{
+    if (!parent_public && json_is_true(json_object_get(r->json, "is_public")))
+        return sq_reply_errf(
+            r, SQ_EINVAL, "is_public",
+            "上级分类不公开，子分类也不能公开 / the parent category is not public, "
+            "so this one cannot be public either");
+    return 0;
+}
 
 static int check_unit(struct sq_req *r, const char *field)
 {
@@ -78,6 +94,8 @@ static int categories_create(struct sq_req *r)
         if (strcmp(parent.kind, sq_json_str(r->json, "kind", "")))
             return sq_reply_errf(r, SQ_EINVAL, "kind", "a child has its parent's kind (%s)",
                                  parent.kind);
+        if ((st = check_public(r, parent.is_public)))
+            return st;
     }
     if ((e = appeals_store_category_create(r->json, &id, &d)))
         return sq_reply_err(r, e, &d);
@@ -96,7 +114,7 @@ static int categories_update(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if (!id || appeals_store_category(id, &c, &d))
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such category");
-    if ((st = check_unit(r, "default_unit_id")))
+    if ((st = check_unit(r, "default_unit_id")) || (st = check_public(r, c.parent_is_public)))
         return st;
     if ((e = appeals_store_category_update(id, r->json, &d)))
         return sq_reply_err(r, e, &d);

@@ -207,10 +207,20 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
 /* Ids of appeals merged into master (status merged). Returns count; *ids malloc'd. */
 int appeals_store_children(int64_t master_id, int64_t **ids);
 
-/* Idempotency: the appeal a key already created in scope, or 0. */
-int64_t appeals_store_idem_get(const char *scope, const char *key);
-enum sq_err appeals_store_idem_put(const char *scope, const char *key, int64_t appeal_id,
-                                   struct sq_detail *d);
+/* Idempotency, inside the intake's transaction. Claims key in scope for a
+ * request whose body hashes to hash (hex): the database's primary key
+ * decides, so two racing requests cannot both hold it.
+ *   - SQ_OK, *replay_id = 0: the key is new and now held: create the appeal,
+ *     then appeals_store_idem_bind;
+ *   - SQ_OK, *replay_id = id: the key was used for the same request: answer
+ *     with appeal id again, create nothing;
+ *   - SQ_EIDEMKEY (field "Idempotency-Key"): used for a different request.
+ */
+enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const char *hash,
+                                     int64_t *replay_id, struct sq_detail *d);
+/* Binds a claimed key to the appeal it created. */
+enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t appeal_id,
+                                    struct sq_detail *d);
 
 /* Attachments */
 enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,

@@ -18,12 +18,18 @@ struct sq_category {
     char code[32], name[128], kind[16], urgency[12];
     int response_hours, resolve_days;
     bool active;
+    /* appeals of the category may appear in public lists and feeds (Open311):
+     * its own flag and its parent's (a child is public only under a public
+     * parent; the categories API keeps the flags so) */
+    bool is_public, parent_is_public;
 };
 
 enum sq_err appeals_store_category(int64_t id, struct sq_category *c, struct sq_detail *d);
 json_t *appeals_store_categories_json(bool include_inactive); /* tree */
 json_t *appeals_store_category_json(int64_t id);
 enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_detail *d);
+/* Updates the fields present in in; is_public false also makes the
+ * category's children not public, in the same transaction. */
 enum sq_err appeals_store_category_update(int64_t id, json_t *in, struct sq_detail *d);
 
 /* The SLA for a category and urgency: policy (category, then parent, then

@@ -708,33 +708,58 @@ int appeals_store_children(int64_t master_id, int64_t **ids)
     return n;
 }
 
-int64_t appeals_store_idem_get(const char *scope, const char *key)
+enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const char *hash,
+                                     int64_t *replay_id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT appeal_id FROM idempotency_keys WHERE scope = ? AND "
-                                  "key = ?");
-    int64_t id = 0;
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
-    return id;
-}
-
-enum sq_err appeals_store_idem_put(const char *scope, const char *key, int64_t appeal_id,
-                                   struct sq_detail *d)
-{
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, appeal_id, "
-                                  "created_at) VALUES (?,?,?,?)");
+    enum sq_err e;
+    *replay_id = 0;
+    /* the primary key (scope, key) decides who holds the key */
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
+                                  "appeal_id, created_at) VALUES (?,?,?,NULL,?) ON CONFLICT "
+                                  "(scope, key) DO NOTHING");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, appeal_id);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, sq_clock_now());
-    return sq_db_exec_stmt(st, d);
+    if ((e = sq_db_exec_stmt(st, d)))
+        return e;
+    if (sqlite3_changes(sq_db_conn()) == 1)
+        return SQ_OK; /* ours: the caller creates the appeal and binds it */
+    if (!(st = sq_db_stmt("SELECT request_hash, appeal_id FROM idempotency_keys WHERE scope = ? "
+                          "AND key = ?")))
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    bool same = false;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        same = !strcmp(sq_db_col_text(st, 0), hash);
+        *replay_id = sqlite3_column_int64(st, 1);
+    }
+    sq_db_reset(st);
+    if (same && *replay_id)
+        return SQ_OK;
+    *replay_id = 0;
+    return sq_fail(d, SQ_EIDEMKEY, "Idempotency-Key",
+                   "此 Idempotency-Key 已用于另一份诉求，请换一个新的 / this Idempotency-Key was "
+                   "already used for a different request: use a new key");
+}
+
+enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t appeal_id,
+                                    struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("UPDATE idempotency_keys SET appeal_id = ? WHERE scope = ? AND "
+                                  "key = ? AND appeal_id IS NULL");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, appeal_id);
+    sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e && sqlite3_changes(sq_db_conn()) != 1)
+        e = sq_fail(d, SQ_EINTERNAL, NULL, "idempotency key %s was not claimed", key);
+    return e;
 }
 
 enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,

@@ -9,9 +9,10 @@
 #include "core/clock.h"
 #include "core/db.h"
 
-#define CAT_COLS                                                                                 \
-    "c.id, c.parent_id, c.code, c.name, c.kind, c.urgency, c.response_hours, c.resolve_days, "   \
-    "c.default_unit_id, c.active, c.sort, p.default_unit_id"
+#define CAT_COLS                                                                                   \
+    "c.id, c.parent_id, c.code, c.name, c.kind, c.urgency, c.response_hours, c.resolve_days, "     \
+    "c.default_unit_id, c.active, c.sort, p.default_unit_id, c.is_public, "                        \
+    "coalesce(p.is_public, 1)"
 
 enum sq_err appeals_store_category(int64_t id, struct sq_category *c, struct sq_detail *d)
 {
@@ -37,6 +38,8 @@ enum sq_err appeals_store_category(int64_t id, struct sq_category *c, struct sq_
     c->default_unit_id = sqlite3_column_int64(st, 8);
     c->active = sqlite3_column_int(st, 9);
     c->parent_default_unit_id = sqlite3_column_int64(st, 11);
+    c->is_public = sqlite3_column_int(st, 12);
+    c->parent_is_public = sqlite3_column_int(st, 13);
     sq_db_reset(st);
     return SQ_OK;
 }
@@ -51,6 +54,7 @@ static json_t *cat_row(sqlite3_stmt *st)
                           sqlite3_column_int(st, 9), "sort", sqlite3_column_int(st, 10));
     json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 1));
     json_object_set_new(o, "default_unit_id", sq_db_col_id_json(st, 8));
+    json_object_set_new(o, "is_public", json_boolean(sqlite3_column_int(st, 12)));
     return o;
 }
 
@@ -116,7 +120,9 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
 {
     sqlite3_stmt *st = sq_db_stmt(
         "INSERT INTO categories(parent_id, code, name, kind, urgency, response_hours, "
-        "resolve_days, default_unit_id, active, sort) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        "resolve_days, default_unit_id, active, sort, is_public) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,coalesce(?11, (SELECT is_public FROM categories WHERE "
+        "id = ?1), 1))");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_opt_int(st, 1, in, "parent_id");
@@ -129,6 +135,9 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
     bind_opt_int(st, 8, in, "default_unit_id");
     sqlite3_bind_int(st, 9, sq_json_bool(in, "active", true));
     sqlite3_bind_int64(st, 10, sq_json_int(in, "sort", 0));
+    /* not given: a child inherits its parent's flag, a top level is public */
+    if (json_is_boolean(json_object_get(in, "is_public")))
+        sqlite3_bind_int(st, 11, sq_json_bool(in, "is_public", true));
     enum sq_err e = sq_db_exec_stmt(st, d);
     if (e == SQ_ECONFLICT)
         return sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists");
@@ -139,13 +148,34 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
 
 enum sq_err appeals_store_category_update(int64_t id, json_t *in, struct sq_detail *d)
 {
-    static const char *const cols[] = {"code",         "name",         "urgency",
-                                       "response_hours", "resolve_days", "default_unit_id",
-                                       "active",       "sort",         NULL};
-    enum sq_err e = sq_db_update_fields("categories", id, in, cols, NULL, 0, d);
-    if (e == SQ_ECONFLICT)
-        return sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists");
-    return e;
+    static const char *const cols[] = {"code",         "name",
+                                       "urgency",      "response_hours",
+                                       "resolve_days", "default_unit_id",
+                                       "active",       "sort",
+                                       "is_public",    NULL};
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = sq_db_update_fields("categories", id, in, cols, NULL, 0, d))) {
+        sq_db_rollback();
+        return e == SQ_ECONFLICT
+                   ? sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists")
+                   : e;
+    }
+    if (json_is_false(json_object_get(in, "is_public"))) {
+        /* a child is public only under a public parent */
+        sqlite3_stmt *st = sq_db_stmt("UPDATE categories SET is_public = 0 WHERE parent_id = ?");
+        if (!st) {
+            sq_db_rollback();
+            return sq_fail(d, SQ_EDB, NULL, "database error");
+        }
+        sqlite3_bind_int64(st, 1, id);
+        if ((e = sq_db_exec_stmt(st, d))) {
+            sq_db_rollback();
+            return e;
+        }
+    }
+    return sq_db_commit(d);
 }
 
 void appeals_store_sla(const struct sq_category *c, const char *urgency, struct sq_sla *sla)

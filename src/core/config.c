@@ -2,6 +2,7 @@
  * config: defaults, file, environment and flag handling (see config.h).
  */
 #include "core/config.h"
+#include "core/netaddr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,6 +23,8 @@ const struct sq_config_key sq_config_keys[] = {
     {"scheduler_seconds", "deadline scheduler period in seconds (default 5)"},
     {"escalate_days", "escalate an overdue appeal again every N working days (default 2)"},
     {"webhook_attempts", "webhook delivery tries before a dead letter (default 6)"},
+    {"webhook_allow_cidrs", "comma-separated address ranges webhooks may reach although not "
+                            "public, e.g. 10.1.2.0/24 (default empty: public addresses only)"},
     {"session_hours", "sign-in token lifetime in hours (default 12)"},
     {"max_body_kb", "largest JSON body accepted, KiB (default 256)"},
     {"max_upload_kb", "largest attachment accepted, KiB (default 10240)"},
@@ -113,6 +116,17 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         return set_str(c->data_dir, sizeof c->data_dir, key, v, d);
     if (!strcmp(key, "port_file"))
         return set_str(c->port_file, sizeof c->port_file, key, v, d);
+    if (!strcmp(key, "webhook_allow_cidrs")) {
+        struct sq_cidr ranges[SQ_CIDR_MAX];
+        int n_ranges;
+        if (strlen(v) >= sizeof c->webhook_allow_cidrs)
+            return sq_fail(d, SQ_EINVAL, key, "%s is at most %zu characters", key,
+                           sizeof c->webhook_allow_cidrs - 1);
+        if ((e = sq_cidr_list_parse(v, key, ranges, SQ_CIDR_MAX, &n_ranges, d)))
+            return e;
+        memcpy(c->webhook_allow_cidrs, v, strlen(v) + 1);
+        return SQ_OK;
+    }
     if (!strcmp(key, "anonymous_appeals"))
         return parse_bool(key, v, &c->anonymous_appeals, d);
     if (!strcmp(key, "test_clock"))

@@ -24,6 +24,9 @@ struct sq_config {
     int scheduler_seconds; /* deadline scheduler period (fake clock: reacts within 200 ms) */
     int escalate_days;    /* escalate again every N working days overdue */
     int webhook_attempts; /* webhook tries before a delivery is dead */
+    /* comma-separated CIDR ranges webhooks may reach although they are not
+     * public (loopback, private, ...); default empty: public addresses only */
+    char webhook_allow_cidrs[1024];
     int session_hours;    /* token lifetime */
     long max_body;        /* bytes; JSON bodies */
     long max_upload;      /* bytes; attachments */

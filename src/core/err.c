@@ -11,6 +11,7 @@ static const struct {
 } err_table[SQ_ERR__MAX] = {
     [SQ_OK] = {200, "ok"},
     [SQ_EINVAL] = {422, "invalid"},
+    [SQ_EIDEMKEY] = {422, "idempotency_key_reused"},
     [SQ_EBADREQ] = {400, "bad_request"},
     [SQ_EBADJSON] = {400, "bad_json"},
     [SQ_EAUTH] = {401, "unauthenticated"},

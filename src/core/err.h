@@ -14,6 +14,7 @@
 enum sq_err {
     SQ_OK = 0,
     SQ_EINVAL,      /* a field failed validation (422, names the field) */
+    SQ_EIDEMKEY,    /* an Idempotency-Key already used for a different request (422) */
     SQ_EBADREQ,     /* request is malformed in a way not tied to a field (400) */
     SQ_EBADJSON,    /* body is not valid JSON or not an object (400) */
     SQ_EAUTH,       /* no credentials or bad/expired ones (401) */

@@ -9,6 +9,7 @@
 
 #include "audit/audit.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/http.h"
 #include "core/json.h"
 #include "notify/notify.h"
@@ -105,6 +106,10 @@ static int webhooks_create(struct sq_req *r)
                                  "resolve, ...)",
                                  i);
     }
+    /* last: it waits for DNS */
+    if ((e = notify_webhook_dest_check(url, sq_app_config ? sq_app_config->webhook_allow_cidrs : "",
+                                       &d)))
+        return sq_reply_err(r, e, &d);
     const char *given = sq_json_str(r->json, "secret", NULL);
     if (given) {
         snprintf(secret, sizeof secret, "%s", given);

@@ -217,6 +217,15 @@ bool sq_webhook_url_valid(const char *url)
     return *p == '\0' || *p == '/' || *p == '?';
 }
 
+bool sq_webhook_addr_allowed(const struct sockaddr *sa, const struct sq_cidr *allow, int nallow,
+                             enum sq_addr_class *cls)
+{
+    enum sq_addr_class c = sq_addr_classify(sa);
+    if (cls)
+        *cls = c;
+    return c == SQ_ADDR_PUBLIC || sq_cidr_match(allow, nallow, sa);
+}
+
 static void set_time(json_t *o, const char *key, int64_t t)
 {
     char buf[32];

@@ -27,6 +27,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "core/netaddr.h"
 
 /* ---- rules: recipients ---- */
 
@@ -70,6 +71,16 @@ bool sq_webhook_wants(json_t *types, const char *event);
 /* True for an absolute http:// or https:// URL with a host, an optional port
  * 1-65535 and printable ASCII without spaces, at most 2000 characters. */
 bool sq_webhook_url_valid(const char *url);
+/* Whether a webhook may connect to sa: a public address, or one inside a
+ * range the administrator allowed (webhook_allow_cidrs). *cls (optional)
+ * gets the address class. */
+bool sq_webhook_addr_allowed(const struct sockaddr *sa, const struct sq_cidr *allow, int nallow,
+                             enum sq_addr_class *cls);
+/* What the outbox records for a failed attempt: the receiver's own answer
+ * (connection refused, a timeout, HTTP 302 ...) is not told apart, so the
+ * outbox cannot serve as a port scanner. */
+#define SQ_WEBHOOK_ERR_FAILED "delivery failed"
+#define SQ_WEBHOOK_ERR_REFUSED "address not allowed"
 /* The JSON body of a webhook (new reference): event, occurred_at, actor_id,
  * the appeal's non-personal fields, escalated_to_unit_id for escalations. */
 json_t *sq_webhook_payload(const struct sq_appeal *a, int action, int64_t actor_id,
@@ -132,6 +143,16 @@ struct sq_delivery_filter {
 enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
                                          const struct sq_page *p, json_t **items,
                                          int64_t *total, struct sq_detail *d);
+
+/* ---- destinations (dest.c) ---- */
+
+/* Checks a webhook URL before it is stored: the host (as libcurl reads the
+ * URL, so 0177.0.0.1 is 127.0.0.1) is resolved and every address it
+ * resolves to must pass sq_webhook_addr_allowed with the ranges of
+ * allow_csv. SQ_EINVAL on field "url" with a zh-CN / English message when
+ * the URL cannot be read, the host does not resolve, or an address is
+ * refused. Blocks for the DNS lookup. */
+enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv, struct sq_detail *d);
 
 /* ---- the hook and the outbox thread (outbox.c) ---- */
 

@@ -10,12 +10,26 @@
  * Delivery is at least once: a delivery is marked after its POST returns, so
  * a crash in between sends it again. Receivers deduplicate on
  * X-Sanqu-Delivery. An attempt interrupted by shutdown is not counted.
+ *
+ * Where it connects: every socket libcurl opens passes open_checked(), which
+ * refuses an address that is not public and not in webhook_allow_cidrs. The
+ * check is on the address actually connected to, after libcurl's own DNS
+ * lookup, so a name that resolved to a public address when the webhook was
+ * created and to 127.0.0.1 now (DNS rebinding) gets nowhere. Redirects are
+ * not followed and proxies from the environment are not used.
+ *
+ * What it records: a 2xx is "delivered" with its status; any failure —
+ * refused, timed out, TLS, a 3xx/4xx/5xx answer — is the one
+ * SQ_WEBHOOK_ERR_FAILED without a status, and a refused address is
+ * SQ_WEBHOOK_ERR_REFUSED, so the outbox tells an administrator nothing
+ * about what listens where. The server log keeps the detail for operators.
  */
 #include <curl/curl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "core/clock.h"
 #include "core/db.h"
@@ -32,6 +46,8 @@ static struct sq_worker *sender;
 static atomic_bool sender_stopping;
 static int max_attempts = 6;
 static CURL *curl; /* used by the sender thread only */
+static struct sq_cidr allow[SQ_CIDR_MAX]; /* webhook_allow_cidrs, set before the thread starts */
+static int nallow;
 static bool curl_ready; /* curl_global_init succeeded */
 
 /* ---- the hook ---- */
@@ -96,10 +112,33 @@ static int abort_on_stop(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut,
     return atomic_load(&sender_stopping) ? 1 : 0;
 }
 
+struct guard {
+    int64_t delivery;
+    bool refused; /* an address was not allowed */
+};
+
+/* libcurl's socket factory: only allowed addresses get a socket. */
+static curl_socket_t open_checked(void *ctx, curlsocktype purpose, struct curl_sockaddr *a)
+{
+    struct guard *g = ctx;
+    enum sq_addr_class cls;
+    char text[64];
+    (void)purpose;
+    if (!sq_webhook_addr_allowed(&a->addr, allow, nallow, &cls)) {
+        g->refused = true;
+        sq_warn("event=webhook_address_refused delivery=%lld address=%s class=%s",
+                (long long)g->delivery, sq_addr_text(&a->addr, text, sizeof text),
+                sq_addr_class_name(cls));
+        return CURL_SOCKET_BAD;
+    }
+    return socket(a->family, a->socktype, a->protocol);
+}
+
 /* One attempt; records its outcome unless shutdown interrupted it. */
 static void send_one(const struct sq_delivery *x)
 {
-    char sig[80], h_sig[112], h_event[64], h_id[64], err[256] = "";
+    char sig[80], h_sig[112], h_event[64], h_id[64], detail[256] = "";
+    struct guard g = {.delivery = x->id};
     struct curl_slist *hdr = NULL;
     long code = 0;
     struct sq_detail d = {0};
@@ -118,6 +157,9 @@ static void send_one(const struct sq_delivery *x)
     curl_easy_setopt(curl, CURLOPT_URL, x->url);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_PROXY, ""); /* never http_proxy & co. */
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_checked);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &g);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)SEND_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CONNECT_TIMEOUT_MS);
@@ -142,16 +184,18 @@ static void send_one(const struct sq_delivery *x)
                 (long long)x->id, (long long)x->webhook_id, code, attempts);
         return;
     }
+    /* the detail goes to the log only (see the top of this file) */
     if (rc != CURLE_OK)
-        snprintf(err, sizeof err, "%s", curl_easy_strerror(rc));
+        snprintf(detail, sizeof detail, "%s", curl_easy_strerror(rc));
     else
-        snprintf(err, sizeof err, "HTTP %ld", code);
+        snprintf(detail, sizeof detail, "HTTP %ld", code);
+    const char *err = g.refused ? SQ_WEBHOOK_ERR_REFUSED : SQ_WEBHOOK_ERR_FAILED;
     bool dead = attempts >= max_attempts;
     notify_store_delivery_result(x->id, dead ? "dead" : "pending", attempts,
-                                 dead ? now : now + sq_webhook_backoff(attempts), (int)code,
-                                 err, now, &d);
-    sq_warn("event=webhook_failed delivery=%lld webhook=%lld attempts=%d dead=%d error=\"%s\"",
-            (long long)x->id, (long long)x->webhook_id, attempts, dead, err);
+                                 dead ? now : now + sq_webhook_backoff(attempts), 0, err, now, &d);
+    sq_warn("event=webhook_failed delivery=%lld webhook=%lld attempts=%d dead=%d error=\"%s\" "
+            "detail=\"%s\"",
+            (long long)x->id, (long long)x->webhook_id, attempts, dead, err, detail);
 }
 
 static int sender_tick(void *ctx)
@@ -176,7 +220,13 @@ static void sender_exit(void *ctx)
 
 void notify_start(const struct sq_config *c)
 {
+    struct sq_detail d = {0};
     max_attempts = c->webhook_attempts > 0 ? c->webhook_attempts : 6;
+    if (sq_cidr_list_parse(c->webhook_allow_cidrs, "webhook_allow_cidrs", allow, SQ_CIDR_MAX,
+                           &nallow, &d)) {
+        sq_error("event=webhook_allow_cidrs_invalid msg=\"%s\" (public addresses only)", d.message);
+        nallow = 0;
+    }
     curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     if (!curl_ready || !(curl = curl_easy_init())) {
         sq_error("event=curl_init_failed (webhooks will not be sent)");

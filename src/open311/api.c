@@ -8,6 +8,9 @@
  * format of the resource asked for. Routes are PUBLIC: a POST is authorised
  * by its api_key (an Open311 client issued by a district admin); a GET with
  * an api_key additionally shows that client's own requests in full.
+ * Requests in a category that is not public (categories.is_public) are
+ * shown to the client that filed them only: absent from lists and feeds,
+ * 404 by id and by token for everyone else (open311/store.c).
  *
  * Mapping decisions (docs/open311.md): service_code = leaf category code;
  * service_request_id = token = tracking number (creation is synchronous);
@@ -360,11 +363,13 @@ static int o311_token_get(struct sq_req *r)
 {
     struct sq_detail d = {0};
     struct o311_query q = {0};
+    struct o311_client c;
     char id[32];
     int f = param_fmt(r, "token", id, sizeof id), st;
     if (f < 0)
         return reply_error(r, FMT_JSON, 404, "ask for tokens/{token}.json or .xml");
-    if ((st = check_jurisdiction(r, (enum fmt)f, sq_req_query(r, "jurisdiction_id"))))
+    if ((st = check_jurisdiction(r, (enum fmt)f, sq_req_query(r, "jurisdiction_id"))) ||
+        (st = optional_client(r, (enum fmt)f, sq_req_query(r, "api_key"), &c)))
         return st;
     bool bad;
     char *list = comma_list(id, 1, &bad);
@@ -373,6 +378,7 @@ static int o311_token_get(struct sq_req *r)
     q.ids_json = list;
     q.page = 1;
     q.page_size = 1;
+    q.client_id = c.id; /* a request that is not public exists for its client only */
     json_t *items = open311_store_requests(&q, &d);
     free(list);
     if (!items)

@@ -6,6 +6,11 @@
  * that filed it (identified by its api_key); everyone else sees the public
  * part — category, status, handling unit, times. Personal contact data is
  * never shown here at all.
+ *
+ * Not public categories (categories.is_public = 0, or a parent's: 低保救助,
+ * 困难帮扶 by default): their service requests and updates are left out of
+ * every list, lookup and feed here, except for the client that filed them.
+ * Staff read them through /api/v1/appeals like any other appeal.
  */
 #include <stdio.h>
 #include <string.h>
@@ -206,23 +211,33 @@ int64_t open311_store_unit_in_text(const char *text)
 
 /* ---- services ---- */
 
-#define SERVICE_SQL                                                                              \
-    "SELECT c.code, c.name, c.kind, coalesce(p.name, ''), c.response_hours, c.resolve_days, "    \
-    "c.id FROM categories c LEFT JOIN categories p ON p.id = c.parent_id WHERE c.active = 1 "    \
-    "AND NOT EXISTS (SELECT 1 FROM categories ch WHERE ch.parent_id = c.id AND ch.active = 1)"
+#define SERVICE_SQL                                                                                \
+    "SELECT c.code, c.name, c.kind, coalesce(p.name, ''), c.response_hours, c.resolve_days, "      \
+    "c.id, c.is_public AND coalesce(p.is_public, 1) FROM categories c LEFT JOIN categories p "     \
+    "ON p.id = c.parent_id WHERE c.active = 1 AND NOT EXISTS (SELECT 1 FROM categories ch "        \
+    "WHERE ch.parent_id = c.id AND ch.active = 1)"
 
 static json_t *service_row(sqlite3_stmt *st)
 {
     char desc[400];
     const char *group = sq_db_col_text(st, 3);
-    snprintf(desc, sizeof desc, "%s%s%s：%d 个工作小时内签收，%d 个工作日内办结", group,
+    bool pub = sqlite3_column_int(st, 7);
+    /* a service that is not public is still offered for filing; its
+     * description and keywords say that its requests are not listed */
+    snprintf(desc, sizeof desc, "%s%s%s：%d 个工作小时内签收，%d 个工作日内办结%s", group,
              *group ? "/" : "", sq_db_col_text(st, 1), sqlite3_column_int(st, 4),
-             sqlite3_column_int(st, 5));
+             sqlite3_column_int(st, 5),
+             pub ? ""
+                 : "；不公开：此类诉求不出现在公开列表中 / not public: its requests are not "
+                   "listed");
     bool ent = !strcmp(sq_db_col_text(st, 2), "enterprise");
+    char keywords[80];
+    snprintf(keywords, sizeof keywords, "%s%s", ent ? "enterprise,企业诉求" : "livelihood,民生",
+             pub ? "" : ",private,不公开");
     return json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "service_code", sq_db_col_text(st, 0),
                      "service_name", sq_db_col_text(st, 1), "description", desc, "metadata", 0,
-                     "type", "realtime", "keywords", ent ? "enterprise,企业诉求" : "livelihood,民生",
-                     "group", *group ? group : sq_db_col_text(st, 1));
+                     "type", "realtime", "keywords", keywords, "group",
+                     *group ? group : sq_db_col_text(st, 1));
 }
 
 json_t *open311_store_services(void)
@@ -271,12 +286,17 @@ static json_t *text_or_null(sqlite3_stmt *st, int col, bool show)
     return show && *s ? json_string(s) : json_null();
 }
 
-#define REQUEST_SQL                                                                              \
-    "SELECT a.tracking_no, a.status, a.reply, c.name, c.code, a.description, hu.name, "          \
-    "a.created_at, a.updated_at, a.due_at, a.address, lu.code, a.lat, a.lon, o.media_url, "      \
-    "coalesce(o.client_id, 0) FROM appeals a JOIN categories c ON c.id = a.category_id JOIN "    \
-    "units hu ON hu.id = a.handler_unit_id JOIN units lu ON lu.id = a.unit_id LEFT JOIN "        \
-    "open311_requests o ON o.appeal_id = a.id"
+#define REQUEST_SQL                                                                                \
+    "SELECT a.tracking_no, a.status, a.reply, c.name, c.code, a.description, hu.name, "            \
+    "a.created_at, a.updated_at, a.due_at, a.address, lu.code, a.lat, a.lon, o.media_url, "        \
+    "coalesce(o.client_id, 0) FROM appeals a JOIN categories c ON c.id = a.category_id LEFT "      \
+    "JOIN categories cp ON cp.id = c.parent_id JOIN units hu ON hu.id = a.handler_unit_id JOIN "   \
+    "units lu ON lu.id = a.unit_id LEFT JOIN open311_requests o ON o.appeal_id = a.id"
+
+/* Whom a request is shown to: everyone when its category (and the
+ * category's parent) is public, else only the client that filed it (?8,
+ * NULL for an anonymous caller). Needs c, cp and o joined as above. */
+#define VISIBLE_SQL "((c.is_public = 1 AND coalesce(cp.is_public, 1) = 1) OR o.client_id = ?8)"
 
 static json_t *request_row(sqlite3_stmt *st, int64_t client_id)
 {
@@ -317,12 +337,14 @@ json_t *open311_store_requests(const struct o311_query *q, struct sq_detail *d)
     char sql[1500];
     if (q->ids_json)
         snprintf(sql, sizeof sql,
-                 REQUEST_SQL " WHERE a.tracking_no IN (SELECT value FROM json_each(?1)) ORDER BY "
-                             "a.created_at DESC, a.id DESC LIMIT ?6 OFFSET ?7");
+                 REQUEST_SQL " WHERE a.tracking_no IN (SELECT value FROM json_each(?1)) AND "
+                             VISIBLE_SQL " ORDER BY a.created_at DESC, a.id DESC LIMIT ?6 "
+                                         "OFFSET ?7");
     else
         snprintf(sql, sizeof sql,
-                 REQUEST_SQL " WHERE a.created_at >= ?2 AND a.created_at <= ?3%s%s ORDER BY "
-                             "a.created_at DESC, a.id DESC LIMIT ?6 OFFSET ?7",
+                 REQUEST_SQL " WHERE a.created_at >= ?2 AND a.created_at <= ?3%s%s AND "
+                             VISIBLE_SQL " ORDER BY a.created_at DESC, a.id DESC LIMIT ?6 "
+                                         "OFFSET ?7",
                  q->codes_json ? " AND c.code IN (SELECT value FROM json_each(?4))" : "",
                  q->statuses_json ? " AND a.status IN (SELECT value FROM json_each(?5))" : "");
     sqlite3_stmt *st = sq_db_stmt(sql);
@@ -339,6 +361,7 @@ json_t *open311_store_requests(const struct o311_query *q, struct sq_detail *d)
     if (q->statuses_json)
         sqlite3_bind_text(st, 5, q->statuses_json, -1, SQLITE_TRANSIENT);
     bind_page(st, 6, q);
+    sq_db_bind_id(st, 8, q->client_id);
     json_t *items = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -367,11 +390,12 @@ json_t *open311_store_updates(const struct o311_query *q, struct sq_detail *d)
     sqlite3_stmt *st = sq_db_stmt(
         "SELECT e.id, a.tracking_no, e.action, coalesce(e.to_status, a.status), e.note, "
         "e.created_at, coalesce(o.client_id, 0), o.media_url FROM appeal_events e JOIN appeals a "
-        "ON a.id = e.appeal_id LEFT JOIN open311_requests o ON o.appeal_id = a.id WHERE "
+        "ON a.id = e.appeal_id JOIN categories c ON c.id = a.category_id LEFT JOIN categories cp "
+        "ON cp.id = c.parent_id LEFT JOIN open311_requests o ON o.appeal_id = a.id WHERE "
         "e.created_at >= ?2 AND e.created_at <= ?3 AND e.action IN ('submit', 'accept', "
         "'transfer', 'return', 'reply', 'resolve', 'reject', 'suspend', 'resume', 'merge', "
-        "'rate', 'reopen', 'escalate', 'close', 'overdue') ORDER BY e.created_at, e.id LIMIT ?6 "
-        "OFFSET ?7");
+        "'rate', 'reopen', 'escalate', 'close', 'overdue') AND " VISIBLE_SQL " ORDER BY "
+        "e.created_at, e.id LIMIT ?6 OFFSET ?7");
     if (!st) {
         sq_fail(d, SQ_EDB, NULL, "database error");
         return NULL;
@@ -379,6 +403,7 @@ json_t *open311_store_updates(const struct o311_query *q, struct sq_detail *d)
     sqlite3_bind_int64(st, 2, q->start);
     sqlite3_bind_int64(st, 3, q->end);
     bind_page(st, 6, q);
+    sq_db_bind_id(st, 8, q->client_id);
     json_t *items = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -360,6 +360,70 @@ static void test_idempotency(void)
     H_ASSERT(H_INT(s->json, "id") != H_INT(a->json, "id"));
 }
 
+static long long appeals_total(void)
+{
+    struct h_resp *r = h_req("GET", "/api/v1/appeals?limit=1", h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    return H_INT(r->json, "total");
+}
+
+/* issue 10 item 11: a key names one request. Two different people filing
+ * anonymously from one address (a shared NAT, a family's Wi-Fi) with the
+ * same Idempotency-Key: the second is refused, not answered with the
+ * first person's description, name and address, and nothing is created. */
+static void test_idempotency_key_bound_to_request(void)
+{
+    setup();
+    const char *hdr[] = {"Idempotency-Key: shared-key-0001", NULL};
+    const char *first = h_fmt("{\"title\":\"家里低保申请\",\"description\":\"王秀英，患病在家"
+                              "\",\"contact_name\":\"王秀英\",\"contact_phone\":\"13900001111\","
+                              "\"address\":\"桂林社区7栋302\",\"category_id\":%lld,\"unit_id\":"
+                              "%lld}",
+                              cat_wy, comm1);
+    const char *second = h_fmt("{\"title\":\"路灯不亮\",\"description\":\"小区南门路灯坏了\","
+                               "\"contact_phone\":\"13700002222\",\"category_id\":%lld,"
+                               "\"unit_id\":%lld}",
+                               cat_wy, comm1);
+    struct h_call c = {.method = "POST", .path = "/api/v1/appeals", .body = first, .headers = hdr};
+    struct h_resp *a = h_send(&c);
+    H_STATUS(a, 201);
+    long long total = appeals_total();
+    c.body = second;
+    struct h_resp *b = h_send(&c);
+    H_ERR_FIELD(b, 422, "idempotency_key_reused", "Idempotency-Key");
+    H_ASSERT(!strstr(b->body, "王秀英"));
+    H_ASSERT(!strstr(b->body, "桂林社区7栋302"));
+    H_ASSERT(!strstr(b->body, H_STR(a->json, "tracking_no")));
+    H_CONTAINS(H_STR(b->json, "error.message"), " / ");
+    H_EQ_INT(appeals_total(), total); /* nothing was created */
+    /* the first person's retry still replays their own appeal */
+    c.body = first;
+    struct h_resp *again = h_send(&c);
+    H_STATUS(again, 201);
+    H_ASSERT(h_header(again, "Idempotent-Replayed") != NULL);
+    H_EQ_INT(H_INT(again->json, "id"), H_INT(a->json, "id"));
+    /* the same body in another key order is the same request */
+    c.body = h_fmt("{\"unit_id\":%lld,\"category_id\":%lld,\"address\":\"桂林社区7栋302\","
+                   "\"contact_phone\":\"13900001111\",\"contact_name\":\"王秀英\","
+                   "\"description\":\"王秀英，患病在家\",\"title\":\"家里低保申请\"}",
+                   comm1, cat_wy);
+    again = h_send(&c);
+    H_STATUS(again, 201);
+    H_EQ_INT(H_INT(again->json, "id"), H_INT(a->json, "id"));
+    /* a signed-in caller: same key, another body -> refused as well */
+    c.token = h_tok("resident");
+    c.body = second;
+    const char *hdr2[] = {"Idempotency-Key: shared-key-0002", NULL};
+    c.headers = hdr2;
+    H_STATUS(h_send(&c), 201);
+    c.body = first;
+    H_ERR_FIELD(h_send(&c), 422, "idempotency_key_reused", "Idempotency-Key");
+    /* ... and the signed-in key is theirs: the anonymous scope does not see it */
+    c.token = NULL;
+    H_STATUS(h_send(&c), 201);
+    H_EQ_INT(appeals_total(), total + 2);
+}
+
 static void test_attachments(void)
 {
     setup();
@@ -454,6 +518,7 @@ int main(int argc, char **argv)
         H_TEST(test_collector_and_anonymous),
         H_TEST(test_lifecycle),
         H_TEST(test_illegal_transitions),
+        H_TEST(test_idempotency_key_bound_to_request),
         H_TEST(test_transfer_return_merge),
         H_TEST(test_reopen_and_tier_up),
         H_TEST(test_extend_and_suspend),

@@ -114,6 +114,7 @@ struct answer {
     char key[48];
     long long id;
     char tracking[32];
+    int client, seq; /* what the body was made of (appeal_body) */
 };
 
 static struct answer answers[MAX_KEYS];
@@ -214,6 +215,16 @@ static long post_appeal(CURL *c, const char *key, const char *body, long long *i
     return status;
 }
 
+/* The body of client me's seq-th appeal: a replay sends the same bytes (a key
+ * is bound to its request, issue 10 item 11). */
+static void appeal_body(char *body, size_t cap, int me, int seq)
+{
+    snprintf(body, cap,
+             "{\"title\":\"断电测试 %d-%d\",\"description\":\"崩溃恢复测试，第 %d 个客户端第 %d "
+             "条诉求\",\"category_id\":%lld,\"unit_id\":%lld}",
+             me, seq, me, seq, category_id, unit_id);
+}
+
 static void *client_main(void *arg)
 {
     int me = (int)(intptr_t)arg;
@@ -223,11 +234,7 @@ static void *client_main(void *arg)
         char key[48], body[400], tracking[32];
         long long id = 0;
         snprintf(key, sizeof key, "crash-%d-%d", me, seq);
-        snprintf(
-            body, sizeof body,
-            "{\"title\":\"断电测试 %d-%d\",\"description\":\"崩溃恢复测试，第 %d 个客户端第 %d "
-            "条诉求\",\"category_id\":%lld,\"unit_id\":%lld}",
-            me, seq, me, seq, category_id, unit_id);
+        appeal_body(body, sizeof body, me, seq);
         /* a key stays pending until it is answered, across any number of crashes */
         long st;
         int tries = 0, replayed = 0;
@@ -248,8 +255,10 @@ static void *client_main(void *arg)
         if (n >= MAX_KEYS)
             break;
         snprintf(answers[n].key, sizeof answers[n].key, "%s", key);
-        answers[n].id = id;
+        answers[n].client = me;
+        answers[n].seq = seq;
         snprintf(answers[n].tracking, sizeof answers[n].tracking, "%s", tracking);
+        answers[n].id = id; /* last: a replay picks answers with an id */
         if (n > 0 && rand_r(&seed) % 4 == 0) {
             /* replay an answered key: all clients are one user, so any
              * client's key must give back the same appeal */
@@ -257,10 +266,11 @@ static void *client_main(void *arg)
             if (answers[k].id) {
                 long long rid = 0;
                 char rtn[32];
-                char rkey[48];
+                char rkey[48], rbody[400];
                 snprintf(rkey, sizeof rkey, "%s", answers[k].key);
+                appeal_body(rbody, sizeof rbody, answers[k].client, answers[k].seq);
                 int rep = 0;
-                long rst = post_appeal(c, rkey, body, &rid, rtn, &rep);
+                long rst = post_appeal(c, rkey, rbody, &rid, rtn, &rep);
                 if (rst == 201) {
                     if (!rep)
                         client_error("replayed key %s not marked Idempotent-Replayed", rkey);

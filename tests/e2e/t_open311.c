@@ -5,6 +5,12 @@
  * an admin, read it back in JSON and XML (own fields only with the key),
  * filters and paging, tokens, the update feed, and the error documents
  * ([{code, description}] / <errors>) with 400, 403 and 404.
+ *
+ * Sensitive categories (issue 10, item 15): appeals in a category that is
+ * not public (低保救助, 困难帮扶 by default) are absent from the anonymous
+ * request list, lookups by id and token, and the update feed, in JSON and
+ * XML; the client that filed one still reads it, staff read it through
+ * /api/v1/appeals; admins change the flag through the categories API.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,11 +350,180 @@ static void test_errors(void)
              404);
 }
 
+static long long category_id_of(const char *code, bool *is_public)
+{
+    struct h_resp *r = h_req("GET", "/api/v1/categories", NULL, NULL);
+    H_STATUS(r, 200);
+    json_t *root, *kid;
+    size_t i, j;
+    json_array_foreach(json_object_get(r->json, "items"), i, root)
+    {
+        if (!strcmp(H_STR(root, "code"), code)) {
+            *is_public = json_is_true(h_get(root, "is_public"));
+            return H_INT(root, "id");
+        }
+        json_array_foreach(json_object_get(root, "children"), j, kid)
+        {
+            if (!strcmp(H_STR(kid, "code"), code)) {
+                *is_public = json_is_true(h_get(kid, "is_public"));
+                return H_INT(kid, "id");
+            }
+        }
+    }
+    H_FAIL("no category %s", code);
+    return 0;
+}
+
+static const char *const ALL_TIME = "start_date=2000-01-01T00:00:00%2B08:00&page_size=1000";
+
+/* Whether a public (or the client's) list or feed names the request. */
+static bool listed(const char *path, const char *query, const char *key, const char *id)
+{
+    struct h_resp *r = h_req(
+        "GET", h_fmt("%s?%s%s%s", path, query, key ? "&api_key=" : "", key ? key : ""), NULL, NULL);
+    H_STATUS(r, 200);
+    return strstr(r->body, id) != NULL;
+}
+
+static void test_sensitive_categories_not_public(void)
+{
+    setup();
+    const char *admin = h_tok("admin");
+    bool pub = true;
+    long long jz = category_id_of("JZ", &pub);
+    H_ASSERT(!pub);
+    long long jz01 = category_id_of("JZ01", &pub);
+    H_ASSERT(!pub);
+    category_id_of("JZ02", &pub);
+    H_ASSERT(!pub);
+    category_id_of("DT01", &pub);
+    H_ASSERT(pub);
+    /* a 低保 request filed through Open311, and one filed on the web */
+    struct h_resp *r =
+        form_post("/open311/v2/requests.json",
+                  h_fmt("api_key=%s&service_code=JZ01&address_id=CM001&phone=13800138000"
+                        "&first_name=%%E7%%A7%%80%%E8%%8B%%B1&last_name=%%E7%%8E%%8B"
+                        "&description=%%E7%%94%%B3%%E8%%AF%%B7%%E4%%BD%%8E%%E4%%BF%%9D+please+help",
+                        api_key));
+    H_STATUS(r, 201);
+    const char *mine = h_fmt("%s", H_STR(r->json, "0.service_request_id"));
+    r = h_reqf(
+        "POST", "/api/v1/appeals", h_tok("resident"),
+        "{\"title\":\"低保申请进度\",\"description\":\"我家申请低保一个月了\","
+        "\"category_id\":%lld,\"unit_id\":%lld,\"contact_phone\":\"13812345678\"}",
+        jz01,
+        (long long)H_INT(h_req("GET", "/api/v1/units?q=CM001", admin, NULL)->json, "items.0.id"));
+    H_STATUS(r, 201);
+    const char *web = h_fmt("%s", H_STR(r->json, "tracking_no"));
+    long long web_id = H_INT(r->json, "id");
+
+    /* anonymous: absent from every list and feed, in both formats; 404 by id and token */
+    const char *feeds[] = {"/open311/v2/requests.json", "/open311/v2/requests.xml",
+                           "/open311/v2/servicerequestupdates.json",
+                           "/open311/v2/servicerequestupdates.xml"};
+    for (size_t i = 0; i < 4; i++) {
+        H_ASSERTF(!listed(feeds[i], ALL_TIME, NULL, mine), "%s lists %s", feeds[i], mine);
+        H_ASSERTF(!listed(feeds[i], ALL_TIME, NULL, web), "%s lists %s", feeds[i], web);
+    }
+    H_ASSERT(!listed("/open311/v2/requests.json", h_fmt("service_request_id=%s,%s", mine, web),
+                     NULL, mine));
+    spec_error(h_req("GET", h_fmt("/open311/v2/requests/%s.json", mine), NULL, NULL), 404);
+    spec_error_xml(h_req("GET", h_fmt("/open311/v2/requests/%s.xml", web), NULL, NULL), 404);
+    spec_error(h_req("GET", h_fmt("/open311/v2/tokens/%s.json", mine), NULL, NULL), 404);
+    /* another Open311 client is the public too */
+    r = h_req("POST", "/api/v1/open311/clients", admin, "{\"name\":\"另一个 App\"}");
+    H_STATUS(r, 201);
+    const char *other = h_fmt("%s", H_STR(r->json, "api_key"));
+    spec_error(
+        h_req("GET", h_fmt("/open311/v2/requests/%s.json?api_key=%s", mine, other), NULL, NULL),
+        404);
+    H_ASSERT(!listed("/open311/v2/servicerequestupdates.json", ALL_TIME, other, mine));
+    /* the client that filed it reads its own request, not the web one */
+    r = h_req("GET", h_fmt("/open311/v2/requests/%s.json?api_key=%s", mine, api_key), NULL, NULL);
+    H_STATUS(r, 200);
+    H_EQ_STR(H_STR(r->json, "0.service_code"), "JZ01");
+    H_ASSERT(listed("/open311/v2/requests.json", ALL_TIME, api_key, mine));
+    H_ASSERT(!listed("/open311/v2/requests.json", ALL_TIME, api_key, web));
+    H_ASSERT(listed("/open311/v2/servicerequestupdates.json", ALL_TIME, api_key, mine));
+    H_STATUS(
+        h_req("GET", h_fmt("/open311/v2/tokens/%s.json?api_key=%s", mine, api_key), NULL, NULL),
+        200);
+    /* staff see both where they always did, and the person their own */
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", web_id), admin, NULL), 200);
+    r = h_req("GET", h_fmt("/api/v1/appeals?category=%lld&limit=500", jz01), admin, NULL);
+    H_CONTAINS(r->body, mine);
+    H_CONTAINS(r->body, web);
+    r = h_req("GET", "/api/v1/appeals?queue=unit&limit=500", h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    H_CONTAINS(r->body, mine);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", web_id), h_tok("resident"), NULL), 200);
+
+    /* the service is still offered, marked as not public */
+    r = h_req("GET", "/open311/v2/services.json", NULL, NULL);
+    json_t *svc;
+    size_t i;
+    bool seen = false;
+    json_array_foreach(r->json, i, svc)
+    {
+        if (strcmp(H_STR(svc, "service_code"), "JZ01"))
+            continue;
+        seen = true;
+        H_CONTAINS(H_STR(svc, "keywords"), "private");
+        H_CONTAINS(H_STR(svc, "description"), "不公开");
+    }
+    H_ASSERT(seen);
+
+    /* admins change the flag; a child is public only under a public parent */
+    H_ERR_FIELD(
+        h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz01), admin, "{\"is_public\":true}"), 422,
+        "invalid", "is_public");
+    H_ERR_FIELD(
+        h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz01), admin, "{\"is_public\":\"yes\"}"),
+        422, "invalid", "is_public");
+    H_ERR_FIELD(h_reqf("POST", "/api/v1/categories", admin,
+                       "{\"code\":\"JZ09\",\"name\":\"临时救助\",\"kind\":\"livelihood\","
+                       "\"parent_id\":%lld,\"is_public\":true}",
+                       jz),
+                422, "invalid", "is_public");
+    H_ERR(h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz), h_tok("street_admin"),
+                "{\"is_public\":true}"),
+          403, "forbidden");
+    /* a new child of a category that is not public is not public either */
+    r = h_reqf("POST", "/api/v1/categories", admin,
+               "{\"code\":\"JZ09\",\"name\":\"临时救助\",\"kind\":\"livelihood\","
+               "\"parent_id\":%lld}",
+               jz);
+    H_STATUS(r, 201);
+    H_ASSERT(json_is_false(h_get(r->json, "is_public")));
+    r = h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz), admin, "{\"is_public\":true}");
+    H_STATUS(r, 200);
+    H_ASSERT(json_is_true(h_get(r->json, "is_public")));
+    H_ASSERT(!listed("/open311/v2/requests.json", ALL_TIME, NULL, web)); /* JZ01 still not */
+    r = h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz01), admin, "{\"is_public\":true}");
+    H_STATUS(r, 200);
+    H_ASSERT(listed("/open311/v2/requests.json", ALL_TIME, NULL, web));
+    H_STATUS(h_req("GET", h_fmt("/open311/v2/requests/%s.json", web), NULL, NULL), 200);
+    /* not public again, from the parent: the children follow */
+    r = h_req("PATCH", h_fmt("/api/v1/categories/%lld", jz), admin, "{\"is_public\":false}");
+    H_STATUS(r, 200);
+    category_id_of("JZ01", &pub);
+    H_ASSERT(!pub);
+    H_ASSERT(!listed("/open311/v2/requests.json", ALL_TIME, NULL, web));
+    spec_error(h_req("GET", h_fmt("/open311/v2/requests/%s.json", web), NULL, NULL), 404);
+    r = h_req("GET", "/api/v1/audit?action=category_update", h_tok("auditor"), NULL);
+    H_STATUS(r, 200);
+    H_ASSERT(H_INT(r->json, "total") >= 3);
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_clients_admin), H_TEST(test_discovery_and_services),
-        H_TEST(test_post_and_read_back), H_TEST(test_lists_and_updates), H_TEST(test_errors),
+        H_TEST(test_clients_admin),
+        H_TEST(test_discovery_and_services),
+        H_TEST(test_post_and_read_back),
+        H_TEST(test_lists_and_updates),
+        H_TEST(test_errors),
+        H_TEST(test_sensitive_categories_not_public),
         {0},
     };
     return h_main(argc, argv, tests);

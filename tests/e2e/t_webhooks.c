@@ -7,6 +7,14 @@
  * (fake) time; after webhook_attempts tries the delivery is dead and shows
  * in the admin's outbox. Deleting a subscription kills its pending
  * deliveries. Bad subscriptions are refused with 4xx and change nothing.
+ *
+ * Where webhooks may go (issue 10, item 7): the receiver listens on
+ * 127.0.0.1, which webhooks may reach only because the server runs with
+ * webhook_allow_cidrs = 127.0.0.0/8 (the documented way). Without it a
+ * loopback, private or link-local URL in any spelling is refused with 422,
+ * and a subscription stored while it was allowed is not delivered. A failed
+ * delivery reads "delivery failed" without a status, whether nothing
+ * listened or the receiver answered 302 or 503: no port-scan oracle.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -297,7 +305,10 @@ static void rx_wait(int n)
 /* ---- the scenario ---- */
 
 static long long comm1, cat_noise;
-static const char *const server_args[] = {"--session_hours", "2160", "--webhook_attempts", "3",
+/* the receiver is on this machine: loopback is allowed the documented way */
+static const char *const server_args[] = {"--session_hours",       "2160",
+                                          "--webhook_attempts",    "3",
+                                          "--webhook_allow_cidrs", "127.0.0.0/8",
                                           NULL};
 
 static void advance(int seconds)
@@ -435,7 +446,7 @@ static void test_retry_with_backoff(void)
           "not_found");
     int base = rx_count();
     pthread_mutex_lock(&rx.lock);
-    rx.codes[base] = 500;
+    rx.codes[base] = 302; /* a redirect is not followed: a failure like any other */
     rx.codes[base + 1] = 503;
     pthread_mutex_unlock(&rx.lock);
     hook2 = subscribe(h_fmt("http://127.0.0.1:%d/retry", rx.port), "[\"appeal.*\"]", NULL);
@@ -443,8 +454,9 @@ static void test_retry_with_backoff(void)
     rx_wait(base + 1);
     json_t *d = delivery_after(hook2, 1);
     H_EQ_STR(json_string_value(json_object_get(d, "status")), "pending");
-    H_EQ_INT(json_integer_value(json_object_get(d, "last_status")), 500);
-    H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "HTTP 500");
+    /* issue 10 item 7 changes this: the receiver's answer is not recorded */
+    H_ASSERT(json_is_null(json_object_get(d, "last_status")));
+    H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "delivery failed");
     H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")),
              "2026-11-10T10:00:01+08:00");
     /* nothing until the backoff (1 s) has passed */
@@ -453,7 +465,8 @@ static void test_retry_with_backoff(void)
     advance(1);
     rx_wait(base + 2);
     d = delivery_after(hook2, 2);
-    H_EQ_INT(json_integer_value(json_object_get(d, "last_status")), 503);
+    H_ASSERT(json_is_null(json_object_get(d, "last_status")));
+    H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "delivery failed");
     H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")),
              "2026-11-10T10:00:03+08:00");
     advance(1); /* 1 s of the 2 s backoff */
@@ -483,7 +496,8 @@ static void test_dead_letter(void)
     json_t *d = delivery_after(hook, 1);
     H_EQ_STR(json_string_value(json_object_get(d, "status")), "pending");
     H_ASSERT(json_is_null(json_object_get(d, "last_status")));
-    H_ASSERT(strlen(json_string_value(json_object_get(d, "last_error"))) > 0);
+    /* nothing listening reads the same as a 302 or a 503 (test_retry_with_backoff) */
+    H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "delivery failed");
     advance(1);
     delivery_after(hook, 2);
     advance(2);
@@ -571,7 +585,7 @@ static void test_bad_subscriptions(void)
     H_EQ_INT(H_INT(r->json, "total"), 3);
     /* a generated secret is 64 hex characters, shown once; audited */
     r = h_req("POST", "/api/v1/webhooks", admin,
-              "{\"url\":\"https://hooks.example.org/sanqu\",\"event_types\":[\"appeal.escalate\"]}");
+              "{\"url\":\"https://93.184.215.14/sanqu\",\"event_types\":[\"appeal.escalate\"]}");
     H_STATUS(r, 201);
     H_EQ_INT(strlen(H_STR(r->json, "secret")), 64);
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/webhooks/%lld", H_INT(r->json, "id")), admin, NULL),
@@ -579,6 +593,68 @@ static void test_bad_subscriptions(void)
     r = h_req("GET", "/api/v1/audit?action=webhook_create", admin, NULL);
     H_EQ_INT(H_INT(r->json, "total"), 4);
     H_ASSERT(!strstr(r->body, "receiver-shared-secret-42"));
+}
+
+/* Without webhook_allow_cidrs: public addresses only, at creation and at
+ * delivery. */
+static void test_private_addresses_refused(void)
+{
+    setup();
+    const char *admin = h_tok("admin");
+    /* a subscription made while loopback was allowed ... */
+    long long hook = subscribe(h_fmt("http://127.0.0.1:%d/later", rx.port), "[\"appeal.submit\"]",
+                               "later-refused-secret-0001");
+    struct h_resp *r = h_req("GET", "/api/v1/webhooks?all=1", admin, NULL);
+    long long before = H_INT(r->json, "total");
+    /* ... then the server runs with the default setting */
+    const char *db = h_fmt("%s", h_db());
+    static const char *const strict_args[] = {"--session_hours", "2160", "--webhook_attempts", "3",
+                                              NULL};
+    h_start(&(struct h_opts){.db = db, .args = strict_args});
+    admin = h_tok("admin");
+    const char *refused[] = {"http://127.0.0.1:%d/x",
+                             "http://0177.0.0.1:%d/x",
+                             "http://2130706433:%d/x",
+                             "http://0x7f.1:%d/x",
+                             "http://127.1:%d/x",
+                             "http://[::1]:%d/x",
+                             "http://[::ffff:127.0.0.1]:%d/x",
+                             "http://localhost:%d/x",
+                             "http://169.254.169.254:%d/latest",
+                             "http://10.0.0.1:%d/",
+                             "http://192.168.1.1:%d/",
+                             "http://172.16.0.1:%d/",
+                             "http://100.64.0.1:%d/",
+                             "http://224.0.0.1:%d/",
+                             "http://0.0.0.0:%d/"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        const char *url = h_fmt(refused[i], rx.port);
+        r = h_reqf("POST", "/api/v1/webhooks", admin, "{\"url\":\"%s\",\"event_types\":[\"*\"]}",
+                   url);
+        H_ERR_FIELD(r, 422, "invalid", "url");
+        H_CONTAINS(H_STR(r->json, "error.message"), "webhook_allow_cidrs");
+        H_CONTAINS(H_STR(r->json, "error.message"), " / ");
+    }
+    r = h_reqf("POST", "/api/v1/webhooks", admin,
+               "{\"url\":\"http://0177.0.0.1:%d/x\",\"event_types\":[\"*\"]}", rx.port);
+    H_CONTAINS(H_STR(r->json, "error.message"), "本机回环地址");
+    H_CONTAINS(H_STR(r->json, "error.message"), "a loopback address");
+    r = h_req("GET", "/api/v1/webhooks?all=1", admin, NULL);
+    H_EQ_INT(H_INT(r->json, "total"), before); /* nothing was created */
+    /* the stored subscription is checked at delivery, on the address
+     * connected to: the receiver hears nothing */
+    int seen = rx_count();
+    r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
+               "{\"title\":\"小区路灯不亮\",\"description\":\"北门路灯也坏了\","
+               "\"category_id\":%lld,\"unit_id\":%lld,\"contact_phone\":\"13812345678\"}",
+               cat_noise, comm1);
+    H_STATUS(r, 201);
+    json_t *d = delivery_after(hook, 1);
+    H_EQ_STR(json_string_value(json_object_get(d, "status")), "pending");
+    H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "address not allowed");
+    H_ASSERT(json_is_null(json_object_get(d, "last_status")));
+    usleep(300 * 1000);
+    H_EQ_INT(rx_count(), seen);
     rx_stop();
 }
 
@@ -589,6 +665,7 @@ int main(int argc, char **argv)
         H_TEST(test_retry_with_backoff),
         H_TEST(test_dead_letter),
         H_TEST(test_bad_subscriptions),
+        H_TEST(test_private_addresses_refused),
         {0},
     };
     return h_main(argc, argv, tests);

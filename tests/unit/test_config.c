@@ -207,6 +207,28 @@ static void test_file_errors(void **state)
     assert_non_null(strstr(d.message, "threads"));
 }
 
+/* issue 10 item 7: the ranges webhooks may reach although not public */
+static void test_webhook_allow_cidrs(void **state)
+{
+    (void)state;
+    struct sq_config c;
+    struct sq_detail d = {0};
+    sq_config_defaults(&c);
+    assert_string_equal(c.webhook_allow_cidrs, ""); /* public addresses only */
+    assert_int_equal(sq_config_set(&c, "webhook_allow_cidrs", "127.0.0.0/8, 10.1.2.0/24,::1", &d),
+                     SQ_OK);
+    assert_string_equal(c.webhook_allow_cidrs, "127.0.0.0/8, 10.1.2.0/24,::1");
+    assert_int_equal(sq_config_set(&c, "webhook_allow_cidrs", "", &d), SQ_OK);
+    assert_string_equal(c.webhook_allow_cidrs, "");
+    const char *bad[] = {"localhost", "10.0.0.1/8", "127.0.0.0/8,", "0177.0.0.0/8", "10.0.0.0/40"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&d, 0, sizeof d);
+        assert_int_equal(sq_config_set(&c, "webhook_allow_cidrs", bad[i], &d), SQ_EINVAL);
+        assert_non_null(strstr(d.message, "webhook_allow_cidrs"));
+        assert_string_equal(c.webhook_allow_cidrs, ""); /* unchanged */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_file_errors),
+        cmocka_unit_test(test_webhook_allow_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
