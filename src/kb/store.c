@@ -231,7 +231,9 @@ enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
     sqlite3_stmt *st = sq_db_stmt(
         "INSERT INTO kb_answers(category_id, title, problem, measures, result, conditions, "
         "source_units, tags, status, version, unit_id, unit_path, author_id, source_appeal_id, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,'draft',1,?,?,?,?,?,?)");
+        "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,'draft',1,?9,"
+        /* the owner's path as it is at commit, even if it moved meanwhile */
+        "coalesce((SELECT path FROM units WHERE id = ?9), ?10),?11,?12,?13,?14)");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
