@@ -157,6 +157,9 @@ const char *units_store_path_copy(int i, const char **path_col, const char **id_
     return path_copies[i].table;
 }
 
+/* The room a path has wherever it is kept (struct sq_unit, struct sq_grant) */
+#define UNIT_PATH_MAX 128
+
 static int path_depth(const char *path)
 {
     int n = 0;
@@ -207,13 +210,16 @@ static enum sq_err move_subtree(int64_t id, int64_t parent_id, struct sq_detail 
     }
     sq_db_reset(st);
     if (!oldpath[0] || !ppath[0])
-        return sq_fail(d, SQ_EINVAL, "parent_id", "no unit with id %lld", (long long)parent_id);
+        return sq_fail(d, SQ_EINVAL, "parent_id", "没有编号为 %lld 的单位 / no unit with id %lld",
+                       (long long)parent_id, (long long)parent_id);
     if (!strncmp(ppath, oldpath, strlen(oldpath)))
         return sq_fail(d, SQ_EINVAL, "parent_id",
-                       "a unit cannot move under itself or its own descendant");
+                       "单位不能移到自身或其下级单位之下 / a unit cannot move under itself or its "
+                       "own descendant");
     snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
-    if (strlen(newpath) >= sizeof ((struct sq_unit *)0)->path)
-        return sq_fail(d, SQ_EINVAL, "parent_id", "the unit tree is too deep there");
+    if (strlen(newpath) >= UNIT_PATH_MAX)
+        return sq_fail(d, SQ_EINVAL, "parent_id",
+                       "那里的单位层级太深 / the unit tree is too deep there");
     st = sq_db_stmt(
         "UPDATE units SET path = ?2 || substr(path, length(?1) + 1), depth = depth + ?3, "
         "parent_id = CASE WHEN id = ?4 THEN ?5 ELSE parent_id END, updated_at = ?6 "

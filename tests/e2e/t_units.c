@@ -482,6 +482,13 @@ static void test_move_moves_appeals_and_stats(void)
                     "{\"user_id\":%lld,\"role\":\"unit_admin\",\"unit_id\":%lld}",
                     h_uid("park_handler"), st2),
              201);
+    /* and the community its own handler, whose signed-in grant (with the
+     * community's path) is cached by the time the community moves */
+    const char *own = h_tok("univ_handler");
+    H_STATUS(h_reqf("POST", "/api/v1/grants", admin,
+                    "{\"user_id\":%lld,\"role\":\"handler\",\"unit_id\":%lld}",
+                    h_uid("univ_handler"), cm),
+             201);
     /* four appeals in the community: one resolved, one accepted, two new */
     long long ids[4];
     for (int i = 0; i < 4; i++) {
@@ -503,6 +510,7 @@ static void test_move_moves_appeals_and_stats(void)
     H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), oh, NULL), 200);
     H_ERR(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), nh, NULL), 403, "forbidden");
     H_ASSERT(list_has(oh, st1, ids[2]));
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), own, NULL), 200);
     json_t *old_before = street_totals(st1), *new_before = street_totals(st2);
     json_t *dist_before = street_totals(1);
 
@@ -547,6 +555,9 @@ static void test_move_moves_appeals_and_stats(void)
             H_ASSERTF(list_has(t, st2, ids[i]), "appeal %lld is not in the new street's list",
                       ids[i]);
     }
+    /* the community's own handler keeps its work: no stale cached path */
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld/contact", ids[1]), own, NULL), 200);
+    H_ASSERT(list_has(own, cm, ids[1]));
     /* the community's own grants moved along: the street admin no longer
      * administers it, the new one does */
     H_ERR(h_req("PATCH", h_fmt("/api/v1/units/%lld", cm), oa, "{\"contact\":\"x\"}"), 403,
