@@ -774,8 +774,9 @@ static int pick_owner(struct sq_req *r, bool create)
         id = top->unit_id;
     }
     if (units_store_get(id, &u, NULL))
-        return sq_reply_errf(r, SQ_EINVAL, "unit_id", "没有编号为 %lld 的单位 / no unit with id %lld",
-                             (long long)id, (long long)id);
+        return sq_reply_errf(r, SQ_EINVAL, "unit_id",
+                             "没有编号为 %lld 的单位 / no unit with id %lld", (long long)id,
+                             (long long)id);
     if (!kb_may_manage(r->user, u.path))
         return sq_reply_errf(r, SQ_EFORBIDDEN, "unit_id", MANAGE_REFUSED);
     if (u.archived)
@@ -790,8 +791,9 @@ static int check_managed(struct sq_req *r, bool volume, int64_t id)
 {
     struct sq_detail d = {0};
     struct kb_owner o;
-    enum sq_err e = id ? kb_store_owner(volume, id, &o, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", volume ? "volume" : "column");
+    enum sq_err e =
+        id ? kb_store_owner(volume, id, &o, &d)
+           : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", volume ? "volume" : "column");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!kb_may_manage(r->user, o.path))

@@ -498,9 +498,9 @@ static long long kb_answer_of_cm001(bool publish)
                H_INT(r->json, "items.0.id"));
     H_STATUS(r, 201);
     long long id = H_INT(r->json, "id");
-    H_STATUS(h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id), ch,
-                   "{\"problem\":\"修订后的文本\"}"),
-             200);
+    H_STATUS(
+        h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id), ch, "{\"problem\":\"修订后的文本\"}"),
+        200);
     if (publish) {
         H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), ch, NULL), 200);
         H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id),
@@ -549,8 +549,8 @@ static void test_kb_history_and_collections(void)
                 requests++;
                 if (r->status != (may ? 200 : 404) || (!may && strstr(r->body, "13700001111")))
                     h_fail(__FILE__, __LINE__, r, "%s (%s): %s of the %s answer: want %d, got %d",
-                           login, role, history[h], which ? "draft" : "published",
-                           may ? 200 : 404, r->status);
+                           login, role, history[h], which ? "draft" : "published", may ? 200 : 404,
+                           r->status);
             }
         }
         for (size_t k = 0; k < 2; k++) {
@@ -558,7 +558,8 @@ static void test_kb_history_and_collections(void)
             for (size_t o = 0; o < sizeof owners / sizeof owners[0]; o++) {
                 bool may = publishes && unit_covers(accounts[a].unit, owners[o]);
                 int refused = anon ? 401 : 403;
-                const char *what = h_fmt("%s (%s) %s owned by %s", login, role, kinds[k], owners[o]);
+                const char *what =
+                    h_fmt("%s (%s) %s owned by %s", login, role, kinds[k], owners[o]);
                 /* create */
                 struct h_resp *r =
                     col ? h_reqf("POST", "/api/v1/kb/columns", tok,

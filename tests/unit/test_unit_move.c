@@ -125,10 +125,10 @@ static int64_t file_appeal(int64_t unit, int64_t category)
     struct sq_detail d = {0};
     int64_t id = 0;
     bool replayed;
-    json_t *in = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s}", "kind", "resident", "title", "楼道灯不亮",
-                           "description", "三号楼楼道灯坏了一周", "category_id",
-                           (json_int_t)category, "unit_id", (json_int_t)unit, "contact_phone",
-                           "13800001111");
+    json_t *in =
+        json_pack("{s:s,s:s,s:s,s:I,s:I,s:s}", "kind", "resident", "title", "楼道灯不亮",
+                  "description", "三号楼楼道灯坏了一周", "category_id", (json_int_t)category,
+                  "unit_id", (json_int_t)unit, "contact_phone", "13800001111");
     assert_int_equal(appeals_intake(in, NULL, "api", NULL, NULL, &id, &replayed, &d), SQ_OK);
     json_decref(in);
     return id;
@@ -218,8 +218,8 @@ static void test_move_rewrites_every_path(void **state)
     sq_appeal_cleanup(&b);
     /* an answer owned by C11 and a theme placed there */
     int64_t answer = 0, theme = 0;
-    json_t *in = json_pack("{s:I,s:s,s:s,s:s}", "category_id", (json_int_t)top, "title",
-                           "楼道照明", "problem", "楼道灯长期不亮", "measures", "物业限时维修");
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s}", "category_id", (json_int_t)top, "title", "楼道照明",
+                           "problem", "楼道灯长期不亮", "measures", "物业限时维修");
     assert_int_equal(kb_store_create(in, c11, path_of(c11, p), 0, 0, &answer, &d), SQ_OK);
     json_decref(in);
     in = json_pack("{s:I,s:I,s:s,s:s}", "category_id", (json_int_t)top, "place_unit_id",
