@@ -120,7 +120,13 @@ static void bind_int0(sqlite3_stmt *st, int i, int v)
         sqlite3_bind_null(st, i);
 }
 
-/* Binds the mutable columns at ?1..?33 in the order of the UPDATE below. */
+/* The handler unit's path as the units table has it when the write commits,
+ * not as the caller read it: a unit moved meanwhile (units_store_update)
+ * cannot be undone by a write that started before the move. ?13, the path
+ * the caller holds, only stands in if the unit is gone. */
+#define HANDLER_PATH "coalesce((SELECT path FROM units WHERE id = ?12), ?13)"
+
+/* Binds the mutable columns at ?1..?37 in the order of the UPDATE below. */
 static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
 {
     sq_db_bind_text(st, 1, a->title);
@@ -274,9 +280,9 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         "suspended_at, warned, overdue, escalation_level, extension_days, reply, rating_speed, "
         "rating_result, rating_attitude, rating_solved, satisfaction, rating_comment, rated_at, "
         "reopen_count, master_id, kb_answer_id, updated_at, tracking_no, kind, creator_id, "
-        "collector_id, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
-        "?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,"
-        "?35,?36,?37,?38,?39,?40,?41,?42,?43)");
+        "collector_id, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+        HANDLER_PATH ",?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,"
+        "?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
@@ -317,7 +323,7 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     sqlite3_stmt *st = sq_db_stmt(
         "UPDATE appeals SET title=?1, description=?2, category_id=?3, unit_id=?4, address=?5, "
         "lat=?6, lon=?7, contact_name=?8, contact_phone=?9, urgency=?10, status=?11, "
-        "handler_unit_id=?12, handler_unit_path=?13, handler_id=?14, accepted_at=?15, "
+        "handler_unit_id=?12, handler_unit_path=" HANDLER_PATH ", handler_id=?14, accepted_at=?15, "
         "response_due_at=?16, due_at=?17, warn_at=?18, resolved_at=?19, closed_at=?20, "
         "suspended_at=?21, warned=?22, overdue=?23, escalation_level=?24, extension_days=?25, "
         "reply=?26, rating_speed=?27, rating_result=?28, rating_attitude=?29, rating_solved=?30, "

@@ -3,12 +3,18 @@
  * problems. Each handler: parse + validate -> authorise -> call rules/store
  * -> reply. The route table at the end names each route's permission.
  *
- * Who sees what: published answers, columns whose date has come, and
- * volumes are public. Drafts and answers in review are visible to writers
- * and reviewers whose grants cover the answer's unit (and to the author).
- * Writing needs kb.write on the answer's unit; review actions and editing a
- * published answer need kb.publish there; approving needs a reviewer other
- * than the author (a district-level reviewer is exempt).
+ * Who sees what (docs/kb.md): published answers in their current text,
+ * columns whose date has come and volumes, both with their published
+ * answers only, are public. What is not public of an answer (the answer
+ * while a draft, in review or archived; its version history and diffs; the
+ * review note) is for the staff who may edit it (kb_may_edit: kb.write on
+ * its unit, and kb.publish there once it is published or archived); to
+ * anyone else it does not exist (404). Review actions need kb.publish on the
+ * answer's unit; approving needs a reviewer other than the author (a
+ * district-level reviewer is exempt): kb_check_action decides, and
+ * allowed_actions lists what it allows. Columns and volumes belong to a unit
+ * (district-wide ones to the root); only kb.publish holders at that unit or
+ * above create, edit or delete them and see them in full (kb_may_manage).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,12 +49,27 @@ static int collect_paths(const struct sq_user *u, enum sq_perm p, const char **o
 
 static bool may_see(const struct sq_user *u, const struct kb_answer *a)
 {
-    if (a->status == KB_PUBLISHED)
-        return true;
-    if (!u)
-        return false;
-    return a->author_id == u->id || sq_may(u, SQ_PERM_KB_WRITE, a->unit_path) ||
-           sq_may(u, SQ_PERM_KB_PUBLISH, a->unit_path);
+    return a->status == KB_PUBLISHED || kb_may_edit(u, a);
+}
+
+/* The answer as this caller may see it: allowed_actions for the caller, and
+ * the review note only for its editors. NULL if it vanished. */
+static json_t *answer_json_for(const struct sq_user *u, int64_t id)
+{
+    struct kb_answer a;
+    json_t *o = kb_store_get(id, &a, NULL) ? NULL : kb_store_answer_json(id);
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "allowed_actions", kb_allowed_for(u, &a));
+    if (!kb_may_edit(u, &a))
+        json_object_del(o, "review_note");
+    return o;
+}
+
+static int reply_answer(struct sq_req *r, int status, int64_t id)
+{
+    json_t *o = answer_json_for(r->user, id);
+    return o ? sq_reply_json(r, status, o) : sq_reply_errf(r, SQ_EDB, NULL, "answer vanished");
 }
 
 /* Loads the answer named by :id and checks the caller may see it; replies
@@ -62,6 +83,20 @@ static int load_answer(struct sq_req *r, struct kb_answer *a)
         return sq_reply_err(r, e, &d);
     if (!may_see(r->user, a)) /* do not reveal that a draft exists */
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no answer with id %lld", (long long)id);
+    return 0;
+}
+
+/* As load_answer, for the answer's history (versions, diffs): only its
+ * editors see one; to others it does not exist. */
+static int load_history(struct sq_req *r, struct kb_answer *a)
+{
+    int st = load_answer(r, a);
+    if (st)
+        return st;
+    if (!kb_may_edit(r->user, a))
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL,
+                             "只有可以编辑该答案的工作人员才能查看它的历史版本 / only staff who "
+                             "may edit this answer see its history");
     return 0;
 }
 
@@ -251,7 +286,7 @@ static int answers_create(struct sq_req *r)
     if ((e = kb_store_create(r->json, u.id, u.path, r->user->id, 0, &id, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, "kb_answer_create", "kb_answer", id, r->ip, NULL);
-    return sq_reply_json(r, 201, kb_store_answer_json(id));
+    return reply_answer(r, 201, id);
 }
 
 static const struct sq_field from_appeal_fields[] = {
@@ -312,7 +347,7 @@ static int answers_from_appeal(struct sq_req *r)
         goto out;
     }
     sq_audit_write(r->user->id, "kb_answer_create", "kb_answer", id, r->ip, NULL);
-    status = sq_reply_json(r, 201, kb_store_answer_json(id));
+    status = reply_answer(r, 201, id);
 out:
     kb_appeal_ref_cleanup(&ap);
     return status;
@@ -334,7 +369,7 @@ static int answers_list(struct sq_req *r)
     struct sq_detail d = {0};
     struct sq_page pg;
     struct kb_answer_filter f = {.status = -1};
-    const char *scope[16];
+    const char *scope[16], *review[16];
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
@@ -359,12 +394,15 @@ static int answers_list(struct sq_req *r)
         return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of -published_at, "
                                                    "published_at, -updated_at, -reuse_count, "
                                                    "-deflect_count, id, -id, title");
-    if (r->user && (sq_may_all(r->user, SQ_PERM_KB_WRITE) ||
-                    sq_may_all(r->user, SQ_PERM_KB_PUBLISH))) {
+    if (r->user && sq_may_all(r->user, SQ_PERM_KB_WRITE) &&
+        sq_may_all(r->user, SQ_PERM_KB_PUBLISH)) {
         f.all_statuses = true;
     } else {
+        /* what kb_may_edit allows, as a filter */
         f.nscope = collect_paths(r->user, SQ_PERM_KB_WRITE, scope);
         f.scope_paths = scope;
+        f.nreview = collect_paths(r->user, SQ_PERM_KB_PUBLISH, review);
+        f.review_paths = review;
     }
     if (!f.all_statuses && f.nscope == 0 && f.status < 0)
         f.status = KB_PUBLISHED;
@@ -384,8 +422,7 @@ static int answers_get(struct sq_req *r)
     int st = load_answer(r, &a);
     if (st)
         return st;
-    json_t *o = kb_store_answer_json(a.id);
-    return o ? sq_reply_json(r, 200, o) : sq_reply_errf(r, SQ_EDB, NULL, "answer vanished");
+    return reply_answer(r, 200, a.id);
 }
 
 static int answers_update(struct sq_req *r)
@@ -403,7 +440,7 @@ static int answers_update(struct sq_req *r)
     if (!kb_status_editable(a.status))
         return sq_reply_errf(r, SQ_ETRANSITION, NULL,
                              "an archived answer cannot be edited; restore it first");
-    if (a.status == KB_PUBLISHED && !sq_may(r->user, SQ_PERM_KB_PUBLISH, a.unit_path))
+    if (!kb_may_edit(r->user, &a))
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
                              "editing a published answer needs review rights (kb.publish)");
     bool any = false;
@@ -418,7 +455,7 @@ static int answers_update(struct sq_req *r)
     if ((e = kb_store_update(&a, r->json, r->user->id, to, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, "kb_answer_update", "kb_answer", a.id, r->ip, NULL);
-    return sq_reply_json(r, 200, kb_store_answer_json(a.id));
+    return reply_answer(r, 200, a.id);
 }
 
 static int answers_delete(struct sq_req *r)
@@ -460,11 +497,12 @@ static int answers_transition(struct sq_req *r)
     if (st)
         return st;
     enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
-    if (!sq_may(r->user, need, a.unit_path))
+    enum kb_refusal why = kb_check_action(r->user, &a, action);
+    if (why == KB_NO_RIGHT)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "%s on this answer needs %s on its unit",
                              kb_action_name(action), sq_perm_name(need));
     int to = kb_next_status(action, a.status);
-    if (to < 0) {
+    if (why == KB_ILLEGAL) {
         json_t *allowed = kb_allowed_json(a.status);
         char *list = json_dumps(allowed, JSON_COMPACT);
         json_decref(allowed);
@@ -476,8 +514,7 @@ static int answers_transition(struct sq_req *r)
     const char *note = sq_json_str(r->json, "note", NULL);
     if (action == KB_REJECT && (!note || !*note))
         return sq_reply_errf(r, SQ_EINVAL, "note", "say why the answer goes back (note)");
-    if (action == KB_APPROVE && a.author_id == r->user->id &&
-        !sq_may_all(r->user, SQ_PERM_KB_PUBLISH))
+    if (why == KB_OWN_APPROVAL)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
                              "another reviewer must approve an answer you wrote");
     if ((e = kb_store_transition(&a, action, to, r->user->id, note, &d)))
@@ -485,13 +522,13 @@ static int answers_transition(struct sq_req *r)
     json_t *det = json_pack("{s:s,s:s}", "from", kb_status_name(a.status), "to", kb_status_name(to));
     sq_audit_write(r->user->id, "kb_answer_transition", "kb_answer", a.id, r->ip, det);
     json_decref(det);
-    return sq_reply_json(r, 200, kb_store_answer_json(a.id));
+    return reply_answer(r, 200, a.id);
 }
 
 static int answers_versions(struct sq_req *r)
 {
     struct kb_answer a;
-    int st = load_answer(r, &a);
+    int st = load_history(r, &a);
     if (st)
         return st;
     json_t *items = kb_store_versions_json(a.id);
@@ -511,7 +548,7 @@ static int parse_version(struct sq_req *r, const char *s, const char *name, int 
 static int answers_version(struct sq_req *r)
 {
     struct kb_answer a;
-    int v, st = load_answer(r, &a);
+    int v, st = load_history(r, &a);
     if (st || (st = parse_version(r, sq_req_param(r, "version"), "version", a.version, &v)))
         return st;
     json_t *o = kb_store_version_json(a.id, v);
@@ -521,7 +558,7 @@ static int answers_version(struct sq_req *r)
 static int answers_diff(struct sq_req *r)
 {
     struct kb_answer a;
-    int from, to, st = load_answer(r, &a);
+    int from, to, st = load_history(r, &a);
     if (st)
         return st;
     const char *f = sq_req_query(r, "from"), *t = sq_req_query(r, "to");
@@ -606,7 +643,7 @@ static int answers_link(struct sq_req *r)
     json_t *det = json_pack("{s:I}", "appeal_id", (json_int_t)ap.id);
     sq_audit_write(r->user->id, "kb_answer_link", "kb_answer", a.id, r->ip, det);
     json_decref(det);
-    st = sq_reply_json(r, 201, kb_store_answer_json(a.id));
+    st = reply_answer(r, 201, a.id);
 out:
     kb_appeal_ref_cleanup(&ap);
     return st;
@@ -635,7 +672,7 @@ static int answers_unlink(struct sq_req *r)
         st = sq_reply_err(r, e, &d);
         goto out;
     }
-    st = sq_reply_json(r, 200, kb_store_answer_json(a.id));
+    st = reply_answer(r, 200, a.id);
 out:
     kb_appeal_ref_cleanup(&ap);
     return st;
@@ -691,6 +728,79 @@ static int kb_categories(struct sq_req *r)
     return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
 }
 
+/* ---- columns and volumes: owned by a unit ---- */
+
+#define MANAGE_REFUSED                                                                         \
+    "只有在所属单位或其上级单位持有知识库发布权限（kb.publish）的管理员才能管理它；全区的专栏和"    \
+    "汇编只有区级管理员可以管理 / only admins holding kb.publish at the owning unit or above "     \
+    "manage it; district-wide ones only district admins"
+
+/* The kb.publish subtrees of the caller (who sees scheduled columns). */
+static void collection_filter(const struct sq_req *r, struct kb_collection_filter *f,
+                              const char **paths)
+{
+    f->all = sq_may_all(r->user, SQ_PERM_KB_PUBLISH);
+    f->nscope = f->all ? 0 : collect_paths(r->user, SQ_PERM_KB_PUBLISH, paths);
+    f->scope_paths = paths;
+}
+
+/* May the caller see the column or volume `id` in full (it manages it)?
+ * A missing record is simply not managed. */
+static bool manages(const struct sq_req *r, bool volume, int64_t id)
+{
+    struct kb_owner o;
+    return id && !kb_store_owner(volume, id, &o, NULL) && kb_may_manage(r->user, o.path);
+}
+
+/* The owner a new or edited column or volume is to have: the body's
+ * unit_id, or on create the caller's highest unit with kb.publish; it must
+ * be one the caller manages. Sets unit_id in the body. 0 = go on. */
+static int pick_owner(struct sq_req *r, bool create)
+{
+    struct sq_unit u;
+    int64_t id = sq_json_int(r->json, "unit_id", 0);
+    if (!id && !create)
+        return 0;
+    if (!id) {
+        const struct sq_grant *top = NULL;
+        for (int i = 0; i < r->user->ngrants; i++) {
+            const struct sq_grant *g = &r->user->grants[i];
+            if (sq_role_has(g->role, SQ_PERM_KB_PUBLISH) &&
+                (!top || strlen(g->unit_path) < strlen(top->unit_path)))
+                top = g;
+        }
+        if (!top)
+            return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, MANAGE_REFUSED);
+        id = top->unit_id;
+    }
+    if (units_store_get(id, &u, NULL))
+        return sq_reply_errf(r, SQ_EINVAL, "unit_id",
+                             "没有编号为 %lld 的单位 / no unit with id %lld", (long long)id,
+                             (long long)id);
+    if (!kb_may_manage(r->user, u.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, "unit_id", MANAGE_REFUSED);
+    if (u.archived)
+        return sq_reply_errf(r, SQ_EINVAL, "unit_id", "该单位已撤销 / the unit is archived");
+    json_object_set_new(r->json, "unit_id", json_integer(id));
+    return 0;
+}
+
+/* For edit and delete: the record must exist (404) and the caller manage
+ * its owner (403). 0 = go on. */
+static int check_managed(struct sq_req *r, bool volume, int64_t id)
+{
+    struct sq_detail d = {0};
+    struct kb_owner o;
+    enum sq_err e =
+        id ? kb_store_owner(volume, id, &o, &d)
+           : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", volume ? "volume" : "column");
+    if (e)
+        return sq_reply_err(r, e, &d);
+    if (!kb_may_manage(r->user, o.path))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, MANAGE_REFUSED);
+    return 0;
+}
+
 /* ---- columns ---- */
 
 static const struct sq_field column_create_fields[] = {
@@ -699,6 +809,7 @@ static const struct sq_field column_create_fields[] = {
     {.name = "intro", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
     {.name = "publish_date", .type = SQ_F_DATE, .required = true},
     {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 50},
+    {.name = "unit_id", .type = SQ_F_ID},
     {0},
 };
 static const struct sq_field column_update_fields[] = {
@@ -707,33 +818,34 @@ static const struct sq_field column_update_fields[] = {
     {.name = "intro", .type = SQ_F_TEXT, .max = 2000, .nullable = true},
     {.name = "publish_date", .type = SQ_F_DATE},
     {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 50},
+    {.name = "unit_id", .type = SQ_F_ID},
     {0},
 };
-
-static bool sees_unpublished(const struct sq_req *r)
-{
-    return r->user && sq_user_has(r->user, SQ_PERM_KB_PUBLISH);
-}
 
 static int columns_list(struct sq_req *r)
 {
     struct sq_detail d = {0};
     struct sq_page pg;
+    struct kb_collection_filter f;
+    const char *paths[16];
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
     if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
         return sq_reply_err(r, SQ_EINVAL, &d);
-    enum sq_err e = kb_store_column_list(!sees_unpublished(r), &pg, &items, &total, &d);
-    if (e)
+    collection_filter(r, &f, paths);
+    enum sq_err e = kb_store_column_list(&f, &pg, &items, &total, &d);
+    if (e) {
+        json_decref(items);
         return sq_reply_err(r, e, &d);
+    }
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
 static int columns_get(struct sq_req *r)
 {
     int64_t id = sq_req_param_id(r, "id");
-    json_t *o = id ? kb_store_column_json(id, !sees_unpublished(r)) : NULL;
+    json_t *o = id ? kb_store_column_json(id, manages(r, false, id)) : NULL;
     return o ? sq_reply_json(r, 200, o)
              : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no column with id %lld", (long long)id);
 }
@@ -742,20 +854,19 @@ static int columns_save(struct sq_req *r, bool create)
 {
     struct sq_detail d = {0};
     int64_t id = create ? 0 : sq_req_param_id(r, "id");
+    int st;
     enum sq_err e = sq_validate(r->json, create ? column_create_fields : column_update_fields, &d);
-    if (e || (e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+    if (e)
         return sq_reply_err(r, e, &d);
-    if (!create) {
-        json_t *old = id ? kb_store_column_json(id, false) : NULL;
-        if (!old)
-            return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no column with id %lld", (long long)id);
-        json_decref(old);
-    }
+    if ((!create && (st = check_managed(r, false, id))) || (st = pick_owner(r, create)))
+        return st;
+    if ((e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+        return sq_reply_err(r, e, &d);
     if ((e = kb_store_column_save(&id, r->json, r->user->id, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, create ? "kb_column_create" : "kb_column_update", "kb_column", id,
                    r->ip, NULL);
-    return sq_reply_json(r, create ? 201 : 200, kb_store_column_json(id, false));
+    return sq_reply_json(r, create ? 201 : 200, kb_store_column_json(id, true));
 }
 
 static int columns_create(struct sq_req *r)
@@ -768,14 +879,18 @@ static int columns_update(struct sq_req *r)
     return columns_save(r, false);
 }
 
-/* DELETE of a column or a volume: the store call, the audit row, the reply. */
-static int delete_record(struct sq_req *r, enum sq_err (*del)(int64_t, struct sq_detail *),
-                         const char *what, const char *type)
+/* DELETE of a column or a volume: ownership, the store call, the audit row,
+ * the reply. */
+static int delete_record(struct sq_req *r, bool volume,
+                         enum sq_err (*del)(int64_t, struct sq_detail *), const char *type)
 {
     struct sq_detail d = {0};
     char action[48];
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? del(id, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", what);
+    int st = check_managed(r, volume, id);
+    if (st)
+        return st;
+    enum sq_err e = del(id, &d);
     if (e)
         return sq_reply_err(r, e, &d);
     snprintf(action, sizeof action, "%s_delete", type);
@@ -785,7 +900,7 @@ static int delete_record(struct sq_req *r, enum sq_err (*del)(int64_t, struct sq
 
 static int columns_delete(struct sq_req *r)
 {
-    return delete_record(r, kb_store_column_delete, "column", "kb_column");
+    return delete_record(r, false, kb_store_column_delete, "kb_column");
 }
 
 /* ---- volumes ---- */
@@ -796,6 +911,7 @@ static const struct sq_field volume_create_fields[] = {
     {.name = "preface", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
     {.name = "edition", .type = SQ_F_STR, .max = 100, .nullable = true},
     {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 500},
+    {.name = "unit_id", .type = SQ_F_ID},
     {0},
 };
 static const struct sq_field volume_update_fields[] = {
@@ -804,6 +920,7 @@ static const struct sq_field volume_update_fields[] = {
     {.name = "preface", .type = SQ_F_TEXT, .max = 5000, .nullable = true},
     {.name = "edition", .type = SQ_F_STR, .max = 100, .nullable = true},
     {.name = "answer_ids", .type = SQ_F_ARRAY, .max = 500},
+    {.name = "unit_id", .type = SQ_F_ID},
     {0},
 };
 
@@ -817,15 +934,17 @@ static int volumes_list(struct sq_req *r)
     if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
         return sq_reply_err(r, SQ_EINVAL, &d);
     enum sq_err e = kb_store_volume_list(&pg, &items, &total, &d);
-    if (e)
+    if (e) {
+        json_decref(items);
         return sq_reply_err(r, e, &d);
+    }
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
 static int volumes_get(struct sq_req *r)
 {
     int64_t id = sq_req_param_id(r, "id");
-    json_t *o = id ? kb_store_volume_json(id) : NULL;
+    json_t *o = id ? kb_store_volume_json(id, manages(r, true, id)) : NULL;
     return o ? sq_reply_json(r, 200, o)
              : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
 }
@@ -834,20 +953,19 @@ static int volumes_save(struct sq_req *r, bool create)
 {
     struct sq_detail d = {0};
     int64_t id = create ? 0 : sq_req_param_id(r, "id");
+    int st;
     enum sq_err e = sq_validate(r->json, create ? volume_create_fields : volume_update_fields, &d);
-    if (e || (e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+    if (e)
         return sq_reply_err(r, e, &d);
-    if (!create) {
-        json_t *old = id ? kb_store_volume_json(id) : NULL;
-        if (!old)
-            return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
-        json_decref(old);
-    }
+    if ((!create && (st = check_managed(r, true, id))) || (st = pick_owner(r, create)))
+        return st;
+    if ((e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
+        return sq_reply_err(r, e, &d);
     if ((e = kb_store_volume_save(&id, r->json, r->user->id, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, create ? "kb_volume_create" : "kb_volume_update", "kb_volume", id,
                    r->ip, NULL);
-    return sq_reply_json(r, create ? 201 : 200, kb_store_volume_json(id));
+    return sq_reply_json(r, create ? 201 : 200, kb_store_volume_json(id, true));
 }
 
 static int volumes_create(struct sq_req *r)
@@ -862,7 +980,7 @@ static int volumes_update(struct sq_req *r)
 
 static int volumes_delete(struct sq_req *r)
 {
-    return delete_record(r, kb_store_volume_delete, "volume", "kb_volume");
+    return delete_record(r, true, kb_store_volume_delete, "kb_volume");
 }
 
 static int volumes_print(struct sq_req *r)
@@ -1156,11 +1274,11 @@ const struct sq_route kb_routes[] = {
     {"POST", "/api/v1/kb/answers/:id/restore", answers_transition, SQ_PERM_KB_PUBLISH, 0,
      "restore an archived answer to draft"},
     {"GET", "/api/v1/kb/answers/:id/versions", answers_versions, SQ_PERM_PUBLIC, 0,
-     "version history of an answer"},
+     "version history of an answer (its editors only)"},
     {"GET", "/api/v1/kb/answers/:id/versions/:version", answers_version, SQ_PERM_PUBLIC, 0,
-     "one version of an answer"},
+     "one version of an answer (its editors only)"},
     {"GET", "/api/v1/kb/answers/:id/diff", answers_diff, SQ_PERM_PUBLIC, 0,
-     "differences between two versions"},
+     "differences between two versions (its editors only)"},
     {"GET", "/api/v1/kb/answers/:id/appeals", answers_links, SQ_PERM_SIGNED_IN, 0,
      "appeals linked to an answer (within your scope)"},
     {"POST", "/api/v1/kb/answers/:id/appeals", answers_link, SQ_PERM_KB_WRITE, 0,
@@ -1172,14 +1290,16 @@ const struct sq_route kb_routes[] = {
     {"GET", "/api/v1/kb/appeals/:id/suggestions", appeal_suggestions, SQ_PERM_SIGNED_IN, 0,
      "similar answers and open appeals for an appeal"},
     {"GET", "/api/v1/kb/columns", columns_list, SQ_PERM_PUBLIC, 0, "numbered columns (专栏)"},
-    {"POST", "/api/v1/kb/columns", columns_create, SQ_PERM_KB_PUBLISH, 0, "create a column issue"},
+    {"POST", "/api/v1/kb/columns", columns_create, SQ_PERM_KB_PUBLISH, 0,
+     "create a column issue (owned by a unit you publish for)"},
     {"GET", "/api/v1/kb/columns/:id", columns_get, SQ_PERM_PUBLIC, 0, "one column issue"},
     {"PATCH", "/api/v1/kb/columns/:id", columns_update, SQ_PERM_KB_PUBLISH, 0,
      "edit a column issue"},
     {"DELETE", "/api/v1/kb/columns/:id", columns_delete, SQ_PERM_KB_PUBLISH, 0,
      "delete a column issue"},
     {"GET", "/api/v1/kb/volumes", volumes_list, SQ_PERM_PUBLIC, 0, "volumes (汇编)"},
-    {"POST", "/api/v1/kb/volumes", volumes_create, SQ_PERM_KB_PUBLISH, 0, "create a volume"},
+    {"POST", "/api/v1/kb/volumes", volumes_create, SQ_PERM_KB_PUBLISH, 0,
+     "create a volume (owned by a unit you publish for)"},
     {"GET", "/api/v1/kb/volumes/:id", volumes_get, SQ_PERM_PUBLIC, 0,
      "one volume with its chapters"},
     {"PATCH", "/api/v1/kb/volumes/:id", volumes_update, SQ_PERM_KB_PUBLISH, 0, "edit a volume"},

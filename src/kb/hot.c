@@ -267,7 +267,8 @@ enum sq_err kb_theme_create(json_t *in, int64_t user_id, int64_t *id, struct sq_
     snprintf(title, sizeof title, "%s：%s问题", pname, cname);
     st = sq_db_stmt("INSERT INTO kb_themes(month, title, category_id, place_unit_id, place_path, "
                     "window_from, window_to, note, created_by, created_at, updated_at) VALUES "
-                    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)");
+                    "(?1,?2,?3,?4,coalesce((SELECT path FROM units WHERE id = ?4), ?5),?6,?7,"
+                    "?8,?9,?10,?10)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int(st, 1, month);

@@ -79,6 +79,45 @@ bool kb_status_editable(int s)
     return s == KB_DRAFT || s == KB_IN_REVIEW || s == KB_PUBLISHED;
 }
 
+/* ---- who may do what ---- */
+
+enum sq_perm kb_edit_perm(int status)
+{
+    return status == KB_DRAFT || status == KB_IN_REVIEW ? SQ_PERM_KB_WRITE : SQ_PERM_KB_PUBLISH;
+}
+
+bool kb_may_edit(const struct sq_user *u, const struct kb_answer *a)
+{
+    return u && sq_may(u, SQ_PERM_KB_WRITE, a->unit_path) &&
+           sq_may(u, kb_edit_perm(a->status), a->unit_path);
+}
+
+enum kb_refusal kb_check_action(const struct sq_user *u, const struct kb_answer *a, int action)
+{
+    enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
+    if (!u || !sq_may(u, need, a->unit_path))
+        return KB_NO_RIGHT;
+    if (kb_next_status(action, a->status) < 0)
+        return KB_ILLEGAL;
+    if (action == KB_APPROVE && a->author_id == u->id && !sq_may_all(u, SQ_PERM_KB_PUBLISH))
+        return KB_OWN_APPROVAL;
+    return KB_MAY;
+}
+
+json_t *kb_allowed_for(const struct sq_user *u, const struct kb_answer *a)
+{
+    json_t *out = json_array();
+    for (int i = 0; i < KB_ACTION__MAX; i++)
+        if (kb_check_action(u, a, i) == KB_MAY)
+            json_array_append_new(out, json_string(action_names[i]));
+    return out;
+}
+
+bool kb_may_manage(const struct sq_user *u, const char *owner_path)
+{
+    return u && owner_path && sq_may(u, SQ_PERM_KB_PUBLISH, owner_path);
+}
+
 /* ---- growing buffer ---- */
 
 void kb_buf_add(struct kb_buf *b, const char *s, size_t n)

@@ -61,6 +61,39 @@ json_t *kb_allowed_json(int status);
  * by a reviewer; editing one in review sends it back to draft). */
 bool kb_status_editable(int s);
 
+/* ---- who may do what (pure: decided from the caller's grants) ---- */
+
+/* The permission that editing an answer in status s needs on its owning
+ * unit: kb.write for a draft or an answer in review, kb.publish for a
+ * published or archived one (changing public text, or restoring withdrawn
+ * text, is review work). */
+enum sq_perm kb_edit_perm(int status);
+
+struct kb_answer;
+/* May u edit answer a: kb.write on its unit and kb_edit_perm(status) there.
+ * The same staff, and only they, see what of an answer is not public: the
+ * answer while it is a draft, in review or archived, its version history,
+ * its diffs and the review note. NULL u (anonymous) may not. */
+bool kb_may_edit(const struct sq_user *u, const struct kb_answer *a);
+
+/* Why an action on an answer is refused, if it is. */
+enum kb_refusal {
+    KB_MAY,          /* allowed */
+    KB_NO_RIGHT,     /* the action's permission is missing on the answer's unit */
+    KB_ILLEGAL,      /* not from this status */
+    KB_OWN_APPROVAL, /* approving one's own answer without district-level review rights */
+};
+/* The one decision on "may u take action on a": the handler refuses with it
+ * and allowed_actions lists exactly the actions it allows. */
+enum kb_refusal kb_check_action(const struct sq_user *u, const struct kb_answer *a, int action);
+/* The actions u may take on a, as a new JSON array of names. */
+json_t *kb_allowed_for(const struct sq_user *u, const struct kb_answer *a);
+
+/* May u create, edit or delete a column or volume owned by the unit whose
+ * path is owner_path: kb.publish on that unit or an ancestor. A
+ * district-wide one is owned by the district root: district admins only. */
+bool kb_may_manage(const struct sq_user *u, const char *owner_path);
+
 /* ---- text rules ---- */
 
 /* Diff of two texts in segments (sentences ending in 。！？；!?; or a newline):
@@ -153,9 +186,11 @@ struct kb_answer_filter {
     const char *tag;
     int64_t unit_id;       /* source or owning unit */
     int64_t column_id;     /* answers shown in this column issue */
-    const char **scope_paths; /* non-published visible within these (NULL = all) */
+    const char **scope_paths; /* drafts and answers in review visible within these */
     int nscope;
-    bool all_statuses;     /* caller may see drafts everywhere (district) */
+    const char **review_paths; /* every status (archived too) visible within these */
+    int nreview;
+    bool all_statuses;     /* caller may see every status everywhere (district) */
     const char *sort;      /* validated ORDER BY */
 };
 enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
@@ -185,20 +220,45 @@ json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nsc
 enum sq_err kb_store_count_deflect(int64_t answer_id, struct sq_detail *d);
 
 /* ---- store: columns and volumes ---- */
-json_t *kb_store_column_json(int64_t id, bool public_only);
-enum sq_err kb_store_column_list(bool public_only, const struct sq_page *p, json_t **items,
-                                 int64_t *total, struct sq_detail *d);
-/* Creates (id 0) or updates a column; answer_ids replaces the list when set. */
+/* The unit that owns a column or volume (the district root for one made
+ * before owners existed). SQ_ENOTFOUND when there is no such record. */
+struct kb_owner {
+    int64_t unit_id;
+    char path[128];
+};
+enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d);
+/* A column with its owner ("unit") and answers. full = as its managers see
+ * it: before its publish_date too, every member with its status; otherwise
+ * as the public does: NULL before the date, published members only.
+ * answer_count counts the members listed. NULL if missing. */
+json_t *kb_store_column_json(int64_t id, bool full);
+/* Who sees scheduled columns in lists: all, or those owned inside one of
+ * the scope paths (the caller's kb.publish subtrees). */
+struct kb_collection_filter {
+    bool all;
+    const char **scope_paths;
+    int nscope;
+};
+/* Columns, newest issue first; answer_count counts published members. */
+enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const struct sq_page *p,
+                                 json_t **items, int64_t *total, struct sq_detail *d);
+/* Creates (id 0) or updates a column; answer_ids replaces the list when set;
+ * unit_id (validated by the caller) sets the owner, the root when absent on
+ * create. */
 enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
 enum sq_err kb_store_column_delete(int64_t id, struct sq_detail *d);
-json_t *kb_store_volume_json(int64_t id);
+/* A volume with its owner and chapters; full as for columns (every member
+ * with its status, else the published ones only). NULL if missing. */
+json_t *kb_store_volume_json(int64_t id, bool full);
 enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
                                  struct sq_detail *d);
+/* As kb_store_column_save. */
 enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
 enum sq_err kb_store_volume_delete(int64_t id, struct sq_detail *d);
 /* Checks that every id of an answer_ids array names a published answer. */
 enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d);
-/* The printable HTML of a volume (malloc'd, *len set); NULL if missing. */
+/* The printable HTML of a volume (malloc'd, *len set): the answers of it
+ * that are published now, in their current text. NULL if missing. */
 char *kb_volume_print_html(int64_t id, size_t *len);
 
 /* ---- search and suggestions (search.c) ---- */

@@ -23,6 +23,8 @@
     " FROM kb_answers a JOIN categories c ON c.id = a.category_id JOIN units u ON u.id = "    \
     "a.unit_id "
 
+static void today(char *out);
+
 static void set_time(json_t *o, const char *key, sqlite3_stmt *st, int col)
 {
     if (sqlite3_column_type(st, col) == SQLITE_NULL) {
@@ -149,11 +151,15 @@ json_t *kb_store_answer_json(int64_t id)
         o, "linked_appeals",
         json_integer(sq_db_scalar_id("SELECT count(*) FROM kb_answer_appeals WHERE answer_id = ?", id)));
     json_t *cols = json_array();
+    char day[16];
+    today(day);
+    /* the issues that carry it and are out: a scheduled issue is not public */
     st = sq_db_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
-                    "JOIN kb_columns k ON k.id = ca.column_id WHERE ca.answer_id = ? ORDER BY "
-                    "k.issue_no");
+                    "JOIN kb_columns k ON k.id = ca.column_id WHERE ca.answer_id = ?1 AND "
+                    "k.publish_date <= ?2 ORDER BY k.issue_no");
     if (st) {
         sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
         while (sqlite3_step(st) == SQLITE_ROW)
             json_array_append_new(
                 cols, json_pack("{s:I,s:i,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
@@ -231,7 +237,9 @@ enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
     sqlite3_stmt *st = sq_db_stmt(
         "INSERT INTO kb_answers(category_id, title, problem, measures, result, conditions, "
         "source_units, tags, status, version, unit_id, unit_path, author_id, source_appeal_id, "
-        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,'draft',1,?,?,?,?,?,?)");
+        "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,'draft',1,?9,"
+        /* the owner's path as it is at commit, even if it moved meanwhile */
+        "coalesce((SELECT path FROM units WHERE id = ?9), ?10),?11,?12,?13,?14)");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
@@ -404,9 +412,15 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
         kb_buf_adds(&w, " AND EXISTS (SELECT 1 FROM kb_column_answers x WHERE x.column_id = ?7 "
                         "AND x.answer_id = a.id)");
     if (!f->all_statuses) {
+        /* drafts and answers in review to writers of the unit, archived ones
+         * to its reviewers too (kb_may_edit) */
         kb_buf_adds(&w, " AND (a.status = 'published'");
         for (int i = 0; i < f->nscope && i < 16; i++)
-            kb_buf_addf(&w, " OR substr(a.unit_path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
+            kb_buf_addf(&w, " OR (a.status IN ('draft', 'in_review') AND substr(a.unit_path, 1, "
+                            "length(?%d)) = ?%d)",
+                        10 + i, 10 + i);
+        for (int i = 0; i < f->nreview && i < 16; i++)
+            kb_buf_addf(&w, " OR substr(a.unit_path, 1, length(?%d)) = ?%d", 30 + i, 30 + i);
         kb_buf_adds(&w, ")");
     }
     struct kb_buf q = {0};
@@ -428,6 +442,8 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     sqlite3_bind_int64(st, 7, f->column_id);
     for (int i = 0; !f->all_statuses && i < f->nscope && i < 16; i++)
         sqlite3_bind_text(st, 10 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+    for (int i = 0; !f->all_statuses && i < f->nreview && i < 16; i++)
+        sqlite3_bind_text(st, 30 + i, f->review_paths[i], -1, SQLITE_TRANSIENT);
     *items = json_array();
     *total = 0;
     int rc;
@@ -645,13 +661,16 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d)
     return SQ_OK;
 }
 
-static json_t *answers_of(const char *sql, int64_t id)
+/* The members of a column or volume; `all` lists every member with its
+ * status, otherwise only the answers published now. */
+static json_t *answers_of(const char *sql, int64_t id, bool all)
 {
     json_t *a = json_array();
     sqlite3_stmt *st = sq_db_stmt(sql);
     if (!st)
         return a;
     sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, all);
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(a, json_pack("{s:I,s:s,s:{s:I,s:s},s:s}", "id",
                                            (json_int_t)sqlite3_column_int64(st, 0), "title",
@@ -671,6 +690,44 @@ static void today(char *out)
     snprintf(out, 11, "%.10s", iso);
 }
 
+/* The owner of a column or volume: its unit, or the district root for one
+ * made before owners existed (010_kb_ownership.sql gives those the root). */
+#define OWNER_JOIN(alias)                                                                      \
+    " LEFT JOIN units ou ON ou.id = coalesce(" alias ".unit_id, (SELECT id FROM units WHERE "  \
+    "parent_id IS NULL ORDER BY id LIMIT 1))"
+
+enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d)
+{
+    sqlite3_stmt *st =
+        sq_db_stmt(volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k"
+                                OWNER_JOIN("k") " WHERE k.id = ?"
+                          : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k"
+                                OWNER_JOIN("k") " WHERE k.id = ?");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sq_db_reset(st);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no %s with id %lld", volume ? "volume" : "column",
+                       (long long)id);
+    }
+    o->unit_id = sqlite3_column_int64(st, 0);
+    snprintf(o->path, sizeof o->path, "%s", sq_db_col_text(st, 1));
+    sq_db_reset(st);
+    return SQ_OK;
+}
+
+static void set_owner(json_t *o, sqlite3_stmt *st, int col)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+        json_object_set_new(o, "unit", json_null());
+        return;
+    }
+    json_object_set_new(o, "unit", json_pack("{s:I,s:s}", "id",
+                                             (json_int_t)sqlite3_column_int64(st, col), "name",
+                                             sq_db_col_text(st, col + 1)));
+}
+
 static json_t *column_row(sqlite3_stmt *st)
 {
     char t[32];
@@ -681,60 +738,76 @@ static json_t *column_row(sqlite3_stmt *st)
                           "publish_date", sq_db_col_text(st, 4), "created_at", t, "answer_count",
                           (json_int_t)sqlite3_column_int64(st, 6));
     sq_json_set_str(o, "intro", sq_db_col_text(st, 3));
+    set_owner(o, st, 7);
     return o;
 }
 
+/* answer_count is what the public sees: the published members */
 #define COLUMN_COLS                                                                            \
     "k.id, k.issue_no, k.title, k.intro, k.publish_date, k.created_at, (SELECT count(*) FROM " \
-    "kb_column_answers x WHERE x.column_id = k.id)"
+    "kb_column_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.column_id = k.id "    \
+    "AND a.status = 'published'), ou.id, ou.name"
 
-json_t *kb_store_column_json(int64_t id, bool public_only)
+#define COLUMN_MEMBERS                                                                         \
+    "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_column_answers x JOIN "     \
+    "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "      \
+    "x.column_id = ?1 AND (?2 OR a.status = 'published') ORDER BY x.pos"
+
+json_t *kb_store_column_json(int64_t id, bool full)
 {
     char day[16];
     today(day);
-    sqlite3_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS " FROM kb_columns k WHERE k.id = ?1 "
-                                  "AND (?2 = 0 OR k.publish_date <= ?3)");
+    sqlite3_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN("k")
+                                  " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)");
     json_t *o = NULL;
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, public_only);
+    sqlite3_bind_int(st, 2, full);
     sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = column_row(st);
     sq_db_reset(st);
-    if (o)
-        json_object_set_new(
-            o, "answers",
-            answers_of("SELECT a.id, a.title, a.category_id, c.name, a.status FROM "
-                       "kb_column_answers x JOIN kb_answers a ON a.id = x.answer_id JOIN "
-                       "categories c ON c.id = a.category_id WHERE x.column_id = ? ORDER BY x.pos",
-                       id));
+    if (o) {
+        json_t *members = answers_of(COLUMN_MEMBERS, id, full);
+        json_object_set_new(o, "answer_count", json_integer((json_int_t)json_array_size(members)));
+        json_object_set_new(o, "answers", members);
+    }
     return o;
 }
 
-enum sq_err kb_store_column_list(bool public_only, const struct sq_page *p, json_t **items,
-                                 int64_t *total, struct sq_detail *d)
+enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const struct sq_page *p,
+                                 json_t **items, int64_t *total, struct sq_detail *d)
 {
     char day[16];
     today(day);
-    sqlite3_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k "
-                                  "WHERE (?1 = 0 OR k.publish_date <= ?2) ORDER BY k.issue_no "
-                                  "DESC LIMIT ?3 OFFSET ?4");
+    /* scheduled issues show to those who manage them: all, or the ones owned
+     * inside a subtree where the caller holds kb.publish */
+    struct kb_buf q = {0};
+    kb_buf_adds(&q, "SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k" OWNER_JOIN("k")
+                    " WHERE (?1 OR k.publish_date <= ?2");
+    for (int i = 0; i < f->nscope && i < 16; i++)
+        kb_buf_addf(&q, " OR substr(ou.path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
+    kb_buf_adds(&q, ") ORDER BY k.issue_no DESC LIMIT ?3 OFFSET ?4");
+    sqlite3_stmt *st = sq_db_stmt(q.p);
+    kb_buf_free(&q);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, public_only);
+    sqlite3_bind_int(st, 1, f->all);
     sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, p->limit);
     sqlite3_bind_int64(st, 4, p->offset);
+    for (int i = 0; i < f->nscope && i < 16; i++)
+        sqlite3_bind_text(st, 10 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
     *items = json_array();
     *total = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_array_append_new(*items, column_row(st));
-        *total = sqlite3_column_int64(st, 7);
+        *total = sqlite3_column_int64(st, 9);
     }
     sq_db_reset(st);
-    return SQ_OK;
+    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
 }
 
 /* Replaces the answer list of a column or volume. */
@@ -766,6 +839,9 @@ static enum sq_err set_members(const char *del_sql, const char *ins_sql, int64_t
     return SQ_OK;
 }
 
+/* The owner of a new column or volume: the given unit_id, else the root. */
+#define NEW_OWNER "coalesce(?8, (SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1))"
+
 enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d)
 {
     enum sq_err e;
@@ -775,7 +851,8 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
     sqlite3_stmt *st;
     if (!*id) {
         st = sq_db_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
-                        "created_by, created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?6)");
+                        "created_by, created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,"
+                        "?6," NEW_OWNER ")");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
@@ -789,7 +866,8 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
     } else {
         st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
                         "coalesce(?3, title), intro = CASE WHEN ?7 THEN ?4 ELSE intro END, "
-                        "publish_date = coalesce(?5, publish_date), updated_at = ?6 WHERE id = ?1");
+                        "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
+                        "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
@@ -802,6 +880,7 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
         sqlite3_bind_int64(st, 6, now);
         sqlite3_bind_int(st, 7, sq_json_has(in, "intro"));
     }
+    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
     if ((e = sq_db_exec_stmt(st, d))) {
         if (e == SQ_ECONFLICT)
             sq_fail(d, SQ_ECONFLICT, "issue_no", "column issue %lld already exists",
@@ -866,25 +945,29 @@ static json_t *volume_row(sqlite3_stmt *st)
     sq_json_set_str(o, "subtitle", sq_db_col_text(st, 2));
     sq_json_set_str(o, "preface", sq_db_col_text(st, 3));
     sq_json_set_str(o, "edition", sq_db_col_text(st, 4));
+    set_owner(o, st, 7);
     return o;
 }
 
 #define VOLUME_COLS                                                                            \
     "v.id, v.title, v.subtitle, v.preface, v.edition, v.created_at, (SELECT count(*) FROM "    \
-    "kb_volume_answers x WHERE x.volume_id = v.id)"
+    "kb_volume_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.volume_id = v.id "    \
+    "AND a.status = 'published'), ou.id, ou.name"
 
 /* Chapters: one per category, in category order; answers by position. */
-static json_t *volume_chapters(int64_t id)
+static json_t *volume_chapters(int64_t id, bool all, int *count)
 {
     json_t *chapters = json_array(), *cur = NULL;
     int64_t cur_cat = -1;
+    *count = 0;
     sqlite3_stmt *st = sq_db_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_volume_answers x JOIN "
         "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "
-        "x.volume_id = ? ORDER BY c.sort, c.id, x.pos");
+        "x.volume_id = ?1 AND (?2 OR a.status = 'published') ORDER BY c.sort, c.id, x.pos");
     if (!st)
         return chapters;
     sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, all);
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t cat = sqlite3_column_int64(st, 2);
         if (cat != cur_cat) {
@@ -900,43 +983,49 @@ static json_t *volume_chapters(int64_t id)
                                              (json_int_t)sqlite3_column_int64(st, 0), "title",
                                              sq_db_col_text(st, 1), "status",
                                              sq_db_col_text(st, 4)));
+        (*count)++;
     }
     sq_db_reset(st);
     return chapters;
 }
 
-json_t *kb_store_volume_json(int64_t id)
+json_t *kb_store_volume_json(int64_t id, bool full)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v WHERE v.id = ?");
+    sqlite3_stmt *st =
+        sq_db_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
     json_t *o = NULL;
+    int n = 0;
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = volume_row(st);
     sq_db_reset(st);
-    if (o)
-        json_object_set_new(o, "chapters", volume_chapters(id));
+    if (o) {
+        json_object_set_new(o, "chapters", volume_chapters(id, full, &n));
+        json_object_set_new(o, "answer_count", json_integer(n));
+    }
     return o;
 }
 
 enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
                                  struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v "
-                                  "ORDER BY v.id LIMIT ? OFFSET ?");
+    sqlite3_stmt *st = sq_db_stmt("SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v"
+                                  OWNER_JOIN("v") " ORDER BY v.id LIMIT ? OFFSET ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int(st, 1, p->limit);
     sqlite3_bind_int64(st, 2, p->offset);
     *items = json_array();
     *total = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_array_append_new(*items, volume_row(st));
-        *total = sqlite3_column_int64(st, 7);
+        *total = sqlite3_column_int64(st, 9);
     }
     sq_db_reset(st);
-    return SQ_OK;
+    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
 }
 
 enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d)
@@ -948,7 +1037,8 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
     sqlite3_stmt *st;
     if (!*id) {
         st = sq_db_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
-                        "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?6)");
+                        "created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,?6," NEW_OWNER
+                        ")");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
@@ -964,7 +1054,8 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
             "UPDATE kb_volumes SET title = coalesce(?2, title), "
             "subtitle = CASE WHEN ?6 & 1 THEN ?3 ELSE subtitle END, "
             "preface = CASE WHEN ?6 & 2 THEN ?4 ELSE preface END, "
-            "edition = CASE WHEN ?6 & 4 THEN ?5 ELSE edition END, updated_at = ?7 WHERE id = ?1");
+            "edition = CASE WHEN ?6 & 4 THEN ?5 ELSE edition END, updated_at = ?7, "
+            "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
@@ -978,6 +1069,7 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
                                     sq_json_has(in, "edition") << 2);
         sqlite3_bind_int64(st, 7, now);
     }
+    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
     if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
     if (!*id)
@@ -1020,7 +1112,8 @@ static void print_para(struct kb_buf *b, const char *label, const char *text)
 
 char *kb_volume_print_html(int64_t id, size_t *len)
 {
-    json_t *v = kb_store_volume_json(id);
+    /* the publication: published answers only, whoever prints it */
+    json_t *v = kb_store_volume_json(id, false);
     if (!v)
         return NULL;
     struct kb_buf b = {0};
@@ -1085,8 +1178,10 @@ char *kb_volume_print_html(int64_t id, size_t *len)
         {
             int64_t aid = json_integer_value(json_object_get(ans, "id"));
             json_t *a = kb_store_answer_json(aid);
-            if (!a)
+            if (!a || strcmp(json_string_value(json_object_get(a, "status")), "published")) {
+                json_decref(a); /* withdrawn between the two reads */
                 continue;
+            }
             kb_buf_addf(&b, "<section class=\"answer\" id=\"a%lld\">\n<h3>", (long long)aid);
             kb_buf_esc(&b, json_string_value(json_object_get(a, "title")));
             kb_buf_adds(&b, "</h3>\n<p class=\"meta\">");

@@ -1,8 +1,10 @@
 /*
  * units store: every SQL statement on the units table.
  *
- * The path column is "/<ancestor ids>/.../<id>/"; moving a unit rewrites the
- * paths of its whole subtree in the same transaction.
+ * The path column is "/<ancestor ids>/.../<id>/". Other tables keep copies
+ * of it for subtree scoping (path_copies below); moving a unit rewrites the
+ * paths of its whole subtree and every copy of them in one transaction, so
+ * no reader ever sees a record scoped by a path that no longer exists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -132,6 +134,110 @@ fail:
     return e;
 }
 
+/* Every materialised copy of units.path outside the units table: the table,
+ * the path column and the column naming the unit whose path it copies. A
+ * move rewrites each of them with the units (tests/unit/test_unit_move.c
+ * fails when a migration adds a *_path column that is not listed here). The
+ * KPI aggregates are keyed by unit id and find subtrees through units.path
+ * when queried, so they follow a move without a rewrite (docs/kpi.md). */
+static const struct {
+    const char *table, *path_col, *id_col;
+} path_copies[] = {
+    {"appeals", "handler_unit_path", "handler_unit_id"},
+    {"kb_answers", "unit_path", "unit_id"},
+    {"kb_themes", "place_path", "place_unit_id"},
+};
+
+const char *units_store_path_copy(int i, const char **path_col, const char **id_col)
+{
+    if (i < 0 || i >= (int)(sizeof path_copies / sizeof path_copies[0]))
+        return NULL;
+    *path_col = path_copies[i].path_col;
+    *id_col = path_copies[i].id_col;
+    return path_copies[i].table;
+}
+
+/* The room a path has wherever it is kept (struct sq_unit, struct sq_grant) */
+#define UNIT_PATH_MAX 128
+
+static int path_depth(const char *path)
+{
+    int n = 0;
+    for (const char *p = path; *p; p++)
+        n += *p == '/';
+    return n;
+}
+
+/* Rewrites one path column: every value under old (a "/../" prefix) gets
+ * new in its place. The range [old, old with its last '/' made '0') holds
+ * exactly the values starting with old and lets the path index find them;
+ * the substr test keeps the match exact under any collation. SQL text is
+ * assembled from the fixed names of path_copies only. */
+static enum sq_err rewrite_paths(const char *table, const char *col, const char *old,
+                                 const char *new, struct sq_detail *d)
+{
+    char sql[512], end[160];
+    snprintf(end, sizeof end, "%s", old);
+    end[strlen(end) - 1] = '0';
+    snprintf(sql, sizeof sql,
+             "UPDATE %s SET %s = ?2 || substr(%s, length(?1) + 1) WHERE %s >= ?1 AND %s < ?3 "
+             "AND substr(%s, 1, length(?1)) = ?1",
+             table, col, col, col, col, col);
+    sqlite3_stmt *st = sq_db_stmt(sql);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, old, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, new, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
+    return sq_db_exec_stmt(st, d);
+}
+
+/* Moves unit id under parent_id: its subtree's paths, depths and every copy
+ * of those paths. Runs inside the caller's transaction and reads both paths
+ * there, so a concurrent move can neither be undone nor close a cycle. */
+static enum sq_err move_subtree(int64_t id, int64_t parent_id, struct sq_detail *d)
+{
+    char oldpath[160] = "", ppath[160] = "", newpath[192];
+    sqlite3_stmt *st = sq_db_stmt("SELECT (SELECT path FROM units WHERE id = ?1), (SELECT path "
+                                  "FROM units WHERE id = ?2)");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, parent_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(oldpath, sizeof oldpath, "%s", sq_db_col_text(st, 0));
+        snprintf(ppath, sizeof ppath, "%s", sq_db_col_text(st, 1));
+    }
+    sq_db_reset(st);
+    if (!oldpath[0] || !ppath[0])
+        return sq_fail(d, SQ_EINVAL, "parent_id", "没有编号为 %lld 的单位 / no unit with id %lld",
+                       (long long)parent_id, (long long)parent_id);
+    if (!strncmp(ppath, oldpath, strlen(oldpath)))
+        return sq_fail(d, SQ_EINVAL, "parent_id",
+                       "单位不能移到自身或其下级单位之下 / a unit cannot move under itself or its "
+                       "own descendant");
+    snprintf(newpath, sizeof newpath, "%s%lld/", ppath, (long long)id);
+    if (strlen(newpath) >= UNIT_PATH_MAX)
+        return sq_fail(d, SQ_EINVAL, "parent_id",
+                       "那里的单位层级太深 / the unit tree is too deep there");
+    st = sq_db_stmt(
+        "UPDATE units SET path = ?2 || substr(path, length(?1) + 1), depth = depth + ?3, "
+        "parent_id = CASE WHEN id = ?4 THEN ?5 ELSE parent_id END, updated_at = ?6 "
+        "WHERE substr(path, 1, length(?1)) = ?1");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_text(st, 1, oldpath, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, newpath, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, path_depth(newpath) - path_depth(oldpath));
+    sqlite3_bind_int64(st, 4, id);
+    sqlite3_bind_int64(st, 5, parent_id);
+    sqlite3_bind_int64(st, 6, sq_clock_now());
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    for (size_t i = 0; !e && i < sizeof path_copies / sizeof path_copies[0]; i++)
+        e = rewrite_paths(path_copies[i].table, path_copies[i].path_col, oldpath, newpath, d);
+    return e;
+}
+
 enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
                                const struct sq_unit *new_parent, struct sq_detail *d)
 {
@@ -144,31 +250,14 @@ enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
             sq_fail(d, SQ_ECONFLICT, "code", "another unit already has this code");
         goto fail;
     }
-    if (new_parent) {
-        /* rewrite the subtree's paths: old prefix -> new parent's path + id */
-        char newpath[160];
-        int olddepth = 0, newdepth = 0;
-        snprintf(newpath, sizeof newpath, "%s%lld/", new_parent->path, (long long)u->id);
-        for (const char *p = u->path; *p; p++)
-            olddepth += *p == '/';
-        for (const char *p = newpath; *p; p++)
-            newdepth += *p == '/';
-        sqlite3_stmt *st = sq_db_stmt(
-            "UPDATE units SET path = ?2 || substr(path, length(?1) + 1), depth = depth + ?3, "
-            "parent_id = CASE WHEN id = ?4 THEN ?5 ELSE parent_id END, updated_at = ?6 "
-            "WHERE substr(path, 1, length(?1)) = ?1");
-        sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, newpath, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 3, newdepth - olddepth);
-        sqlite3_bind_int64(st, 4, u->id);
-        sqlite3_bind_int64(st, 5, new_parent->id);
-        sqlite3_bind_int64(st, 6, sq_clock_now());
-        if ((e = sq_db_exec_stmt(st, d)))
-            goto fail;
-    }
-    e = sq_db_commit(d);
-    sq_auth_cache_bump(); /* grants' unit paths may have moved */
-    return e;
+    if (new_parent && (e = move_subtree(u->id, new_parent->id, d)))
+        goto fail;
+    if ((e = sq_db_commit(d)))
+        return e;
+    /* after the commit: a caller whose grants were read before it is never
+     * cached with the old paths (sq_auth_cache_put compares generations) */
+    sq_auth_cache_bump();
+    return SQ_OK;
 fail:
     sq_db_rollback();
     return e;

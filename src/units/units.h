@@ -55,8 +55,17 @@ enum sq_err units_store_get(int64_t id, struct sq_unit *u, struct sq_detail *d);
 json_t *units_store_get_json(int64_t id); /* NULL if missing */
 enum sq_err units_store_create(const struct sq_unit *parent, json_t *in, int64_t *id,
                                struct sq_detail *d);
+/* Updates fields of u; with new_parent, also moves u's subtree there: the
+ * units' paths and depths and every materialised copy of those paths in other
+ * tables (appeals, answers, themes), all in one transaction. SQ_EINVAL
+ * (parent_id) when the move would close a cycle, SQ_ECONFLICT on a code
+ * clash; nothing changes on error. */
 enum sq_err units_store_update(const struct sq_unit *u, json_t *in,
                                const struct sq_unit *new_parent, struct sq_detail *d);
+/* The i-th materialised copy of units.path (table, path column, and the
+ * column with the id of the unit it copies); NULL past the last. For tests
+ * and checks: the list the move rewrites. */
+const char *units_store_path_copy(int i, const char **path_col, const char **id_col);
 enum sq_err units_store_archive(int64_t id, struct sq_detail *d);
 int64_t units_store_active_children(int64_t id);
 int64_t units_store_count(void);

@@ -6,7 +6,11 @@
  * knowledge base, counters rise); new appeals become searchable within 2 s
  * (background indexer); scoping of search; columns, volumes and the
  * printable volume; hot problems and the monthly theme; bad input answers a
- * JSON 4xx and changes nothing.
+ * JSON 4xx and changes nothing. Unpublished text stays with the answer's
+ * editors: earlier versions and diffs, drafts, archived answers and answers
+ * returned to draft (gone from volumes, the print page and columns); columns
+ * and volumes belong to a unit and only its kb.publish holders (or those
+ * above) manage them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -293,6 +297,289 @@ static void test_hot_problems_and_theme(void)
     H_EQ_INT(H_INT(r->json, "answer.id"), 1);
 }
 
+/* ---- unpublished text stays with its editors (issue 10) ---- */
+
+static long long unit_by_code(const char *code)
+{
+    struct h_resp *r = h_req("GET", h_fmt("/api/v1/units?q=%s", code), h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_STR(H_STR(r->json, "items.0.code"), code);
+    return H_INT(r->json, "items.0.id");
+}
+
+/* A published answer of CM001: written by its handler, approved by its
+ * admin. */
+static long long published_answer(const char *title, const char *problem)
+{
+    struct h_resp *r = h_reqf("POST", "/api/v1/kb/answers", h_tok("community_handler"),
+                              "{\"category_id\":%lld,\"title\":\"%s\",\"problem\":\"%s\","
+                              "\"measures\":\"物业每周巡查并限时维修，社区跟踪回访。\"}",
+                              category_by_code("WY"), title, problem);
+    H_STATUS(r, 201);
+    long long id = H_INT(r->json, "id");
+    H_EQ_INT(H_INT(r->json, "unit.id"), unit_by_code("CM001"));
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id),
+                   h_tok("community_handler"), NULL),
+             200);
+    r = h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id), h_tok("community_admin"),
+              "{\"note\":\"内部审核意见QX9\"}");
+    H_STATUS(r, 200);
+    H_EQ_STR(H_STR(r->json, "status"), "published");
+    return id;
+}
+
+static void history_hidden(const char *login, long long id)
+{
+    const char *tok = login ? h_tok(login) : NULL;
+    const char *paths[] = {"versions", "versions/1", "versions/2", "diff?from=1&to=2", "diff"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct h_resp *r =
+            h_req("GET", h_fmt("/api/v1/kb/answers/%lld/%s", id, paths[i]), tok, NULL);
+        if (r->status != 404 && r->status != 403)
+            h_fail(__FILE__, __LINE__, r, "%s: %s of answer %lld: want 403/404, got %d",
+                   login ? login : "anonymous", paths[i], id, r->status);
+        H_ASSERTF(!strstr(r->body, "13912345678") && !strstr(r->body, "420111199001011234"),
+                  "%s: %s leaks the removed text", login ? login : "anonymous", paths[i]);
+    }
+}
+
+static void test_history_only_for_editors(void)
+{
+    h_need_demo();
+    long long id = published_answer("楼道杂物堆放的整治QX1",
+                                    "居民反映楼道堆物，联系人电话13912345678，身份证号"
+                                    "420111199001011234。");
+    /* the reviewer removes the personal data: version 2 is what is public */
+    struct h_resp *r = h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id),
+                             h_tok("community_admin"),
+                             "{\"problem\":\"居民反映楼道长期堆放杂物，存在消防隐患。\"}");
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "version"), 2);
+    /* the public reads the current text only, no review note, no actions */
+    const char *outsiders[] = {NULL, "resident", "student", "community2_handler", "auditor",
+                               "community_handler", "street_handler", "park_handler"};
+    for (size_t i = 0; i < sizeof outsiders / sizeof outsiders[0]; i++) {
+        const char *tok = outsiders[i] ? h_tok(outsiders[i]) : NULL;
+        history_hidden(outsiders[i], id);
+        r = h_req("GET", h_fmt("/api/v1/kb/answers/%lld", id), tok, NULL);
+        H_STATUS(r, 200);
+        H_ASSERT(!strstr(r->body, "13912345678"));
+        H_ASSERT(!h_get(r->json, "review_note"));
+        H_EQ_INT(json_array_size(h_get(r->json, "allowed_actions")), 0);
+    }
+    /* its editors (kb.publish over its unit) see every version and diff */
+    const char *editors[] = {"community_admin", "street_admin", "admin", "supervisor"};
+    for (size_t i = 0; i < sizeof editors / sizeof editors[0]; i++) {
+        const char *tok = h_tok(editors[i]);
+        r = h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", id), tok, NULL);
+        H_STATUS(r, 200);
+        H_EQ_INT(H_INT(r->json, "total"), 2);
+        r = h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions/1", id), tok, NULL);
+        H_STATUS(r, 200);
+        H_CONTAINS(H_STR(r->json, "problem"), "13912345678");
+        r = h_req("GET", h_fmt("/api/v1/kb/answers/%lld/diff?from=1&to=2", id), tok, NULL);
+        H_STATUS(r, 200);
+        H_CONTAINS(h_dump(h_get(r->json, "changed")), "problem");
+        r = h_req("GET", h_fmt("/api/v1/kb/answers/%lld", id), tok, NULL);
+        H_EQ_STR(H_STR(r->json, "review_note"), "内部审核意见QX9");
+        H_CONTAINS(h_dump(h_get(r->json, "allowed_actions")), "archive");
+    }
+    /* a draft's history is its writers' too */
+    r = h_reqf("POST", "/api/v1/kb/answers", h_tok("community_handler"),
+               "{\"category_id\":%lld,\"title\":\"草稿答案QX2\",\"problem\":\"尚未发布的做法\","
+               "\"measures\":\"尚未发布的措施内容\"}",
+               category_by_code("WY"));
+    H_STATUS(r, 201);
+    long long draft = H_INT(r->json, "id");
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", draft),
+                   h_tok("community_handler"), NULL),
+             200);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions/1", draft),
+                   h_tok("street_handler"), NULL),
+             200);
+    history_hidden(NULL, draft);
+    history_hidden("resident", draft);
+    history_hidden("community2_handler", draft);
+    H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", draft), NULL, NULL), 404, "not_found");
+}
+
+static bool body_has_answer(json_t *chapters_or_answers, long long id)
+{
+    return strstr(h_dump(chapters_or_answers), h_fmt("\"id\":%lld,", id)) != NULL;
+}
+
+static void test_withdrawn_answers_leave_volumes_and_columns(void)
+{
+    h_need_demo();
+    long long a = published_answer("电动车楼道充电劝导QX3", "有居民把电动车推进楼道充电。");
+    long long b = published_answer("垃圾分类督导QX4", "小区垃圾分类投放不规范。");
+    long long c = published_answer("健身器材维护QX5", "小区健身器材老化损坏。");
+    struct h_resp *r = h_reqf("POST", "/api/v1/kb/volumes", h_tok("admin"),
+                              "{\"title\":\"撤回测试汇编\",\"answer_ids\":[%lld,%lld,%lld]}", a, b,
+                              c);
+    H_STATUS(r, 201);
+    long long vol = H_INT(r->json, "id");
+    r = h_reqf("POST", "/api/v1/kb/columns", h_tok("admin"),
+               "{\"issue_no\":901,\"title\":\"撤回测试专栏\",\"publish_date\":\"2020-01-01\","
+               "\"answer_ids\":[%lld,%lld,%lld]}",
+               a, b, c);
+    H_STATUS(r, 201);
+    long long col = H_INT(r->json, "id");
+    r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld/print", vol), NULL, NULL);
+    H_STATUS(r, 200);
+    H_CONTAINS(r->body, "QX3");
+    H_CONTAINS(r->body, "QX4");
+    /* a is archived; b archived and returned to draft */
+    const char *ca = h_tok("community_admin");
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/archive", a), ca, NULL), 200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/archive", b), ca, NULL), 200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/restore", b), ca, NULL), 200);
+    /* the public: only c, in the volume, its print page and the column */
+    const char *readers[] = {NULL, "resident", "community_handler"};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+        const char *tok = readers[i] ? h_tok(readers[i]) : NULL;
+        r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld", vol), tok, NULL);
+        H_STATUS(r, 200);
+        H_ASSERT(!body_has_answer(h_get(r->json, "chapters"), a));
+        H_ASSERT(!body_has_answer(h_get(r->json, "chapters"), b));
+        H_ASSERT(body_has_answer(h_get(r->json, "chapters"), c));
+        H_EQ_INT(H_INT(r->json, "answer_count"), 1);
+        r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld/print", vol), tok, NULL);
+        H_STATUS(r, 200);
+        H_ASSERT(!strstr(r->body, "QX3") && !strstr(r->body, "QX4"));
+        H_CONTAINS(r->body, "QX5");
+        H_CONTAINS(r->body, "共 1 篇");
+        r = h_req("GET", h_fmt("/api/v1/kb/columns/%lld", col), tok, NULL);
+        H_STATUS(r, 200);
+        H_ASSERT(!body_has_answer(h_get(r->json, "answers"), a));
+        H_ASSERT(!body_has_answer(h_get(r->json, "answers"), b));
+        H_EQ_INT(H_INT(r->json, "answer_count"), 1);
+        r = h_req("GET", "/api/v1/kb/volumes?limit=100", tok, NULL);
+        H_CONTAINS(r->body, h_fmt("\"id\":%lld,", vol));
+        H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", a), tok, NULL), 404, "not_found");
+        if (i < 2) /* the draft is back on its writers' desk, community_handler's */
+            H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", b), tok, NULL), 404,
+                  "not_found");
+    }
+    /* the volume's and column's managers still see every member and its status */
+    r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld", vol), h_tok("admin"), NULL);
+    H_ASSERT(body_has_answer(h_get(r->json, "chapters"), a));
+    H_CONTAINS(h_dump(h_get(r->json, "chapters")), "\"archived\"");
+    H_EQ_INT(H_INT(r->json, "answer_count"), 3);
+    /* and the editors the history: the archived one its reviewers, the
+     * draft its writers too */
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", a), ca, NULL), 200);
+    history_hidden("community_handler", a);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", b),
+                   h_tok("community_handler"), NULL),
+             200);
+    history_hidden(NULL, a);
+    history_hidden("resident", b);
+}
+
+/* ---- columns and volumes belong to a unit (issue 10) ---- */
+
+static long long make_column(const char *login, int issue, const char *unit_field, int want)
+{
+    struct h_resp *r = h_reqf("POST", "/api/v1/kb/columns", h_tok(login),
+                              "{\"issue_no\":%d,\"title\":\"单位专栏%d\",\"publish_date\":"
+                              "\"2020-01-01\"%s}",
+                              issue, issue, unit_field);
+    H_STATUS(r, want);
+    return want == 201 ? H_INT(r->json, "id") : 0;
+}
+
+static long long make_volume(const char *login, const char *unit_field, int want)
+{
+    struct h_resp *r = h_reqf("POST", "/api/v1/kb/volumes", h_tok(login),
+                              "{\"title\":\"单位汇编\"%s}", unit_field);
+    H_STATUS(r, want);
+    return want == 201 ? H_INT(r->json, "id") : 0;
+}
+
+static void test_columns_and_volumes_belong_to_units(void)
+{
+    h_need_demo();
+    long long hs = unit_by_code("HS"), st1 = unit_by_code("ST01"), cm1 = unit_by_code("CM001");
+    const char *sa = h_tok("street_admin"), *ca = h_tok("community_admin");
+    /* the demo's columns and volumes are district-wide */
+    struct h_resp *r = h_req("GET", "/api/v1/kb/columns/26", NULL, NULL);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "unit.id"), hs);
+    r = h_req("GET", "/api/v1/kb/volumes", NULL, NULL);
+    long long volumes = H_INT(r->json, "total");
+    const char *lower[] = {"street_admin", "community_admin"};
+    for (int i = 0; i < 2; i++) {
+        const char *t = h_tok(lower[i]);
+        H_ERR(h_req("DELETE", "/api/v1/kb/columns/26", t, NULL), 403, "forbidden");
+        H_ERR(h_req("PATCH", "/api/v1/kb/columns/26", t, "{\"title\":\"被改的标题\"}"), 403,
+              "forbidden");
+        H_ERR(h_req("DELETE", "/api/v1/kb/volumes/1", t, NULL), 403, "forbidden");
+        H_ERR(h_req("PATCH", "/api/v1/kb/volumes/1", t, "{\"title\":\"被改的汇编\"}"), 403,
+              "forbidden");
+        make_column(lower[i], 910 + i, h_fmt(",\"unit_id\":%lld", hs), 403);
+        make_volume(lower[i], h_fmt(",\"unit_id\":%lld", hs), 403);
+    }
+    H_STATUS(h_req("GET", "/api/v1/kb/columns/26", NULL, NULL), 200);
+    r = h_req("GET", "/api/v1/kb/volumes", NULL, NULL);
+    H_EQ_INT(H_INT(r->json, "total"), volumes);
+    /* handlers hold no kb.publish: refused at the route */
+    make_column("community_handler", 912, "", 403);
+    /* a street admin publishes for the street (by default) and below */
+    r = h_reqf("POST", "/api/v1/kb/columns", sa,
+               "{\"issue_no\":913,\"title\":\"街道专栏\",\"publish_date\":\"2020-01-01\"}");
+    H_STATUS(r, 201);
+    H_EQ_INT(H_INT(r->json, "unit.id"), st1);
+    long long street_col = H_INT(r->json, "id");
+    long long comm_col = make_column("street_admin", 914, h_fmt(",\"unit_id\":%lld", cm1), 201);
+    make_column("street_admin", 915, h_fmt(",\"unit_id\":%lld", unit_by_code("CM002")), 403);
+    make_column("street_admin", 916, ",\"unit_id\":99999999", 422);
+    /* the community admin manages the community's, not the street's */
+    H_ERR(h_req("PATCH", h_fmt("/api/v1/kb/columns/%lld", street_col), ca,
+                "{\"title\":\"社区改街道的\"}"),
+          403, "forbidden");
+    H_ERR(h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", street_col), ca, NULL), 403,
+          "forbidden");
+    H_STATUS(h_req("PATCH", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca,
+                   "{\"title\":\"社区专栏改名\"}"),
+             200);
+    /* nor may it hand its column up to the street */
+    H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca,
+                       "{\"unit_id\":%lld}", st1),
+                403, "forbidden", "unit_id");
+    H_STATUS(h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca, NULL), 200);
+    H_ERR(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", comm_col), NULL, NULL), 404, "not_found");
+    /* the district manages everything */
+    H_STATUS(h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", street_col), h_tok("supervisor"),
+                   NULL),
+             200);
+    /* volumes the same way */
+    long long sv = make_volume("street_admin", "", 201);
+    r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld", sv), NULL, NULL);
+    H_EQ_INT(H_INT(r->json, "unit.id"), st1);
+    H_ERR(h_req("DELETE", h_fmt("/api/v1/kb/volumes/%lld", sv), ca, NULL), 403, "forbidden");
+    H_STATUS(h_req("PATCH", h_fmt("/api/v1/kb/volumes/%lld", sv), sa, "{\"title\":\"街道汇编\"}"),
+             200);
+    H_STATUS(h_req("DELETE", h_fmt("/api/v1/kb/volumes/%lld", sv), sa, NULL), 200);
+    /* a scheduled issue: its managers see it, nobody else does */
+    r = h_reqf("POST", "/api/v1/kb/columns", sa,
+               "{\"issue_no\":917,\"title\":\"下月专栏\",\"publish_date\":\"2099-01-01\"}");
+    H_STATUS(r, 201);
+    long long later = H_INT(r->json, "id");
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", later), sa, NULL), 200);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", later), h_tok("admin"), NULL), 200);
+    const char *others[] = {"community_admin", "resident", "community2_handler"};
+    for (int i = 0; i < 3; i++) {
+        H_ERR(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", later), h_tok(others[i]), NULL), 404,
+              "not_found");
+        r = h_req("GET", "/api/v1/kb/columns?limit=100", h_tok(others[i]), NULL);
+        H_ASSERT(!strstr(r->body, "下月专栏"));
+    }
+    r = h_req("GET", "/api/v1/kb/columns?limit=100", sa, NULL);
+    H_CONTAINS(r->body, "下月专栏");
+    H_ERR(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", later), NULL, NULL), 404, "not_found");
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -301,6 +588,9 @@ int main(int argc, char **argv)
         H_TEST(test_search_new_appeal_within_2s),
         H_TEST(test_bad_input_changes_nothing),
         H_TEST(test_hot_problems_and_theme),
+        H_TEST(test_history_only_for_editors),
+        H_TEST(test_withdrawn_answers_leave_volumes_and_columns),
+        H_TEST(test_columns_and_volumes_belong_to_units),
         {0},
     };
     return h_main(argc, argv, tests);

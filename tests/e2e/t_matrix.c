@@ -458,6 +458,141 @@ static void test_every_role_on_every_route(void)
         H_ASSERTF(!strstr(a->body, h_fmt("\"action\":\"%s\"", *w)), "the matrix run wrote: %s", *w);
 }
 
+/* issue 10: kb history and columns/volumes */
+
+/* For every demo account and no account: the history (versions, one
+ * version, diff) of a published and of a draft answer of CM001, and writes
+ * (create, edit, delete) of columns and volumes owned by the district, the
+ * street ST01 and the community CM001. What each may do follows from the
+ * account's role (role_perms) and whether its unit is the owner or above it
+ * (the units' ancestors), so the expectations are the rules, not a list:
+ *   - history of a published answer: kb.write and kb.publish over its unit;
+ *     of a draft: kb.write over its unit; anyone else 404 (it does not
+ *     exist for them), never the text;
+ *   - a column or volume: kb.publish at its owner or above manages it
+ *     (201/200), other holders of kb.publish get 403 from the handler, the
+ *     rest 403 at the route (auditors, handlers, the public), no account 401. */
+
+static bool unit_covers(const char *holder, const char *owner)
+{
+    if (!strcmp(holder, owner))
+        return true;
+    long long hid = unit_id(holder);
+    struct h_resp *r =
+        h_req("GET", h_fmt("/api/v1/units/%lld/ancestors", unit_id(owner)), h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    for (size_t i = 0; i < json_array_size(h_get(r->json, "items")); i++)
+        if (H_INT(r->json, h_fmt("items.%zu.id", i)) == hid)
+            return true;
+    return false;
+}
+
+static long long kb_answer_of_cm001(bool publish)
+{
+    const char *ch = h_tok("community_handler");
+    struct h_resp *r = h_req("GET", "/api/v1/kb/categories", NULL, NULL);
+    H_STATUS(r, 200);
+    r = h_reqf("POST", "/api/v1/kb/answers", ch,
+               "{\"category_id\":%lld,\"title\":\"矩阵测试答案\",\"problem\":\"原始文本手机号"
+               "13700001111\",\"measures\":\"矩阵测试的措施\"}",
+               H_INT(r->json, "items.0.id"));
+    H_STATUS(r, 201);
+    long long id = H_INT(r->json, "id");
+    H_STATUS(
+        h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id), ch, "{\"problem\":\"修订后的文本\"}"),
+        200);
+    if (publish) {
+        H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), ch, NULL), 200);
+        H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id),
+                       h_tok("community_admin"), NULL),
+                 200);
+    }
+    return id;
+}
+
+static long long kb_collection(const char *kind, const char *owner, int *issue)
+{
+    struct h_resp *r =
+        !strcmp(kind, "columns")
+            ? h_reqf("POST", "/api/v1/kb/columns", h_tok("admin"),
+                     "{\"issue_no\":%d,\"title\":\"矩阵专栏\",\"publish_date\":\"2020-01-01\","
+                     "\"unit_id\":%lld}",
+                     (*issue)++, unit_id(owner))
+            : h_reqf("POST", "/api/v1/kb/volumes", h_tok("admin"),
+                     "{\"title\":\"矩阵汇编\",\"unit_id\":%lld}", unit_id(owner));
+    H_STATUS(r, 201);
+    return H_INT(r->json, "id");
+}
+
+static void test_kb_history_and_collections(void)
+{
+    h_need_demo();
+    long long published = kb_answer_of_cm001(true), draft = kb_answer_of_cm001(false);
+    static const char *const history[] = {"versions", "versions/1", "diff?from=1&to=2"};
+    static const char *const owners[] = {"HS", "ST01", "CM001"};
+    static const char *const kinds[] = {"columns", "volumes"};
+    int issue = 3000, requests = 0;
+    for (size_t a = 0; a <= NACCOUNTS; a++) {
+        bool anon = a == NACCOUNTS;
+        const char *login = anon ? "(no account)" : accounts[a].login;
+        const char *role = anon ? "" : accounts[a].role;
+        const char *tok = anon ? NULL : h_tok(login);
+        bool writes = !anon && role_has(role, "kb.write"),
+             publishes = !anon && role_has(role, "kb.publish");
+        bool over_cm001 = !anon && unit_covers(accounts[a].unit, "CM001");
+        for (int which = 0; which < 2; which++) {
+            long long id = which ? draft : published;
+            bool may = which ? writes && over_cm001 : writes && publishes && over_cm001;
+            for (size_t h = 0; h < sizeof history / sizeof history[0]; h++) {
+                struct h_resp *r =
+                    h_req("GET", h_fmt("/api/v1/kb/answers/%lld/%s", id, history[h]), tok, NULL);
+                requests++;
+                if (r->status != (may ? 200 : 404) || (!may && strstr(r->body, "13700001111")))
+                    h_fail(__FILE__, __LINE__, r, "%s (%s): %s of the %s answer: want %d, got %d",
+                           login, role, history[h], which ? "draft" : "published", may ? 200 : 404,
+                           r->status);
+            }
+        }
+        for (size_t k = 0; k < 2; k++) {
+            bool col = k == 0;
+            for (size_t o = 0; o < sizeof owners / sizeof owners[0]; o++) {
+                bool may = publishes && unit_covers(accounts[a].unit, owners[o]);
+                int refused = anon ? 401 : 403;
+                const char *what =
+                    h_fmt("%s (%s) %s owned by %s", login, role, kinds[k], owners[o]);
+                /* create */
+                struct h_resp *r =
+                    col ? h_reqf("POST", "/api/v1/kb/columns", tok,
+                                 "{\"issue_no\":%d,\"title\":\"矩阵新专栏\",\"publish_date\":"
+                                 "\"2020-01-01\",\"unit_id\":%lld}",
+                                 issue++, unit_id(owners[o]))
+                        : h_reqf("POST", "/api/v1/kb/volumes", tok,
+                                 "{\"title\":\"矩阵新汇编\",\"unit_id\":%lld}", unit_id(owners[o]));
+                if (r->status != (may ? 201 : refused))
+                    h_fail(__FILE__, __LINE__, r, "%s: create: want %d, got %d", what,
+                           may ? 201 : refused, r->status);
+                /* edit, then delete, one made by the district */
+                long long id = kb_collection(kinds[k], owners[o], &issue);
+                r = h_req("PATCH", h_fmt("/api/v1/kb/%s/%lld", kinds[k], id), tok,
+                          "{\"title\":\"矩阵改名\"}");
+                if (r->status != (may ? 200 : refused))
+                    h_fail(__FILE__, __LINE__, r, "%s: edit: want %d, got %d", what,
+                           may ? 200 : refused, r->status);
+                r = h_req("DELETE", h_fmt("/api/v1/kb/%s/%lld", kinds[k], id), tok, NULL);
+                if (r->status != (may ? 200 : refused))
+                    h_fail(__FILE__, __LINE__, r, "%s: delete: want %d, got %d", what,
+                           may ? 200 : refused, r->status);
+                r = h_req("GET", h_fmt("/api/v1/kb/%s/%lld", kinds[k], id), NULL, NULL);
+                H_EQ_INT(r->status, may ? 404 : 200);
+                requests += 4;
+            }
+        }
+    }
+    printf("     %d requests\n", requests);
+}
+
+/* end of issue 10: kb history and columns/volumes */
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -465,6 +600,7 @@ int main(int argc, char **argv)
         H_TEST(test_demo_accounts_hold_their_roles),
         H_TEST(test_anonymous),
         H_TEST(test_every_role_on_every_route),
+        H_TEST(test_kb_history_and_collections), /* issue 10: kb history, columns/volumes */
         {0},
     };
     int rc = h_main(argc, argv, tests);

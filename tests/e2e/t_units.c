@@ -4,7 +4,10 @@
  * district), no cycles, unique codes (409), list filters (kind, zone,
  * parent, q, archived), pagination with opaque cursors, sorting, subtree and
  * ancestors, the public directory, and what a unit admin may do in and
- * outside their subtree.
+ * outside their subtree. A community that moves to another street takes its
+ * appeals' scope and its KPIs along: the old street's staff lose read,
+ * contact and accept, the new street's gain them, and the old street's
+ * figures drop by exactly what the new street's rise.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,6 +437,134 @@ static void test_unit_admin_scope(void)
     H_STATUS(h_req("PATCH", h_fmt("/api/v1/units/%lld", cm1), ca, "{\"contact\":\"社区\"}"), 200);
 }
 
+/* ---- moving a unit moves its appeals' scope and its KPIs (issue 10) ---- */
+
+static const char *const kpi_counters[] = {
+    "total",    "responded",    "responded_on_time",   "resolved",     "resolved_on_time",
+    "rejected", "overdue",      "reopened",            "rated",        "satisfied",
+    "basically_satisfied",      "dissatisfied",        "solved",       "pending",
+    "unrated",  NULL,
+};
+
+static json_t *street_totals(long long unit)
+{
+    struct h_resp *r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld", unit), admin, NULL);
+    H_STATUS(r, 200);
+    return h_keep_json(json_incref(h_get(r->json, "totals")));
+}
+
+static bool list_has(const char *token, long long unit, long long id)
+{
+    struct h_resp *r =
+        h_req("GET", h_fmt("/api/v1/appeals?unit=%lld&limit=100", unit), token, NULL);
+    H_STATUS(r, 200);
+    for (size_t i = 0; i < json_array_size(h_get(r->json, "items")); i++)
+        if (H_INT(r->json, h_fmt("items.%zu.id", i)) == id)
+            return true;
+    return false;
+}
+
+static void test_move_moves_appeals_and_stats(void)
+{
+    setup();
+    long long st1 = unit_by_code("ST01"), st2 = unit_by_code("ST02");
+    long long cm = unit_by_code("CM015"); /* in ST01; no demo account works there */
+    struct h_resp *r = h_req("GET", "/api/v1/categories", NULL, NULL);
+    H_STATUS(r, 200);
+    long long cat = H_INT(r->json, "items.0.children.0.id");
+    /* the new street gets a handler and an admin (demo accounts of elsewhere) */
+    const char *nh = h_tok("dept_handler"), *na = h_tok("park_handler");
+    H_STATUS(h_reqf("POST", "/api/v1/grants", admin,
+                    "{\"user_id\":%lld,\"role\":\"handler\",\"unit_id\":%lld}",
+                    h_uid("dept_handler"), st2),
+             201);
+    H_STATUS(h_reqf("POST", "/api/v1/grants", admin,
+                    "{\"user_id\":%lld,\"role\":\"unit_admin\",\"unit_id\":%lld}",
+                    h_uid("park_handler"), st2),
+             201);
+    /* and the community its own handler, whose signed-in grant (with the
+     * community's path) is cached by the time the community moves */
+    const char *own = h_tok("univ_handler");
+    H_STATUS(h_reqf("POST", "/api/v1/grants", admin,
+                    "{\"user_id\":%lld,\"role\":\"handler\",\"unit_id\":%lld}",
+                    h_uid("univ_handler"), cm),
+             201);
+    /* four appeals in the community: one resolved, one accepted, two new */
+    long long ids[4];
+    for (int i = 0; i < 4; i++) {
+        r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
+                   "{\"title\":\"小区路灯不亮\",\"description\":\"小区东门路灯坏了两周\","
+                   "\"category_id\":%lld,\"unit_id\":%lld,\"contact_phone\":\"13800138000\"}",
+                   cat, cm);
+        H_STATUS(r, 201);
+        H_EQ_INT(H_INT(r->json, "handler_unit_id"), cm);
+        ids[i] = H_INT(r->json, "id");
+    }
+    const char *oh = h_tok("street_handler"), *oa = h_tok("street_admin");
+    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", ids[0]), oh, "{}"), 200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/resolve", ids[0]), oh,
+                   "{\"reply\":\"已修复路灯\"}"),
+             200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", ids[1]), oa, "{}"), 200);
+    /* before: the old street reads them, the new one does not */
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), oh, NULL), 200);
+    H_ERR(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), nh, NULL), 403, "forbidden");
+    H_ASSERT(list_has(oh, st1, ids[2]));
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), own, NULL), 200);
+    json_t *old_before = street_totals(st1), *new_before = street_totals(st2);
+    json_t *dist_before = street_totals(1);
+
+    r = h_reqf("PATCH", h_fmt("/api/v1/units/%lld", cm), admin, "{\"parent_id\":%lld}", st2);
+    H_STATUS(r, 200);
+    H_EQ_INT(H_INT(r->json, "parent_id"), st2);
+
+    /* the KPIs moved with the community: the old street lost what the new gained */
+    json_t *old_after = street_totals(st1), *new_after = street_totals(st2);
+    for (const char *const *k = kpi_counters; *k; k++) {
+        long long lost = H_INT(old_before, *k) - H_INT(old_after, *k);
+        long long gained = H_INT(new_after, *k) - H_INT(new_before, *k);
+        H_ASSERTF(lost == gained, "%s: the old street lost %lld, the new one gained %lld", *k,
+                  lost, gained);
+    }
+    H_ASSERT(H_INT(old_before, "total") - H_INT(old_after, "total") >= 4);
+    H_EQ_INT(H_INT(new_after, "resolved") - H_INT(new_before, "resolved"), 1);
+    H_EQ_STR(h_dump(street_totals(1)), h_dump(dist_before));
+
+    /* the old street: no read, no contact, no accept, not in its list */
+    const char *old_staff[] = {oh, oa};
+    for (int s = 0; s < 2; s++) {
+        const char *t = old_staff[s];
+        H_ERR(h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2]), t, NULL), 403, "forbidden");
+        H_ERR(h_req("GET", h_fmt("/api/v1/appeals/%lld/contact", ids[2]), t, NULL), 403,
+              "forbidden");
+        H_ERR(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", ids[2 + s]), t, "{}"), 403,
+              "forbidden");
+        H_ASSERT(!list_has(t, st1, ids[2]));
+    }
+    /* the new street: reads, unmasks, accepts, lists */
+    const char *new_staff[] = {nh, na};
+    for (int s = 0; s < 2; s++) {
+        const char *t = new_staff[s];
+        r = h_req("GET", h_fmt("/api/v1/appeals/%lld", ids[2 + s]), t, NULL);
+        H_STATUS(r, 200);
+        r = h_req("GET", h_fmt("/api/v1/appeals/%lld/contact", ids[2 + s]), t, NULL);
+        H_STATUS(r, 200);
+        H_EQ_STR(H_STR(r->json, "contact_phone"), "13800138000");
+        H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", ids[2 + s]), t, "{}"), 200);
+        for (int i = 0; i < 4; i++)
+            H_ASSERTF(list_has(t, st2, ids[i]), "appeal %lld is not in the new street's list",
+                      ids[i]);
+    }
+    /* the community's own handler keeps its work: no stale cached path */
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld/contact", ids[1]), own, NULL), 200);
+    H_ASSERT(list_has(own, cm, ids[1]));
+    /* the community's own grants moved along: the street admin no longer
+     * administers it, the new one does */
+    H_ERR(h_req("PATCH", h_fmt("/api/v1/units/%lld", cm), oa, "{\"contact\":\"x\"}"), 403,
+          "forbidden");
+    H_STATUS(h_req("PATCH", h_fmt("/api/v1/units/%lld", cm), na, "{\"contact\":\"新街道\"}"), 200);
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -450,6 +581,7 @@ int main(int argc, char **argv)
         H_TEST(test_subtree_and_ancestors),
         H_TEST(test_directory_is_public),
         H_TEST(test_unit_admin_scope),
+        H_TEST(test_move_moves_appeals_and_stats), /* last: it moves CM015 */
         {0},
     };
     return h_main(argc, argv, tests);

@@ -55,6 +55,86 @@ static void test_transitions(void **state)
     json_decref(a);
 }
 
+/* A caller holding one role in one unit. */
+static struct sq_user one_grant(int64_t id, enum sq_role role, const char *path)
+{
+    struct sq_user u = {.id = id, .ngrants = 1};
+    u.grants[0].role = role;
+    snprintf(u.grants[0].unit_path, sizeof u.grants[0].unit_path, "%s", path);
+    return u;
+}
+
+/* Who may edit an answer, and so see its history; who may act on it; who
+ * manages a column or volume (issue 10). */
+static void test_permissions(void **state)
+{
+    (void)state;
+    struct kb_answer a = {.id = 1, .status = KB_PUBLISHED, .author_id = 7};
+    snprintf(a.unit_path, sizeof a.unit_path, "/1/2/16/");
+    struct sq_user district = one_grant(1, SQ_ROLE_DISTRICT_ADMIN, "/1/");
+    struct sq_user street_admin = one_grant(2, SQ_ROLE_UNIT_ADMIN, "/1/2/");
+    struct sq_user comm_admin = one_grant(3, SQ_ROLE_UNIT_ADMIN, "/1/2/16/");
+    struct sq_user handler = one_grant(7, SQ_ROLE_HANDLER, "/1/2/16/");
+    struct sq_user other_admin = one_grant(4, SQ_ROLE_UNIT_ADMIN, "/1/3/17/");
+    struct sq_user auditor = one_grant(5, SQ_ROLE_AUDITOR, "/1/");
+    struct sq_user resident = one_grant(6, SQ_ROLE_PUBLIC, "/1/");
+    /* a published answer: its reviewers above it; not its writer, not
+     * outsiders, not the auditor, not the public, not anonymous */
+    assert_int_equal(kb_edit_perm(KB_PUBLISHED), SQ_PERM_KB_PUBLISH);
+    assert_int_equal(kb_edit_perm(KB_ARCHIVED), SQ_PERM_KB_PUBLISH);
+    assert_int_equal(kb_edit_perm(KB_DRAFT), SQ_PERM_KB_WRITE);
+    assert_true(kb_may_edit(&district, &a));
+    assert_true(kb_may_edit(&street_admin, &a));
+    assert_true(kb_may_edit(&comm_admin, &a));
+    assert_false(kb_may_edit(&handler, &a));
+    assert_false(kb_may_edit(&other_admin, &a));
+    assert_false(kb_may_edit(&auditor, &a));
+    assert_false(kb_may_edit(&resident, &a));
+    assert_false(kb_may_edit(NULL, &a));
+    a.status = KB_ARCHIVED;
+    assert_false(kb_may_edit(&handler, &a));
+    assert_true(kb_may_edit(&comm_admin, &a));
+    /* a draft: its writers too */
+    a.status = KB_DRAFT;
+    assert_true(kb_may_edit(&handler, &a));
+    assert_false(kb_may_edit(&other_admin, &a));
+    assert_false(kb_may_edit(&resident, &a));
+    /* actions: the same decision as the handler takes */
+    assert_int_equal(kb_check_action(&handler, &a, KB_SUBMIT), KB_MAY);
+    assert_int_equal(kb_check_action(&handler, &a, KB_ARCHIVE), KB_NO_RIGHT);
+    assert_int_equal(kb_check_action(&comm_admin, &a, KB_APPROVE), KB_ILLEGAL);
+    assert_int_equal(kb_check_action(NULL, &a, KB_SUBMIT), KB_NO_RIGHT);
+    a.status = KB_IN_REVIEW;
+    struct sq_user author_admin = one_grant(7, SQ_ROLE_UNIT_ADMIN, "/1/2/16/");
+    assert_int_equal(kb_check_action(&author_admin, &a, KB_APPROVE), KB_OWN_APPROVAL);
+    assert_int_equal(kb_check_action(&comm_admin, &a, KB_APPROVE), KB_MAY);
+    struct sq_user district_author = one_grant(7, SQ_ROLE_DISTRICT_ADMIN, "/1/");
+    assert_int_equal(kb_check_action(&district_author, &a, KB_APPROVE), KB_MAY);
+    json_t *l = kb_allowed_for(&handler, &a);
+    assert_int_equal(json_array_size(l), 0); /* a writer may not review */
+    json_decref(l);
+    l = kb_allowed_for(&comm_admin, &a);
+    char *txt = json_dumps(l, JSON_COMPACT);
+    assert_string_equal(txt, "[\"approve\",\"reject\",\"archive\"]");
+    free(txt);
+    json_decref(l);
+    l = kb_allowed_for(NULL, &a);
+    assert_int_equal(json_array_size(l), 0);
+    json_decref(l);
+    /* columns and volumes: kb.publish at the owner or above */
+    assert_true(kb_may_manage(&district, "/1/"));
+    assert_false(kb_may_manage(&street_admin, "/1/"));
+    assert_false(kb_may_manage(&comm_admin, "/1/"));
+    assert_true(kb_may_manage(&street_admin, "/1/2/"));
+    assert_true(kb_may_manage(&street_admin, "/1/2/16/"));
+    assert_false(kb_may_manage(&comm_admin, "/1/2/"));
+    assert_true(kb_may_manage(&comm_admin, "/1/2/16/"));
+    assert_false(kb_may_manage(&other_admin, "/1/2/16/"));
+    assert_false(kb_may_manage(&handler, "/1/2/16/"));
+    assert_false(kb_may_manage(&auditor, "/1/"));
+    assert_false(kb_may_manage(NULL, "/1/"));
+}
+
 static void test_diff(void **state)
 {
     (void)state;
@@ -674,7 +754,8 @@ static void test_suggest_precision(void **state)
 int main(void)
 {
     const struct CMUnitTest rules[] = {
-        cmocka_unit_test(test_transitions), cmocka_unit_test(test_diff),
+        cmocka_unit_test(test_transitions), cmocka_unit_test(test_permissions),
+        cmocka_unit_test(test_diff),
         cmocka_unit_test(test_similar_query), cmocka_unit_test(test_snippet),
         cmocka_unit_test(test_hot_score),
     };
