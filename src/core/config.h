@@ -25,6 +25,7 @@ struct sq_config {
     int escalate_days;    /* escalate again every N working days overdue */
     int webhook_attempts; /* webhook tries before a delivery is dead */
     int session_hours;    /* token lifetime */
+    int password_min_length; /* password policy minimum (sq_password_check), default 10 */
     long max_body;        /* bytes; JSON bodies */
     long max_upload;      /* bytes; attachments */
     bool test_clock;      /* expose /api/v1/test/clock (tests only) */
