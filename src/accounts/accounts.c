@@ -58,7 +58,8 @@ enum sq_err accounts_check_grant(const struct sq_user *caller, enum sq_role role
                        "只能在您管理的单位内授予或撤销角色 / you may grant and revoke roles only "
                        "in your units");
     if (role == SQ_ROLE_DISTRICT_ADMIN || role == SQ_ROLE_AUDITOR)
-        return sq_fail(d, SQ_EFORBIDDEN, "role", "只有区级管理员可以授予或撤销 %s / only a "
+        return sq_fail(d, SQ_EFORBIDDEN, "role",
+                       "只有区级管理员可以授予或撤销 %s / only a "
                        "district admin may grant or revoke %s",
                        sq_role_name(role), sq_role_name(role));
     return sq_fail(d, SQ_EFORBIDDEN, "role",
@@ -76,8 +77,7 @@ enum sq_err accounts_check_manage(const struct sq_user *caller, const struct acc
     /* no grant: in no unit, so nobody's below the district; too many to know
      * them all: only the one rank above every role may decide */
     if (t->ngrants == 0 || t->truncated)
-        return district_admin(caller) ? SQ_OK
-                                      : sq_fail(d, SQ_EFORBIDDEN, "user_id", "%s", refused);
+        return district_admin(caller) ? SQ_OK : sq_fail(d, SQ_EFORBIDDEN, "user_id", "%s", refused);
     for (int i = 0; i < t->ngrants; i++) {
         const struct sq_grant *g = &t->grants[i];
         if (accounts_check_grant(caller, g->role, g->unit_path, NULL) ||

@@ -96,8 +96,7 @@ static void test_takeover_repro(void)
     H_ERR(h_req("PATCH", upath, ca, "{\"display_name\":\"被接管\"}"), 403, "forbidden");
     H_ERR(h_req("PATCH", upath, ca, "{\"disabled\":true}"), 403, "forbidden");
     H_ERR(h_req("GET", h_fmt("%s/personal", upath), ca, NULL), 403, "forbidden");
-    H_ERR(h_req("GET", h_fmt("%s/personal", upath), h_tok("street_admin"), NULL), 403,
-          "forbidden");
+    H_ERR(h_req("GET", h_fmt("%s/personal", upath), h_tok("street_admin"), NULL), 403, "forbidden");
     H_ERR(h_reqf("POST", "/api/v1/grants", ca,
                  "{\"user_id\":%lld,\"role\":\"handler\",\"unit_id\":%lld}", sup, cm1),
           403, "forbidden");
@@ -114,9 +113,9 @@ static void test_takeover_repro(void)
     H_ASSERT(strcmp(H_STR(me->json, "user.display_name"), "被接管"));
     H_ASSERT(json_is_false(h_get(me->json, "user.disabled")));
     /* nothing the community admin tried is in the log as done */
-    struct h_resp *a = h_req("GET", h_fmt("/api/v1/audit?action=user_update&actor=%lld",
-                                          h_uid("community_admin")),
-                             h_tok("admin"), NULL);
+    struct h_resp *a =
+        h_req("GET", h_fmt("/api/v1/audit?action=user_update&actor=%lld", h_uid("community_admin")),
+              h_tok("admin"), NULL);
     H_EQ_INT(H_INT(a->json, "total"), 0);
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/grants/%lld", gid), h_tok("admin"), NULL), 200);
     H_EQ_INT(ngrants(sup), 1);
@@ -136,8 +135,7 @@ static void test_ranks_and_subtrees(void)
     H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld/personal", sadm), ca, NULL), 403, "forbidden");
     H_ERR(h_req("PATCH", h_fmt("/api/v1/users/%lld", sadm), ca, "{\"display_name\":\"x\"}"), 403,
           "forbidden");
-    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld/personal", h_uid("community2_handler")), sa,
-                NULL),
+    H_ERR(h_req("GET", h_fmt("/api/v1/users/%lld/personal", h_uid("community2_handler")), sa, NULL),
           403, "forbidden");
     /* grants at or below one's own rank only, in one's subtree only */
     long long u = new_user("community_admin", "rank.member", GOOD_PW, "public", cm1);
@@ -168,8 +166,7 @@ static void test_personal_reads(void)
     long long mate = new_user("admin", "park.mate", GOOD_PW, "handler", unit_by_code("PK01"));
     const char *path = h_fmt("/api/v1/users/%lld/personal", mate);
     H_ERR(h_req("GET", path, h_tok("park_handler"), NULL), 403, "forbidden");
-    H_ERR(h_req("GET", "/api/v1/users/16/personal", h_tok("park_handler"), NULL), 403,
-          "forbidden");
+    H_ERR(h_req("GET", "/api/v1/users/16/personal", h_tok("park_handler"), NULL), 403, "forbidden");
     H_ERR(h_req("GET", path, h_tok("auditor"), NULL), 403, "forbidden");
     H_ERR(h_req("GET", path, h_tok("street_admin"), NULL), 403, "forbidden");
     /* nor does the masked read leak: */
@@ -204,7 +201,8 @@ static void test_admin_reset(void)
                 "invalid", "password");
     H_STATUS(h_req("GET", "/api/v1/me", a->token, NULL), 200);
     /* the community admin resets it: every session ends */
-    struct h_resp *r = h_req("PATCH", path, h_tok("community_admin"), "{\"password\":\"temp-key-8317\"}");
+    struct h_resp *r =
+        h_req("PATCH", path, h_tok("community_admin"), "{\"password\":\"temp-key-8317\"}");
     H_STATUS(r, 200);
     H_ASSERT(json_is_true(h_get(r->json, "must_change_password")));
     H_ERR(h_req("GET", "/api/v1/me", a->token, NULL), 401, "unauthenticated");
@@ -218,8 +216,8 @@ static void test_admin_reset(void)
     struct h_resp *me = h_req("GET", "/api/v1/me", tok, NULL);
     H_STATUS(me, 200);
     H_ASSERT(json_is_true(h_get(me->json, "must_change_password")));
-    H_ERR_FIELD(h_req("GET", "/api/v1/appeals?limit=1", tok, NULL), 403,
-                "password_change_required", "password");
+    H_ERR_FIELD(h_req("GET", "/api/v1/appeals?limit=1", tok, NULL), 403, "password_change_required",
+                "password");
     H_ERR(h_req("GET", path, tok, NULL), 403, "password_change_required");
     H_ERR(h_req("PATCH", path, tok, "{\"display_name\":\"x\"}"), 403, "password_change_required");
     H_ERR_FIELD(h_req("PATCH", path, tok, "{\"password\":\"own-choice-5521\"}"), 422, "invalid",
@@ -231,8 +229,9 @@ static void test_admin_reset(void)
                       "{\"password\":\"aaaaaaaa\",\"current_password\":\"temp-key-8317\"}"),
                 422, "invalid", "password");
     /* the message names the reason, zh-CN then English */
-    struct h_resp *w = h_req("PATCH", path, tok,
-                             "{\"password\":\"temp-key-8317\",\"current_password\":\"temp-key-8317\"}");
+    struct h_resp *w =
+        h_req("PATCH", path, tok,
+              "{\"password\":\"temp-key-8317\",\"current_password\":\"temp-key-8317\"}");
     H_ERR_FIELD(w, 422, "invalid", "password");
     H_CONTAINS(H_STR(w->json, "error.message"), " / the new password must differ");
     H_STATUS(h_req("PATCH", path, tok,
@@ -245,7 +244,8 @@ static void test_admin_reset(void)
     H_STATUS(login("reset.me", "own-choice-5521"), 200);
     H_ERR(login("reset.me", "temp-key-8317"), 401, "unauthenticated");
     /* the audit log tells a reset from a change, and holds no password */
-    struct h_resp *al = h_req("GET", "/api/v1/audit?action=user_update&limit=5", h_tok("admin"), NULL);
+    struct h_resp *al =
+        h_req("GET", "/api/v1/audit?action=user_update&limit=5", h_tok("admin"), NULL);
     H_ASSERT(!strstr(al->body, "temp-key-8317") && !strstr(al->body, "own-choice-5521"));
     H_CONTAINS(al->body, "(reset)");
     H_CONTAINS(al->body, "(changed)");
@@ -261,8 +261,9 @@ static void test_self_change(void)
     /* even a district admin needs the current password for their own */
     H_ERR_FIELD(h_req("PATCH", path, a->token, "{\"password\":\"fresh-start-9054\"}"), 422,
                 "invalid", "current_password");
-    struct h_resp *w = h_req("PATCH", path, a->token,
-                             "{\"password\":\"fresh-start-9054\",\"current_password\":\"nope-nope\"}");
+    struct h_resp *w =
+        h_req("PATCH", path, a->token,
+              "{\"password\":\"fresh-start-9054\",\"current_password\":\"nope-nope\"}");
     H_ERR_FIELD(w, 422, "invalid", "current_password");
     H_CONTAINS(H_STR(w->json, "error.message"), "当前密码不正确 / the current password is wrong");
     /* the wrong tries changed nothing: both sessions live, old password works */
@@ -315,7 +316,7 @@ static void test_user_without_grants(void)
 static void test_password_policy(void)
 {
     setup();
-    static const char *const weak[] = {"12345678", "aaaaaaaa", "password", "        ",
+    static const char *const weak[] = {"12345678", "aaaaaaaa",         "password",   "        ",
                                        "pol.user", "my-pol.user-home", "1234567890", NULL};
     for (const char *const *p = weak; *p; p++) {
         struct h_resp *r = h_reqf("POST", "/api/v1/auth/register", NULL,
@@ -358,10 +359,10 @@ static void test_password_policy(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_takeover_repro),    H_TEST(test_ranks_and_subtrees),
-        H_TEST(test_personal_reads),    H_TEST(test_admin_reset),
-        H_TEST(test_self_change),       H_TEST(test_user_without_grants),
-        H_TEST(test_password_policy),   {0},
+        H_TEST(test_takeover_repro),  H_TEST(test_ranks_and_subtrees),
+        H_TEST(test_personal_reads),  H_TEST(test_admin_reset),
+        H_TEST(test_self_change),     H_TEST(test_user_without_grants),
+        H_TEST(test_password_policy), {0},
     };
     return h_main(argc, argv, tests);
 }

@@ -93,8 +93,7 @@ static void test_grant_rule(void **state)
         assert_int_equal(accounts_check_grant(&sa, r, "/1/2/", NULL), SQ_OK);
     }
     /* never above it */
-    assert_int_equal(accounts_check_grant(&sa, SQ_ROLE_DISTRICT_ADMIN, "/1/2/", &d),
-                     SQ_EFORBIDDEN);
+    assert_int_equal(accounts_check_grant(&sa, SQ_ROLE_DISTRICT_ADMIN, "/1/2/", &d), SQ_EFORBIDDEN);
     assert_string_equal(d.field, "role");
     assert_non_null(strstr(d.message, " / only a district admin"));
     assert_int_equal(accounts_check_grant(&sa, SQ_ROLE_AUDITOR, "/1/2/", &d), SQ_EFORBIDDEN);
@@ -144,7 +143,8 @@ static void test_manage_every_grant(void **state)
     assert_false(accounts_may_manage(&sa, &sup));
     assert_true(accounts_may_manage(&da, &sup)); /* one district admin manages another */
     /* one grant in scope and one outside: no */
-    static const struct g split[] = {{SQ_ROLE_HANDLER, "/1/2/16/"}, {SQ_ROLE_COLLECTOR, "/1/3/17/"}};
+    static const struct g split[] = {{SQ_ROLE_HANDLER, "/1/2/16/"},
+                                     {SQ_ROLE_COLLECTOR, "/1/3/17/"}};
     struct accounts_target sp = target(2, split);
     assert_false(accounts_may_manage(&ca, &sp));
     assert_false(accounts_may_manage(&sa, &sp));
@@ -237,9 +237,9 @@ static void test_password_policy(void **state)
     refused("qwertyuiop", "someone", "dictionary");
     refused("", "someone", "empty");
     /* good ones */
-    static const char *const good[] = {"maple-river-27", "correct horse battery",
-                                       "Zq8#mVt2pLx", "first-pass-1", "long-enough",
-                                       "河边的小房子很安静的", NULL};
+    static const char *const good[] = {
+        "maple-river-27", "correct horse battery", "Zq8#mVt2pLx", "first-pass-1",
+        "long-enough",    "河边的小房子很安静的",  NULL};
     for (const char *const *p = good; *p; p++) {
         struct sq_detail d = {0};
         if (sq_password_check(*p, "zhao.liu", 0, &d) != SQ_OK)
