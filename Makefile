@@ -8,7 +8,7 @@
 #   make fuzz       every libFuzzer target for FUZZ_SECONDS each (default 60), clang
 #   make valgrind   the end-to-end suite with the server under valgrind memcheck
 CC      ?= gcc
-PKGS     = libmicrohttpd jansson sqlite3 libsodium libcurl
+PKGS     = libmicrohttpd jansson sqlite3 libsodium libcurl pwquality
 MODE    ?= rel
 B        = build/$(MODE)
 GEN      = build/gen

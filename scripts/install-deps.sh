@@ -3,7 +3,8 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
-libsodium-dev libcmocka-dev libcurl4-openssl-dev nodejs npm sqlite3 curl"
+libsodium-dev libcmocka-dev libcurl4-openssl-dev libpwquality-dev cracklib-runtime nodejs npm \
+sqlite3 curl"
 case "$1" in
 test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev" ;;
 bench) PKGS="$PKGS wrk" ;;

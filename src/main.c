@@ -238,7 +238,8 @@ static int cmd_init(int argc, char **argv)
     if (has_flag(argc, argv, "--help")) {
         printf("usage: sanqu init --db PATH --admin LOGIN [--district NAME]\n\n"
                "Creates the database, the district unit (default 洪山区) and its first district\n"
-               "admin, and prints the admin's one-time password. There is no default password.\n");
+               "admin, and prints the admin's one-time password. There is no default password.\n"
+               "The one-time password works once: the first sign-in must choose a new one.\n");
         return 0;
     }
     if (check_flags(argc, argv, known))
@@ -262,8 +263,11 @@ static int cmd_init(int argc, char **argv)
         return 1;
     }
     printf("created %s with district admin '%s'\none-time password: %s\n"
-           "sign in and change it: PATCH /api/v1/users/{id} {\"password\": ...}\n",
-           c.db, admin, password);
+           "It works once: the first sign-in must choose a new password (at least %d\n"
+           "characters; the web UI asks for it, or PATCH /api/v1/users/{id}\n"
+           "{\"password\": NEW, \"current_password\": ONE-TIME}). Until then that session\n"
+           "may do nothing else.\n",
+           c.db, admin, password, c.password_min_length);
     return 0;
 }
 

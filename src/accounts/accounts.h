@@ -2,9 +2,13 @@
  * accounts: users, role grants and sign-in sessions.
  *
  * Tokens are random (core/auth), stored only as their hash, expire after
- * session_hours and are revoked on logout. Passwords are argon2id hashes.
+ * session_hours and are revoked on logout. Passwords are argon2id hashes and
+ * pass the password policy (sq_password_check) wherever a person chooses one.
  * Personal data (phone, ID number) leaves the store masked unless the caller
  * asks for the unmasked form, which the API audits.
+ *
+ * Rules (accounts.c, no SQL, no HTTP): who may grant which role where, and
+ * who may manage whom (docs/security.md, "Accounts and passwords").
  */
 #ifndef SQ_ACCOUNTS_H
 #define SQ_ACCOUNTS_H
@@ -16,6 +20,36 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+
+/* ---- rules (accounts.c) ---- */
+
+/* A user as the manage rule sees them: every grant they hold, grants in
+ * archived units included (unarchiving would bring them back). */
+struct accounts_target {
+    int64_t id;
+    int ngrants;    /* grants filled in */
+    bool truncated; /* holds more than SQ_MAX_GRANTS: only a district admin decides */
+    struct sq_grant grants[SQ_MAX_GRANTS];
+};
+
+/* May caller grant (or revoke) `role` in the unit at unit_path? Yes when one
+ * grant of the caller carries SQ_PERM_GRANT on that unit or an ancestor and
+ * its role ranks at or above `role` (sq_role_rank: only district admins give
+ * district_admin and auditor). SQ_OK, or SQ_EFORBIDDEN naming "unit_id" (not
+ * your subtree) or "role" (above your own). d may be NULL. */
+enum sq_err accounts_check_grant(const struct sq_user *caller, enum sq_role role,
+                                 const char *unit_path, struct sq_detail *d);
+
+/* May caller manage target (set their password, read their personal data,
+ * edit or disable them, grant or revoke their roles)? Yes only when EVERY
+ * grant the target holds is one the caller may grant (accounts_check_grant)
+ * in a unit where the caller also holds SQ_PERM_USER_WRITE. A user holding
+ * no grant at all belongs to no unit: only district admins manage them. Being
+ * the target is no exception here (self-service is the api's own path).
+ * SQ_OK or SQ_EFORBIDDEN (field "user_id"). d may be NULL. */
+enum sq_err accounts_check_manage(const struct sq_user *caller, const struct accounts_target *t,
+                                  struct sq_detail *d);
+bool accounts_may_manage(const struct sq_user *caller, const struct accounts_target *t);
 
 /* ---- store ---- */
 /* Loads the user behind a token (valid, unexpired, unrevoked) with grants. */
@@ -38,7 +72,23 @@ enum sq_err accounts_store_user_create_hashed(const char *login, const char *dis
                                               const char *hash, const char *phone,
                                               const char *id_number, int64_t *id,
                                               struct sq_detail *d);
-enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail *d);
+/* Who sets a password in accounts_store_user_update. */
+enum accounts_pw_by {
+    ACCOUNTS_PW_SELF,  /* the owner: the must-change flag clears, their other sessions end */
+    ACCOUNTS_PW_ADMIN, /* someone else: every session of the owner ends and they must
+                        * choose their own password at the next sign-in */
+};
+/* Updates display_name, phone, id_number, disabled (true ends every session)
+ * and password from `in`, in one transaction (nested inside the caller's when
+ * there is one). keep_session: with ACCOUNTS_PW_SELF, the session that stays. */
+enum sq_err accounts_store_user_update(int64_t id, json_t *in, enum accounts_pw_by by,
+                                       int64_t keep_session, struct sq_detail *d);
+/* Sets the must-change flag (sanqu init's one-time password). */
+enum sq_err accounts_store_set_must_change(int64_t id, bool on, struct sq_detail *d);
+/* Every grant of user_id into t (archived units included). SQ_ENOTFOUND when
+ * the user does not exist. */
+enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t,
+                                  struct sq_detail *d);
 /* User record; unmasked=true returns real phone/id_number. NULL if missing. */
 json_t *accounts_store_user_json(int64_t id, bool unmasked);
 struct sq_user_filter {

@@ -1,7 +1,10 @@
 /*
  * accounts api: sign-in, sessions, users, role grants and the audit log
  * reader. Every handler states who may call it in the route table and makes
- * the unit-level decision itself through sq_may().
+ * the unit-level decision itself: reading a (masked) account through sq_may()
+ * on any unit the account belongs to, and everything that acts on an account
+ * (its password, personal data, roles, disabling it) through the manage rule
+ * (accounts_check_manage), decided inside the transaction that writes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,9 +39,10 @@ static bool valid_login(const char *s)
     return true;
 }
 
-/* May the caller act with p on user `id`: self counts for reads only when
- * self_ok; otherwise p must cover one of the unit subtrees where the target
- * holds a role, or the caller holds p at the district root. */
+/* May the caller read (masked) user `id` with p: self counts when self_ok;
+ * otherwise p must cover one of the unit subtrees where the target holds a
+ * role, or the caller holds p at the district root. Reads only: acting on an
+ * account takes the manage rule (check_manage). */
 static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool self_ok)
 {
     char paths[SQ_MAX_GRANTS][128];
@@ -57,8 +61,24 @@ static json_t *me_json(const struct sq_user *u)
 {
     json_t *user = accounts_store_user_json(u->id, false);
     json_t *grants = accounts_store_grants_json(u->id);
-    return json_pack("{s:o,s:o,s:s}", "user", user ? user : json_null(), "grants", grants,
-                     "csrf_token", u->csrf);
+    bool must_change = json_is_true(json_object_get(user, "must_change_password"));
+    return json_pack("{s:o,s:o,s:s,s:b}", "user", user ? user : json_null(), "grants", grants,
+                     "csrf_token", u->csrf, "must_change_password", must_change);
+}
+
+/* Loads user_id's grants and applies the manage rule. Called inside the
+ * transaction that then writes, so no grant can arrive in between. */
+static enum sq_err check_manage(const struct sq_user *caller, int64_t user_id,
+                                struct sq_detail *d)
+{
+    struct accounts_target t;
+    enum sq_err e = accounts_store_target(user_id, &t, d);
+    return e ? e : accounts_check_manage(caller, &t, d);
+}
+
+static int password_min(void)
+{
+    return sq_app_config ? sq_app_config->password_min_length : 0;
 }
 
 /* ---- sign-in ---- */
@@ -129,9 +149,10 @@ static int auth_logout(struct sq_req *r)
     return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* Passwords: the policy (sq_password_check) decides their length and says why. */
 static const struct sq_field register_fields[] = {
     {.name = "login", .type = SQ_F_STR, .required = true, .min = 3, .max = 32},
-    {.name = "password", .type = SQ_F_STR, .required = true, .min = 8, .max = 256},
+    {.name = "password", .type = SQ_F_STR, .required = true, .min = 1, .max = 256},
     {.name = "display_name", .type = SQ_F_STR, .required = true, .min = 1, .max = 50},
     {.name = "phone", .type = SQ_F_PHONE, .required = true},
     {0},
@@ -159,6 +180,8 @@ static int auth_register(struct sq_req *r)
     const char *login = sq_json_str(r->json, "login", "");
     if (!valid_login(login))
         return sq_reply_errf(r, SQ_EINVAL, "login", "login may use letters, digits, _ - . only");
+    if ((e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
+        return sq_reply_err(r, e, &d);
     if (!(root = district_root()))
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "the district is not set up yet");
     if ((e = sq_db_begin(&d)))
@@ -244,15 +267,26 @@ static int users_get(struct sq_req *r)
         return st;
     json_t *o = accounts_store_user_json(id, false);
     json_object_set_new(o, "grants", accounts_store_grants_json(id));
+    /* what the UI may offer: edit, reset, disable, grant and revoke */
+    json_object_set_new(o, "may_manage", json_boolean(!check_manage(r->user, id, NULL)));
     return sq_reply_json(r, 200, o);
 }
 
+/* Unmasked phone and ID number: the person, and the admins who may manage
+ * them (a colleague's handler role or the auditor's read-everything is not
+ * enough). Every read is audited. */
 static int users_personal(struct sq_req *r)
 {
-    int64_t id;
-    int st = load_user_for(r, SQ_PERM_PERSONAL_READ, true, &id);
-    if (st)
-        return st;
+    struct sq_detail d = {0};
+    int64_t id = sq_req_param_id(r, "id");
+    json_t *u = id ? accounts_store_user_json(id, false) : NULL;
+    if (!u)
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
+    json_decref(u);
+    if (id != r->user->id && check_manage(r->user, id, &d))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "只有本人和可管理该用户的管理员能查看完整个人信息 / only the "
+                             "person and the admins who may manage them see unmasked data");
     json_t *o = accounts_store_user_json(id, true);
     sq_audit_write(r->user->id, "personal_read", "user", id, r->ip, NULL);
     return sq_reply_json(r, 200, o);
@@ -271,7 +305,8 @@ static int users_grants(struct sq_req *r)
 static const char *const role_names[] = {"public", "collector", "handler", "unit_admin",
                                          "district_admin", "auditor", NULL};
 
-/* Checks that the caller may grant `role` in `unit`; fills unit. */
+/* Checks that the caller may grant `role` in `unit` (accounts_check_grant:
+ * in their subtree, at or below their own rank); fills unit. */
 static enum sq_err check_grant(const struct sq_user *u, const char *role, int64_t unit_id,
                                struct sq_unit *unit, struct sq_detail *d)
 {
@@ -280,11 +315,12 @@ static enum sq_err check_grant(const struct sq_user *u, const char *role, int64_
         return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "unit_id", "no such unit") : e;
     if (unit->archived)
         return sq_fail(d, SQ_EINVAL, "unit_id", "the unit is archived");
-    if (!sq_may(u, SQ_PERM_GRANT, unit->path))
-        return sq_fail(d, SQ_EFORBIDDEN, "unit_id", "you may grant roles only in your units");
-    bool elevated = !strcmp(role, "district_admin") || !strcmp(role, "auditor");
-    if (elevated && !sq_may_all(u, SQ_PERM_GRANT))
-        return sq_fail(d, SQ_EFORBIDDEN, "role", "only a district admin may grant %s", role);
+    int rl = sq_role_parse(role);
+    if (rl < 0)
+        return sq_fail(d, SQ_EINVAL, "role", "unknown role '%.40s'", role);
+    if ((e = accounts_check_grant(u, (enum sq_role)rl, unit->path, d)))
+        return e;
+    bool elevated = rl == SQ_ROLE_DISTRICT_ADMIN || rl == SQ_ROLE_AUDITOR;
     if (elevated && unit->kind != SQ_UNIT_DISTRICT)
         return sq_fail(d, SQ_EINVAL, "unit_id", "%s is held at the district", role);
     return SQ_OK;
@@ -292,7 +328,7 @@ static enum sq_err check_grant(const struct sq_user *u, const char *role, int64_
 
 static const struct sq_field user_create_fields[] = {
     {.name = "login", .type = SQ_F_STR, .required = true, .min = 3, .max = 32},
-    {.name = "password", .type = SQ_F_STR, .required = true, .min = 8, .max = 256},
+    {.name = "password", .type = SQ_F_STR, .required = true, .min = 1, .max = 256},
     {.name = "display_name", .type = SQ_F_STR, .required = true, .min = 1, .max = 50},
     {.name = "phone", .type = SQ_F_PHONE, .nullable = true},
     {.name = "id_number", .type = SQ_F_STR, .min = 15, .max = 18, .nullable = true},
@@ -336,6 +372,8 @@ static int users_create(struct sq_req *r)
                              "give the new user a role in one of your units (role, unit_id)");
     if (role && (e = check_grant(r->user, role, unit_id, &unit, &d)))
         return sq_reply_err(r, e, &d);
+    if ((e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
+        return sq_reply_err(r, e, &d);
     if ((e = sq_db_begin(&d)))
         return sq_reply_err(r, e, &d);
     if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
@@ -359,50 +397,90 @@ static const struct sq_field user_update_fields[] = {
     {.name = "display_name", .type = SQ_F_STR, .min = 1, .max = 50},
     {.name = "phone", .type = SQ_F_PHONE, .nullable = true},
     {.name = "id_number", .type = SQ_F_STR, .min = 15, .max = 18, .nullable = true},
-    {.name = "password", .type = SQ_F_STR, .min = 8, .max = 256},
+    {.name = "password", .type = SQ_F_STR, .min = 1, .max = 256},
     {.name = "current_password", .type = SQ_F_STR, .max = 256},
     {.name = "disabled", .type = SQ_F_BOOL},
     {0},
 };
 
+/* The audit detail of an update: what changed, never a password. */
+static void audit_update(struct sq_req *r, int64_t id, bool reset)
+{
+    json_t *det = json_deep_copy(r->json);
+    if (json_object_get(det, "password"))
+        json_object_set_new(det, "password", json_string(reset ? "(reset)" : "(changed)"));
+    sq_audit_write(r->user->id, "user_update", "user", id, r->ip, det);
+    json_decref(det);
+}
+
+/* PATCH /users/:id. The person edits their name and phone and changes their
+ * password with the current one (their other sessions end, this one stays).
+ * An admin who may manage them (the manage rule) also edits the ID number,
+ * disables, and sets a password without the old one: every session of the
+ * person ends and they must choose their own at the next sign-in. A session
+ * that must change its password may do exactly that and nothing else. */
 static int users_update(struct sq_req *r)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id"), uid;
+    char login[64];
     enum sq_err e = sq_validate(r->json, user_update_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);
     json_t *cur = id ? accounts_store_user_json(id, false) : NULL;
     if (!cur)
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
-    const char *login = json_string_value(json_object_get(cur, "login"));
-    bool self = id == r->user->id, admin = may_user(r->user, SQ_PERM_USER_WRITE, id, false);
-    const char *idn = sq_json_str(r->json, "id_number", NULL);
-    int st = 0;
-    if (!self && !admin)
-        st = sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this user is outside your units");
-    else if (sq_json_has(r->json, "disabled") && !admin)
-        st = sq_reply_errf(r, SQ_EFORBIDDEN, "disabled", "only an admin may disable an account");
-    else if (self && sq_json_has(r->json, "disabled"))
-        st = sq_reply_errf(r, SQ_EINVAL, "disabled", "you cannot disable your own account");
-    else if (idn && !valid_id_number(idn))
-        st = sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits");
-    else if (self && !admin && sq_json_has(r->json, "password") &&
-             accounts_store_check_password(login, sq_json_str(r->json, "current_password", ""),
-                                           &uid, &d))
-        st = sq_reply_errf(r, SQ_EINVAL, "current_password",
-                           "give your current password to set a new one");
+    snprintf(login, sizeof login, "%s", json_string_value(json_object_get(cur, "login")));
     json_decref(cur);
-    if (st)
-        return st;
-    json_object_del(r->json, "current_password");
-    if ((e = accounts_store_user_update(id, r->json, &d)))
+    bool self = id == r->user->id, pw = sq_json_has(r->json, "password");
+    const char *idn = sq_json_str(r->json, "id_number", NULL);
+    const char *current = sq_json_str(r->json, "current_password", NULL);
+    if (r->user->must_change_password &&
+        (!self || !pw || json_object_size(r->json) != (current ? 2u : 1u)))
+        return sq_reply_errf(r, SQ_EPWCHANGE, "password",
+                             "请先修改密码，再做其他操作 / change your password first: send only "
+                             "password and current_password");
+    /* refuse before looking at the body's values, so that a refusal never
+     * depends on them; decided again below, where it counts */
+    if (!self && (e = check_manage(r->user, id, &d)))
+        return sq_reply_errf(r, e, NULL, "%s", d.message);
+    if (self && sq_json_has(r->json, "disabled"))
+        return sq_user_has(r->user, SQ_PERM_USER_WRITE)
+                   ? sq_reply_errf(r, SQ_EINVAL, "disabled", "you cannot disable your own account")
+                   : sq_reply_errf(r, SQ_EFORBIDDEN, "disabled",
+                                   "only an admin may disable an account");
+    if (idn && !valid_id_number(idn))
+        return sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits");
+    if (self && pw) {
+        if (!current || !*current)
+            return sq_reply_errf(r, SQ_EINVAL, "current_password",
+                                 "请提供当前密码 / give your current password to set a new one");
+        if (accounts_store_check_password(login, current, &uid, &d) || uid != id)
+            return sq_reply_errf(r, SQ_EINVAL, "current_password",
+                                 "当前密码不正确 / the current password is wrong");
+        if (!strcmp(current, sq_json_str(r->json, "password", "")))
+            return sq_reply_errf(r, SQ_EINVAL, "password",
+                                 "新密码不能与当前密码相同 / the new password must differ from "
+                                 "the current one");
+    }
+    if (pw && (e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(),
+                                     &d)))
         return sq_reply_err(r, e, &d);
-    json_t *det = json_deep_copy(r->json);
-    if (json_object_get(det, "password"))
-        json_object_set_new(det, "password", json_string("(changed)"));
-    sq_audit_write(r->user->id, "user_update", "user", id, r->ip, det);
-    json_decref(det);
+    json_object_del(r->json, "current_password");
+    /* an admin's decision and write in one transaction: a grant given to the
+     * person meanwhile cannot slip between them */
+    if ((e = sq_db_begin(&d)))
+        return sq_reply_err(r, e, &d);
+    if ((!self && (e = check_manage(r->user, id, &d))) ||
+        (e = accounts_store_user_update(id, r->json, self ? ACCOUNTS_PW_SELF : ACCOUNTS_PW_ADMIN,
+                                        r->user->session_id, &d)) ||
+        (e = sq_db_commit(&d))) {
+        sq_db_rollback();
+        if (e == SQ_EFORBIDDEN)
+            d.field = NULL;
+        return sq_reply_err(r, e, &d);
+    }
+    audit_update(r, id, pw && !self);
     return sq_reply_json(r, 200, accounts_store_user_json(id, false));
 }
 
@@ -431,8 +509,16 @@ static int grants_create(struct sq_req *r)
     json_decref(target);
     if ((e = check_grant(r->user, role, unit_id, &unit, &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = accounts_store_grant_add(uid, role, unit_id, r->user->id, &gid, &d)))
+    /* giving a role is managing its holder: every role they already hold
+     * must be one the caller could have given */
+    if ((e = sq_db_begin(&d)))
         return sq_reply_err(r, e, &d);
+    if ((e = check_manage(r->user, uid, &d)) ||
+        (e = accounts_store_grant_add(uid, role, unit_id, r->user->id, &gid, &d)) ||
+        (e = sq_db_commit(&d))) {
+        sq_db_rollback();
+        return sq_reply_err(r, e, &d);
+    }
     sq_audit_write(r->user->id, "grant", "user", uid, r->ip, r->json);
     json_t *grants = accounts_store_grants_json(uid), *g = NULL;
     size_t i;
@@ -452,16 +538,24 @@ static int grants_delete(struct sq_req *r)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such grant");
     if (e)
         return sq_reply_err(r, e, &d);
-    if (!sq_may(r->user, SQ_PERM_GRANT, path))
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this grant is outside your units");
-    if ((!strcmp(role, "district_admin") || !strcmp(role, "auditor")) &&
-        !sq_may_all(r->user, SQ_PERM_GRANT))
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "only a district admin may revoke %s", role);
-    if (uid == r->user->id && !strcmp(role, "district_admin"))
+    int rl = sq_role_parse(role);
+    /* revoke what you could grant, from someone you may manage */
+    if ((e = accounts_check_grant(r->user, rl < 0 ? SQ_ROLE__MAX : (enum sq_role)rl, path, &d))) {
+        d.field = NULL;
+        return sq_reply_err(r, e, &d);
+    }
+    if (uid == r->user->id && rl == SQ_ROLE_DISTRICT_ADMIN)
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
                                                     "role");
-    if ((e = accounts_store_grant_delete(id, &d)))
+    if ((e = sq_db_begin(&d)))
         return sq_reply_err(r, e, &d);
+    if ((e = check_manage(r->user, uid, &d)) || (e = accounts_store_grant_delete(id, &d)) ||
+        (e = sq_db_commit(&d))) {
+        sq_db_rollback();
+        if (e == SQ_EFORBIDDEN)
+            d.field = NULL;
+        return sq_reply_err(r, e, &d);
+    }
     json_t *det = json_pack("{s:s,s:I}", "role", role, "grant_id", (json_int_t)id);
     sq_audit_write(r->user->id, "revoke", "user", uid, r->ip, det);
     json_decref(det);
@@ -510,18 +604,20 @@ void accounts_audit_access(const struct sq_req *r)
 }
 
 const struct sq_route accounts_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, 0, "sign in"},
-    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, 0, "sign out"},
+    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, SQ_ROUTE_PASSWORD_CHANGE, "sign in"},
+    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
+     "sign out"},
     {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, 0,
      "create a resident account"},
-    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, 0, "the caller, grants and CSRF token"},
+    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
+     "the caller, grants and CSRF token"},
     {"GET", "/api/v1/users", users_list, SQ_PERM_USER_READ, 0, "list users in your units"},
     {"GET", "/api/v1/users/:id", users_get, SQ_PERM_SIGNED_IN, 0, "one user (masked)"},
     {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
      "unmasked personal data (audited)"},
     {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
     {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, 0, "create a user"},
-    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, 0,
+    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
      "update a user (self or admin)"},
     {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
     {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},

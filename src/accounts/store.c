@@ -1,6 +1,7 @@
 /*
  * accounts store: SQL on users, grants and sessions.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,8 +43,8 @@ bool accounts_store_authenticate(const char *token, struct sq_user *u)
     if (sq_auth_cache_get(hash, now, u, &gen))
         return true;
     sqlite3_stmt *st = sq_db_stmt(
-        "SELECT s.id, s.user_id, s.csrf, u.login, u.display_name, s.expires_at FROM sessions s "
-        "JOIN users u "
+        "SELECT s.id, s.user_id, s.csrf, u.login, u.display_name, s.expires_at, "
+        "u.must_change_password FROM sessions s JOIN users u "
         "ON u.id = s.user_id WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at "
         "> ? AND u.disabled = 0");
     if (!st)
@@ -58,6 +59,7 @@ bool accounts_store_authenticate(const char *token, struct sq_user *u)
         snprintf(u->csrf, sizeof u->csrf, "%s", sq_db_col_text(st, 2));
         snprintf(u->login, sizeof u->login, "%s", sq_db_col_text(st, 3));
         snprintf(u->display_name, sizeof u->display_name, "%s", sq_db_col_text(st, 4));
+        u->must_change_password = sqlite3_column_int(st, 6) != 0;
         ok = true;
     }
     sq_db_reset(st);
@@ -173,38 +175,62 @@ enum sq_err accounts_store_user_create_hashed(const char *login, const char *dis
     return e;
 }
 
-enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail *d)
+enum sq_err accounts_store_user_update(int64_t id, json_t *in, enum accounts_pw_by by,
+                                       int64_t keep_session, struct sq_detail *d)
 {
     enum sq_err e;
+    char hash[128];
+    sqlite3_stmt *st;
+    int64_t now = sq_clock_now();
+    bool pw = sq_json_has(in, "password");
+    /* hashing takes tens of milliseconds: not while holding the write lock */
+    if (pw && sq_password_hash(sq_json_str(in, "password", ""), hash))
+        return sq_fail(d, SQ_EINTERNAL, NULL, "cannot hash password (out of memory)");
     if ((e = sq_db_begin(d)))
         return e;
     static const char *const cols[] = {"display_name", "phone", "id_number", NULL};
-    if ((e = sq_db_update_fields("users", id, in, cols, "updated_at", sq_clock_now(), d)))
+    if ((e = sq_db_update_fields("users", id, in, cols, "updated_at", now, d)))
         goto fail;
     if (sq_json_has(in, "disabled")) {
-        sqlite3_stmt *st = sq_db_stmt("UPDATE users SET disabled = ?2 WHERE id = ?1");
+        st = sq_db_stmt("UPDATE users SET disabled = ?2 WHERE id = ?1");
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
+            goto fail;
+        }
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int(st, 2, sq_json_bool(in, "disabled", false));
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
-        if (sq_json_bool(in, "disabled", false)) {
-            st = sq_db_stmt("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND "
-                            "revoked_at IS NULL");
-            sqlite3_bind_int64(st, 1, id);
-            sqlite3_bind_int64(st, 2, sq_clock_now());
-            if ((e = sq_db_exec_stmt(st, d)))
-                goto fail;
-        }
     }
-    if (sq_json_has(in, "password")) {
-        char hash[128];
-        if (sq_password_hash(sq_json_str(in, "password", ""), hash)) {
-            e = sq_fail(d, SQ_EINTERNAL, NULL, "cannot hash password");
+    /* sessions end with a disabling, and with a password set by someone else;
+     * the owner's own change keeps the session it was made from */
+    bool revoke = sq_json_bool(in, "disabled", false) || pw;
+    int64_t keep = pw && by == ACCOUNTS_PW_SELF && !sq_json_bool(in, "disabled", false)
+                       ? keep_session
+                       : 0;
+    if (pw) {
+        st = sq_db_stmt("UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE "
+                        "id = ?1");
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_stmt *st = sq_db_stmt("UPDATE users SET password_hash = ?2 WHERE id = ?1");
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 3, by == ACCOUNTS_PW_ADMIN);
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+    }
+    if (revoke) {
+        st = sq_db_stmt("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at "
+                        "IS NULL AND id <> ?3");
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
+            goto fail;
+        }
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, keep);
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
@@ -214,6 +240,47 @@ enum sq_err accounts_store_user_update(int64_t id, json_t *in, struct sq_detail 
 fail:
     sq_db_rollback();
     return e;
+}
+
+enum sq_err accounts_store_set_must_change(int64_t id, bool on, struct sq_detail *d)
+{
+    sqlite3_stmt *st = sq_db_stmt("UPDATE users SET must_change_password = ?2 WHERE id = ?1");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, on);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    sq_auth_cache_bump();
+    return e;
+}
+
+enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t,
+                                  struct sq_detail *d)
+{
+    memset(t, 0, offsetof(struct accounts_target, grants));
+    t->id = user_id;
+    if (!sq_db_scalar_id("SELECT count(*) FROM users WHERE id = ?1", user_id))
+        return sq_fail(d, SQ_ENOTFOUND, "user_id", "no such user");
+    sqlite3_stmt *st = sq_db_stmt("SELECT g.id, g.role, g.unit_id, un.path FROM grants g JOIN "
+                                  "units un ON un.id = g.unit_id WHERE g.user_id = ? ORDER BY "
+                                  "g.id");
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sqlite3_bind_int64(st, 1, user_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int role = sq_role_parse(sq_db_col_text(st, 1));
+        if (t->ngrants == SQ_MAX_GRANTS || role < 0) {
+            t->truncated = true; /* not understood is not allowed */
+            continue;
+        }
+        struct sq_grant *g = &t->grants[t->ngrants++];
+        g->id = sqlite3_column_int64(st, 0);
+        g->role = (enum sq_role)role;
+        g->unit_id = sqlite3_column_int64(st, 2);
+        snprintf(g->unit_path, sizeof g->unit_path, "%s", sq_db_col_text(st, 3));
+    }
+    sq_db_reset(st);
+    return SQ_OK;
 }
 
 static json_t *user_row(sqlite3_stmt *st, bool unmasked)
@@ -233,10 +300,13 @@ static json_t *user_row(sqlite3_stmt *st, bool unmasked)
                           "disabled", sqlite3_column_int(st, 5), "created_at", c);
     sq_json_set_str(o, "phone", phone);
     sq_json_set_str(o, "id_number", idn);
+    json_object_set_new(o, "must_change_password", json_boolean(sqlite3_column_int(st, 7)));
     return o;
 }
 
-#define USER_COLS "u.id, u.login, u.display_name, u.phone, u.id_number, u.disabled, u.created_at"
+#define USER_COLS                                                                                  \
+    "u.id, u.login, u.display_name, u.phone, u.id_number, u.disabled, u.created_at, "              \
+    "u.must_change_password"
 
 json_t *accounts_store_user_json(int64_t id, bool unmasked)
 {

@@ -12,8 +12,10 @@
 #include "core/err.h"
 #include "core/json.h"
 
-/* Appends one row. detail may be NULL; it is borrowed. Failures are logged,
- * never fatal to the caller's request. Returns SQ_OK or the db error. */
+/* Appends one row. detail may be NULL; it is borrowed (not changed). Every
+ * phone, contact_phone and id_number string in it, at any depth, is stored
+ * masked (sq_mask_phone, sq_mask_id). Failures are logged, never fatal to
+ * the caller's request. Returns SQ_OK or the db error. */
 enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *target_type,
                            int64_t target_id, const char *ip, json_t *detail);
 
@@ -22,7 +24,9 @@ struct sq_audit_filter {
     int64_t actor_id;
     int64_t from, to; /* 0 = open */
 };
-/* Newest first; returns a new array and sets *total. */
+/* Newest first; returns a new array and sets *total. Details come masked as
+ * above, older rows included, so reading the log reveals no personal data
+ * and needs no personal_read entry of its own. */
 enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page *p,
                           json_t **items, int64_t *total, struct sq_detail *d);
 

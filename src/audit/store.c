@@ -1,12 +1,44 @@
 /*
- * audit store: INSERT and SELECT on audit_log, nothing else.
+ * audit store: INSERT and SELECT on audit_log, nothing else, and the one
+ * invariant of its details: personal data (phone numbers, ID numbers) is
+ * masked in them when written, and again when read (rows written before the
+ * masking existed cannot be rewritten: the log is append-only).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "audit/audit.h"
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
+
+/* Masks, in place, every personal field anywhere in j. */
+static void mask_personal(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v) mask_personal(v);
+        return;
+    }
+    json_object_foreach(j, key, v)
+    {
+        bool phone = !strcmp(key, "phone") || !strcmp(key, "contact_phone");
+        bool idn = !strcmp(key, "id_number");
+        if ((phone || idn) && json_is_string(v)) {
+            char m[128];
+            if (phone)
+                sq_mask_phone(json_string_value(v), m, sizeof m);
+            else
+                sq_mask_id(json_string_value(v), m, sizeof m);
+            json_string_set(v, m);
+        } else if (json_is_object(v) || json_is_array(v)) {
+            mask_personal(v);
+        }
+    }
+}
 
 enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *target_type,
                            int64_t target_id, const char *ip, json_t *detail)
@@ -15,7 +47,10 @@ enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *tar
                                   "target_id, ip, detail) VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return SQ_EDB;
-    char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+    json_t *masked = detail ? json_deep_copy(detail) : NULL; /* detail is the caller's */
+    mask_personal(masked);
+    char *text = masked ? json_dumps(masked, JSON_COMPACT) : NULL;
+    json_decref(masked);
     sqlite3_bind_int64(st, 1, sq_clock_now());
     sq_db_bind_id(st, 2, actor_id);
     sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
@@ -78,6 +113,7 @@ enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page 
                                                       : json_integer(sqlite3_column_int64(st, 6)));
             sq_json_set_str(row, "ip", sq_db_col_text(st, 7));
             json_t *det = json_loads(sq_db_col_text(st, 8), 0, NULL);
+            mask_personal(det);
             json_object_set_new(row, "detail", det ? det : json_null());
             json_array_append_new(*items, row);
         }

@@ -1,16 +1,20 @@
 /*
- * auth: the role x permission matrix, the subtree rule, libsodium-backed
- * passwords and tokens, masking and the login rate limiter.
+ * auth: the role x permission matrix and role ranks, the subtree rule,
+ * libsodium-backed passwords and tokens, the password policy (libpwquality),
+ * masking and the login rate limiter.
  */
 #include "core/auth.h"
 
 #include <pthread.h>
+#include <pwquality.h>
 #include <stddef.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/log.h"
 
 static const char *role_names[SQ_ROLE__MAX] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
@@ -68,6 +72,15 @@ bool sq_role_has(enum sq_role r, enum sq_perm p)
     if (r < 0 || r >= SQ_ROLE__MAX || p < 0 || p >= SQ_PERM__MAX)
         return false;
     return (role_perms[r] & P(p)) != 0;
+}
+
+int sq_role_rank(enum sq_role r)
+{
+    static const int rank[SQ_ROLE__MAX] = {
+        [SQ_ROLE_PUBLIC] = 0,         [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
+        [SQ_ROLE_UNIT_ADMIN] = 3,     [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
+    };
+    return (r >= 0 && r < SQ_ROLE__MAX) ? rank[r] : -1;
 }
 
 bool sq_user_has(const struct sq_user *u, enum sq_perm p)
@@ -136,6 +149,114 @@ bool sq_password_verify(const char *hash, const char *password)
     if (!hash || !*hash || !password)
         return false;
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+/* ---- password policy -------------------------------------------------------- */
+
+/* libpwquality (with cracklib's dictionary) is not documented as thread-safe:
+ * one settings object, used under a lock. Checks are rare (sign-up, resets). */
+static pthread_mutex_t pwq_lock = PTHREAD_MUTEX_INITIALIZER;
+static pwquality_settings_t *pwq;
+
+static pwquality_settings_t *pwq_settings(void)
+{
+    if (pwq)
+        return pwq;
+    if (!(pwq = pwquality_default_settings()))
+        return NULL;
+    /* our own choices, not /etc/security/pwquality.conf: the policy must be
+     * the same on every machine (and in the tests) */
+    pwquality_set_int_value(pwq, PWQ_SETTING_MAX_REPEAT, 4);   /* aaaaa */
+    pwquality_set_int_value(pwq, PWQ_SETTING_MAX_SEQUENCE, 4); /* 12345, abcde */
+    pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, 1);
+    pwquality_set_int_value(pwq, PWQ_SETTING_USER_CHECK, 1);
+    pwquality_set_int_value(pwq, PWQ_SETTING_MIN_LENGTH, SQ_PASSWORD_MIN_LENGTH);
+    /* a dictionary that cannot be loaded fails every password: keep the other
+     * checks and say so once (Debian: cracklib-runtime) */
+    void *aux = NULL;
+    char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+    int rc = pwquality_check(pwq, "Vt7-kq2Ls9-Wx4pZ", NULL, NULL, &aux);
+    if (rc == PWQ_ERROR_CRACKLIB_CHECK) {
+        sq_warn("event=password_dictionary_unusable detail=\"%s\" (install cracklib-runtime)",
+                pwquality_strerror(buf, sizeof buf, rc, aux));
+        pwquality_set_int_value(pwq, PWQ_SETTING_DICT_CHECK, 0);
+    } else if (aux) {
+        pwquality_strerror(buf, sizeof buf, rc, aux); /* releases aux when it was allocated */
+    }
+    return pwq;
+}
+
+/* Our short texts for libpwquality's reasons: zh-CN, then English. */
+static const char *pwq_reason(int code)
+{
+    switch (code) {
+    case PWQ_ERROR_EMPTY_PASSWORD:
+        return "密码不能为空 / the password is empty";
+    case PWQ_ERROR_USER_CHECK:
+    case PWQ_ERROR_GECOS_CHECK:
+        return "密码不能是登录名或包含登录名 / the password must not be or contain the login";
+    case PWQ_ERROR_CRACKLIB_CHECK:
+        return "密码过于简单：是常见词或简单规律 / the password is too simple: a dictionary word "
+               "or an easy pattern";
+    case PWQ_ERROR_PALINDROME:
+        return "密码不能是回文 / the password is a palindrome";
+    case PWQ_ERROR_MAX_CONSECUTIVE:
+        return "密码中同一字符连续重复太多次 / the same character repeats too often in a row";
+    case PWQ_ERROR_MAX_CLASS_REPEAT:
+        return "密码中同类字符连续太多 / too many characters of one kind in a row";
+    case PWQ_ERROR_MAX_SEQUENCE:
+        return "密码含有过长的连续序列（如 12345、abcde） / the password contains a long "
+               "sequence such as 12345 or abcde";
+    case PWQ_ERROR_MIN_DIGITS:
+    case PWQ_ERROR_MIN_UPPERS:
+    case PWQ_ERROR_MIN_LOWERS:
+    case PWQ_ERROR_MIN_OTHERS:
+    case PWQ_ERROR_MIN_CLASSES:
+        return "密码需要包含更多种类的字符 / the password needs more kinds of characters";
+    case PWQ_ERROR_BAD_WORDS:
+        return "密码含有不允许的词 / the password contains a forbidden word";
+    case PWQ_ERROR_TOO_SIMILAR:
+    case PWQ_ERROR_SAME_PASSWORD:
+    case PWQ_ERROR_CASE_CHANGES_ONLY:
+    case PWQ_ERROR_ROTATED:
+        return "新密码与旧密码太相似 / the new password is too similar to the old one";
+    default:
+        return "密码不符合安全要求 / the password does not meet the password policy";
+    }
+}
+
+enum sq_err sq_password_check(const char *password, const char *login, int min_length,
+                              struct sq_detail *d)
+{
+    if (min_length <= 0)
+        min_length = SQ_PASSWORD_MIN_LENGTH;
+    if (!password || !*password)
+        return sq_fail(d, SQ_EINVAL, "password", "%s", pwq_reason(PWQ_ERROR_EMPTY_PASSWORD));
+    pthread_mutex_lock(&pwq_lock);
+    pwquality_settings_t *s = pwq_settings();
+    int rc = PWQ_ERROR_MEM_ALLOC;
+    void *aux = NULL;
+    char buf[PWQ_MAX_ERROR_MESSAGE_LEN];
+    if (s) {
+        pwquality_set_int_value(s, PWQ_SETTING_MIN_LENGTH, min_length);
+        rc = pwquality_check(s, password, NULL, login && *login ? login : NULL, &aux);
+        if (aux)
+            pwquality_strerror(buf, sizeof buf, rc, aux); /* releases aux if allocated */
+    }
+    pthread_mutex_unlock(&pwq_lock);
+    if (rc == PWQ_ERROR_MEM_ALLOC)
+        return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory checking a password");
+    if (rc == PWQ_ERROR_MIN_LENGTH)
+        return sq_fail(d, SQ_EINVAL, "password",
+                       "密码太短，至少 %d 个字符 / password too short: at least %d characters",
+                       min_length, min_length);
+    if (rc < 0)
+        return sq_fail(d, SQ_EINVAL, "password", "%s", pwq_reason(rc));
+    /* pwquality lets a long run of blanks through */
+    if (strspn(password, " \t\r\n") == strlen(password))
+        return sq_fail(d, SQ_EINVAL, "password",
+                       "密码不能只由空白字符组成 / the password must not be only blanks");
+    return SQ_OK;
 }
 
 void sq_token_new(char *out)

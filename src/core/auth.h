@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
+
 enum sq_role {
     SQ_ROLE_PUBLIC,         /* resident, student, employee, enterprise contact */
     SQ_ROLE_COLLECTOR,      /* grid worker, building leader: files on behalf */
@@ -64,6 +66,7 @@ struct sq_user {
     char login[64];
     char display_name[128];
     char csrf[48];
+    bool must_change_password; /* the session may only change its password */
     int ngrants;
     struct sq_grant grants[SQ_MAX_GRANTS];
 };
@@ -73,6 +76,12 @@ const char *sq_role_name(enum sq_role r);
 int sq_role_parse(const char *name);
 const char *sq_perm_name(enum sq_perm p);
 bool sq_role_has(enum sq_role r, enum sq_perm p);
+
+/* The order in which roles may hand each other out: public < collector <
+ * handler < unit_admin < district_admin. An admin grants only roles ranked at
+ * or below one they hold. The auditor ranks with district_admin, so only a
+ * district admin grants it. -1 for a value that is no role. */
+int sq_role_rank(enum sq_role r);
 
 /* True when the user holds p in any unit (the route-level check). */
 bool sq_user_has(const struct sq_user *u, enum sq_perm p);
@@ -86,6 +95,16 @@ bool sq_may_all(const struct sq_user *u, enum sq_perm p);
 /* Password hashing (argon2id, interactive limits). out >= 128 bytes. */
 int sq_password_hash(const char *password, char *out);
 bool sq_password_verify(const char *hash, const char *password);
+
+/* The password policy (libpwquality): at least min_length characters
+ * (SQ_PASSWORD_MIN_LENGTH when min_length <= 0), not only blanks, not the
+ * login nor containing it, not a dictionary word or an easy pattern (long
+ * repeats, 12345 / abcde sequences). login may be NULL. SQ_OK, or SQ_EINVAL
+ * with field "password" and a message naming the reason, zh-CN then English.
+ * Thread-safe. */
+#define SQ_PASSWORD_MIN_LENGTH 10
+enum sq_err sq_password_check(const char *password, const char *login, int min_length,
+                              struct sq_detail *d);
 
 /* New random token as 43 chars of base64url (32 bytes); out >= 48. */
 void sq_token_new(char *out);

@@ -26,6 +26,7 @@ const struct sq_config_key sq_config_keys[] = {
     {"webhook_allow_cidrs", "comma-separated address ranges webhooks may reach although not "
                             "public, e.g. 10.1.2.0/24 (default empty: public addresses only)"},
     {"session_hours", "sign-in token lifetime in hours (default 12)"},
+    {"password_min_length", "shortest password a person may choose, 8 to 64 (default 10)"},
     {"max_body_kb", "largest JSON body accepted, KiB (default 256)"},
     {"max_upload_kb", "largest attachment accepted, KiB (default 10240)"},
     {"test_clock", "expose the fake-clock endpoint for tests (default false)"},
@@ -52,6 +53,7 @@ void sq_config_defaults(struct sq_config *c)
     c->escalate_days = 2;
     c->webhook_attempts = 6;
     c->session_hours = 12;
+    c->password_min_length = 10;
     c->max_body = 256 * 1024;
     c->max_upload = 10 * 1024 * 1024;
 }
@@ -167,6 +169,10 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         if ((e = parse_long(key, v, 1, 24 * 90, &n, d)))
             return e;
         c->session_hours = (int)n;
+    } else if (!strcmp(key, "password_min_length")) {
+        if ((e = parse_long(key, v, 8, 64, &n, d)))
+            return e;
+        c->password_min_length = (int)n;
     } else if (!strcmp(key, "max_body_kb")) {
         if ((e = parse_long(key, v, 1, 64 * 1024, &n, d)))
             return e;

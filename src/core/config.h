@@ -28,6 +28,7 @@ struct sq_config {
      * public (loopback, private, ...); default empty: public addresses only */
     char webhook_allow_cidrs[1024];
     int session_hours;    /* token lifetime */
+    int password_min_length; /* password policy minimum (sq_password_check), default 10 */
     long max_body;        /* bytes; JSON bodies */
     long max_upload;      /* bytes; attachments */
     bool test_clock;      /* expose /api/v1/test/clock (tests only) */

@@ -16,6 +16,7 @@ static const struct {
     [SQ_EBADJSON] = {400, "bad_json"},
     [SQ_EAUTH] = {401, "unauthenticated"},
     [SQ_EFORBIDDEN] = {403, "forbidden"},
+    [SQ_EPWCHANGE] = {403, "password_change_required"},
     [SQ_ENOTFOUND] = {404, "not_found"},
     [SQ_EMETHOD] = {405, "method_not_allowed"},
     [SQ_ECONFLICT] = {409, "conflict"},

@@ -19,6 +19,7 @@ enum sq_err {
     SQ_EBADJSON,    /* body is not valid JSON or not an object (400) */
     SQ_EAUTH,       /* no credentials or bad/expired ones (401) */
     SQ_EFORBIDDEN,  /* authenticated but not allowed (403) */
+    SQ_EPWCHANGE,   /* the session must change its password before anything else (403) */
     SQ_ENOTFOUND,   /* no such record or route (404) */
     SQ_EMETHOD,     /* route exists, method does not (405) */
     SQ_ECONFLICT,   /* unique key or state conflict (409) */

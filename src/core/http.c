@@ -479,6 +479,14 @@ static bool route_and_run(struct sq_req *r)
         sq_reply_errf(r, SQ_EAUTH, NULL, "sign in first");
         return true;
     }
+    if (r->user && r->user->must_change_password &&
+        !(r->route->flags & SQ_ROUTE_PASSWORD_CHANGE)) {
+        sq_reply_errf(r, SQ_EPWCHANGE, "password",
+                      "请先修改密码 / change your password first: PATCH /api/v1/users/%lld with "
+                      "password and current_password",
+                      (long long)r->user->id);
+        return true;
+    }
     if (!sq_user_has(r->user, r->route->perm)) {
         sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not allow this (%s needed)",
                       sq_perm_name(r->route->perm));

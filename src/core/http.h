@@ -27,6 +27,9 @@ typedef int (*sq_handler_fn)(struct sq_req *r);
 enum sq_route_flags {
     SQ_ROUTE_RAW_BODY = 1, /* body is not JSON (uploads, form posts): handler reads r->body */
     SQ_ROUTE_NO_LOG = 2,   /* not in the per-route metrics (static files) */
+    SQ_ROUTE_PASSWORD_CHANGE = 4, /* open to a session that must change its password first
+                                   * (sign-in, sign-out, /me, changing it); every other route
+                                   * answers 403 password_change_required to such a session */
 };
 
 struct sq_route {

@@ -72,6 +72,7 @@ int sq_demo_init_district(const char *name, const char *admin, char *password_ou
     if (add_unit(0, "district", "HS", name, NULL, &district, d) ||
         accounts_store_user_create(admin, "区级管理员", password_out, NULL, NULL, &uid, d) ||
         accounts_store_grant_add(uid, "district_admin", district, 0, &gid, d) ||
+        accounts_store_set_must_change(uid, true, d) || /* it works once */
         sq_db_commit(d)) {
         sq_db_rollback();
         return -1;

@@ -78,12 +78,12 @@ static void test_register(void)
 {
     h_need_demo();
     struct h_resp *r = h_req("POST", "/api/v1/auth/register", NULL,
-                             "{\"login\":\"newbie\",\"password\":\"newbie-pass\",\"display_name\":"
+                             "{\"login\":\"newbie\",\"password\":\"maple-river-27\",\"display_name\":"
                              "\"新居民\",\"phone\":\"13912345678\"}");
     H_STATUS(r, 201);
     H_EQ_STR(H_STR(r->json, "phone"), "139****5678");
     H_ASSERT(H_INT(r->json, "id") > 0);
-    const struct h_session *s = h_session("newbie", "newbie-pass");
+    const struct h_session *s = h_session("newbie", "maple-river-27");
     struct h_resp *me = h_req("GET", "/api/v1/me", s->token, NULL);
     H_STATUS(me, 200);
     H_EQ_STR(H_STR(me->json, "grants.0.role"), "public");
@@ -92,11 +92,11 @@ static void test_register(void)
     H_ERR(h_req("GET", "/api/v1/users", s->token, NULL), 403, "forbidden");
     H_ERR(h_req("GET", "/api/v1/units", s->token, NULL), 403, "forbidden");
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"NEWBIE\",\"password\":\"newbie-pass\",\"display_name\":\"x\","
+                      "{\"login\":\"NEWBIE\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
                       "\"phone\":\"13912345678\"}"),
                 409, "conflict", "login");
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"newbie2\",\"password\":\"newbie-pass\",\"display_name\":\"x\","
+                      "{\"login\":\"newbie2\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
                       "\"phone\":\"12345\"}"),
                 422, "invalid", "phone");
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
@@ -104,12 +104,12 @@ static void test_register(void)
                       "\"phone\":\"13912345678\"}"),
                 422, "invalid", "password");
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"new bie\",\"password\":\"newbie-pass\",\"display_name\":\"x\","
+                      "{\"login\":\"new bie\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
                       "\"phone\":\"13912345678\"}"),
                 422, "invalid", "login");
     /* nobody registers themselves into a role */
     H_ERR(h_req("POST", "/api/v1/auth/register", NULL,
-                "{\"login\":\"newbie3\",\"password\":\"newbie-pass\",\"display_name\":\"x\","
+                "{\"login\":\"newbie3\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
                 "\"phone\":\"13912345678\",\"role\":\"district_admin\"}"),
           422, "invalid");
 }

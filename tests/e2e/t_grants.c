@@ -3,12 +3,16 @@
  * own subtree only, and never district_admin or auditor; the district admin
  * grants anything (elevated roles only at the district). A grant takes
  * effect on the holder's next request and a revoke ends it just as fast.
+ * Granting is managing the holder (issue 10): the street admin's target is a
+ * member of the street (public in its first community), not a resident
+ * registered at the district, whom only district admins manage.
  */
 #include <stdio.h>
 
 #include "harness.h"
 
 static long long st1, st2, cm1, cm2, target;
+#define TARGET_PW "ocean-lamp-4815"
 
 static long long unit_by_code(const char *code)
 {
@@ -27,7 +31,18 @@ static void setup(void)
     st2 = unit_by_code("ST02");
     cm1 = unit_by_code("CM001"); /* in ST01 */
     cm2 = unit_by_code("CM002"); /* in ST02 */
-    target = h_uid("resident");  /* a public account to promote */
+    /* a public account of the street's first community, to promote */
+    struct h_resp *r = h_reqf("POST", "/api/v1/users", h_tok("street_admin"),
+                              "{\"login\":\"grant.target\",\"password\":\"" TARGET_PW "\","
+                              "\"display_name\":\"待授权\",\"role\":\"public\",\"unit_id\":%lld}",
+                              cm1);
+    H_STATUS(r, 201);
+    target = H_INT(r->json, "id");
+}
+
+static const char *target_tok(void)
+{
+    return h_session("grant.target", TARGET_PW)->token;
 }
 
 static struct h_resp *grant(const char *token, long long user, const char *role, long long unit)
@@ -48,8 +63,8 @@ static void test_unit_admin_grants_in_subtree(void)
     setup();
     const char *sa = h_tok("street_admin");
     long long before = grants_of(target);
-    /* the resident cannot see units yet */
-    H_ERR(h_req("GET", "/api/v1/units", h_tok("resident"), NULL), 403, "forbidden");
+    /* the target cannot see units yet */
+    H_ERR(h_req("GET", "/api/v1/units", target_tok(), NULL), 403, "forbidden");
     struct h_resp *r = grant(sa, target, "collector", cm1);
     H_STATUS(r, 201);
     H_ASSERT(H_INT(r->json, "id") > 0);
@@ -57,8 +72,8 @@ static void test_unit_admin_grants_in_subtree(void)
     H_EQ_INT(H_INT(r->json, "unit_id"), cm1);
     H_EQ_STR(H_STR(r->json, "unit_kind"), "community");
     H_EQ_INT(grants_of(target), before + 1);
-    /* effective at once, for the token the resident already holds */
-    struct h_resp *u = h_req("GET", "/api/v1/units", h_tok("resident"), NULL);
+    /* effective at once, for the token the target already holds */
+    struct h_resp *u = h_req("GET", "/api/v1/units", target_tok(), NULL);
     H_STATUS(u, 200);
     H_EQ_INT(H_INT(u->json, "total"), 1);
     H_EQ_INT(H_INT(u->json, "items.0.id"), cm1);
@@ -145,7 +160,7 @@ static void test_revoke_in_subtree(void)
         h_req("GET", h_fmt("/api/v1/users/%lld/grants", target), h_tok("admin"), NULL);
     H_STATUS(g, 200);
     long long before = H_INT(g->json, "total");
-    /* revoke everything the street admin granted the resident earlier */
+    /* revoke everything the street admin granted the target earlier */
     int revoked = 0;
     for (long long i = 0; i < before; i++) {
         const char *role = H_STR(g->json, h_fmt("items.%lld.role", i));
@@ -160,9 +175,9 @@ static void test_revoke_in_subtree(void)
     H_EQ_INT(revoked, 3);
     H_EQ_INT(grants_of(target), before - revoked);
     /* effective at once */
-    H_ERR(h_req("GET", "/api/v1/units", h_tok("resident"), NULL), 403, "forbidden");
-    /* the resident's own public grant sits at the district, outside the street */
-    g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", target), h_tok("admin"), NULL);
+    H_ERR(h_req("GET", "/api/v1/units", target_tok(), NULL), 403, "forbidden");
+    /* a resident's own public grant sits at the district, outside the street */
+    g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", h_uid("resident")), h_tok("admin"), NULL);
     H_ERR(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(g->json, "items.0.id")), sa, NULL),
           403, "forbidden");
     /* a grant in the neighbour street is out of reach too */

@@ -1,7 +1,9 @@
 /*
  * t_init: `sanqu init` creates a database with the district and its first
  * district admin, prints a one-time password that signs in (there is no
- * default password), and refuses a database that already has a district.
+ * default password) once: that session may only choose a new password
+ * (issue 10), after which the admin works and the one-time password is gone.
+ * init refuses a database that already has a district.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,27 +39,56 @@ static void test_init_then_sign_in(void)
     H_ERR(h_req("POST", "/api/v1/auth/login", NULL,
                 "{\"login\":\"alice\",\"password\":\"sanqu-demo\"}"),
           401, "unauthenticated");
+    struct h_resp *in = h_reqf("POST", "/api/v1/auth/login", NULL,
+                               "{\"login\":\"alice\",\"password\":\"%s\"}", pw);
+    H_STATUS(in, 200);
+    H_ASSERT(json_is_true(h_get(in->json, "must_change_password")));
     const struct h_session *s = h_session("alice", pw);
     struct h_resp *me = h_req("GET", "/api/v1/me", s->token, NULL);
     H_STATUS(me, 200);
+    H_ASSERT(json_is_true(h_get(me->json, "must_change_password")));
     H_EQ_STR(H_STR(me->json, "grants.0.role"), "district_admin");
     H_EQ_STR(H_STR(me->json, "grants.0.unit_kind"), "district");
     H_EQ_STR(H_STR(me->json, "grants.0.unit_name"), "洪山区");
+    /* the one-time password works once: until it is replaced, nothing else */
+    H_ERR_FIELD(h_req("GET", "/api/v1/units", s->token, NULL), 403, "password_change_required",
+                "password");
+    H_ERR(h_req("POST", "/api/v1/units", s->token,
+                "{\"kind\":\"street\",\"code\":\"ST1\",\"name\":\"第一街道\",\"parent_id\":1}"),
+          403, "password_change_required");
+    H_ERR(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", s->user_id), s->token,
+                 "{\"display_name\":\"爱丽丝\",\"password\":\"river-stone-lamp\","
+                 "\"current_password\":\"%s\"}",
+                 pw),
+          403, "password_change_required");
+    H_ERR_FIELD(h_req("PATCH", h_fmt("/api/v1/users/%lld", s->user_id), s->token,
+                      "{\"password\":\"river-stone-lamp\"}"),
+                422, "invalid", "current_password");
+    H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", s->user_id), s->token,
+                       "{\"password\":\"12345678\",\"current_password\":\"%s\"}", pw),
+                422, "invalid", "password");
+    H_STATUS(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", s->user_id), s->token,
+                    "{\"password\":\"river-stone-lamp\",\"current_password\":\"%s\"}", pw),
+             200);
+    /* now the same session works: the flag is gone */
+    me = h_req("GET", "/api/v1/me", s->token, NULL);
+    H_ASSERT(json_is_false(h_get(me->json, "must_change_password")));
     struct h_resp *u = h_req("GET", "/api/v1/units", s->token, NULL);
     H_STATUS(u, 200);
     H_EQ_INT(H_INT(u->json, "total"), 1);
     H_EQ_INT(H_INT(h_req("GET", "/api/v1/users", s->token, NULL)->json, "total"), 1);
-    /* the admin can work at once: add a street, change the password */
     H_STATUS(h_req("POST", "/api/v1/units", s->token,
                    "{\"kind\":\"street\",\"code\":\"ST1\",\"name\":\"第一街道\","
                    "\"parent_id\":1}"),
              201);
-    H_STATUS(h_reqf("PATCH", h_fmt("/api/v1/users/%lld", s->user_id), s->token,
-                    "{\"password\":\"alice-own-pass\",\"current_password\":\"%s\"}", pw),
-             200);
-    H_STATUS(h_req("POST", "/api/v1/auth/login", NULL,
-                   "{\"login\":\"alice\",\"password\":\"alice-own-pass\"}"),
-             200);
+    /* the one-time password is spent; the new one signs in, with no flag */
+    H_ERR(h_reqf("POST", "/api/v1/auth/login", NULL, "{\"login\":\"alice\",\"password\":\"%s\"}",
+                 pw),
+          401, "unauthenticated");
+    in = h_req("POST", "/api/v1/auth/login", NULL,
+               "{\"login\":\"alice\",\"password\":\"river-stone-lamp\"}");
+    H_STATUS(in, 200);
+    H_ASSERT(json_is_false(h_get(in->json, "must_change_password")));
     h_stop();
 
     /* init refuses a database with a district, and changes nothing */
@@ -69,7 +100,7 @@ static void test_init_then_sign_in(void)
     H_EQ_INT(r->status, 1);
     H_CONTAINS(r->err, "not empty");
     h_start(&(struct h_opts){.db = db});
-    s = h_session("alice", "alice-own-pass");
+    s = h_session("alice", "river-stone-lamp");
     H_EQ_INT(H_INT(h_req("GET", "/api/v1/users", s->token, NULL)->json, "total"), 1);
 }
 

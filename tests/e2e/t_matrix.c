@@ -593,6 +593,132 @@ static void test_kb_history_and_collections(void)
 
 /* end of issue 10: kb history and columns/volumes */
 
+/* issue 10: user management
+ *
+ * Acting on an account (unmasked personal data, PATCH, grants created and
+ * revoked) for every demo account against three targets made here: one whose
+ * only grant is in the account's own unit ("in"), one holding that grant and
+ * another outside the account's subtree ("out": the takeover was one grant in
+ * scope sufficing), and a district admin ("da"). The rule, as data: district
+ * admins manage all three, unit admins only "in", nobody else anything. An
+ * allowed action succeeds (grants made are revoked again), a refused one
+ * answers 403 and changes nothing. Runs last: it writes. */
+
+enum mtarget { MT_IN, MT_OUT, MT_DA, MT__MAX };
+static const char *const mtarget_names[] = {"in", "out", "da"};
+
+static bool may_manage_expected(const char *role, enum mtarget t)
+{
+    if (!strcmp(role, "district_admin"))
+        return true;
+    return !strcmp(role, "unit_admin") && t == MT_IN;
+}
+
+/* A target account, created once per server by the admin; returns its id. */
+static long long mtarget_id(size_t a, enum mtarget t)
+{
+    const char *unit = accounts[a].unit, *other = accounts[a].other_unit;
+    const char *key = t == MT_DA  ? "mt:da"
+                      : t == MT_IN ? h_fmt("mt:in:%s", unit)
+                                   : h_fmt("mt:out:%s:%s", unit, other);
+    if (!ids)
+        ids = json_object();
+    json_t *v = json_object_get(ids, key);
+    if (v)
+        return json_integer_value(v);
+    char *login = h_fmt("%s", key);
+    for (char *c = login; *c; c++)
+        *c = *c == ':' ? '.' : (*c >= 'A' && *c <= 'Z') ? (char)(*c - 'A' + 'a') : *c;
+    struct h_resp *r = h_reqf("POST", "/api/v1/users", h_tok("admin"),
+                              "{\"login\":\"%s\",\"password\":\"Matrix-pass-2024\","
+                              "\"display_name\":\"矩阵对象\",\"phone\":\"13700009999\","
+                              "\"role\":\"%s\",\"unit_id\":%lld}",
+                              login, t == MT_DA ? "district_admin" : "collector",
+                              t == MT_DA ? unit_id("HS") : unit_id(unit));
+    H_STATUS(r, 201);
+    long long id = H_INT(r->json, "id");
+    if (t == MT_OUT)
+        H_STATUS(h_reqf("POST", "/api/v1/grants", h_tok("admin"),
+                        "{\"user_id\":%lld,\"role\":\"collector\",\"unit_id\":%lld}", id,
+                        unit_id(other)),
+                 201);
+    json_object_set_new(ids, key, json_integer(id));
+    return id;
+}
+
+static void test_user_management(void)
+{
+    h_need_demo();
+    int requests = 0;
+    for (size_t a = 0; a < NACCOUNTS; a++) {
+        const char *tok = h_tok(accounts[a].login), *role = accounts[a].role;
+        for (int t = 0; t < MT__MAX; t++) {
+            long long id = mtarget_id(a, (enum mtarget)t);
+            bool may = may_manage_expected(role, (enum mtarget)t);
+            const char *who = h_fmt("%s (%s) on target %s", accounts[a].login, role,
+                                    mtarget_names[t]);
+            const char *upath = h_fmt("/api/v1/users/%lld", id);
+            /* the masked record says what the UI may offer */
+            struct h_resp *r = h_req("GET", upath, tok, NULL);
+            if (r->status == 200 && json_is_true(h_get(r->json, "may_manage")) != may)
+                h_fail(__FILE__, __LINE__, r, "%s: may_manage should be %d", who, may);
+            if (may && r->status != 200)
+                h_fail(__FILE__, __LINE__, r, "%s: GET user wants 200, got %d", who, r->status);
+            /* unmasked personal data */
+            r = h_req("GET", h_fmt("%s/personal", upath), tok, NULL);
+            if (r->status != (may ? 200 : 403))
+                h_fail(__FILE__, __LINE__, r, "%s: GET personal wants %d, got %d", who,
+                       may ? 200 : 403, r->status);
+            /* PATCH: a weak password is the caller's 422 only when they may */
+            r = h_req("PATCH", upath, tok, "{\"password\":\"short\"}");
+            if (may)
+                H_ERR_FIELD(r, 422, "invalid", "password");
+            else if (r->status != 403)
+                h_fail(__FILE__, __LINE__, r, "%s: PATCH password wants 403, got %d", who,
+                       r->status);
+            r = h_req("PATCH", upath, tok, "{\"disabled\":false}");
+            if (r->status != (may ? 200 : 403))
+                h_fail(__FILE__, __LINE__, r, "%s: PATCH disabled wants %d, got %d", who,
+                       may ? 200 : 403, r->status);
+            /* grants: give public in one's own unit, then take it back */
+            r = h_reqf("POST", "/api/v1/grants", tok,
+                       "{\"user_id\":%lld,\"role\":\"public\",\"unit_id\":%lld}", id,
+                       unit_id(accounts[a].unit));
+            requests += 4;
+            if (may) {
+                if (r->status != 201)
+                    h_fail(__FILE__, __LINE__, r, "%s: POST grant wants 201, got %d", who,
+                           r->status);
+                H_STATUS(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(r->json, "id")), tok,
+                               NULL),
+                         200);
+                requests++;
+                continue;
+            }
+            if (r->status != 403)
+                h_fail(__FILE__, __LINE__, r, "%s: POST grant wants 403, got %d", who, r->status);
+            /* nor may they revoke what the target holds, even in their unit */
+            r = h_req("DELETE", h_fmt("/api/v1/grants/%lld", first_grant(id)), tok, NULL);
+            requests++;
+            if (r->status != 403)
+                h_fail(__FILE__, __LINE__, r, "%s: DELETE grant wants 403, got %d", who,
+                       r->status);
+        }
+    }
+    printf("     %d requests\n", requests);
+    /* the refused ones changed nothing: every target holds what it was given */
+    for (size_t a = 0; a < NACCOUNTS; a++)
+        for (int t = 0; t < MT__MAX; t++) {
+            struct h_resp *g = h_req("GET", h_fmt("/api/v1/users/%lld/grants", mtarget_id(a, t)),
+                                     h_tok("admin"), NULL);
+            H_EQ_INT(H_INT(g->json, "total"), t == MT_OUT ? 2 : 1);
+            struct h_resp *u =
+                h_req("GET", h_fmt("/api/v1/users/%lld", mtarget_id(a, t)), h_tok("admin"), NULL);
+            H_ASSERT(json_is_false(h_get(u->json, "disabled")));
+            H_ASSERT(json_is_false(h_get(u->json, "must_change_password")));
+        }
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -601,6 +727,7 @@ int main(int argc, char **argv)
         H_TEST(test_anonymous),
         H_TEST(test_every_role_on_every_route),
         H_TEST(test_kb_history_and_collections), /* issue 10: kb history, columns/volumes */
+        H_TEST(test_user_management), /* issue 10: user management; last, it writes */
         {0},
     };
     int rc = h_main(argc, argv, tests);

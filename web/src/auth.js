@@ -8,7 +8,11 @@ import { api, setCsrfToken } from './api.js'
 export const session = reactive({
   loaded: false,
   user: null,
-  grants: []
+  grants: [],
+  // the password was set by someone else (an admin's reset, sanqu init):
+  // until the user chooses their own, the server answers every other call
+  // with 403 password_change_required
+  mustChange: false
 })
 
 export const roles = computed(() => new Set(session.grants.map((g) => g.role)))
@@ -29,6 +33,7 @@ export const isStaff = computed(() =>
 function applyMe(me) {
   session.user = (me && me.user) || null
   session.grants = (me && me.grants) || []
+  session.mustChange = !!(me && me.must_change_password)
   if (me && me.csrf_token) setCsrfToken(me.csrf_token)
   session.loaded = true
 }
@@ -69,12 +74,22 @@ export async function logout() {
 export function clearSession() {
   session.user = null
   session.grants = []
+  session.mustChange = false
   setCsrfToken(null)
+}
+
+// Changes the signed-in user's own password (the current one is required);
+// the server ends every other session of the user and keeps this one.
+export async function changePassword(current, next) {
+  await api.patch(`/users/${session.user.id}`, { password: next, current_password: current }, { quiet: [422] })
+  session.mustChange = false
+  await loadMe()
 }
 
 // Where a user lands after login, by the strongest role held.
 export function homeRoute() {
   if (!session.user) return { name: 'login' }
+  if (session.mustChange) return { name: 'login', query: { change: '1' } }
   if (hasRole('district_admin')) return { name: 'dashboard' }
   if (hasRole('handler', 'unit_admin')) return { name: 'workbench' }
   if (hasRole('collector')) return { name: 'collector' }

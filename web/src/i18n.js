@@ -1049,3 +1049,27 @@ export function tl(prefix, value) {
   const s = t(key)
   return s === key ? String(value) : s
 }
+
+// Passwords (issue 10): the policy, changing one's own, the forced change.
+Object.assign(zh, {
+  'pw.title': '修改密码',
+  'pw.forcedTitle': '请设置新密码',
+  'pw.forcedHint': '当前密码由他人设置（管理员重置或初始密码），只能使用一次。请先设置您自己的新密码。',
+  'pw.current': '当前密码',
+  'pw.new': '新密码',
+  'pw.rules': '至少 10 个字符；不能是登录名、常见词或 12345、aaaaa 之类的简单规律',
+  'pw.done': '密码已修改，其他设备上的登录已退出',
+  'users.manageOnlyHint': '该用户持有您无权管理的角色或单位，只能查看',
+  'err.code.password_change_required': '请先修改密码'
+})
+Object.assign(en, {
+  'pw.title': 'Change password',
+  'pw.forcedTitle': 'Choose a new password',
+  'pw.forcedHint': 'Your password was set by someone else (an admin\'s reset or the initial password) and works once. Choose your own first.',
+  'pw.current': 'Current password',
+  'pw.new': 'New password',
+  'pw.rules': 'At least 10 characters; not your login, a dictionary word or an easy pattern such as 12345 or aaaaa',
+  'pw.done': 'Password changed; your sessions elsewhere were signed out',
+  'users.manageOnlyHint': 'This user holds a role or unit outside what you administer: read only',
+  'err.code.password_change_required': 'Change your password first'
+})

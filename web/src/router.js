@@ -60,10 +60,12 @@ router.beforeEach(async (to) => {
     }
   }
   if (to.meta.public) {
-    if (to.name === 'login' && session.user) return homeRoute()
+    if (to.name === 'login' && session.user && !session.mustChange) return homeRoute()
     return true
   }
   if (!session.user) return { name: 'login', query: { next: to.fullPath } }
+  // a password set by someone else must be replaced before anything else
+  if (session.mustChange) return { name: 'login', query: { change: '1' } }
   // Every matched record's roles must be satisfied (parent and child).
   for (const rec of to.matched) {
     const need = rec.meta && rec.meta.roles
