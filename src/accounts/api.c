@@ -71,7 +71,7 @@ static int auth_login(struct sq_req *r)
 {
     struct sq_detail d = {0};
     enum sq_err e = sq_validate(r->json, login_fields, &d);
-    char login[256], token[48], csrf[48], exp[32];
+    char login[320], token[48], csrf[48], exp[32];
     int retry = 0;
     int64_t uid = 0, expires = 0;
     if (e)

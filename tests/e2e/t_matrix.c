@@ -458,6 +458,26 @@ static void test_every_role_on_every_route(void)
         H_ASSERTF(!strstr(a->body, h_fmt("\"action\":\"%s\"", *w)), "the matrix run wrote: %s", *w);
 }
 
+/* issue 10: edge */
+/* /metrics is decided by address, not role: from a remote client (behind
+ * a trusted proxy) no account opens it, from loopback every one does. */
+static void test_metrics_by_address_not_role(void)
+{
+    h_start(&(struct h_opts){.demo = true,
+                             .args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
+    const char *remote[] = {"X-Forwarded-For: 203.0.113.30", NULL};
+    for (size_t a = 0; a <= NACCOUNTS; a++) {
+        const char *tok = a < NACCOUNTS ? h_tok(accounts[a].login) : NULL;
+        struct h_resp *r =
+            h_send(&(struct h_call){.path = "/metrics", .token = tok, .headers = remote});
+        if (r->status != 403)
+            h_fail(__FILE__, __LINE__, r, "%s from a remote address: want 403, got %d",
+                   a < NACCOUNTS ? accounts[a].login : "anonymous", r->status);
+        H_STATUS(h_req("GET", "/metrics", tok, NULL), 200);
+    }
+}
+/* end issue 10: edge */
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -465,6 +485,7 @@ int main(int argc, char **argv)
         H_TEST(test_demo_accounts_hold_their_roles),
         H_TEST(test_anonymous),
         H_TEST(test_every_role_on_every_route),
+        H_TEST(test_metrics_by_address_not_role), /* issue 10: edge */
         {0},
     };
     int rc = h_main(argc, argv, tests);
