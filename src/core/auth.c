@@ -207,7 +207,7 @@ void sq_mask_id(const char *in, char *out, size_t cap)
 #define ADDR_WINDOW 900     /* ... per 15 minutes; then that address waits the window out */
 #define LOGIN_SOFT_FAILS 10 /* failures of one login, any addresses, per LOGIN_WINDOW ... */
 #define LOGIN_WINDOW 900
-#define LOGIN_DELAY 5       /* ... then an address that failed on it waits 5 s after the last */
+#define LOGIN_DELAY 5 /* ... then an address that failed on it waits 5 s after the last */
 
 /* One slot per key: "p:LOGIN\nADDR" (a login from an address), "a:ADDR",
  * "l:LOGIN", "b:NAME\nADDR" (a per-address bucket). */
@@ -305,7 +305,8 @@ bool sq_signin_attempt(const char *login, const char *ip, int *retry_after)
         wait = a->start + ADDR_WINDOW - now;
     /* only an address that has itself failed on this login: the right
      * password from anywhere else is never held up by others' failures */
-    if (l && p && p->count > 0 && l->count >= LOGIN_SOFT_FAILS && l->last + LOGIN_DELAY - now > wait)
+    if (l && p && p->count > 0 && l->count >= LOGIN_SOFT_FAILS &&
+        l->last + LOGIN_DELAY - now > wait)
         wait = l->last + LOGIN_DELAY - now;
     if (wait <= 0) {
         /* counted as a failure now, under the lock, so that parallel tries

@@ -39,7 +39,7 @@
 
 /* The web UI's Content-Security-Policy; every HTML page gets it. */
 #define UI_CSP                                                                                     \
-    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "         \
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "           \
     "object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
 
 static struct MHD_Daemon *http_daemon;

@@ -32,7 +32,8 @@ static int healthz(struct sq_req *r)
 static bool metrics_allowed(const struct sq_req *r)
 {
     const struct sq_config *c = sq_app_config;
-    if (sq_addr_is_loopback(r->ip) || (c->metrics_allow[0] && sq_addr_list_match(c->metrics_allow, r->ip)))
+    if (sq_addr_is_loopback(r->ip) ||
+        (c->metrics_allow[0] && sq_addr_list_match(c->metrics_allow, r->ip)))
         return true;
     const char *h = sq_req_header(r, "Authorization");
     return c->metrics_token[0] && h && !strncasecmp(h, "Bearer ", 7) &&

@@ -143,8 +143,7 @@ static void test_bad_values(void)
     refused(NULL, (const char *[]){"--metrics_allow", "10.0.0.0/40", NULL}, "metrics_allow");
     refused((const char *[]){"SANQU_METRICS_TOKEN=short", NULL}, NULL, "metrics_token");
     refused(NULL, (const char *[]){"--public_url", "sanqu.example.gov.cn", NULL}, "public_url");
-    refused(NULL, (const char *[]){"--anon_appeals_per_hour", "-1", NULL},
-            "anon_appeals_per_hour");
+    refused(NULL, (const char *[]){"--anon_appeals_per_hour", "-1", NULL}, "anon_appeals_per_hour");
     refused((const char *[]){"SANQU_REGISTRATIONS_PER_HOUR=lots", NULL}, NULL,
             "registrations_per_hour");
     /* --help teaches every setting and the precedence */

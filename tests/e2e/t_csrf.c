@@ -115,9 +115,12 @@ static void test_cross_site_simple_requests(void)
     h_need_demo();
     const char *appeal = "{\"title\":\"跨站提交\",\"description\":\"别的网站替访客提交\","
                          "\"category_id\":3,\"unit_id\":16,\"contact_phone\":\"13800138000\"}";
-    static const char *const types[] = {"", "text/plain", "text/plain;charset=UTF-8",
+    static const char *const types[] = {"",
+                                        "text/plain",
+                                        "text/plain;charset=UTF-8",
                                         "application/x-www-form-urlencoded",
-                                        "multipart/form-data; boundary=x", NULL};
+                                        "multipart/form-data; boundary=x",
+                                        NULL};
     struct h_resp *r = h_req("GET", "/api/v1/appeals?limit=1", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     long long before = H_INT(r->json, "total");

@@ -169,10 +169,9 @@ static struct h_resp *metrics_from(const char *xff, const char *token)
 static void test_metrics_access(void)
 {
     const char *token = "metrics-token-0123456789";
-    h_start(&(struct h_opts){
-        .args = (const char *const[]){"--trusted_proxies", "127.0.0.1", "--metrics_allow",
-                                      "192.0.2.0/24, 2001:db8::/32", "--metrics_token", token,
-                                      NULL}});
+    h_start(&(struct h_opts){.args = (const char *const[]){
+                                 "--trusted_proxies", "127.0.0.1", "--metrics_allow",
+                                 "192.0.2.0/24, 2001:db8::/32", "--metrics_token", token, NULL}});
     H_STATUS(metrics_from(NULL, NULL), 200);
     struct h_resp *r = metrics_from("203.0.113.10", NULL);
     H_ERR(r, 403, "forbidden");
@@ -188,8 +187,8 @@ static void test_metrics_access(void)
     H_ERR(metrics_from("127.0.0.1, 203.0.113.10", NULL), 403, "forbidden");
     /* without settings: loopback only, and a proxy that is not trusted is
      * just the loopback client it is */
-    h_start(&(struct h_opts){.args = (const char *const[]){"--trusted_proxies", "127.0.0.1",
-                                                           NULL}});
+    h_start(
+        &(struct h_opts){.args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
     H_ERR(metrics_from("192.0.2.77", NULL), 403, "forbidden");
     H_ERR(metrics_from("203.0.113.10", token), 403, "forbidden");
     h_start(NULL);
@@ -209,9 +208,8 @@ static void test_html_csp(void)
     H_CONTAINS(csp, "frame-ancestors 'none'");
     struct h_resp *v = h_req("GET", "/api/v1/kb/volumes?limit=1", NULL, NULL);
     H_STATUS(v, 200);
-    struct h_resp *p =
-        h_req("GET", h_fmt("/api/v1/kb/volumes/%lld/print", H_INT(v->json, "items.0.id")), NULL,
-              NULL);
+    struct h_resp *p = h_req(
+        "GET", h_fmt("/api/v1/kb/volumes/%lld/print", H_INT(v->json, "items.0.id")), NULL, NULL);
     H_STATUS(p, 200);
     H_CONTAINS(h_header(p, "Content-Type"), "text/html");
     H_EQ_STR(h_header(p, "Content-Security-Policy"), csp);

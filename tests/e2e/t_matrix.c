@@ -463,8 +463,8 @@ static void test_every_role_on_every_route(void)
  * a trusted proxy) no account opens it, from loopback every one does. */
 static void test_metrics_by_address_not_role(void)
 {
-    h_start(&(struct h_opts){.demo = true,
-                             .args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
+    h_start(&(struct h_opts){
+        .demo = true, .args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
     const char *remote[] = {"X-Forwarded-For: 203.0.113.30", NULL};
     for (size_t a = 0; a <= NACCOUNTS; a++) {
         const char *tok = a < NACCOUNTS ? h_tok(accounts[a].login) : NULL;

@@ -478,7 +478,7 @@ static void test_signin_parallel(void **state)
     for (int i = 0; i < 4; i++)
         fail_once("admin", "192.0.2.40");
     assert_true(sq_signin_attempt("admin", "192.0.2.40", NULL)); /* in flight */
-    refused_for("admin", "192.0.2.40");                            /* its twin */
+    refused_for("admin", "192.0.2.40");                          /* its twin */
     sq_signin_succeeded("admin", "192.0.2.40");
     assert_true(sq_signin_attempt("admin", "192.0.2.40", NULL));
 }

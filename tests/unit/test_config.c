@@ -194,8 +194,7 @@ static void test_edge_settings(void **state)
     assert_int_equal(sq_config_set(&c, "public_url", "https://sanqu.example.gov.cn", &d), SQ_OK);
     assert_string_equal(c.public_url, "https://sanqu.example.gov.cn");
     assert_int_equal(sq_config_set(&c, "public_url", "http://10.0.0.5:8080/", &d), SQ_OK);
-    assert_int_equal(sq_config_set(&c, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 ::1", &d),
-                     SQ_OK);
+    assert_int_equal(sq_config_set(&c, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 ::1", &d), SQ_OK);
     assert_string_equal(c.trusted_proxies, "127.0.0.1, 10.0.0.0/8 ::1");
     assert_int_equal(sq_config_set(&c, "trusted_proxies", "", &d), SQ_OK); /* none again */
     assert_string_equal(c.trusted_proxies, "");
@@ -255,10 +254,8 @@ static void test_file_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_precedence),
-        cmocka_unit_test(test_values),
-        cmocka_unit_test(test_edge_settings),
+        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_values),      cmocka_unit_test(test_edge_settings),
         cmocka_unit_test(test_file_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
