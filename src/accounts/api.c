@@ -21,8 +21,6 @@
 
 
 
-#define IP_MAX_FAILS_KEY "ip:"
-
 /* ---- helpers ---- */
 
 static bool valid_login(const char *s)
@@ -93,33 +91,25 @@ static int auth_login(struct sq_req *r)
 {
     struct sq_detail d = {0};
     enum sq_err e = sq_validate(r->json, login_fields, &d);
-    char key_login[96], key_ip[96], token[48], csrf[48], exp[32], cookie[256];
+    char login[320], token[48], csrf[48], exp[32];
     int retry = 0;
-    int64_t uid = 0, expires = 0, now = sq_clock_now();
+    int64_t uid = 0, expires = 0;
     if (e)
         return sq_reply_err(r, e, &d);
-    const char *login = sq_json_str(r->json, "login", "");
-    snprintf(key_login, sizeof key_login, "login:%s", login);
-    snprintf(key_ip, sizeof key_ip, IP_MAX_FAILS_KEY "%s", r->ip);
-    if (sq_ratelimit_blocked(key_login, now, &retry) || sq_ratelimit_blocked(key_ip, now, &retry)) {
-        char ra[16];
-        snprintf(ra, sizeof ra, "%d", retry);
-        sq_reply_header(r, "Retry-After", ra);
-        return sq_reply_errf(r, SQ_ERATE, NULL,
-                             "too many failed sign-ins; try again in %d seconds", retry);
-    }
+    /* counted and looked up as one: Supervisor and supervisor are one account */
+    sq_login_normalise(sq_json_str(r->json, "login", ""), login, sizeof login);
+    if (!sq_signin_attempt(login, r->ip, &retry))
+        return sq_reply_rate_limited(r, retry, "登录失败次数过多", "too many failed sign-ins");
     if ((e = accounts_store_check_password(login, sq_json_str(r->json, "password", ""), &uid,
                                            &d))) {
         if (e == SQ_EAUTH) {
-            sq_ratelimit_fail(key_login, now);
-            sq_ratelimit_fail(key_ip, now);
             json_t *det = json_pack("{s:s}", "login", login);
             sq_audit_write(0, "login_failed", "user", 0, r->ip, det);
             json_decref(det);
         }
         return sq_reply_err(r, e, &d);
     }
-    sq_ratelimit_clear(key_login);
+    sq_signin_succeeded(login, r->ip);
     if ((e = accounts_store_session_new(uid, sq_app_config->session_hours, r->ip, token, csrf,
                                         &expires, &d)))
         return sq_reply_err(r, e, &d);
@@ -130,10 +120,7 @@ static int auth_login(struct sq_req *r)
     sq_clock_iso(expires, exp);
     json_object_set_new(me, "token", json_string(token));
     json_object_set_new(me, "expires_at", json_string(exp));
-    snprintf(cookie, sizeof cookie,
-             "sanqu_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-             sq_app_config->session_hours * 3600);
-    sq_reply_header(r, "Set-Cookie", cookie);
+    sq_reply_session_cookie(r, token, sq_app_config->session_hours * 3600);
     return sq_reply_json(r, 200, me);
 }
 
@@ -144,8 +131,7 @@ static int auth_logout(struct sq_req *r)
     if (e)
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, "logout", "user", r->user->id, r->ip, NULL);
-    sq_reply_header(r, "Set-Cookie", "sanqu_session=; Path=/; HttpOnly; SameSite=Strict; "
-                                     "Max-Age=0");
+    sq_reply_session_cookie(r, "", 0);
     return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
@@ -174,6 +160,10 @@ static int auth_register(struct sq_req *r)
 {
     struct sq_detail d = {0};
     int64_t id = 0, gid = 0, root;
+    int retry = 0;
+    if (!sq_ratelimit_take("register", r->ip, sq_app_config->registrations_per_hour, &retry))
+        return sq_reply_rate_limited(r, retry, "该地址注册过于频繁",
+                                     "too many registrations from this address");
     enum sq_err e = sq_validate(r->json, register_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);

@@ -319,6 +319,12 @@ static int appeals_create(struct sq_req *r)
 {
     if (!r->user && !sq_app_config->anonymous_appeals)
         return sq_reply_errf(r, SQ_EAUTH, NULL, "sign in to file an appeal");
+    int retry = 0;
+    if (!r->user &&
+        !sq_ratelimit_take("anon_appeal", r->ip, sq_app_config->anon_appeals_per_hour, &retry))
+        return sq_reply_rate_limited(r, retry, "该地址匿名提交的诉求过多，可登录后提交",
+                                     "too many anonymous appeals from this address; sign in to "
+                                     "file more");
     if (r->user && !sq_user_has(r->user, SQ_PERM_APPEAL_CREATE))
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not file appeals");
     const char *key = sq_req_header(r, "Idempotency-Key");

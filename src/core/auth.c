@@ -1,7 +1,7 @@
 /*
  * auth: the role x permission matrix and role ranks, the subtree rule,
  * libsodium-backed passwords and tokens, the password policy (libpwquality),
- * masking and the login rate limiter.
+ * masking, sign-in throttling and the per-address limits of anonymous writes.
  */
 #include "core/auth.h"
 
@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/clock.h"
 
 static const char *role_names[SQ_ROLE__MAX] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
@@ -312,78 +313,206 @@ void sq_mask_id(const char *in, char *out, size_t cap)
     mask(in, out, cap, 4, 4);
 }
 
-/* ---- rate limiting --------------------------------------------------------- */
+/* ---- sign-in throttling and per-address limits --------------------------- */
 
-#define RL_SLOTS 4096
-#define RL_WINDOW 900 /* seconds */
-#define RL_MAX_FAILS 10
+/* The rules, stated for people in docs/security.md "Sign-in throttling":
+ * keep the two in step. Time comes from core/clock, so tests drive it. */
+#define RL_SLOTS 8192
+#define RL_PROBE 8
+#define PAIR_FREE 5         /* failures of one login from one address before any delay */
+#define PAIR_MAX_DELAY 900  /* then the wait doubles from 1 s up to 15 minutes */
+#define PAIR_FORGET 86400   /* a pair's failures are forgotten a day after the last one */
+#define ADDR_MAX_FAILS 50   /* failures from one address, any logins, ... */
+#define ADDR_WINDOW 900     /* ... per 15 minutes; then that address waits the window out */
+#define LOGIN_SOFT_FAILS 10 /* failures of one login, any addresses, per LOGIN_WINDOW ... */
+#define LOGIN_WINDOW 900
+#define LOGIN_DELAY 5 /* ... then an address that failed on it waits 5 s after the last */
 
+/* One slot per key: "p:LOGIN\nADDR" (a login from an address), "a:ADDR",
+ * "l:LOGIN", "b:NAME\nADDR" (a per-address bucket). */
 struct rl_slot {
-    char key[96];
-    int64_t window_start;
-    int fails;
+    char key[136];
+    int64_t start;   /* counting window start (a:, l:) */
+    int64_t last;    /* last failure (p:, l:) or last hit (b:) */
+    int64_t expires; /* the slot is free from then on */
+    double level;    /* b: hits still in the bucket */
+    int count;       /* failures in the window (p: since the last success) */
 };
 
 static struct rl_slot rl_table[RL_SLOTS];
 static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static struct rl_slot *rl_find(const char *key, bool create, int64_t now)
+/* The live slot of key, or (create) a new one: a free or expired slot of
+ * the probe, else the one that expires first. NULL when absent. */
+static struct rl_slot *rl_get(const char *key, int64_t now, bool create)
 {
     uint32_t h = 2166136261u;
+    struct rl_slot *victim = NULL;
     for (const char *p = key; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
-    for (int i = 0; i < 8; i++) { /* small probe; evict expired or oldest */
-        struct rl_slot *s = &rl_table[(h + (uint32_t)i) % RL_SLOTS];
-        if (!strncmp(s->key, key, sizeof s->key - 1))
+    for (uint32_t i = 0; i < RL_PROBE; i++) {
+        struct rl_slot *s = &rl_table[(h + i) % RL_SLOTS];
+        bool live = s->key[0] && now < s->expires;
+        if (live && !strcmp(s->key, key))
             return s;
-        if (create && (!s->key[0] || now - s->window_start > RL_WINDOW)) {
-            snprintf(s->key, sizeof s->key, "%s", key);
-            s->window_start = now;
-            s->fails = 0;
-            return s;
+        if (!live) {
+            if (!victim || victim->key[0])
+                victim = s;
+        } else if (!victim || (victim->key[0] && s->expires < victim->expires)) {
+            victim = s;
         }
     }
     if (!create)
         return NULL;
-    struct rl_slot *s = &rl_table[h % RL_SLOTS];
-    snprintf(s->key, sizeof s->key, "%s", key);
-    s->window_start = now;
-    s->fails = 0;
-    return s;
+    memset(victim, 0, sizeof *victim);
+    snprintf(victim->key, sizeof victim->key, "%s", key);
+    return victim;
 }
 
-bool sq_ratelimit_blocked(const char *key, int64_t now, int *retry_after)
+static void rl_key(char *out, size_t cap, char kind, const char *a, const char *b)
 {
-    bool blocked = false;
+    /* real logins are at most 32 bytes: a longer string is cut, which can
+     * only merge two made-up logins, never split one */
+    if (b)
+        snprintf(out, cap, "%c:%.64s\n%.63s", kind, a, b);
+    else
+        snprintf(out, cap, "%c:%.64s", kind, a);
+}
+
+/* The wait after a pair's fails-th failure: none up to PAIR_FREE, then
+ * 1 s, doubling with every further failure, at most PAIR_MAX_DELAY. */
+static int64_t pair_delay(int fails)
+{
+    int64_t d = 1;
+    if (fails < PAIR_FREE)
+        return 0;
+    for (int i = PAIR_FREE; i < fails && d < PAIR_MAX_DELAY; i++)
+        d *= 2;
+    return d < PAIR_MAX_DELAY ? d : PAIR_MAX_DELAY;
+}
+
+void sq_login_normalise(const char *in, char *out, size_t cap)
+{
+    size_t n;
+    if (!cap)
+        return;
+    while (*in == ' ' || *in == '\t' || *in == '\r' || *in == '\n')
+        in++;
+    n = strlen(in);
+    while (n && (in[n - 1] == ' ' || in[n - 1] == '\t' || in[n - 1] == '\r' || in[n - 1] == '\n'))
+        n--;
+    if (n >= cap)
+        n = cap - 1;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+    out[n] = '\0';
+}
+
+bool sq_signin_attempt(const char *login, const char *ip, int *retry_after)
+{
+    char kp[136], ka[136], kl[136];
+    int64_t now = sq_clock_now(), wait = 0;
+    rl_key(kp, sizeof kp, 'p', login, ip);
+    rl_key(ka, sizeof ka, 'a', ip, NULL);
+    rl_key(kl, sizeof kl, 'l', login, NULL);
     pthread_mutex_lock(&rl_lock);
-    struct rl_slot *s = rl_find(key, false, now);
-    if (s && now - s->window_start <= RL_WINDOW && s->fails >= RL_MAX_FAILS) {
-        blocked = true;
-        if (retry_after)
-            *retry_after = (int)(RL_WINDOW - (now - s->window_start)) + 1;
+    struct rl_slot *p = rl_get(kp, now, false), *a = rl_get(ka, now, false),
+                   *l = rl_get(kl, now, false);
+    if (p && p->count >= PAIR_FREE && p->last + pair_delay(p->count) - now > wait)
+        wait = p->last + pair_delay(p->count) - now;
+    if (a && a->count >= ADDR_MAX_FAILS && a->start + ADDR_WINDOW - now > wait)
+        wait = a->start + ADDR_WINDOW - now;
+    /* only an address that has itself failed on this login: the right
+     * password from anywhere else is never held up by others' failures */
+    if (l && p && p->count > 0 && l->count >= LOGIN_SOFT_FAILS &&
+        l->last + LOGIN_DELAY - now > wait)
+        wait = l->last + LOGIN_DELAY - now;
+    if (wait <= 0) {
+        /* counted as a failure now, under the lock, so that parallel tries
+         * cannot all pass the check; sq_signin_succeeded takes it back */
+        p = rl_get(kp, now, true);
+        p->count++;
+        p->last = now;
+        p->expires = now + PAIR_FORGET;
+        a = rl_get(ka, now, true);
+        if (!a->count || now >= a->start + ADDR_WINDOW) {
+            a->start = now;
+            a->count = 0;
+        }
+        a->count++;
+        a->expires = a->start + ADDR_WINDOW;
+        l = rl_get(kl, now, true);
+        if (!l->count || now >= l->start + LOGIN_WINDOW) {
+            l->start = now;
+            l->count = 0;
+        }
+        l->count++;
+        l->last = now;
+        l->expires = l->start + LOGIN_WINDOW + LOGIN_DELAY;
     }
     pthread_mutex_unlock(&rl_lock);
-    return blocked;
+    if (retry_after)
+        *retry_after = wait > 0 ? (int)wait : 0;
+    return wait <= 0;
 }
 
-void sq_ratelimit_fail(const char *key, int64_t now)
+void sq_signin_succeeded(const char *login, const char *ip)
 {
+    char kp[136], ka[136], kl[136];
+    int64_t now = sq_clock_now();
+    rl_key(kp, sizeof kp, 'p', login, ip);
+    rl_key(ka, sizeof ka, 'a', ip, NULL);
+    rl_key(kl, sizeof kl, 'l', login, NULL);
     pthread_mutex_lock(&rl_lock);
-    struct rl_slot *s = rl_find(key, true, now);
-    if (now - s->window_start > RL_WINDOW) {
-        s->window_start = now;
-        s->fails = 0;
-    }
-    s->fails++;
+    struct rl_slot *p = rl_get(kp, now, false), *a = rl_get(ka, now, false),
+                   *l = rl_get(kl, now, false);
+    if (p)
+        memset(p, 0, sizeof *p);
+    /* the attempt was no failure; the address's and the login's other
+     * failures stay (signing in to one's own account clears nothing else) */
+    if (a && a->count > 0)
+        a->count--;
+    if (l && l->count > 0)
+        l->count--;
     pthread_mutex_unlock(&rl_lock);
 }
 
-void sq_ratelimit_clear(const char *key)
+bool sq_ratelimit_take(const char *name, const char *ip, int per_hour, int *retry_after)
+{
+    char k[136];
+    bool ok = true;
+    int64_t now = sq_clock_now();
+    if (retry_after)
+        *retry_after = 0;
+    if (per_hour <= 0)
+        return true;
+    rl_key(k, sizeof k, 'b', name, ip);
+    pthread_mutex_lock(&rl_lock);
+    struct rl_slot *s = rl_get(k, now, true);
+    double rate = per_hour / 3600.0; /* the bucket drains at this many hits a second */
+    if (s->last && now > s->last)
+        s->level -= (double)(now - s->last) * rate;
+    if (s->level < 0)
+        s->level = 0;
+    s->last = now;
+    if (s->level + 1 > per_hour) {
+        ok = false;
+        if (retry_after) {
+            double secs = (s->level + 1 - per_hour) / rate;
+            *retry_after = secs < 1 ? 1 : (int)(secs + 0.999);
+        }
+    } else {
+        s->level += 1;
+    }
+    s->expires = now + (int64_t)(s->level / rate) + 1;
+    pthread_mutex_unlock(&rl_lock);
+    return ok;
+}
+
+void sq_ratelimit_reset(void)
 {
     pthread_mutex_lock(&rl_lock);
-    struct rl_slot *s = rl_find(key, false, 0);
-    if (s)
-        memset(s, 0, sizeof *s);
+    memset(rl_table, 0, sizeof rl_table);
     pthread_mutex_unlock(&rl_lock);
 }
 

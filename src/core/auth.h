@@ -117,10 +117,25 @@ bool sq_str_equal_ct(const char *a, const char *b);
 void sq_mask_phone(const char *in, char *out, size_t cap);
 void sq_mask_id(const char *in, char *out, size_t cap);
 
-/* Login rate limiting: at most N failures per key per window. Thread-safe. */
-bool sq_ratelimit_blocked(const char *key, int64_t now, int *retry_after);
-void sq_ratelimit_fail(const char *key, int64_t now);
-void sq_ratelimit_clear(const char *key);
+/* Sign-in throttling (docs/security.md "Sign-in throttling"), thread-safe,
+ * on core/clock time. login is normalised (sq_login_normalise), ip is the
+ * client address. sq_signin_attempt() says whether an attempt may check a
+ * password now; when it may, the attempt is already counted as a failure
+ * (parallel attempts see it), and sq_signin_succeeded() takes that back
+ * after the right password. When it may not, *retry_after is the wait in
+ * seconds (>= 1). */
+bool sq_signin_attempt(const char *login, const char *ip, int *retry_after);
+void sq_signin_succeeded(const char *login, const char *ip);
+/* The login as the lookup compares it: trimmed of whitespace, ASCII
+ * lowercased (logins match case-insensitively). out >= strlen(in) + 1. */
+void sq_login_normalise(const char *in, char *out, size_t cap);
+/* A per-address bucket of per_hour hits an hour (bursts of per_hour, then
+ * one every 3600/per_hour s): true and counted when the hit fits, false
+ * with *retry_after (s) when not. per_hour <= 0: no limit. name says what
+ * is counted ("anon_appeal", "register"). */
+bool sq_ratelimit_take(const char *name, const char *ip, int per_hour, int *retry_after);
+/* Forgets every count (unit tests). */
+void sq_ratelimit_reset(void);
 
 int sq_auth_init(void); /* sodium_init; -1 on failure */
 

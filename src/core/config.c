@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/netaddr.h"
+
 const struct sq_config *sq_app_config;
 
 const struct sq_config_key sq_config_keys[] = {
@@ -35,6 +37,17 @@ const struct sq_config_key sq_config_keys[] = {
     {"kb_index", "index new appeals for full-text search in the background (default true; "
                  "false only to measure intake without it)"},
     {"port_file", "write the bound port to this file once listening"},
+    {"public_url", "the address people open, e.g. https://sanqu.example.gov.cn (https: the "
+                   "session cookie is Secure)"},
+    {"trusted_proxies", "reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For "
+                        "names the client (default none)"},
+    {"metrics_allow", "addresses (IPs or CIDRs) besides loopback that may read /metrics "
+                      "(default none)"},
+    {"metrics_token", "bearer token that may read /metrics from anywhere (16+ characters)"},
+    {"anon_appeals_per_hour", "anonymous appeals accepted per client address per hour "
+                              "(default 30; 0 = no limit)"},
+    {"registrations_per_hour", "self-registrations per client address per hour "
+                               "(default 10; 0 = no limit)"},
     {NULL, NULL},
 };
 
@@ -56,6 +69,8 @@ void sq_config_defaults(struct sq_config *c)
     c->password_min_length = 10;
     c->max_body = 256 * 1024;
     c->max_upload = 10 * 1024 * 1024;
+    c->anon_appeals_per_hour = 30;
+    c->registrations_per_hour = 10;
 }
 
 static enum sq_err parse_long(const char *key, const char *v, long lo, long hi, long *out,
@@ -91,6 +106,26 @@ static enum sq_err set_str(char *dst, size_t cap, const char *key, const char *v
     return SQ_OK;
 }
 
+static enum sq_err set_addr_list(char *dst, size_t cap, const char *key, const char *v,
+                                 struct sq_detail *d)
+{
+    enum sq_err e;
+    if (strlen(v) >= cap)
+        return sq_fail(d, SQ_EINVAL, key, "%s is at most %zu characters", key, cap - 1);
+    if ((e = sq_addr_list_check(key, v, d)))
+        return e;
+    memcpy(dst, v, strlen(v) + 1);
+    return SQ_OK;
+}
+
+static enum sq_err set_public_url(struct sq_config *c, const char *v, struct sq_detail *d)
+{
+    if ((strncmp(v, "https://", 8) && strncmp(v, "http://", 7)) || strpbrk(v, " \t\r\n\"<>"))
+        return sq_fail(d, SQ_EINVAL, "public_url",
+                       "public_url must be an http:// or https:// address, got '%.100s'", v);
+    return set_str(c->public_url, sizeof c->public_url, "public_url", v, d);
+}
+
 static enum sq_err set_listen(struct sq_config *c, const char *v, struct sq_detail *d)
 {
     const char *colon = strrchr(v, ':');
@@ -118,16 +153,19 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         return set_str(c->data_dir, sizeof c->data_dir, key, v, d);
     if (!strcmp(key, "port_file"))
         return set_str(c->port_file, sizeof c->port_file, key, v, d);
-    if (!strcmp(key, "webhook_allow_cidrs")) {
-        struct sq_cidr ranges[SQ_CIDR_MAX];
-        int n_ranges;
-        if (strlen(v) >= sizeof c->webhook_allow_cidrs)
-            return sq_fail(d, SQ_EINVAL, key, "%s is at most %zu characters", key,
-                           sizeof c->webhook_allow_cidrs - 1);
-        if ((e = sq_cidr_list_parse(v, key, ranges, SQ_CIDR_MAX, &n_ranges, d)))
-            return e;
-        memcpy(c->webhook_allow_cidrs, v, strlen(v) + 1);
-        return SQ_OK;
+    if (!strcmp(key, "webhook_allow_cidrs"))
+        return set_addr_list(c->webhook_allow_cidrs, sizeof c->webhook_allow_cidrs, key, v, d);
+    if (!strcmp(key, "public_url"))
+        return set_public_url(c, v, d);
+    if (!strcmp(key, "trusted_proxies"))
+        return set_addr_list(c->trusted_proxies, sizeof c->trusted_proxies, key, v, d);
+    if (!strcmp(key, "metrics_allow"))
+        return set_addr_list(c->metrics_allow, sizeof c->metrics_allow, key, v, d);
+    if (!strcmp(key, "metrics_token")) {
+        if (strlen(v) < 16 || strpbrk(v, " \t\r\n"))
+            return sq_fail(d, SQ_EINVAL, key, "metrics_token must be 16 or more characters "
+                                              "without spaces");
+        return set_str(c->metrics_token, sizeof c->metrics_token, key, v, d);
     }
     if (!strcmp(key, "anonymous_appeals"))
         return parse_bool(key, v, &c->anonymous_appeals, d);
@@ -177,6 +215,14 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         if ((e = parse_long(key, v, 1, 64 * 1024, &n, d)))
             return e;
         c->max_body = n * 1024;
+    } else if (!strcmp(key, "anon_appeals_per_hour")) {
+        if ((e = parse_long(key, v, 0, 1000000, &n, d)))
+            return e;
+        c->anon_appeals_per_hour = (int)n;
+    } else if (!strcmp(key, "registrations_per_hour")) {
+        if ((e = parse_long(key, v, 0, 1000000, &n, d)))
+            return e;
+        c->registrations_per_hour = (int)n;
     } else if (!strcmp(key, "max_upload_kb")) {
         if ((e = parse_long(key, v, 1, 1024 * 1024, &n, d)))
             return e;

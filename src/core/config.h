@@ -36,6 +36,13 @@ struct sq_config {
     bool kb_index;        /* index new appeals for full-text search (default true) */
     int db_cache_mb;      /* SQLite page cache per connection (default 16) */
     char port_file[1024]; /* write the bound port here (tests with port 0) */
+    /* the edge: who the client is, who may read /metrics, per-address limits */
+    char public_url[256];       /* the address people use, "https://..." (cookies get Secure) */
+    char trusted_proxies[512];  /* peers whose X-Forwarded-For names the client (netaddr list) */
+    char metrics_allow[512];    /* addresses besides loopback that may read /metrics */
+    char metrics_token[128];    /* or a bearer token that may read /metrics */
+    int anon_appeals_per_hour;  /* anonymous appeals per client address per hour; 0 = no limit */
+    int registrations_per_hour; /* self-registrations per client address per hour; 0 = no limit */
 };
 
 /* Key table entry, used by --help and by sq_config_set. */

@@ -2,8 +2,14 @@
  * http: the libmicrohttpd server. One access callback collects the body,
  * then dispatch() runs the fixed pipeline: route -> size limit -> authenticate
  * -> route permission -> CSRF -> JSON parse -> handler -> reply. The response
- * is always queued on the final callback (never the first), which keeps
- * keep-alive connections open. A request's memory is freed in completed().
+ * is queued on the final callback, which keeps keep-alive connections open;
+ * only a request whose framing is ambiguous (Content-Length together with
+ * Transfer-Encoding, RFC 9112 6.3) is answered on the first one, unread, and
+ * its connection closed. A request's memory is freed in completed().
+ *
+ * The client address (r->ip) is the peer's, unless the peer is one of the
+ * trusted_proxies: then it is the right-most X-Forwarded-For entry that is
+ * not a trusted proxy itself. Every HTML answer carries the UI's CSP.
  */
 #include "core/http.h"
 
@@ -25,10 +31,16 @@
 #include "core/db.h"
 #include "core/embed.h"
 #include "core/log.h"
+#include "core/netaddr.h"
 #include "core/writer.h"
 
 #define MAX_ROUTES 512
 #define NBUCKETS 12
+
+/* The web UI's Content-Security-Policy; every HTML page gets it. */
+#define UI_CSP                                                                                     \
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "           \
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
 
 static struct MHD_Daemon *http_daemon;
 static const struct sq_config *http_cfg;
@@ -236,6 +248,28 @@ void sq_reply_header(struct sq_req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
+int sq_reply_rate_limited(struct sq_req *r, int retry_after, const char *zh, const char *en)
+{
+    char ra[16];
+    if (retry_after < 1)
+        retry_after = 1;
+    snprintf(ra, sizeof ra, "%d", retry_after);
+    sq_reply_header(r, "Retry-After", ra);
+    return sq_reply_errf(r, SQ_ERATE, NULL, "%s，请 %d 秒后再试 / %s; try again in %d s", zh,
+                         retry_after, en, retry_after);
+}
+
+void sq_reply_session_cookie(struct sq_req *r, const char *token, int max_age)
+{
+    char cookie[256];
+    const struct sq_config *c = http_cfg ? http_cfg : sq_app_config;
+    bool secure = c && !strncmp(c->public_url, "https://", 8);
+    snprintf(cookie, sizeof cookie, "sanqu_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+                                    "Max-Age=%d%s",
+             token, max_age, secure ? "; Secure" : "");
+    sq_reply_header(r, "Set-Cookie", cookie);
+}
+
 int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next)
 {
     return sq_reply_json(r, 200,
@@ -386,15 +420,30 @@ static int authenticate(struct sq_req *r)
     return sq_reply_errf(r, SQ_EAUTH, NULL, "the sign-in token is invalid or has expired");
 }
 
+/* "application/json", with or without parameters (charset=utf-8). */
+static bool is_json_type(const char *ct)
+{
+    if (!ct || strncasecmp(ct, "application/json", 16))
+        return false;
+    ct += 16;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+/* A body needs Content-Type: application/json: a cross-site page can send
+ * a body without one (a no-cors fetch of a Blob) but not with it, unless
+ * CORS allows it, which this server never does. */
 static int parse_json_body(struct sq_req *r)
 {
     if (r->body_len == 0) {
         r->json = json_object();
         return 0;
     }
-    const char *ct = sq_req_header(r, "Content-Type");
-    if (ct && strncasecmp(ct, "application/json", 16))
-        return sq_reply_errf(r, SQ_EMEDIA, NULL, "send the body as application/json");
+    if (!is_json_type(sq_req_header(r, "Content-Type")))
+        return sq_reply_errf(r, SQ_EMEDIA, "Content-Type",
+                             "请求体须为 JSON，并带 Content-Type: application/json / send the "
+                             "body as JSON with Content-Type: application/json");
     json_error_t jerr;
     r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &jerr);
     if (!r->json)
@@ -541,16 +590,15 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)
         return MHD_NO;
     if (ctype)
         MHD_add_response_header(resp, "Content-Type", ctype);
+    if (r->close)
+        MHD_add_response_header(resp, "Connection", "close");
     MHD_add_response_header(resp, "X-Request-Id", r->rid);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    if (r->route_index == MAX_ROUTES + 1)
-        MHD_add_response_header(resp, "Content-Security-Policy",
-                                "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                                "img-src 'self' data: blob:; object-src 'none'; "
-                                "frame-ancestors 'none'; base-uri 'self'");
-    else
+    if (r->route_index == MAX_ROUTES + 1 || (ctype && !strncasecmp(ctype, "text/html", 9)))
+        MHD_add_response_header(resp, "Content-Security-Policy", UI_CSP);
+    if (r->route_index != MAX_ROUTES + 1)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     for (int i = 0; i < r->nheaders; i++)
         MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
@@ -559,7 +607,7 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct sq_req *r)
     return ret;
 }
 
-static void client_ip(struct MHD_Connection *conn, char *out, size_t cap)
+static void peer_ip(struct MHD_Connection *conn, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -572,6 +620,48 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t cap)
     else if (ci->client_addr->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out,
                   (socklen_t)cap);
+}
+
+static enum MHD_Result last_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    if (value && !strcasecmp(key, "X-Forwarded-For"))
+        *(const char **)cls = value; /* a later header was appended by a later hop */
+    return MHD_YES;
+}
+
+/* The peer, or when the peer is a trusted proxy, the right-most address of
+ * X-Forwarded-For that is not one (entries left of it are the client's own
+ * word). A malformed entry ends the walk at the last trusted hop. */
+static void client_ip(struct MHD_Connection *conn, char *out, size_t cap)
+{
+    const char *xff = NULL;
+    peer_ip(conn, out, cap);
+    if (!http_cfg->trusted_proxies[0] || !sq_addr_list_match(http_cfg->trusted_proxies, out))
+        return;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, last_xff, &xff);
+    for (const char *end = xff ? xff + strlen(xff) : NULL; end && end > xff;) {
+        const char *start = end;
+        while (start > xff && start[-1] != ',')
+            start--;
+        const char *a = start, *b = end;
+        while (a < b && (*a == ' ' || *a == '\t'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+            b--;
+        char hop[64];
+        if (b - a <= 0 || (size_t)(b - a) >= sizeof hop)
+            return;
+        memcpy(hop, a, (size_t)(b - a));
+        hop[b - a] = '\0';
+        if (!sq_addr_valid(hop))
+            return;
+        snprintf(out, cap, "%s", hop);
+        if (!sq_addr_list_match(http_cfg->trusted_proxies, hop))
+            return;
+        end = start > xff ? start - 1 : xff;
+    }
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -593,6 +683,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                  (unsigned long long)atomic_fetch_add(&http_req_counter, 1));
         client_ip(conn, r->ip, sizeof r->ip);
         *con_cls = r;
+        /* both framings: a proxy in front may have read the body the
+         * other way, so the rest of this connection cannot be trusted */
+        if (MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding") &&
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length")) {
+            r->route_index = MAX_ROUTES;
+            r->close = true;
+            sq_reply_errf(r, SQ_EBADREQ, NULL,
+                          "请求同时带有 Content-Length 和 Transfer-Encoding / a request may not "
+                          "have both Content-Length and Transfer-Encoding");
+            return queue(conn, r);
+        }
         /* refuse an announced oversize body before reading it */
         int st;
         const struct sq_route *rt = sq_router_match(method, url, NULL, &st);

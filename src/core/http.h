@@ -59,7 +59,7 @@ struct sq_req {
     const struct sq_user *user; /* NULL when anonymous */
     bool cookie_auth;
     char rid[20];               /* request id, in logs and 500 bodies */
-    char ip[64];
+    char ip[64];                /* the client: the peer, or whom a trusted proxy names */
     int64_t t0_us;
     /* response */
     int status;
@@ -70,6 +70,7 @@ struct sq_req {
     const char *ctype;
     char *headers[8][2];        /* extra headers, owned */
     int nheaders;
+    bool close;                 /* answer with Connection: close (MHD then closes) */
     void *user_buf;             /* storage for user when the connection has none, owned */
     /* deferred replies (group commit): see sq_http_defer() */
     sq_handler_fn cont;
@@ -103,6 +104,12 @@ void sq_reply_header(struct sq_req *r, const char *name, const char *value);
 /* JSON already serialised (sq_jbuf_take): takes ownership of the malloc'd
  * text, sent as application/json like sq_reply_json's. */
 int sq_reply_json_text(struct sq_req *r, int status, char *text, size_t len);
+/* 429 rate_limited with Retry-After: retry_after seconds, the message
+ * "<zh>，请 N 秒后再试 / <en>; try again in N s". */
+int sq_reply_rate_limited(struct sq_req *r, int retry_after, const char *zh, const char *en);
+/* Sets the session cookie (token; max_age seconds, 0 = delete it), Secure
+ * when the configured public_url is https. */
+void sq_reply_session_cookie(struct sq_req *r, const char *token, int max_age);
 /* {"items":items,"total":total,"next":next|null}; steals items */
 int sq_reply_list(struct sq_req *r, json_t *items, int64_t total, const char *next);
 

@@ -235,28 +235,34 @@ bool sq_cidr_parse(const char *s, struct sq_cidr *out)
     return true;
 }
 
+static bool is_sep(char c)
+{
+    return c == ',' || c == ' ' || c == '\t';
+}
+
 enum sq_err sq_cidr_list_parse(const char *csv, const char *key, struct sq_cidr *out, int max,
                                int *n, struct sq_detail *d)
 {
     const char *p = csv ? csv : "";
+    bool need_item = false; /* after a comma: an empty item is a typo */
     *n = 0;
-    while (*p == ' ' || *p == '\t')
-        p++;
-    if (!*p)
-        return SQ_OK; /* no range */
     for (;;) {
         char item[80];
         while (*p == ' ' || *p == '\t')
             p++;
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            len--;
-        if (!len || len >= sizeof item)
-            return sq_fail(d, SQ_EINVAL, key, "%s: empty or overlong item in '%.100s'", key, csv);
+        if (*p == ',' || (!*p && need_item))
+            return sq_fail(d, SQ_EINVAL, key, "%s: empty item in '%.100s'", key, csv);
+        if (!*p)
+            return SQ_OK;
+        const char *s = p;
+        while (*p && !is_sep(*p))
+            p++;
+        size_t len = (size_t)(p - s);
+        if (len >= sizeof item)
+            return sq_fail(d, SQ_EINVAL, key, "%s: overlong item in '%.100s'", key, csv);
         if (*n == max)
             return sq_fail(d, SQ_EINVAL, key, "%s: at most %d ranges", key, max);
-        memcpy(item, p, len);
+        memcpy(item, s, len);
         item[len] = '\0';
         if (!sq_cidr_parse(item, &out[*n]))
             return sq_fail(d, SQ_EINVAL, key,
@@ -264,40 +270,95 @@ enum sq_err sq_cidr_list_parse(const char *csv, const char *key, struct sq_cidr 
                            "(host bits zero)",
                            key, item);
         (*n)++;
-        if (!e)
-            return SQ_OK;
-        p = e + 1;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        need_item = *p == ',';
+        if (need_item)
+            p++;
     }
 }
 
-static bool cidr_has(const struct sq_cidr *c, int family, const unsigned char *a)
+/* Addresses and ranges compared as 16 bytes: IPv4 as its IPv4-mapped IPv6
+ * form (::ffff:a.b.c.d, prefix plus 96), so ::ffff:10.0.0.0/104 and
+ * 10.0.0.0/8 are the same range and either spelling of an address matches. */
+static void to16(int family, const unsigned char *a, unsigned char out[16])
 {
-    if (c->family != family)
-        return false;
     if (family == AF_INET) {
-        uint32_t net = v4_of(c->net);
-        return in4(v4_of(a), net, c->prefix);
+        memset(out, 0, 10);
+        out[10] = out[11] = 0xff;
+        memcpy(out + 12, a, 4);
+    } else {
+        memcpy(out, a, 16);
     }
-    return in6(a, c->net, c->prefix);
 }
 
 bool sq_cidr_match(const struct sq_cidr *list, int n, const struct sockaddr *sa)
 {
-    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-    const unsigned char *a4 = NULL, *a6 = NULL;
+    unsigned char a[16], net[16];
     if (!sa)
         return false;
-    if (sa->sa_family == AF_INET) {
-        a4 = (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-    } else if (sa->sa_family == AF_INET6) {
-        a6 = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr;
-        if (!memcmp(a6, mapped, 12))
-            a4 = a6 + 12;
-    } else {
+    if (sa->sa_family == AF_INET)
+        to16(AF_INET, (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+             a);
+    else if (sa->sa_family == AF_INET6)
+        to16(AF_INET6, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr, a);
+    else
         return false;
-    }
-    for (int i = 0; i < n; i++)
-        if ((a4 && cidr_has(&list[i], AF_INET, a4)) || (a6 && cidr_has(&list[i], AF_INET6, a6)))
+    for (int i = 0; i < n; i++) {
+        to16(list[i].family, list[i].net, net);
+        if (in6(a, net, list[i].prefix + (list[i].family == AF_INET ? 96 : 0)))
             return true;
+    }
     return false;
+}
+
+/* ---- address lists as text (settings: trusted_proxies, metrics_allow) ---- */
+
+/* One address in strict text form (no legacy IPv4 spellings, no prefix). */
+static bool addr_parse_strict(const char *ip, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)ss;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)ss;
+    if (!ip)
+        return false;
+    if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        return true;
+    }
+    if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        return true;
+    }
+    return false;
+}
+
+enum sq_err sq_addr_list_check(const char *key, const char *list, struct sq_detail *d)
+{
+    struct sq_cidr r[SQ_CIDR_MAX];
+    int n;
+    return sq_cidr_list_parse(list, key, r, SQ_CIDR_MAX, &n, d);
+}
+
+bool sq_addr_list_match(const char *list, const char *ip)
+{
+    struct sq_cidr r[SQ_CIDR_MAX];
+    struct sockaddr_storage ss;
+    int n = 0;
+    if (!list || sq_cidr_list_parse(list, "list", r, SQ_CIDR_MAX, &n, NULL) ||
+        !addr_parse_strict(ip, &ss))
+        return false;
+    return sq_cidr_match(r, n, (struct sockaddr *)&ss);
+}
+
+bool sq_addr_valid(const char *ip)
+{
+    struct sockaddr_storage ss;
+    return addr_parse_strict(ip, &ss);
+}
+
+bool sq_addr_is_loopback(const char *ip)
+{
+    struct sockaddr_storage ss;
+    return addr_parse_strict(ip, &ss) && sq_addr_classify((struct sockaddr *)&ss) == SQ_ADDR_LOOPBACK;
 }

@@ -61,13 +61,25 @@ struct sq_cidr {
 /* Parses "a.b.c.d/n", "x::y/n" or a single address (a /32 or /128).
  * Host bits must be zero ("10.0.0.1/8" is refused as ambiguous). */
 bool sq_cidr_parse(const char *s, struct sq_cidr *out);
-/* Parses a comma-separated list (spaces around items allowed; empty = no
- * range) into out[max]; *n gets the count. SQ_EINVAL naming `key` and the
+/* Parses a list separated by commas and/or spaces (an empty item between
+ * two commas or after a trailing comma is refused; empty list = no range) into out[max]; *n gets the count. SQ_EINVAL naming `key` and the
  * bad item. */
 enum sq_err sq_cidr_list_parse(const char *csv, const char *key, struct sq_cidr *out, int max,
                                int *n, struct sq_detail *d);
 /* Whether sa lies in one of the ranges. An IPv4-mapped IPv6 address also
  * matches the IPv4 ranges that hold its IPv4 address. */
 bool sq_cidr_match(const struct sq_cidr *list, int n, const struct sockaddr *sa);
+
+/* ---- address lists as text, for settings (trusted_proxies, metrics_allow) ----
+ * The same syntax as sq_cidr_list_parse; addresses in strict text form. */
+/* SQ_OK when every entry parses; SQ_EINVAL naming key and the bad entry. */
+enum sq_err sq_addr_list_check(const char *key, const char *list, struct sq_detail *d);
+/* True when the address ip (text, as inet_ntop writes it) lies in one of the
+ * list's ranges; false for an unparsable ip or list. */
+bool sq_addr_list_match(const char *list, const char *ip);
+/* True when ip is one IPv4 or IPv6 address (no prefix). */
+bool sq_addr_valid(const char *ip);
+/* True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
+bool sq_addr_is_loopback(const char *ip);
 
 #endif

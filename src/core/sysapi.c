@@ -3,6 +3,7 @@
  * document and (only with --test_clock) the fake-clock control for tests.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -10,6 +11,7 @@
 #include "core/embed.h"
 #include "core/http.h"
 #include "core/json.h"
+#include "core/netaddr.h"
 
 
 
@@ -23,8 +25,28 @@ static int healthz(struct sq_req *r)
                                    ok ? "ok" : "unreachable"));
 }
 
+/* /metrics tells traffic, routes and sizes: loopback, the metrics_allow
+ * addresses and holders of the metrics_token only. Behind a proxy the
+ * client is whom a trusted proxy names (core/http), so a proxied stranger
+ * is no loopback caller. */
+static bool metrics_allowed(const struct sq_req *r)
+{
+    const struct sq_config *c = sq_app_config;
+    if (sq_addr_is_loopback(r->ip) ||
+        (c->metrics_allow[0] && sq_addr_list_match(c->metrics_allow, r->ip)))
+        return true;
+    const char *h = sq_req_header(r, "Authorization");
+    return c->metrics_token[0] && h && !strncasecmp(h, "Bearer ", 7) &&
+           sq_str_equal_ct(h + 7, c->metrics_token);
+}
+
 static int metrics(struct sq_req *r)
 {
+    if (!metrics_allowed(r))
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "指标只对本机、metrics_allow 中的地址或持 metrics_token 的调用方开放 "
+                             "/ metrics are served to loopback, the metrics_allow addresses and "
+                             "metrics_token holders only");
     char *text = sq_metrics_text();
     if (!text)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
@@ -76,7 +98,8 @@ static int test_clock(struct sq_req *r)
 
 const struct sq_route core_routes[] = {
     {"GET", "/healthz", healthz, SQ_PERM_PUBLIC, 0, "liveness and database reachability"},
-    {"GET", "/metrics", metrics, SQ_PERM_PUBLIC, 0, "Prometheus metrics"},
+    {"GET", "/metrics", metrics, SQ_PERM_PUBLIC, 0,
+     "Prometheus metrics (loopback, metrics_allow or metrics_token)"},
     {"GET", "/api/v1/openapi.json", openapi, SQ_PERM_PUBLIC, 0, "this API as OpenAPI 3"},
     {"GET", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "fake clock (tests only)"},
     {"POST", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "set the fake clock (tests only)"},

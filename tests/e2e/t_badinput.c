@@ -13,7 +13,9 @@
  * text) answer 200 and change nothing either.
  *
  * Paths that libcurl would normalise ("/../", "%2e%2e") are sent on a raw
- * socket byte for byte. Expiry runs last: it moves the server's fake clock.
+ * socket byte for byte, as are requests framed both by Content-Length and
+ * Transfer-Encoding (400, connection closed). Expiry runs last: it moves the
+ * server's fake clock.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -306,6 +309,26 @@ static const struct bad cases[] = {
      "unsupported_media_type"},
     {RESIDENT, "POST", "/api/v1/appeals", "title=x&description=y",
      "application/x-www-form-urlencoded", 415, "unsupported_media_type"},
+    /* a body without Content-Type (a cross-site no-cors fetch of a Blob) or
+     * with a look-alike type is not JSON (issue 10, item 12) */
+    {ANON, "POST", "/api/v1/appeals", INTAKE(",\"contact_phone\":\"13800138000\""), "", 415,
+     "unsupported_media_type", "Content-Type"},
+    {ANON, "POST", "/api/v1/appeals", INTAKE(",\"contact_phone\":\"13800138000\""), "text/plain",
+     415, "unsupported_media_type", "Content-Type"},
+    {ANON, "POST", "/api/v1/appeals", INTAKE(",\"contact_phone\":\"13800138000\""),
+     "text/plain; charset=application/json", 415, "unsupported_media_type"},
+    {RESIDENT, "POST", "/api/v1/appeals", INTAKE(""), "", 415, "unsupported_media_type"},
+    {RESIDENT, "POST", "/api/v1/appeals", INTAKE(""), "application/jsonp", 415,
+     "unsupported_media_type"},
+    {RESIDENT, "POST", "/api/v1/appeals", INTAKE(""), "application/json-seq", 415,
+     "unsupported_media_type"},
+    {ANON, "POST", "/api/v1/auth/login", "{\"login\":\"admin\",\"password\":\"sanqu-demo\"}", "",
+     415, "unsupported_media_type"},
+    {ANON, "POST", "/api/v1/auth/register",
+     "{\"login\":\"ctless\",\"password\":\"longenough1\",\"display_name\":\"x\",\"phone\":"
+     "\"13800138000\"}",
+     "", 415, "unsupported_media_type"},
+    {ADMIN, "PATCH", "/api/v1/units/2", "{\"name\":\"无类型\"}", "", 415, "unsupported_media_type"},
     /* --- listing: query parameters --- */
     {ADMIN, "GET", "/api/v1/appeals?limit=0", NULL, NULL, 422, "invalid", "limit"},
     {ADMIN, "GET", "/api/v1/appeals?limit=501", NULL, NULL, 422, "invalid", "limit"},
@@ -866,6 +889,77 @@ static void test_bad_input_matrix(void)
     H_ASSERTF(!failed, "%d of %d bad-input cases failed (listed above)", failed, n);
 }
 
+/* Sends req on a new connection and reads until the server closes it (or
+ * secs pass: *closed says which). Harness-owned text. */
+static char *raw_exchange(const char *req, size_t len, int secs, bool *closed)
+{
+    int port = atoi(strrchr(h_base(), ':') + 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    H_ASSERT(fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    struct timeval tv = {.tv_sec = secs};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    H_ASSERT(write(fd, req, len) == (ssize_t)len);
+    size_t cap = 1 << 16, n = 0;
+    char *buf = h_keep(malloc(cap + 1));
+    ssize_t got = 0;
+    while (n < cap && (got = read(fd, buf + n, cap - n)) > 0)
+        n += (size_t)got;
+    *closed = got == 0;
+    close(fd);
+    buf[n] = '\0';
+    return buf;
+}
+
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Content-Length and Transfer-Encoding together (RFC 9112 6.3): one 400,
+ * the connection closed, the body and a request smuggled after it never
+ * run (issue 10, item 14). */
+static void test_ambiguous_framing(void)
+{
+    h_start_demo();
+    const char *body = "{\"title\":\"走私的诉求\",\"description\":\"不应被受理\",\"category_id\":3,"
+                       "\"unit_id\":16,\"contact_phone\":\"13800138000\"}";
+    const char *framings[] = {
+        "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+        "transfer-encoding: chunked\r\ncontent-length: 0\r\n",
+    };
+    for (int i = 0; i < 2; i++) {
+        struct fp before, after;
+        fingerprint(&before);
+        char *req = h_fmt("POST /api/v1/appeals HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: application/json\r\n%s\r\n%zx\r\n%s\r\n0\r\n\r\n"
+                          "POST /api/v1/appeals HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                          framings[i], strlen(body), body, strlen(body), body);
+        bool closed = false;
+        char *resp = raw_exchange(req, strlen(req), 5, &closed);
+        H_ASSERTF(!strncmp(resp, "HTTP/1.1 400 ", 13), "framing %d answered: %.300s", i, resp);
+        H_CONTAINS(resp, "\"code\":\"bad_request\"");
+        H_CONTAINS(resp, "Content-Length 和 Transfer-Encoding");
+        H_ASSERTF(strcasestr(resp, "\r\nConnection: close\r\n"), "no Connection: close: %.300s",
+                  resp);
+        H_ASSERTF(count_of(resp, "HTTP/1.1 ") == 1, "more than one answer: %.600s", resp);
+        H_ASSERTF(closed, "the connection was kept open");
+        fingerprint(&after);
+        H_ASSERT(!memcmp(&before, &after, sizeof before));
+    }
+    /* one framing is fine, and keeps the connection */
+    bool closed = true;
+    const char *plain = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    char *resp = raw_exchange(plain, strlen(plain), 1, &closed);
+    H_ASSERTF(!strncmp(resp, "HTTP/1.1 200 ", 13), "healthz: %.300s", resp);
+    H_ASSERTF(!closed, "a plain keep-alive request was closed");
+}
+
 /* Expiry last: it moves the server's clock past every session's lifetime. */
 static void test_expired_tokens(void)
 {
@@ -890,6 +984,7 @@ static void test_expired_tokens(void)
 
 static const struct h_test tests[] = {
     H_TEST(test_bad_input_matrix),
+    H_TEST(test_ambiguous_framing),
     H_TEST(test_expired_tokens),
     {0},
 };

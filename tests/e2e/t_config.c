@@ -139,12 +139,22 @@ static void test_bad_values(void)
     refused(NULL, (const char *[]){"--listen", "127.0.0.1:70000", NULL}, "listen");
     refused(NULL, (const char *[]){"--quiet", "perhaps", NULL}, "quiet");
     refused(NULL, (const char *[]){"--no-such-flag", "1", NULL}, "unknown option");
+    refused(NULL, (const char *[]){"--trusted_proxies", "nginx.local", NULL}, "trusted_proxies");
+    refused(NULL, (const char *[]){"--metrics_allow", "10.0.0.0/40", NULL}, "metrics_allow");
+    refused((const char *[]){"SANQU_METRICS_TOKEN=short", NULL}, NULL, "metrics_token");
+    refused(NULL, (const char *[]){"--public_url", "sanqu.example.gov.cn", NULL}, "public_url");
+    refused(NULL, (const char *[]){"--anon_appeals_per_hour", "-1", NULL}, "anon_appeals_per_hour");
+    refused((const char *[]){"SANQU_REGISTRATIONS_PER_HOUR=lots", NULL}, NULL,
+            "registrations_per_hour");
     /* --help teaches every setting and the precedence */
     struct h_run *r = h_sanqu("serve", "--help", NULL);
     H_EQ_INT(r->status, 0);
     H_CONTAINS(r->out, "flags beat the environment, which beats the file");
     H_CONTAINS(r->out, "--session_hours");
     H_CONTAINS(r->out, "--port_file");
+    H_CONTAINS(r->out, "--trusted_proxies");
+    H_CONTAINS(r->out, "--metrics_token");
+    H_CONTAINS(r->out, "--anon_appeals_per_hour");
 }
 
 int main(int argc, char **argv)

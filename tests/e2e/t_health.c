@@ -1,8 +1,9 @@
 /*
  * t_health: liveness and metrics. /healthz answers without a database
  * beyond a ping; /metrics is valid Prometheus text exposition (HELP/TYPE
- * before samples, cumulative histogram buckets) and its counters move with
- * the traffic they count.
+ * before samples, cumulative histogram buckets), its counters move with
+ * the traffic they count, and it is served only to loopback, metrics_allow
+ * and metrics_token. HTML pages (the UI, the KB print page) carry the CSP.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -156,12 +157,76 @@ static void test_metrics_counters_move(void)
     H_ASSERT(sample(after->body, cnt) >= sample(before->body, cnt) + 5);
 }
 
+/* GET /metrics as the client xff behind the proxy 127.0.0.1, with token. */
+static struct h_resp *metrics_from(const char *xff, const char *token)
+{
+    const char *hdr[] = {xff ? h_fmt("X-Forwarded-For: %s", xff) : NULL, NULL};
+    return h_send(&(struct h_call){.path = "/metrics", .token = token, .headers = hdr});
+}
+
+/* /metrics is for loopback, the metrics_allow addresses and metrics_token
+ * holders; a remote client behind a trusted proxy is none of them. */
+static void test_metrics_access(void)
+{
+    const char *token = "metrics-token-0123456789";
+    h_start(&(struct h_opts){.args = (const char *const[]){
+                                 "--trusted_proxies", "127.0.0.1", "--metrics_allow",
+                                 "192.0.2.0/24, 2001:db8::/32", "--metrics_token", token, NULL}});
+    H_STATUS(metrics_from(NULL, NULL), 200);
+    struct h_resp *r = metrics_from("203.0.113.10", NULL);
+    H_ERR(r, 403, "forbidden");
+    H_CONTAINS(H_STR(r->json, "error.message"), "metrics_allow");
+    H_ASSERT(!strstr(r->body, "sanqu_http_requests_total"));
+    H_ERR(metrics_from("203.0.113.10", "not-the-metrics-token"), 403, "forbidden");
+    H_ERR(metrics_from("203.0.113.10", "metrics-token-012345678"), 403, "forbidden");
+    H_STATUS(metrics_from("203.0.113.10", token), 200);
+    H_CONTAINS(metrics_from("192.0.2.77", NULL)->body, "sanqu_http_requests_total");
+    H_STATUS(metrics_from("2001:db8::5", NULL), 200);
+    H_ERR(metrics_from("192.0.3.1", NULL), 403, "forbidden");
+    /* a forwarded loopback address is a client's claim, not loopback */
+    H_ERR(metrics_from("127.0.0.1, 203.0.113.10", NULL), 403, "forbidden");
+    /* without settings: loopback only, and a proxy that is not trusted is
+     * just the loopback client it is */
+    h_start(
+        &(struct h_opts){.args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
+    H_ERR(metrics_from("192.0.2.77", NULL), 403, "forbidden");
+    H_ERR(metrics_from("203.0.113.10", token), 403, "forbidden");
+    h_start(NULL);
+    H_STATUS(metrics_from("203.0.113.10", NULL), 200);
+}
+
+/* Every HTML page carries the UI's Content-Security-Policy: the app and
+ * the knowledge-base volume's print page alike. */
+static void test_html_csp(void)
+{
+    h_need_demo();
+    struct h_resp *ui = h_req("GET", "/", NULL, NULL);
+    H_STATUS(ui, 200);
+    const char *csp = h_header(ui, "Content-Security-Policy");
+    H_ASSERTF(csp, "the UI has no CSP");
+    H_CONTAINS(csp, "default-src 'self'");
+    H_CONTAINS(csp, "frame-ancestors 'none'");
+    struct h_resp *v = h_req("GET", "/api/v1/kb/volumes?limit=1", NULL, NULL);
+    H_STATUS(v, 200);
+    struct h_resp *p = h_req(
+        "GET", h_fmt("/api/v1/kb/volumes/%lld/print", H_INT(v->json, "items.0.id")), NULL, NULL);
+    H_STATUS(p, 200);
+    H_CONTAINS(h_header(p, "Content-Type"), "text/html");
+    H_EQ_STR(h_header(p, "Content-Security-Policy"), csp);
+    H_EQ_STR(h_header(p, "X-Frame-Options"), "DENY");
+    H_EQ_STR(h_header(p, "X-Content-Type-Options"), "nosniff");
+    H_EQ_STR(h_header(p, "Referrer-Policy"), "no-referrer");
+    H_EQ_STR(h_header(p, "Cache-Control"), "no-store");
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
         H_TEST(test_healthz),
         H_TEST(test_metrics_format),
         H_TEST(test_metrics_counters_move),
+        H_TEST(test_metrics_access),
+        H_TEST(test_html_csp),
         {0},
     };
     return h_main(argc, argv, tests);

@@ -718,6 +718,25 @@ static void test_user_management(void)
             H_ASSERT(json_is_false(h_get(u->json, "must_change_password")));
         }
 }
+/* issue 10: edge */
+/* /metrics is decided by address, not role: from a remote client (behind
+ * a trusted proxy) no account opens it, from loopback every one does. */
+static void test_metrics_by_address_not_role(void)
+{
+    h_start(&(struct h_opts){
+        .demo = true, .args = (const char *const[]){"--trusted_proxies", "127.0.0.1", NULL}});
+    const char *remote[] = {"X-Forwarded-For: 203.0.113.30", NULL};
+    for (size_t a = 0; a <= NACCOUNTS; a++) {
+        const char *tok = a < NACCOUNTS ? h_tok(accounts[a].login) : NULL;
+        struct h_resp *r =
+            h_send(&(struct h_call){.path = "/metrics", .token = tok, .headers = remote});
+        if (r->status != 403)
+            h_fail(__FILE__, __LINE__, r, "%s from a remote address: want 403, got %d",
+                   a < NACCOUNTS ? accounts[a].login : "anonymous", r->status);
+        H_STATUS(h_req("GET", "/metrics", tok, NULL), 200);
+    }
+}
+/* end issue 10: edge */
 
 int main(int argc, char **argv)
 {
@@ -727,6 +746,7 @@ int main(int argc, char **argv)
         H_TEST(test_anonymous),
         H_TEST(test_every_role_on_every_route),
         H_TEST(test_kb_history_and_collections), /* issue 10: kb history, columns/volumes */
+        H_TEST(test_metrics_by_address_not_role), /* issue 10: edge */
         H_TEST(test_user_management), /* issue 10: user management; last, it writes */
         {0},
     };

@@ -4,7 +4,8 @@
  * docs/api.md), so changing a role's rights means changing the test on
  * purpose. sq_may is a prefix test on materialised paths: its edge cases
  * (/1/2/ vs /1/22/, the root, empty paths, several grants) are pinned, as
- * are sq_may_all, passwords, tokens, masking and the login rate limiter.
+ * are sq_may_all, passwords, tokens, masking, the sign-in throttle and the
+ * per-address buckets (on the fake clock of core/clock).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/auth.h"
+#include "core/clock.h"
 
 /* ---- the matrix ---- */
 
@@ -305,48 +307,215 @@ static void test_masking(void **state)
     assert_int_equal(one[0], '\0');
 }
 
-/* ---- rate limiting ---- */
+/* ---- sign-in throttling and per-address limits (on the fake clock) ---- */
 
-static void test_ratelimit(void **state)
+static const int64_t T0 = 1800000000;
+
+static int throttle_setup(void **state)
 {
     (void)state;
-    const int64_t t0 = 1800000000;
+    sq_ratelimit_reset();
+    sq_clock_set_fake(T0);
+    return 0;
+}
+
+/* An attempt that is let through and then fails (the password was wrong). */
+static void fail_once(const char *login, const char *ip)
+{
     int retry = -1;
-    const char *key = "login:test-ratelimit";
-    for (int i = 0; i < 9; i++)
-        sq_ratelimit_fail(key, t0 + i);
-    assert_false(sq_ratelimit_blocked(key, t0 + 9, &retry));
-    sq_ratelimit_fail(key, t0 + 9); /* the tenth failure */
-    assert_true(sq_ratelimit_blocked(key, t0 + 10, &retry));
-    assert_int_equal(retry, 900 - 10 + 1);
-    assert_true(sq_ratelimit_blocked(key, t0 + 600, &retry));
-    assert_int_equal(retry, 301);
-    assert_true(sq_ratelimit_blocked(key, t0 + 900, NULL));
-    /* the window ends 900 s after the first failure */
-    assert_false(sq_ratelimit_blocked(key, t0 + 901, &retry));
-    /* a failure after the window starts a new count */
-    sq_ratelimit_fail(key, t0 + 1000);
-    assert_false(sq_ratelimit_blocked(key, t0 + 1001, NULL));
-    /* keys are independent */
-    const char *other = "login:test-ratelimit-2";
-    for (int i = 0; i < 10; i++)
-        sq_ratelimit_fail(other, t0);
-    assert_true(sq_ratelimit_blocked(other, t0, NULL));
-    assert_false(sq_ratelimit_blocked(key, t0 + 1001, NULL));
-    assert_false(sq_ratelimit_blocked("login:never-failed", t0, NULL));
-    /* clearing lifts the block (a successful sign-in) */
-    sq_ratelimit_clear(other);
-    assert_false(sq_ratelimit_blocked(other, t0, NULL));
-    sq_ratelimit_clear("login:never-failed");
-    /* many keys: each still counts on its own */
-    char k[64];
-    for (int i = 0; i < 5000; i++) {
-        snprintf(k, sizeof k, "ip:10.0.%d.%d", i / 256, i % 256);
-        sq_ratelimit_fail(k, t0);
+    assert_true(sq_signin_attempt(login, ip, &retry));
+    assert_int_equal(retry, 0);
+}
+
+static int refused_for(const char *login, const char *ip)
+{
+    int retry = -1;
+    assert_false(sq_signin_attempt(login, ip, &retry));
+    assert_true(retry >= 1);
+    return retry;
+}
+
+static void test_login_normalise(void **state)
+{
+    (void)state;
+    char out[64];
+    sq_login_normalise("  SuperVisor\t", out, sizeof out);
+    assert_string_equal(out, "supervisor");
+    sq_login_normalise("supervisor", out, sizeof out);
+    assert_string_equal(out, "supervisor");
+    sq_login_normalise("SUPERVISOR\r\n", out, sizeof out);
+    assert_string_equal(out, "supervisor");
+    sq_login_normalise("Zhang.San-1_X", out, sizeof out);
+    assert_string_equal(out, "zhang.san-1_x");
+    sq_login_normalise("   ", out, sizeof out);
+    assert_string_equal(out, "");
+    sq_login_normalise("张三A", out, sizeof out); /* only ASCII folds, as SQLite's NOCASE */
+    assert_string_equal(out, "张三a");
+    char small[4];
+    sq_login_normalise("ABCDEF", small, sizeof small);
+    assert_string_equal(small, "abc");
+}
+
+/* One login from one address: five free failures, then a wait that
+ * doubles from 1 s to at most 15 minutes; the right password lifts it. */
+static void test_signin_pair_delay(void **state)
+{
+    (void)state;
+    const char *ip = "192.0.2.10";
+    for (int i = 0; i < 5; i++)
+        fail_once("supervisor", ip);
+    assert_int_equal(refused_for("supervisor", ip), 1);
+    sq_clock_advance(1);
+    int want = 1;
+    for (int i = 0; i < 14; i++) {
+        fail_once("supervisor", ip); /* failure 6, 7, ... */
+        want = want * 2 > 900 ? 900 : want * 2;
+        assert_int_equal(refused_for("supervisor", ip), want);
+        sq_clock_advance(want - 1);
+        assert_int_equal(refused_for("supervisor", ip), 1);
+        sq_clock_advance(1);
     }
-    for (int i = 0; i < 10; i++)
-        sq_ratelimit_fail("ip:192.0.2.1", t0 + 1);
-    assert_true(sq_ratelimit_blocked("ip:192.0.2.1", t0 + 2, NULL));
+    assert_int_equal(want, 900);
+    /* a refused attempt is no failure: refusals do not make the wait longer */
+    fail_once("supervisor", ip);
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(refused_for("supervisor", ip), 900);
+    sq_clock_advance(900);
+    /* the right password: the pair starts over */
+    assert_true(sq_signin_attempt("supervisor", ip, NULL));
+    sq_signin_succeeded("supervisor", ip);
+    for (int i = 0; i < 5; i++)
+        fail_once("supervisor", ip);
+    refused_for("supervisor", ip);
+}
+
+/* Locking one address out of a login locks nobody else out of it. */
+static void test_signin_other_address(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 5; i++)
+        fail_once("street_admin", "192.0.2.20");
+    for (int i = 0; i < 6; i++) {
+        sq_clock_advance(refused_for("street_admin", "192.0.2.20"));
+        fail_once("street_admin", "192.0.2.20");
+    }
+    assert_true(refused_for("street_admin", "192.0.2.20") >= 32);
+    /* the owner, from another address, signs in at once */
+    int retry = -1;
+    assert_true(sq_signin_attempt("street_admin", "198.51.100.1", &retry));
+    assert_int_equal(retry, 0);
+    sq_signin_succeeded("street_admin", "198.51.100.1");
+    /* and that does not unlock the attacker's address */
+    refused_for("street_admin", "192.0.2.20");
+    /* the attacker's address still signs in to other accounts */
+    assert_true(sq_signin_attempt("resident", "192.0.2.20", NULL));
+    sq_signin_succeeded("resident", "192.0.2.20");
+}
+
+/* Failures of one login from many addresses: an address that failed on
+ * it waits at most 5 s; an address that did not is never held up. */
+static void test_signin_login_across_addresses(void **state)
+{
+    (void)state;
+    char ip[32];
+    for (int i = 0; i < 10; i++) {
+        snprintf(ip, sizeof ip, "203.0.113.%d", i + 1);
+        fail_once("univ_handler", ip);
+    }
+    int retry = refused_for("univ_handler", "203.0.113.1");
+    assert_true(retry >= 1 && retry <= 5);
+    int retry_ok = -1;
+    assert_true(sq_signin_attempt("univ_handler", "198.51.100.2", &retry_ok));
+    assert_int_equal(retry_ok, 0);
+    sq_signin_succeeded("univ_handler", "198.51.100.2");
+    sq_clock_advance(5);
+    fail_once("univ_handler", "203.0.113.1");
+    assert_int_equal(refused_for("univ_handler", "203.0.113.2"), 5);
+    /* after the 15-minute window the login's count starts over */
+    sq_clock_advance(901);
+    for (int i = 0; i < 10; i++) {
+        snprintf(ip, sizeof ip, "203.0.113.%d", i + 1);
+        assert_true(sq_signin_attempt("univ_handler", ip, NULL));
+    }
+}
+
+/* One address failing on many logins: 50 per 15 minutes, then it waits
+ * for the window to end whatever the login; other addresses do not. */
+static void test_signin_address_across_logins(void **state)
+{
+    (void)state;
+    char login[32];
+    const char *ip = "192.0.2.30";
+    for (int i = 0; i < 50; i++) {
+        snprintf(login, sizeof login, "guess%d", i);
+        fail_once(login, ip);
+        sq_clock_advance(2);
+    }
+    /* the first failure was 100 s ago: 800 s of the window are left */
+    assert_int_equal(refused_for("resident", ip), 800);
+    assert_int_equal(refused_for("guess0", ip), 800);
+    assert_true(sq_signin_attempt("resident", "192.0.2.31", NULL));
+    sq_clock_advance(800);
+    assert_true(sq_signin_attempt("resident", ip, NULL));
+    sq_signin_succeeded("resident", ip);
+    /* a success hands back its own attempt only: 49 failures, then one more */
+    sq_ratelimit_reset();
+    for (int i = 0; i < 49; i++) {
+        snprintf(login, sizeof login, "guess%d", i);
+        fail_once(login, ip);
+    }
+    assert_true(sq_signin_attempt("own_account", ip, NULL));
+    sq_signin_succeeded("own_account", ip);
+    fail_once("guess49", ip);
+    refused_for("own_account", ip);
+}
+
+/* Parallel attempts: the attempt counts before its password is checked,
+ * so a burst cannot all pass the check at once. */
+static void test_signin_parallel(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 4; i++)
+        fail_once("admin", "192.0.2.40");
+    assert_true(sq_signin_attempt("admin", "192.0.2.40", NULL)); /* in flight */
+    refused_for("admin", "192.0.2.40");                          /* its twin */
+    sq_signin_succeeded("admin", "192.0.2.40");
+    assert_true(sq_signin_attempt("admin", "192.0.2.40", NULL));
+}
+
+static void test_ratelimit_bucket(void **state)
+{
+    (void)state;
+    int retry = -1;
+    for (int i = 0; i < 3; i++)
+        assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, &retry));
+    assert_false(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, &retry));
+    assert_int_equal(retry, 1200); /* one hit drains every 3600 / 3 s */
+    /* others: another address, another counter */
+    assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.51", 3, NULL));
+    assert_true(sq_ratelimit_take("register", "192.0.2.50", 3, NULL));
+    sq_clock_advance(1199);
+    assert_false(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, &retry));
+    assert_int_equal(retry, 1);
+    sq_clock_advance(1);
+    assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, NULL));
+    assert_false(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, NULL));
+    /* an hour later the whole burst is back */
+    sq_clock_advance(3600);
+    for (int i = 0; i < 3; i++)
+        assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, NULL));
+    assert_false(sq_ratelimit_take("anon_appeal", "192.0.2.50", 3, NULL));
+    /* 0: no limit */
+    for (int i = 0; i < 1000; i++)
+        assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.52", 0, NULL));
+    /* many addresses: each still counts on its own */
+    char ip[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(ip, sizeof ip, "10.%d.%d.%d", i / 65536, (i / 256) % 256, i % 256);
+        sq_ratelimit_take("anon_appeal", ip, 3, NULL);
+    }
+    assert_true(sq_ratelimit_take("anon_appeal", "192.0.2.53", 1, NULL));
+    assert_false(sq_ratelimit_take("anon_appeal", "192.0.2.53", 1, NULL));
 }
 
 int main(void)
@@ -361,7 +530,13 @@ int main(void)
         cmocka_unit_test(test_passwords),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_masking),
-        cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_login_normalise),
+        cmocka_unit_test_setup(test_signin_pair_delay, throttle_setup),
+        cmocka_unit_test_setup(test_signin_other_address, throttle_setup),
+        cmocka_unit_test_setup(test_signin_login_across_addresses, throttle_setup),
+        cmocka_unit_test_setup(test_signin_address_across_logins, throttle_setup),
+        cmocka_unit_test_setup(test_signin_parallel, throttle_setup),
+        cmocka_unit_test_setup(test_ratelimit_bucket, throttle_setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

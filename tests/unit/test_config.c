@@ -178,6 +178,50 @@ static void test_values(void **state)
     assert_non_null(strstr(d.message, "colour"));
 }
 
+/* The edge's settings: addresses, the public URL, the per-address limits. */
+static void test_edge_settings(void **state)
+{
+    (void)state;
+    struct sq_config c;
+    struct sq_detail d = {0};
+    sq_config_defaults(&c);
+    assert_int_equal(c.anon_appeals_per_hour, 30);
+    assert_int_equal(c.registrations_per_hour, 10);
+    assert_string_equal(c.public_url, "");
+    assert_string_equal(c.trusted_proxies, "");
+    assert_string_equal(c.metrics_allow, "");
+    assert_string_equal(c.metrics_token, "");
+    assert_int_equal(sq_config_set(&c, "public_url", "https://sanqu.example.gov.cn", &d), SQ_OK);
+    assert_string_equal(c.public_url, "https://sanqu.example.gov.cn");
+    assert_int_equal(sq_config_set(&c, "public_url", "http://10.0.0.5:8080/", &d), SQ_OK);
+    assert_int_equal(sq_config_set(&c, "trusted_proxies", "127.0.0.1, 10.0.0.0/8 ::1", &d), SQ_OK);
+    assert_string_equal(c.trusted_proxies, "127.0.0.1, 10.0.0.0/8 ::1");
+    assert_int_equal(sq_config_set(&c, "trusted_proxies", "", &d), SQ_OK); /* none again */
+    assert_string_equal(c.trusted_proxies, "");
+    assert_int_equal(sq_config_set(&c, "metrics_allow", "192.0.2.0/24,fd00::/8", &d), SQ_OK);
+    assert_int_equal(sq_config_set(&c, "metrics_token", "0123456789abcdef", &d), SQ_OK);
+    assert_string_equal(c.metrics_token, "0123456789abcdef");
+    assert_int_equal(sq_config_set(&c, "anon_appeals_per_hour", "0", &d), SQ_OK);
+    assert_int_equal(c.anon_appeals_per_hour, 0);
+    assert_int_equal(sq_config_set(&c, "registrations_per_hour", "1000000", &d), SQ_OK);
+    assert_int_equal(c.registrations_per_hour, 1000000);
+
+    refused("public_url", "sanqu.example.gov.cn");
+    refused("public_url", "ftp://sanqu.example");
+    refused("public_url", "https://a b");
+    refused("trusted_proxies", "nginx");
+    refused("trusted_proxies", "10.0.0.0/33");
+    refused("trusted_proxies", "10.0.0.1/");
+    refused("trusted_proxies", "127.0.0.1, 10.0.0.256");
+    refused("metrics_allow", "::1/129");
+    refused("metrics_allow", "*");
+    refused("metrics_token", "short");
+    refused("metrics_token", "has a space in it, sixteen+");
+    refused("anon_appeals_per_hour", "-1");
+    refused("anon_appeals_per_hour", "many");
+    refused("registrations_per_hour", "1000001");
+}
+
 static void test_file_errors(void **state)
 {
     (void)state;
@@ -232,9 +276,8 @@ static void test_webhook_allow_cidrs(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_precedence),
-        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_values),      cmocka_unit_test(test_edge_settings),
         cmocka_unit_test(test_file_errors),
         cmocka_unit_test(test_webhook_allow_cidrs),
     };
