@@ -445,9 +445,16 @@ static int users_update(struct sq_req *r)
         if (!current || !*current)
             return sq_reply_errf(r, SQ_EINVAL, "current_password",
                                  "请提供当前密码 / give your current password to set a new one");
+        /* the current password is guessed like a sign-in: the same throttle */
+        char key[320];
+        int retry = 0;
+        sq_login_normalise(login, key, sizeof key);
+        if (!sq_signin_attempt(key, r->ip, &retry))
+            return sq_reply_rate_limited(r, retry, "密码错误次数过多", "too many wrong passwords");
         if (accounts_store_check_password(login, current, &uid, &d) || uid != id)
             return sq_reply_errf(r, SQ_EINVAL, "current_password",
                                  "当前密码不正确 / the current password is wrong");
+        sq_signin_succeeded(key, r->ip);
         if (!strcmp(current, sq_json_str(r->json, "password", "")))
             return sq_reply_errf(r, SQ_EINVAL, "password",
                                  "新密码不能与当前密码相同 / the new password must differ from "

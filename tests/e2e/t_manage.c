@@ -285,6 +285,39 @@ static void test_self_change(void)
     H_STATUS(login("self.change", "fresh-start-9054"), 200);
 }
 
+/* Guessing the current password through PATCH is throttled like a sign-in:
+ * after the free failures the next try waits (429 with Retry-After), and
+ * the right password is not even checked meanwhile. */
+static void test_current_password_throttled(void)
+{
+    setup();
+    long long u = new_user("admin", "guess.me", GOOD_PW, "district_admin", 1);
+    const char *path = h_fmt("/api/v1/users/%lld", u);
+    const struct h_session *a = h_login_fresh("guess.me", GOOD_PW);
+    int limited = 0;
+    /* stop the clock: a slow machine must not end a wait early */
+    H_STATUS(h_req("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":0}"), 200);
+    for (int i = 0; i < 12 && !limited; i++) {
+        struct h_resp *w =
+            h_req("PATCH", path, a->token,
+                  "{\"password\":\"fresh-start-9054\",\"current_password\":\"wrong-guess\"}");
+        if (w->status == 429) {
+            limited = i + 1;
+            H_ASSERT(strstr(w->headers, "Retry-After") || strstr(w->headers, "retry-after"));
+        } else {
+            H_ERR_FIELD(w, 422, "invalid", "current_password");
+        }
+    }
+    H_ASSERTF(limited > 1 && limited <= 7, "throttled after %d tries", limited);
+    H_STATUS(h_reqf("PATCH", path, a->token,
+                    "{\"password\":\"fresh-start-9054\",\"current_password\":\"%s\"}", GOOD_PW),
+             429);
+    /* once the wait is over the old password still works: nothing changed */
+    H_STATUS(h_req("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":3600}"), 200);
+    h_forget_sessions();
+    H_STATUS(login("guess.me", GOOD_PW), 200);
+}
+
 static void test_user_without_grants(void)
 {
     setup();
@@ -361,7 +394,8 @@ int main(int argc, char **argv)
     static const struct h_test tests[] = {
         H_TEST(test_takeover_repro),  H_TEST(test_ranks_and_subtrees),
         H_TEST(test_personal_reads),  H_TEST(test_admin_reset),
-        H_TEST(test_self_change),     H_TEST(test_user_without_grants),
+        H_TEST(test_self_change),     H_TEST(test_current_password_throttled),
+        H_TEST(test_user_without_grants),
         H_TEST(test_password_policy), {0},
     };
     return h_main(argc, argv, tests);
