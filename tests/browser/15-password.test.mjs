@@ -63,8 +63,14 @@ test('a reset password must be replaced at the next sign-in', async ({ browser, 
   await page.click('.el-dialog .el-button--primary')
   await page.waitForSelector('.el-dialog .el-form-item__error:has-text("当前密码不正确")')
   await page.fill('input[name=current_password]', 'own-choice-5521')
-  await page.click('.el-dialog .el-button--primary')
-  await page.waitForSelector('.el-message--success')
+  // wait for this change's answer: the success message of the forced change
+  // above may still be on the screen
+  const [changed] = await Promise.all([
+    page.waitForResponse((res) => res.request().method() === 'PATCH' && res.url().includes('/api/v1/users/')),
+    page.click('.el-dialog .el-button--primary')
+  ])
+  assert.equal(changed.status(), 200)
+  await page.waitForSelector('.el-dialog:has-text("修改密码")', { state: 'hidden' })
   page.problems = page.problems.filter((p) => !/status of 422/.test(p))
   assertClean(page)
   await ctx.close()
