@@ -95,6 +95,7 @@ $(B)/tests/e2e/%: tests/e2e/%.c tests/e2e/harness.c tests/e2e/harness.h
 
 # Builds and runs every unit and end-to-end test of one MODE.
 check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
+	@scripts/check-engine-seam.sh
 	@scripts/run-tests.sh $(MODE) $(B)
 
 asan:

@@ -3,7 +3,7 @@
  * here; the router, `sanqu routes`, the OpenAPI check and the permission
  * matrix test all walk this list.
  */
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/http.h"
 #include "core/log.h"
 #include "core/rcache.h"

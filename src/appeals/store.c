@@ -13,7 +13,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/log.h"
 
 sq_appeal_event_fn sq_appeal_event_hook;
@@ -35,7 +35,7 @@ static char *dup_col(sqlite3_stmt *st, int i)
 
 static void cpy_col(char *dst, size_t cap, sqlite3_stmt *st, int i)
 {
-    snprintf(dst, cap, "%s", sq_db_col_text(st, i));
+    snprintf(dst, cap, "%s", sq_db_raw_col_text(st, i));
 }
 
 /* Fills a from a row selected with APPEAL_COLS. */
@@ -56,7 +56,7 @@ static void load_row(sqlite3_stmt *st, struct sq_appeal *a)
     a->contact_name = dup_col(st, 10);
     a->contact_phone = dup_col(st, 11);
     cpy_col(a->urgency, sizeof a->urgency, st, 12);
-    a->status = sq_appeal_status_parse(sq_db_col_text(st, 13));
+    a->status = sq_appeal_status_parse(sq_db_raw_col_text(st, 13));
     a->handler_unit_id = sqlite3_column_int64(st, 14);
     cpy_col(a->handler_unit_path, sizeof a->handler_unit_path, st, 15);
     a->handler_id = sqlite3_column_int64(st, 16);
@@ -91,16 +91,16 @@ static void load_row(sqlite3_stmt *st, struct sq_appeal *a)
 
 enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " APPEAL_COLS " FROM appeals a WHERE a.id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " APPEAL_COLS " FROM appeals a WHERE a.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
     }
     load_row(st, a);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -129,22 +129,22 @@ static void bind_int0(sqlite3_stmt *st, int i, int v)
 /* Binds the mutable columns at ?1..?37 in the order of the UPDATE below. */
 static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
 {
-    sq_db_bind_text(st, 1, a->title);
-    sq_db_bind_text(st, 2, a->description);
+    sq_db_raw_bind_text(st, 1, a->title);
+    sq_db_raw_bind_text(st, 2, a->description);
     sqlite3_bind_int64(st, 3, a->category_id);
     sqlite3_bind_int64(st, 4, a->unit_id);
-    sq_db_bind_text(st, 5, a->address);
+    sq_db_raw_bind_text(st, 5, a->address);
     if (a->has_geo) {
         sqlite3_bind_double(st, 6, a->lat);
         sqlite3_bind_double(st, 7, a->lon);
     }
-    sq_db_bind_text(st, 8, a->contact_name);
-    sq_db_bind_text(st, 9, a->contact_phone);
+    sq_db_raw_bind_text(st, 8, a->contact_name);
+    sq_db_raw_bind_text(st, 9, a->contact_phone);
     sqlite3_bind_text(st, 10, a->urgency, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 11, sq_appeal_status_name(a->status), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 12, a->handler_unit_id);
     sqlite3_bind_text(st, 13, a->handler_unit_path, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 14, a->handler_id);
+    sq_db_raw_bind_id(st, 14, a->handler_id);
     bind_time(st, 15, a->accepted_at);
     bind_time(st, 16, a->response_due_at);
     bind_time(st, 17, a->due_at);
@@ -156,24 +156,24 @@ static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
     sqlite3_bind_int(st, 23, a->overdue);
     sqlite3_bind_int(st, 24, a->escalation_level);
     sqlite3_bind_int(st, 25, a->extension_days);
-    sq_db_bind_text(st, 26, a->reply);
+    sq_db_raw_bind_text(st, 26, a->reply);
     bind_int0(st, 27, a->rating_speed);
     bind_int0(st, 28, a->rating_result);
     bind_int0(st, 29, a->rating_attitude);
-    sq_db_bind_text(st, 30, a->rating_solved);
-    sq_db_bind_text(st, 31, a->satisfaction);
-    sq_db_bind_text(st, 32, a->rating_comment);
+    sq_db_raw_bind_text(st, 30, a->rating_solved);
+    sq_db_raw_bind_text(st, 31, a->satisfaction);
+    sq_db_raw_bind_text(st, 32, a->rating_comment);
     bind_time(st, 33, a->rated_at);
     sqlite3_bind_int(st, 34, a->reopen_count);
-    sq_db_bind_id(st, 35, a->master_id);
-    sq_db_bind_id(st, 36, a->kb_answer_id);
+    sq_db_raw_bind_id(st, 35, a->master_id);
+    sq_db_raw_bind_id(st, 36, a->kb_answer_id);
     sqlite3_bind_int64(st, 37, a->updated_at);
 }
 
 enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "INSERT INTO appeal_stats(month, unit_id, category_id, kind, total, responded, "
         "responded_on_time, resolved, resolved_on_time, rejected, overdue, reopened, rated, "
         "satisfied, basically_satisfied, dissatisfied, solved, response_secs, handle_secs) "
@@ -199,7 +199,7 @@ enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
         sqlite3_bind_int(st, 5 + i, sign * v[i]);
     sqlite3_bind_int64(st, 18, sign * c->response_secs);
     sqlite3_bind_int64(st, 19, sign * c->handle_secs);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_appeal *after,
@@ -221,7 +221,7 @@ static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_ap
 static enum sq_err add_event(int64_t appeal_id, int action, int64_t actor_id, int from, int to,
                              const char *note, json_t *data, int64_t now, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
                                   "from_status, to_status, note, data, created_at) VALUES "
                                   "(?,?,?,?,?,?,?,?)");
     if (!st)
@@ -229,15 +229,15 @@ static enum sq_err add_event(int64_t appeal_id, int action, int64_t actor_id, in
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
     sqlite3_bind_int64(st, 1, appeal_id);
     sqlite3_bind_text(st, 2, sq_appeal_action_name(action), -1, SQLITE_STATIC);
-    sq_db_bind_id(st, 3, actor_id);
+    sq_db_raw_bind_id(st, 3, actor_id);
     if (from >= 0)
         sqlite3_bind_text(st, 4, sq_appeal_status_name(from), -1, SQLITE_STATIC);
     if (to >= 0)
         sqlite3_bind_text(st, 5, sq_appeal_status_name(to), -1, SQLITE_STATIC);
-    sq_db_bind_text(st, 6, note);
-    sq_db_bind_text(st, 7, text);
+    sq_db_raw_bind_text(st, 6, note);
+    sq_db_raw_bind_text(st, 7, text);
     sqlite3_bind_int64(st, 8, now);
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     free(text);
     return e;
 }
@@ -249,7 +249,7 @@ static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
     struct tm tm;
     gmtime_r(&local, &tm);
     int day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON "
                                   "CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -257,11 +257,11 @@ static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         enum sq_err e = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d);
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return e;
     }
     snprintf(out, 24, "HS%08d%07lld", day, (long long)sqlite3_column_int64(st, 0));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -273,7 +273,7 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         return e;
     if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
         goto fail;
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "INSERT INTO appeals(title, description, category_id, unit_id, address, lat, lon, "
         "contact_name, contact_phone, urgency, status, handler_unit_id, handler_unit_path, "
         "handler_id, accepted_at, response_due_at, due_at, warn_at, resolved_at, closed_at, "
@@ -291,11 +291,11 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
     bind_mutable(st, a);
     sqlite3_bind_text(st, 38, a->tracking_no, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 39, a->kind, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 40, a->creator_id);
-    sq_db_bind_id(st, 41, a->collector_id);
+    sq_db_raw_bind_id(st, 40, a->creator_id);
+    sq_db_raw_bind_id(st, 41, a->collector_id);
     sqlite3_bind_text(st, 42, a->channel, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 43, a->created_at);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     a->id = sqlite3_last_insert_rowid(sq_db_conn());
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
@@ -320,7 +320,7 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     if ((e = sq_db_begin(d)))
         return e;
     /* optimistic check: the row must still be as we read it */
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "UPDATE appeals SET title=?1, description=?2, category_id=?3, unit_id=?4, address=?5, "
         "lat=?6, lon=?7, contact_name=?8, contact_phone=?9, urgency=?10, status=?11, "
         "handler_unit_id=?12, handler_unit_path=" HANDLER_PATH ", handler_id=?14, accepted_at=?15, "
@@ -337,7 +337,7 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     sqlite3_bind_int64(st, 38, after->id);
     sqlite3_bind_int64(st, 39, before->updated_at);
     sqlite3_bind_text(st, 40, sq_appeal_status_name(before->status), -1, SQLITE_STATIC);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     if (sqlite3_changes(sq_db_conn()) != 1) {
         e = sq_fail(d, SQ_ECONFLICT, NULL,
@@ -377,7 +377,7 @@ static void set_id(json_t *o, const char *key, int64_t id)
 /* Names of the referenced category and units, for display. */
 static void add_names(json_t *o, const struct sq_appeal *a)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
                                   "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
                                   "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
     if (!st)
@@ -387,12 +387,12 @@ static void add_names(json_t *o, const struct sq_appeal *a)
     sqlite3_bind_int64(st, 3, a->handler_unit_id);
     sqlite3_bind_int64(st, 4, a->handler_id);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        sq_json_set_str(o, "category_name", sq_db_col_text(st, 0));
-        sq_json_set_str(o, "unit_name", sq_db_col_text(st, 1));
-        sq_json_set_str(o, "handler_unit_name", sq_db_col_text(st, 2));
-        sq_json_set_str(o, "handler_name", sq_db_col_text(st, 3));
+        sq_json_set_str(o, "category_name", sq_db_raw_col_text(st, 0));
+        sq_json_set_str(o, "unit_name", sq_db_raw_col_text(st, 1));
+        sq_json_set_str(o, "handler_unit_name", sq_db_raw_col_text(st, 2));
+        sq_json_set_str(o, "handler_name", sq_db_raw_col_text(st, 3));
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
 }
 
 json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
@@ -457,7 +457,7 @@ json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
 
 json_t *appeals_store_events_json(int64_t appeal_id)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT e.id, e.action, e.actor_id, u.display_name, e.from_status, e.to_status, e.note, "
         "e.data, e.created_at FROM appeal_events e LEFT JOIN users u ON u.id = e.actor_id WHERE "
         "e.appeal_id = ? ORDER BY e.id");
@@ -467,18 +467,18 @@ json_t *appeals_store_events_json(int64_t appeal_id)
     sqlite3_bind_int64(st, 1, appeal_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                              "appeal_id", (json_int_t)appeal_id, "action", sq_db_col_text(st, 1));
+                              "appeal_id", (json_int_t)appeal_id, "action", sq_db_raw_col_text(st, 1));
         set_id(o, "actor_id", sqlite3_column_int64(st, 2));
-        sq_json_set_str(o, "actor_name", sq_db_col_text(st, 3));
-        sq_json_set_str(o, "from_status", sq_db_col_text(st, 4));
-        sq_json_set_str(o, "to_status", sq_db_col_text(st, 5));
-        sq_json_set_str(o, "note", sq_db_col_text(st, 6));
-        json_t *data = json_loads(sq_db_col_text(st, 7), 0, NULL);
+        sq_json_set_str(o, "actor_name", sq_db_raw_col_text(st, 3));
+        sq_json_set_str(o, "from_status", sq_db_raw_col_text(st, 4));
+        sq_json_set_str(o, "to_status", sq_db_raw_col_text(st, 5));
+        sq_json_set_str(o, "note", sq_db_raw_col_text(st, 6));
+        json_t *data = json_loads(sq_db_raw_col_text(st, 7), 0, NULL);
         json_object_set_new(o, "data", data ? data : json_null());
         set_time(o, "created_at", sqlite3_column_int64(st, 8));
         json_array_append_new(arr, o);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return arr;
 }
 
@@ -498,7 +498,7 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
         /* collect first, then visit: fn writes, and must not run under our cursor */
         struct sq_appeal *batch = calloc((size_t)limit, sizeof *batch);
         int got = 0;
-        sqlite3_stmt *st = sq_db_stmt(sqls[q]);
+        sqlite3_stmt *st = sq_db_raw_stmt(sqls[q]);
         if (!st || !batch) {
             free(batch);
             return n;
@@ -507,7 +507,7 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
         sqlite3_bind_int(st, 2, limit - n);
         while (got < limit - n && sqlite3_step(st) == SQLITE_ROW)
             load_row(st, &batch[got++]);
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         for (int i = 0; i < got; i++) {
             fn(&batch[i], ctx);
             sq_appeal_cleanup(&batch[i]);
@@ -521,7 +521,7 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
 enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail *d)
 {
     sq_workcal_init(cal);
-    sqlite3_stmt *st = sq_db_stmt("SELECT key, value FROM settings WHERE key IN ('work_start',"
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT key, value FROM settings WHERE key IN ('work_start',"
                                   "'work_end','break_start','break_end')");
     int v[4] = {9 * 60, 17 * 60 + 30, 0, 0};
     static const char *const keys[] = {"work_start", "work_end", "break_start", "break_end"};
@@ -529,19 +529,19 @@ enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail
         return sq_fail(d, SQ_EDB, NULL, "database error");
     while (sqlite3_step(st) == SQLITE_ROW)
         for (int i = 0; i < 4; i++)
-            if (!strcmp(keys[i], sq_db_col_text(st, 0)))
-                sq_workcal_parse_hhmm(sq_db_col_text(st, 1), &v[i]);
-    sq_db_reset(st);
+            if (!strcmp(keys[i], sq_db_raw_col_text(st, 0)))
+                sq_workcal_parse_hhmm(sq_db_raw_col_text(st, 1), &v[i]);
+    sq_db_raw_reset(st);
     if (sq_workcal_set_hours(cal, v[0], v[1], v[2], v[3]))
         sq_workcal_set_hours(cal, 9 * 60, 17 * 60 + 30, 0, 0);
-    st = sq_db_stmt("SELECT day, kind FROM calendar_days ORDER BY day");
+    st = sq_db_raw_stmt("SELECT day, kind FROM calendar_days ORDER BY day");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     while (sqlite3_step(st) == SQLITE_ROW)
         sq_workcal_add_exception(cal, sqlite3_column_int(st, 0),
-                                 strcmp(sq_db_col_text(st, 1), "holiday") ? SQ_WORKCAL_WORKDAY
+                                 strcmp(sq_db_raw_col_text(st, 1), "holiday") ? SQ_WORKCAL_WORKDAY
                                                                           : SQ_WORKCAL_HOLIDAY);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -623,8 +623,8 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
                      "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
                      "hu.id = a.handler_unit_id ORDER BY %s",
                      where, f->order, f->order);
-        if (!(st = sq_db_stmt(sql))) {
-            sq_db_reset(count_st);
+        if (!(st = sq_db_raw_stmt(sql))) {
+            sq_db_raw_reset(count_st);
             return sq_fail(d, SQ_EDB, NULL, "database error");
         }
         if (f->category_id)
@@ -671,37 +671,37 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
         while (sqlite3_step(st) == SQLITE_ROW) {
             struct sq_appeal_item it = {
                 .id = sqlite3_column_int64(st, 0),
-                .tracking_no = sq_db_col_text(st, 1),
-                .kind = sq_db_col_text(st, 2),
-                .title = sq_db_col_text(st, 3),
-                .status = sq_db_col_text(st, 4),
-                .urgency = sq_db_col_text(st, 5),
+                .tracking_no = sq_db_raw_col_text(st, 1),
+                .kind = sq_db_raw_col_text(st, 2),
+                .title = sq_db_raw_col_text(st, 3),
+                .status = sq_db_raw_col_text(st, 4),
+                .urgency = sq_db_raw_col_text(st, 5),
                 .category_id = sqlite3_column_int64(st, 6),
-                .category_name = sq_db_col_text(st, 7),
+                .category_name = sq_db_raw_col_text(st, 7),
                 .unit_id = sqlite3_column_int64(st, 8),
-                .unit_name = sq_db_col_text(st, 9),
+                .unit_name = sq_db_raw_col_text(st, 9),
                 .handler_unit_id = sqlite3_column_int64(st, 10),
-                .handler_unit_name = sq_db_col_text(st, 11),
+                .handler_unit_name = sq_db_raw_col_text(st, 11),
                 .handler_id = sqlite3_column_int64(st, 12),
                 .created_at = sqlite3_column_int64(st, 13),
                 .due_at = sqlite3_column_int64(st, 14),
                 .warned = sqlite3_column_int(st, 15) != 0,
                 .overdue = sqlite3_column_int(st, 16) != 0,
-                .channel = sq_db_col_text(st, 17),
-                .satisfaction = sq_db_col_text(st, 18),
+                .channel = sq_db_raw_col_text(st, 17),
+                .satisfaction = sq_db_raw_col_text(st, 18),
                 .reopen_count = sqlite3_column_int(st, 19),
             };
             fn(&it, ctx);
         }
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
     }
-    sq_db_reset(count_st);
+    sq_db_raw_reset(count_st);
     return SQ_OK;
 }
 
 int appeals_store_children(int64_t master_id, int64_t **ids)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM appeals WHERE master_id = ? AND status = "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM appeals WHERE master_id = ? AND status = "
                                   "'merged' ORDER BY id LIMIT 1000");
     int n = 0;
     *ids = calloc(1000, sizeof **ids);
@@ -710,7 +710,7 @@ int appeals_store_children(int64_t master_id, int64_t **ids)
     sqlite3_bind_int64(st, 1, master_id);
     while (sqlite3_step(st) == SQLITE_ROW)
         (*ids)[n++] = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
@@ -720,7 +720,7 @@ enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const c
     enum sq_err e;
     *replay_id = 0;
     /* the primary key (scope, key) decides who holds the key */
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
                                   "appeal_id, created_at) VALUES (?,?,?,NULL,?) ON CONFLICT "
                                   "(scope, key) DO NOTHING");
     if (!st)
@@ -729,21 +729,21 @@ enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const c
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, sq_clock_now());
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         return e;
     if (sqlite3_changes(sq_db_conn()) == 1)
         return SQ_OK; /* ours: the caller creates the appeal and binds it */
-    if (!(st = sq_db_stmt("SELECT request_hash, appeal_id FROM idempotency_keys WHERE scope = ? "
+    if (!(st = sq_db_raw_stmt("SELECT request_hash, appeal_id FROM idempotency_keys WHERE scope = ? "
                           "AND key = ?")))
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
     bool same = false;
     if (sqlite3_step(st) == SQLITE_ROW) {
-        same = !strcmp(sq_db_col_text(st, 0), hash);
+        same = !strcmp(sq_db_raw_col_text(st, 0), hash);
         *replay_id = sqlite3_column_int64(st, 1);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (same && *replay_id)
         return SQ_OK;
     *replay_id = 0;
@@ -755,14 +755,14 @@ enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const c
 enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t appeal_id,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("UPDATE idempotency_keys SET appeal_id = ? WHERE scope = ? AND "
+    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE idempotency_keys SET appeal_id = ? WHERE scope = ? AND "
                                   "key = ? AND appeal_id IS NULL");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, appeal_id);
     sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (!e && sqlite3_changes(sq_db_conn()) != 1)
         e = sq_fail(d, SQ_EINTERNAL, NULL, "idempotency key %s was not claimed", key);
     return e;
@@ -773,7 +773,7 @@ enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename
                                          const char *path, int64_t by, int64_t *id,
                                          struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO attachments(appeal_id, filename, content_type, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO attachments(appeal_id, filename, content_type, "
                                   "size, sha256, storage_path, created_by, created_at) VALUES "
                                   "(?,?,?,?,?,?,?,?)");
     if (!st)
@@ -784,9 +784,9 @@ enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename
     sqlite3_bind_int64(st, 4, size);
     sqlite3_bind_text(st, 5, sha256, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 6, path, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 7, by);
+    sq_db_raw_bind_id(st, 7, by);
     sqlite3_bind_int64(st, 8, sq_clock_now());
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (!e)
         *id = sqlite3_last_insert_rowid(sq_db_conn());
     return e;
@@ -794,7 +794,7 @@ enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename
 
 json_t *appeals_store_attachments_json(int64_t appeal_id)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, filename, content_type, size, sha256, created_at "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, filename, content_type, size, sha256, created_at "
                                   "FROM attachments WHERE appeal_id = ? ORDER BY id");
     json_t *a = json_array();
     if (!st)
@@ -806,13 +806,13 @@ json_t *appeals_store_attachments_json(int64_t appeal_id)
                  (long long)sqlite3_column_int64(st, 0));
         json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s}", "id",
                               (json_int_t)sqlite3_column_int64(st, 0), "filename",
-                              sq_db_col_text(st, 1), "content_type", sq_db_col_text(st, 2),
+                              sq_db_raw_col_text(st, 1), "content_type", sq_db_raw_col_text(st, 2),
                               "size", (json_int_t)sqlite3_column_int64(st, 3), "sha256",
-                              sq_db_col_text(st, 4), "url", url);
+                              sq_db_raw_col_text(st, 4), "url", url);
         set_time(o, "created_at", sqlite3_column_int64(st, 5));
         json_array_append_new(a, o);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
@@ -820,19 +820,19 @@ enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *c
                                          size_t ctcap, char *path, size_t pathcap,
                                          char *filename, size_t fncap, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT appeal_id, content_type, storage_path, filename FROM "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT appeal_id, content_type, storage_path, filename FROM "
                                   "attachments WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no such attachment");
     }
     *appeal_id = sqlite3_column_int64(st, 0);
-    snprintf(ctype, ctcap, "%s", sq_db_col_text(st, 1));
-    snprintf(path, pathcap, "%s", sq_db_col_text(st, 2));
-    snprintf(filename, fncap, "%s", sq_db_col_text(st, 3));
-    sq_db_reset(st);
+    snprintf(ctype, ctcap, "%s", sq_db_raw_col_text(st, 1));
+    snprintf(path, pathcap, "%s", sq_db_raw_col_text(st, 2));
+    snprintf(filename, fncap, "%s", sq_db_raw_col_text(st, 3));
+    sq_db_raw_reset(st);
     return SQ_OK;
 }

@@ -7,7 +7,7 @@
 
 #include "appeals/meta.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 
 #define CAT_COLS                                                                                   \
     "c.id, c.parent_id, c.code, c.name, c.kind, c.urgency, c.response_hours, c.resolve_days, "     \
@@ -16,23 +16,23 @@
 
 enum sq_err appeals_store_category(int64_t id, struct sq_category *c, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
                                   "ON p.id = c.parent_id WHERE c.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, "category_id", "no category with id %lld",
                        (long long)id);
     }
     memset(c, 0, sizeof *c);
     c->id = sqlite3_column_int64(st, 0);
     c->parent_id = sqlite3_column_int64(st, 1);
-    snprintf(c->code, sizeof c->code, "%s", sq_db_col_text(st, 2));
-    snprintf(c->name, sizeof c->name, "%s", sq_db_col_text(st, 3));
-    snprintf(c->kind, sizeof c->kind, "%s", sq_db_col_text(st, 4));
-    snprintf(c->urgency, sizeof c->urgency, "%s", sq_db_col_text(st, 5));
+    snprintf(c->code, sizeof c->code, "%s", sq_db_raw_col_text(st, 2));
+    snprintf(c->name, sizeof c->name, "%s", sq_db_raw_col_text(st, 3));
+    snprintf(c->kind, sizeof c->kind, "%s", sq_db_raw_col_text(st, 4));
+    snprintf(c->urgency, sizeof c->urgency, "%s", sq_db_raw_col_text(st, 5));
     c->response_hours = sqlite3_column_int(st, 6);
     c->resolve_days = sqlite3_column_int(st, 7);
     c->default_unit_id = sqlite3_column_int64(st, 8);
@@ -40,27 +40,27 @@ enum sq_err appeals_store_category(int64_t id, struct sq_category *c, struct sq_
     c->parent_default_unit_id = sqlite3_column_int64(st, 11);
     c->is_public = sqlite3_column_int(st, 12);
     c->parent_is_public = sqlite3_column_int(st, 13);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
 static json_t *cat_row(sqlite3_stmt *st)
 {
     json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:i}", "id",
-                          (json_int_t)sqlite3_column_int64(st, 0), "code", sq_db_col_text(st, 2),
-                          "name", sq_db_col_text(st, 3), "kind", sq_db_col_text(st, 4), "urgency",
-                          sq_db_col_text(st, 5), "response_hours", sqlite3_column_int(st, 6),
+                          (json_int_t)sqlite3_column_int64(st, 0), "code", sq_db_raw_col_text(st, 2),
+                          "name", sq_db_raw_col_text(st, 3), "kind", sq_db_raw_col_text(st, 4), "urgency",
+                          sq_db_raw_col_text(st, 5), "response_hours", sqlite3_column_int(st, 6),
                           "resolve_days", sqlite3_column_int(st, 7), "active",
                           sqlite3_column_int(st, 9), "sort", sqlite3_column_int(st, 10));
-    json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 1));
-    json_object_set_new(o, "default_unit_id", sq_db_col_id_json(st, 8));
+    json_object_set_new(o, "parent_id", sq_db_raw_col_id_json(st, 1));
+    json_object_set_new(o, "default_unit_id", sq_db_raw_col_id_json(st, 8));
     json_object_set_new(o, "is_public", json_boolean(sqlite3_column_int(st, 12)));
     return o;
 }
 
 json_t *appeals_store_category_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
                                   "ON p.id = c.parent_id WHERE c.id = ?");
     json_t *o = NULL;
     if (!st)
@@ -68,13 +68,13 @@ json_t *appeals_store_category_json(int64_t id)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = cat_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return o;
 }
 
 json_t *appeals_store_categories_json(bool include_inactive)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
                                   "ON p.id = c.parent_id WHERE (?1 OR c.active = 1) ORDER BY "
                                   "c.parent_id IS NOT NULL, c.sort, c.id");
     json_t *roots = json_array();
@@ -103,7 +103,7 @@ json_t *appeals_store_categories_json(bool include_inactive)
         (void)placed; /* children of an inactive parent are left out with it */
         json_decref(o);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return roots;
 }
 
@@ -118,7 +118,7 @@ static void bind_opt_int(sqlite3_stmt *st, int i, json_t *in, const char *key)
 
 enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "INSERT INTO categories(parent_id, code, name, kind, urgency, response_hours, "
         "resolve_days, default_unit_id, active, sort, is_public) VALUES "
         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,coalesce(?11, (SELECT is_public FROM categories WHERE "
@@ -126,10 +126,10 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_opt_int(st, 1, in, "parent_id");
-    sq_db_bind_text(st, 2, sq_json_str(in, "code", NULL));
-    sq_db_bind_text(st, 3, sq_json_str(in, "name", NULL));
-    sq_db_bind_text(st, 4, sq_json_str(in, "kind", NULL));
-    sq_db_bind_text(st, 5, sq_json_str(in, "urgency", "normal"));
+    sq_db_raw_bind_text(st, 2, sq_json_str(in, "code", NULL));
+    sq_db_raw_bind_text(st, 3, sq_json_str(in, "name", NULL));
+    sq_db_raw_bind_text(st, 4, sq_json_str(in, "kind", NULL));
+    sq_db_raw_bind_text(st, 5, sq_json_str(in, "urgency", "normal"));
     sqlite3_bind_int64(st, 6, sq_json_int(in, "response_hours", 8));
     sqlite3_bind_int64(st, 7, sq_json_int(in, "resolve_days", 5));
     bind_opt_int(st, 8, in, "default_unit_id");
@@ -138,7 +138,7 @@ enum sq_err appeals_store_category_create(json_t *in, int64_t *id, struct sq_det
     /* not given: a child inherits its parent's flag, a top level is public */
     if (json_is_boolean(json_object_get(in, "is_public")))
         sqlite3_bind_int(st, 11, sq_json_bool(in, "is_public", true));
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (e == SQ_ECONFLICT)
         return sq_fail(d, SQ_ECONFLICT, "code", "a category with this code exists");
     if (!e)
@@ -164,13 +164,13 @@ enum sq_err appeals_store_category_update(int64_t id, json_t *in, struct sq_deta
     }
     if (json_is_false(json_object_get(in, "is_public"))) {
         /* a child is public only under a public parent */
-        sqlite3_stmt *st = sq_db_stmt("UPDATE categories SET is_public = 0 WHERE parent_id = ?");
+        sqlite3_stmt *st = sq_db_raw_stmt("UPDATE categories SET is_public = 0 WHERE parent_id = ?");
         if (!st) {
             sq_db_rollback();
             return sq_fail(d, SQ_EDB, NULL, "database error");
         }
         sqlite3_bind_int64(st, 1, id);
-        if ((e = sq_db_exec_stmt(st, d))) {
+        if ((e = sq_db_raw_exec(st, d))) {
             sq_db_rollback();
             return e;
         }
@@ -182,7 +182,7 @@ void appeals_store_sla(const struct sq_category *c, const char *urgency, struct 
 {
     sla->response_hours = c->response_hours > 0 ? c->response_hours : 8;
     sla->resolve_days = c->resolve_days > 0 ? c->resolve_days : 5;
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT response_hours, resolve_days FROM sla_policies WHERE urgency = ?1 AND "
         "(category_id = ?2 OR category_id = ?3 OR category_id IS NULL) ORDER BY category_id = "
         "?2 DESC, category_id = ?3 DESC LIMIT 1");
@@ -203,12 +203,12 @@ void appeals_store_sla(const struct sq_category *c, const char *urgency, struct 
             sla->resolve_days = rd;
         }
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
 }
 
 json_t *appeals_store_sla_json(void)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT s.id, s.category_id, c.name, s.urgency, "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT s.id, s.category_id, c.name, s.urgency, "
                                   "s.response_hours, s.resolve_days FROM sla_policies s LEFT JOIN "
                                   "categories c ON c.id = s.category_id ORDER BY s.id");
     json_t *a = json_array();
@@ -216,14 +216,14 @@ json_t *appeals_store_sla_json(void)
         return a;
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = json_pack("{s:I,s:s,s:i,s:i}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                              "urgency", sq_db_col_text(st, 3), "response_hours",
+                              "urgency", sq_db_raw_col_text(st, 3), "response_hours",
                               sqlite3_column_int(st, 4), "resolve_days",
                               sqlite3_column_int(st, 5));
-        json_object_set_new(o, "category_id", sq_db_col_id_json(st, 1));
-        sq_json_set_str(o, "category_name", sq_db_col_text(st, 2));
+        json_object_set_new(o, "category_id", sq_db_raw_col_id_json(st, 1));
+        sq_json_set_str(o, "category_name", sq_db_raw_col_text(st, 2));
         json_array_append_new(a, o);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
@@ -234,19 +234,19 @@ enum sq_err appeals_store_sla_put(int64_t category_id, const char *urgency, int 
     /* UNIQUE(category_id, urgency) does not catch NULL category: delete first */
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM sla_policies WHERE urgency = ?2 AND "
+    sqlite3_stmt *st = sq_db_raw_stmt("DELETE FROM sla_policies WHERE urgency = ?2 AND "
                                   "category_id IS ?1");
-    sq_db_bind_id(st, 1, category_id);
+    sq_db_raw_bind_id(st, 1, category_id);
     sqlite3_bind_text(st, 2, urgency, -1, SQLITE_TRANSIENT);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
-    st = sq_db_stmt("INSERT INTO sla_policies(category_id, urgency, response_hours, "
+    st = sq_db_raw_stmt("INSERT INTO sla_policies(category_id, urgency, response_hours, "
                     "resolve_days) VALUES (?,?,?,?)");
-    sq_db_bind_id(st, 1, category_id);
+    sq_db_raw_bind_id(st, 1, category_id);
     sqlite3_bind_text(st, 2, urgency, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 3, response_hours);
     sqlite3_bind_int(st, 4, resolve_days);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -261,7 +261,7 @@ enum sq_err appeals_store_sla_delete(int64_t id, struct sq_detail *d)
 
 int appeals_store_rules(struct sq_routing_rule **rules)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT r.id, r.category_id, r.location_unit_id, coalesce(u.path, ''), "
         "r.handler_unit_id, r.priority FROM routing_rules r LEFT JOIN units u ON u.id = "
         "r.location_unit_id WHERE r.active = 1 ORDER BY r.priority, r.id");
@@ -281,11 +281,11 @@ int appeals_store_rules(struct sq_routing_rule **rules)
         r->id = sqlite3_column_int64(st, 0);
         r->category_id = sqlite3_column_int64(st, 1);
         r->location_unit_id = sqlite3_column_int64(st, 2);
-        snprintf(r->location_path, sizeof r->location_path, "%s", sq_db_col_text(st, 3));
+        snprintf(r->location_path, sizeof r->location_path, "%s", sq_db_raw_col_text(st, 3));
         r->handler_unit_id = sqlite3_column_int64(st, 4);
         r->priority = sqlite3_column_int(st, 5);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
@@ -299,44 +299,44 @@ static json_t *rule_row(sqlite3_stmt *st)
 {
     json_t *o = json_pack("{s:I,s:I,s:s,s:i,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
                           "handler_unit_id", (json_int_t)sqlite3_column_int64(st, 5),
-                          "handler_unit_name", sq_db_col_text(st, 6), "priority",
+                          "handler_unit_name", sq_db_raw_col_text(st, 6), "priority",
                           sqlite3_column_int(st, 7), "active", sqlite3_column_int(st, 8));
-    json_object_set_new(o, "category_id", sq_db_col_id_json(st, 1));
-    sq_json_set_str(o, "category_name", sq_db_col_text(st, 2));
-    json_object_set_new(o, "location_unit_id", sq_db_col_id_json(st, 3));
-    sq_json_set_str(o, "location_unit_name", sq_db_col_text(st, 4));
-    sq_json_set_str(o, "note", sq_db_col_text(st, 9));
+    json_object_set_new(o, "category_id", sq_db_raw_col_id_json(st, 1));
+    sq_json_set_str(o, "category_name", sq_db_raw_col_text(st, 2));
+    json_object_set_new(o, "location_unit_id", sq_db_raw_col_id_json(st, 3));
+    sq_json_set_str(o, "location_unit_name", sq_db_raw_col_text(st, 4));
+    sq_json_set_str(o, "note", sq_db_raw_col_text(st, 9));
     return o;
 }
 
 json_t *appeals_store_rules_json(void)
 {
-    sqlite3_stmt *st = sq_db_stmt(RULE_SQL " ORDER BY r.priority, r.id");
+    sqlite3_stmt *st = sq_db_raw_stmt(RULE_SQL " ORDER BY r.priority, r.id");
     json_t *a = json_array();
     if (!st)
         return a;
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(a, rule_row(st));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
 json_t *appeals_store_rule_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_stmt(RULE_SQL " WHERE r.id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt(RULE_SQL " WHERE r.id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = rule_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return o;
 }
 
 enum sq_err appeals_store_rule_create(json_t *in, int64_t *id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO routing_rules(category_id, location_unit_id, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO routing_rules(category_id, location_unit_id, "
                                   "handler_unit_id, priority, active, note, created_at) VALUES "
                                   "(?,?,?,?,?,?,?)");
     if (!st)
@@ -346,9 +346,9 @@ enum sq_err appeals_store_rule_create(json_t *in, int64_t *id, struct sq_detail 
     sqlite3_bind_int64(st, 3, sq_json_int(in, "handler_unit_id", 0));
     sqlite3_bind_int64(st, 4, sq_json_int(in, "priority", 100));
     sqlite3_bind_int(st, 5, sq_json_bool(in, "active", true));
-    sq_db_bind_text(st, 6, sq_json_str(in, "note", NULL));
+    sq_db_raw_bind_text(st, 6, sq_json_str(in, "note", NULL));
     sqlite3_bind_int64(st, 7, sq_clock_now());
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (!e)
         *id = sqlite3_last_insert_rowid(sq_db_conn());
     return e;

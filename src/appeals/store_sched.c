@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "appeals/sched.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 
 int appeals_store_escalations_due(int64_t now, struct sq_escalation_row *out, int max)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT appeal_id, due_at, count, next_at FROM "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT appeal_id, due_at, count, next_at FROM "
                                   "appeal_escalations WHERE next_at <= ? ORDER BY next_at "
                                   "LIMIT ?");
     int n = 0;
@@ -29,14 +29,14 @@ int appeals_store_escalations_due(int64_t now, struct sq_escalation_row *out, in
         out[n].next_at = sqlite3_column_int64(st, 3);
         n++;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
 enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row,
                                          struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO appeal_escalations(appeal_id, due_at, count, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO appeal_escalations(appeal_id, due_at, count, "
                                   "next_at) VALUES (?1,?2,?3,?4) ON CONFLICT(appeal_id) DO "
                                   "UPDATE SET due_at = ?2, count = ?3, next_at = ?4");
     if (!st)
@@ -45,22 +45,22 @@ enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row,
     sqlite3_bind_int64(st, 2, row->due_at);
     sqlite3_bind_int(st, 3, row->count);
     sqlite3_bind_int64(st, 4, row->next_at);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 enum sq_err appeals_store_escalation_drop(int64_t appeal_id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("DELETE FROM appeal_escalations WHERE appeal_id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("DELETE FROM appeal_escalations WHERE appeal_id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, appeal_id);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max)
 {
     /* the warn query repeats the partial index's own terms (004_notify.sql) */
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         !strcmp(which, "warn")
             ? "SELECT id FROM appeals WHERE warned = 0 AND status IN ('submitted','accepted',"
               "'in_progress') AND warn_at <= ? ORDER BY warn_at LIMIT ?"
@@ -73,14 +73,14 @@ int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max
     sqlite3_bind_int(st, 2, max);
     while (n < max && sqlite3_step(st) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
 int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int max)
 {
     /* literal status values so the partial indexes apply */
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         !strcmp(status, "evaluated")
             ? "SELECT id FROM appeals WHERE status = 'evaluated' AND rated_at <= ? ORDER BY "
               "rated_at LIMIT ?"
@@ -93,6 +93,6 @@ int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int
     sqlite3_bind_int(st, 2, max);
     while (n < max && sqlite3_step(st) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }

@@ -5,8 +5,12 @@
  * The statement cache is keyed by SQL text (hash + strcmp), so store modules
  * may pass either literals or composed SQL (list filters); composed SQL only
  * ever takes a bounded number of shapes, so the cache stays small.
+ *
+ * This is the SQLite engine: the one file (with db_sqlite.h) that calls
+ * sqlite3_* for the stores. Its struct sq_stmt is the sqlite3_stmt itself,
+ * so the seam costs one function call per bind or column read.
  */
-#include "core/db.h"
+#include "core/db_sqlite.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -88,9 +92,8 @@ void sq_db_set_cache_kb(int kb)
 static sqlite3 *open_conn(const char *path)
 {
     sqlite3 *db = NULL;
-    int rc = sqlite3_open_v2(path, &db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         sq_error("event=db_open_failed path=%s msg=\"%s\"", path,
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -148,7 +151,9 @@ static uint32_t hash_sql(const char *s)
     return h;
 }
 
-sqlite3_stmt *sq_db_stmt(const char *sql)
+#define NATIVE(st) ((sqlite3_stmt *)(st))
+
+struct sq_stmt *sq_db_stmt(const char *sql)
 {
     if (!sq_db_conn())
         return NULL;
@@ -159,7 +164,7 @@ sqlite3_stmt *sq_db_stmt(const char *sql)
         if (s->sql && !strcmp(s->sql, sql)) {
             sqlite3_reset(s->stmt);
             sqlite3_clear_bindings(s->stmt);
-            return s->stmt;
+            return (struct sq_stmt *)s->stmt;
         }
         if (!s->sql) {
             sqlite3_stmt *st = NULL;
@@ -171,7 +176,7 @@ sqlite3_stmt *sq_db_stmt(const char *sql)
             }
             s->sql = strdup(sql);
             s->stmt = st;
-            return st;
+            return (struct sq_stmt *)st;
         }
     }
     /* cache full: should not happen with bounded SQL shapes */
@@ -179,12 +184,151 @@ sqlite3_stmt *sq_db_stmt(const char *sql)
     return NULL;
 }
 
-void sq_db_reset(sqlite3_stmt *st)
+void sq_db_reset(struct sq_stmt *st)
 {
     if (st) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        sqlite3_reset(NATIVE(st));
+        sqlite3_clear_bindings(NATIVE(st));
     }
+}
+
+int sq_step(struct sq_stmt *st)
+{
+    if (!st)
+        return SQ_STEP_ERROR;
+    int rc = sqlite3_step(NATIVE(st));
+    if (rc == SQLITE_ROW)
+        return SQ_ROW;
+    if (rc == SQLITE_DONE)
+        return SQ_DONE;
+    sqlite3 *db = sqlite3_db_handle(NATIVE(st));
+    sq_warn("event=sql_step_failed rc=%d msg=\"%s\"", sqlite3_extended_errcode(db),
+            sqlite3_errmsg(db));
+    return SQ_STEP_ERROR;
+}
+
+void sq_bind_int64(struct sq_stmt *st, int idx, int64_t v)
+{
+    sqlite3_bind_int64(NATIVE(st), idx, v);
+}
+
+void sq_bind_int(struct sq_stmt *st, int idx, int v)
+{
+    sqlite3_bind_int(NATIVE(st), idx, v);
+}
+
+void sq_bind_double(struct sq_stmt *st, int idx, double v)
+{
+    sqlite3_bind_double(NATIVE(st), idx, v);
+}
+
+void sq_bind_null(struct sq_stmt *st, int idx)
+{
+    sqlite3_bind_null(NATIVE(st), idx);
+}
+
+void sq_bind_text(struct sq_stmt *st, int idx, const char *s)
+{
+    sqlite3_bind_text(NATIVE(st), idx, s, -1, SQLITE_TRANSIENT);
+}
+
+void sq_bind_textn(struct sq_stmt *st, int idx, const char *s, size_t n)
+{
+    sqlite3_bind_text64(NATIVE(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+void sq_bind_text_ref(struct sq_stmt *st, int idx, const char *s)
+{
+    sqlite3_bind_text(NATIVE(st), idx, s, -1, SQLITE_STATIC);
+}
+
+void sq_bind_blob(struct sq_stmt *st, int idx, const void *p, size_t n)
+{
+    if (p)
+        sqlite3_bind_blob64(NATIVE(st), idx, p, n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(NATIVE(st), idx);
+}
+
+int sq_bind_count(struct sq_stmt *st)
+{
+    return sqlite3_bind_parameter_count(NATIVE(st));
+}
+
+int64_t sq_col_int64(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_int64(NATIVE(st), col);
+}
+
+int sq_col_int(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_int(NATIVE(st), col);
+}
+
+double sq_col_double(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_double(NATIVE(st), col);
+}
+
+const char *sq_col_text(struct sq_stmt *st, int col)
+{
+    return (const char *)sqlite3_column_text(NATIVE(st), col);
+}
+
+const void *sq_col_blob(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_blob(NATIVE(st), col);
+}
+
+int sq_col_bytes(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_bytes(NATIVE(st), col);
+}
+
+bool sq_col_is_null(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_type(NATIVE(st), col) == SQLITE_NULL;
+}
+
+enum sq_col_type sq_col_type(struct sq_stmt *st, int col)
+{
+    switch (sqlite3_column_type(NATIVE(st), col)) {
+    case SQLITE_INTEGER:
+        return SQ_COL_INT;
+    case SQLITE_FLOAT:
+        return SQ_COL_REAL;
+    case SQLITE_TEXT:
+        return SQ_COL_TEXT;
+    case SQLITE_BLOB:
+        return SQ_COL_BLOB;
+    default:
+        return SQ_COL_NULL;
+    }
+}
+
+int sq_col_count(struct sq_stmt *st)
+{
+    return sqlite3_column_count(NATIVE(st));
+}
+
+const char *sq_col_name(struct sq_stmt *st, int col)
+{
+    return sqlite3_column_name(NATIVE(st), col);
+}
+
+int64_t sq_db_changes(void)
+{
+    sqlite3 *db = sq_db_conn();
+    return db ? sqlite3_changes64(db) : 0;
+}
+
+enum sq_err sq_db_last_error(struct sq_detail *d)
+{
+    sqlite3 *db = sq_db_conn();
+    if (!db)
+        return sq_fail(d, SQ_EDB, NULL, "database unavailable");
+    enum sq_err e = sq_db_error(sqlite3_extended_errcode(db), d);
+    return e ? e : sq_fail(d, SQ_EDB, NULL, "database error");
 }
 
 enum sq_err sq_db_error(int rc, struct sq_detail *d)
@@ -201,8 +345,9 @@ enum sq_err sq_db_error(int rc, struct sq_detail *d)
         if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
             return sq_fail(d, SQ_ECONFLICT, NULL, "a record with the same key already exists");
         if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
-            return sq_fail(d, SQ_ECONFLICT, NULL, "the record is referenced by or refers to "
-                                                  "records that do not allow this change");
+            return sq_fail(d, SQ_ECONFLICT, NULL,
+                           "the record is referenced by or refers to "
+                           "records that do not allow this change");
         return sq_fail(d, SQ_EINVAL, NULL, "the data breaks a rule of the database");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -210,26 +355,43 @@ enum sq_err sq_db_error(int rc, struct sq_detail *d)
     case SQLITE_IOERR:
         if (rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC || rc == SQLITE_IOERR_SHMSIZE)
             /* ENOSPC surfaces as IOERR_WRITE on some paths */
-            return sq_fail(d, SQ_EFULL, NULL, "the server could not write to storage; nothing "
-                                              "was saved");
+            return sq_fail(d, SQ_EFULL, NULL,
+                           "the server could not write to storage; nothing "
+                           "was saved");
         return sq_fail(d, SQ_EDB, NULL, "database input/output error");
     default:
         return sq_fail(d, SQ_EDB, NULL, "database error");
     }
 }
 
-enum sq_err sq_db_exec_stmt(sqlite3_stmt *st, struct sq_detail *d)
+enum sq_err sq_db_exec_stmt(struct sq_stmt *st, struct sq_detail *d)
 {
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    int rc = sqlite3_step(st);
     enum sq_err e = SQ_OK;
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        rc = sqlite3_extended_errcode(sqlite3_db_handle(st));
-        sq_warn("event=sql_step_failed rc=%d msg=\"%s\"", rc,
-                sqlite3_errmsg(sqlite3_db_handle(st)));
-        e = sq_db_error(rc, d);
+    if (sq_step(st) == SQ_STEP_ERROR)
+        e = sq_db_error(sqlite3_extended_errcode(sqlite3_db_handle(NATIVE(st))), d);
+    sq_db_reset(st);
+    return e;
+}
+
+enum sq_err sq_db_exec_id(struct sq_stmt *st, int64_t *id, struct sq_detail *d)
+{
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    enum sq_err e = SQ_OK;
+    int rc = sq_step(st);
+    if (rc == SQ_ROW) {
+        if (id)
+            *id = sq_col_int64(st, 0);
+        /* finish the statement so its write is complete before the reset */
+        while ((rc = sq_step(st)) == SQ_ROW)
+            ;
+    } else if (rc == SQ_DONE) {
+        e = sq_fail(d, SQ_ENOTFOUND, NULL, "nothing was written");
     }
+    if (rc == SQ_STEP_ERROR)
+        e = sq_db_error(sqlite3_extended_errcode(sqlite3_db_handle(NATIVE(st))), d);
     sq_db_reset(st);
     return e;
 }
@@ -278,44 +440,48 @@ void sq_db_rollback(void)
     tx_depth--;
 }
 
-void sq_db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+bool sq_db_in_tx(void)
+{
+    return tx_depth > 0;
+}
+
+void sq_db_bind_text(struct sq_stmt *st, int idx, const char *s)
 {
     if (s && *s)
-        sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, idx, s);
     else
-        sqlite3_bind_null(st, idx);
+        sq_bind_null(st, idx);
 }
 
-void sq_db_bind_id(sqlite3_stmt *st, int idx, int64_t id)
+void sq_db_bind_id(struct sq_stmt *st, int idx, int64_t id)
 {
     if (id > 0)
-        sqlite3_bind_int64(st, idx, id);
+        sq_bind_int64(st, idx, id);
     else
-        sqlite3_bind_null(st, idx);
+        sq_bind_null(st, idx);
 }
 
-const char *sq_db_col_text(sqlite3_stmt *st, int col)
+const char *sq_db_col_text(struct sq_stmt *st, int col)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    return t ? (const char *)t : "";
+    const char *t = sq_col_text(st, col);
+    return t ? t : "";
 }
 
-json_t *sq_db_col_id_json(sqlite3_stmt *st, int col)
+json_t *sq_db_col_id_json(struct sq_stmt *st, int col)
 {
-    return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null()
-                                                       : json_integer(sqlite3_column_int64(st, col));
+    return sq_col_is_null(st, col) ? json_null() : json_integer(sq_col_int64(st, col));
 }
 
 int64_t sq_db_scalar_id(const char *sql, int64_t id)
 {
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     int64_t n = 0;
     if (!st)
         return 0;
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
+    if (sq_bind_count(st) >= 1)
+        sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
+        n = sq_col_int64(st, 0);
     sq_db_reset(st);
     return n;
 }
@@ -325,23 +491,22 @@ int64_t sq_db_scalar(const char *sql)
     return sq_db_scalar_id(sql, 0);
 }
 
-static void bind_json(sqlite3_stmt *st, int i, json_t *v)
+static void bind_json(struct sq_stmt *st, int i, json_t *v)
 {
     if (json_is_string(v))
-        sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, i, json_string_value(v));
     else if (json_is_integer(v))
-        sqlite3_bind_int64(st, i, json_integer_value(v));
+        sq_bind_int64(st, i, json_integer_value(v));
     else if (json_is_real(v))
-        sqlite3_bind_double(st, i, json_real_value(v));
+        sq_bind_double(st, i, json_real_value(v));
     else if (json_is_boolean(v))
-        sqlite3_bind_int(st, i, json_is_true(v));
+        sq_bind_int(st, i, json_is_true(v));
     else
-        sqlite3_bind_null(st, i);
+        sq_bind_null(st, i);
 }
 
-enum sq_err sq_db_update_fields(const char *table, int64_t id, json_t *in,
-                                const char *const *cols, const char *stamp_col, int64_t now,
-                                struct sq_detail *d)
+enum sq_err sq_db_update_fields(const char *table, int64_t id, json_t *in, const char *const *cols,
+                                const char *stamp_col, int64_t now, struct sq_detail *d)
 {
     enum sq_err e;
     char sql[256];
@@ -356,15 +521,15 @@ enum sq_err sq_db_update_fields(const char *table, int64_t id, json_t *in,
                      cols[i], stamp_col);
         else
             snprintf(sql, sizeof sql, "UPDATE %s SET %s = ?2 WHERE id = ?1", table, cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
+        struct sq_stmt *st = sq_db_stmt(sql);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, id);
+        sq_bind_int64(st, 1, id);
         bind_json(st, 2, v);
         if (stamp_col)
-            sqlite3_bind_int64(st, 3, now);
+            sq_bind_int64(st, 3, now);
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
@@ -374,18 +539,91 @@ fail:
     return e;
 }
 
-enum sq_err sq_db_delete_id(const char *table, int64_t id, const char *what,
-                            struct sq_detail *d)
+enum sq_err sq_db_delete_id(const char *table, int64_t id, const char *what, struct sq_detail *d)
 {
     char sql[128];
     snprintf(sql, sizeof sql, "DELETE FROM %s WHERE id = ?", table);
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
+    sq_bind_int64(st, 1, id);
     enum sq_err e = sq_db_exec_stmt(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
+    if (!e && sq_db_changes() == 0)
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no such %s", what);
+    return e;
+}
+
+bool sq_db_ping(void)
+{
+    struct sq_stmt *st = sq_db_stmt("SELECT count(*) FROM schema_version");
+    bool ok = st && sq_step(st) == SQ_ROW;
+    sq_db_reset(st);
+    return ok;
+}
+
+/* ---- bulk loading -------------------------------------------------------- */
+
+void sq_db_bulk_begin(void)
+{
+    sqlite3 *db = sq_db_conn();
+    if (!db)
+        return;
+    /* The new file is filled in one big transaction. In WAL mode every page
+     * would be written twice (to the log, then by the checkpoint); a rollback
+     * journal only saves the few pages that existed before, so the build
+     * writes once and still rolls back cleanly, even after a crash. */
+    sqlite3_exec(db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+    /* a page cache that holds the whole transaction: a smaller one spills
+     * dirty pages to the file and reads them back */
+    sqlite3_exec(db, "PRAGMA cache_size=-1048576", NULL, NULL, NULL);
+}
+
+void sq_db_bulk_end(void)
+{
+    sqlite3 *db = sq_db_conn();
+    if (db)
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16000", NULL, NULL, NULL);
+}
+
+enum sq_err sq_db_indexes_drop(const char *const *tables, struct sq_db_saved_indexes *x,
+                               struct sq_detail *d)
+{
+    char *names[SQ_DB_MAX_SAVED_INDEXES];
+    enum sq_err e = SQ_OK;
+    x->n = 0;
+    for (int t = 0; tables[t]; t++) {
+        struct sq_stmt *st = sq_db_stmt("SELECT name, sql FROM sqlite_master WHERE type = "
+                                        "'index' AND tbl_name = ?1 AND sql IS NOT NULL "
+                                        "ORDER BY name");
+        if (!st)
+            return sq_fail(d, SQ_EDB, NULL, "database error");
+        sq_bind_text(st, 1, tables[t]);
+        while (x->n < SQ_DB_MAX_SAVED_INDEXES && sq_step(st) == SQ_ROW) {
+            names[x->n] = strdup(sq_db_col_text(st, 0));
+            x->sql[x->n] = strdup(sq_db_col_text(st, 1));
+            x->n++;
+        }
+        sq_db_reset(st);
+    }
+    for (int i = 0; i < x->n; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", names[i]);
+        if (!e && sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL) != SQLITE_OK)
+            e = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d);
+        free(names[i]);
+    }
+    return e;
+}
+
+enum sq_err sq_db_indexes_restore(struct sq_db_saved_indexes *x, struct sq_detail *d)
+{
+    enum sq_err e = SQ_OK;
+    for (int i = 0; i < x->n; i++) {
+        if (!e && sqlite3_exec(sq_db_conn(), x->sql[i], NULL, NULL, NULL) != SQLITE_OK)
+            e = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d);
+        free(x->sql[i]);
+    }
+    x->n = 0;
     return e;
 }
 
@@ -418,8 +656,8 @@ static bool recorded(sqlite3 *db, int v)
 {
     sqlite3_stmt *st = NULL;
     bool yes = false;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_version WHERE version = ?", -1, &st,
-                           NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM schema_version WHERE version = ?", -1, &st, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_int(st, 1, v);
         yes = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -457,8 +695,7 @@ static enum sq_err migrate(sqlite3 *db, struct sq_detail *d)
             sqlite3_prepare_v2(db, "INSERT INTO schema_version(version, name) VALUES (?, ?)", -1,
                                &st, NULL) != SQLITE_OK) {
             exec(db, "ROLLBACK");
-            return sq_fail(d, SQ_EDB, NULL, "migration %s failed: %s", m->name,
-                           sqlite3_errmsg(db));
+            return sq_fail(d, SQ_EDB, NULL, "migration %s failed: %s", m->name, sqlite3_errmsg(db));
         }
         sqlite3_bind_int(st, 1, v);
         sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
@@ -547,7 +784,8 @@ int sq_db_check(const char *path)
     sqlite3_finalize(st);
     st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT coalesce(max(version),0) FROM schema_version", -1, &st,
-                           NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+                           NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
         printf("not a sanqu database (no schema_version)\n");
         problems++;
     }

@@ -35,7 +35,7 @@
 #include "appeals/meta.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "demo/appeal_templates.h"
 #include "demo/demo.h"
 #include "units/units.h"
@@ -444,26 +444,26 @@ static uint64_t mix64(uint64_t x)
 
 static int load_units(struct gen *g, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT max(id) FROM units");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT max(id) FROM units");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     g->nu = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     g->u = calloc((size_t)g->nu, sizeof *g->u);
     g->schools = calloc((size_t)g->nu, sizeof *g->schools);
     g->ents = calloc((size_t)g->nu, sizeof *g->ents);
     if (!g->u || !g->schools || !g->ents)
         return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory"), -1;
-    st = sq_db_stmt("SELECT id, parent_id, kind, path, name FROM units ORDER BY id");
+    st = sq_db_raw_stmt("SELECT id, parent_id, kind, path, name FROM units ORDER BY id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     while (sqlite3_step(st) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         struct gunit *u = &g->u[id];
         u->parent = sqlite3_column_int64(st, 1);
-        u->kind = sq_unit_kind_parse(sq_db_col_text(st, 2));
-        snprintf(u->path, sizeof u->path, "%s", sq_db_col_text(st, 3));
-        snprintf(u->name, sizeof u->name, "%s", sq_db_col_text(st, 4));
+        u->kind = sq_unit_kind_parse(sq_db_raw_col_text(st, 2));
+        snprintf(u->path, sizeof u->path, "%s", sq_db_raw_col_text(st, 3));
+        snprintf(u->name, sizeof u->name, "%s", sq_db_raw_col_text(st, 4));
         /* a fixed spot in Hongshan per unit (30.45-30.58 N, 114.30-114.52 E) */
         uint64_t h = mix64((uint64_t)id * 0x9E3779B97F4A7C15ull + g->o->seed);
         u->lat = 30.45 + 0.13 * (double)(h & 0xffff) / 65536.0;
@@ -473,20 +473,20 @@ static int load_units(struct gen *g, struct sq_detail *d)
         else if (u->kind == SQ_UNIT_ENTERPRISE)
             g->ents[g->nents++] = id;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return 0;
 }
 
 static int64_t user_id(const char *login)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM users WHERE login = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM users WHERE login = ?");
     int64_t id = 0;
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return id;
 }
 
@@ -500,15 +500,15 @@ static int top_index(const char *code)
 
 static int load_categories(struct gen *g, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT c.id, c.code, c.name FROM categories c WHERE c.active "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT c.id, c.code, c.name FROM categories c WHERE c.active "
                                   "AND c.parent_id IS NOT NULL ORDER BY c.id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     while (g->nleaves < MAX_LEAVES && sqlite3_step(st) == SQLITE_ROW) {
         struct leaf *l = &g->leaves[g->nleaves++];
         l->id = sqlite3_column_int64(st, 0);
-        snprintf(l->code, sizeof l->code, "%s", sq_db_col_text(st, 1));
-        snprintf(l->name, sizeof l->name, "%s", sq_db_col_text(st, 2));
+        snprintf(l->code, sizeof l->code, "%s", sq_db_raw_col_text(st, 1));
+        snprintf(l->name, sizeof l->name, "%s", sq_db_raw_col_text(st, 2));
         l->w = 1;
         l->dept = -1;
         for (size_t i = 0; i < sizeof leaf_info / sizeof leaf_info[0]; i++)
@@ -518,7 +518,7 @@ static int load_categories(struct gen *g, struct sq_detail *d)
             }
         l->tpl = sq_appeal_template_find(l->code);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     for (int i = 0; i < g->nleaves; i++) {
         struct leaf *l = &g->leaves[i];
         if (appeals_store_category(l->id, &l->cat, d))
@@ -552,7 +552,7 @@ static int load_categories(struct gen *g, struct sq_detail *d)
 
 static int seed_calendar(struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT OR IGNORE INTO calendar_days(day, kind, name) VALUES "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO calendar_days(day, kind, name) VALUES "
                                   "(?, ?, ?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
@@ -562,14 +562,14 @@ static int seed_calendar(struct sq_detail *d)
             sqlite3_bind_int(st, 1, local_date(t));
             sqlite3_bind_text(st, 2, "holiday", -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 3, holidays[i].name, -1, SQLITE_STATIC);
-            if (sq_db_exec_stmt(st, d))
+            if (sq_db_raw_exec(st, d))
                 return -1;
         }
     for (size_t i = 0; i < sizeof makeup_days / sizeof makeup_days[0]; i++) {
         sqlite3_bind_int(st, 1, makeup_days[i]);
         sqlite3_bind_text(st, 2, "workday", -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, "调休上班", -1, SQLITE_STATIC);
-        if (sq_db_exec_stmt(st, d))
+        if (sq_db_raw_exec(st, d))
             return -1;
     }
     appeals_calendar_invalidate(); /* the server's copy reloads on next use */
@@ -797,7 +797,7 @@ static int write_appeal(struct gen *g, struct sq_detail *d)
     sqlite3_bind_int(st, 40, a->reopen_count);
     bind_opt_int64(st, 41, a->master_id);
     sqlite3_bind_int64(st, 42, a->updated_at);
-    if (sq_db_exec_stmt(st, d))
+    if (sq_db_raw_exec(st, d))
         return -1;
     int64_t id = sqlite3_last_insert_rowid(sq_db_conn());
     g->sim.a.id = id;
@@ -815,7 +815,7 @@ static int write_appeal(struct gen *g, struct sq_detail *d)
         bind_opt_text(st, 6, e->note);
         bind_opt_text(st, 7, e->data);
         sqlite3_bind_int64(st, 8, e->t);
-        if (sq_db_exec_stmt(st, d))
+        if (sq_db_raw_exec(st, d))
             return -1;
     }
     g->events += g->sim.nev;
@@ -824,7 +824,7 @@ static int write_appeal(struct gen *g, struct sq_detail *d)
 
 static int prepare(struct gen *g, struct sq_detail *d)
 {
-    g->ins_appeal = sq_db_stmt(
+    g->ins_appeal = sq_db_raw_stmt(
         "INSERT INTO appeals(tracking_no, kind, title, description, category_id, unit_id, "
         "address, lat, lon, contact_name, contact_phone, urgency, status, handler_unit_id, "
         "handler_unit_path, handler_id, creator_id, collector_id, channel, created_at, "
@@ -834,10 +834,10 @@ static int prepare(struct gen *g, struct sq_detail *d)
         "master_id, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
         "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,"
         "?38,?39,?40,?41,?42)");
-    g->ins_event = sq_db_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
+    g->ins_event = sq_db_raw_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
                               "from_status, to_status, note, data, created_at) VALUES "
                               "(?,?,?,?,?,?,?,?)");
-    g->ins_seq = sq_db_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, ?2) ON "
+    g->ins_seq = sq_db_raw_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, ?2) ON "
                             "CONFLICT(day) DO UPDATE SET last = max(last, ?2)");
     if (!g->ins_appeal || !g->ins_event || !g->ins_seq)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
@@ -1714,7 +1714,7 @@ static int generate(struct gen *g, struct sq_detail *d)
         if (n) {
             sqlite3_bind_int(g->ins_seq, 1, dd->ymd);
             sqlite3_bind_int64(g->ins_seq, 2, n);
-            if (sq_db_exec_stmt(g->ins_seq, d))
+            if (sq_db_raw_exec(g->ins_seq, d))
                 goto out;
         }
     }
@@ -1738,16 +1738,16 @@ static int indexes_drop(struct saved_index *x, struct sq_detail *d)
 {
     char *names[32];
     int n = 0;
-    sqlite3_stmt *st = sq_db_stmt("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
                                   "tbl_name IN ('appeals', 'appeal_events') AND sql IS NOT NULL ORDER BY name");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     while (n < 32 && sqlite3_step(st) == SQLITE_ROW) {
-        names[n] = strdup(sq_db_col_text(st, 0));
-        x->sql[n] = strdup(sq_db_col_text(st, 1));
+        names[n] = strdup(sq_db_raw_col_text(st, 0));
+        x->sql[n] = strdup(sq_db_raw_col_text(st, 1));
         n++;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     x->n = n;
     int rc = 0;
     for (int i = 0; i < n; i++) {

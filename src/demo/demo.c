@@ -12,7 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "units/units.h"
 
 void sq_rng_seed(struct sq_rng *r, uint64_t seed)

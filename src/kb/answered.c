@@ -11,7 +11,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "kb/kb.h"
 
 
@@ -72,14 +72,14 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
     if (!e)
         e = kb_store_count_deflect(answer_id, d);
     if (!e) {
-        sqlite3_stmt *st = sq_db_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, "
+        sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, "
                                       "appeal_id, linked_by, created_at) VALUES (?,?,?,?)");
         if (st) {
             sqlite3_bind_int64(st, 1, answer_id);
             sqlite3_bind_int64(st, 2, appeal_id);
             sqlite3_bind_int64(st, 3, user_id);
             sqlite3_bind_int64(st, 4, now);
-            e = sq_db_exec_stmt(st, d);
+            e = sq_db_raw_exec(st, d);
         }
     }
     if (e)

@@ -10,21 +10,21 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "demo/demo.h"
 #include "kb/demo_answers.h"
 #include "kb/kb.h"
 
 static int64_t category_id(const char *code)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id FROM categories WHERE code = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM categories WHERE code = ?");
     int64_t id = 0;
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return id;
 }
 
@@ -47,7 +47,7 @@ static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_det
 {
     int64_t ids[5];
     int n = 0;
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT a.id FROM appeals a WHERE +a.category_id IN (SELECT id FROM categories WHERE id "
         "= ?1 OR parent_id = ?1) AND +a.status IN ('resolved','evaluated','closed') AND NOT "
         "EXISTS (SELECT 1 FROM kb_answer_appeals l WHERE l.appeal_id = a.id) ORDER BY a.id DESC "
@@ -57,7 +57,7 @@ static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_det
     sqlite3_bind_int64(st, 1, cat);
     while (n < 5 && sqlite3_step(st) == SQLITE_ROW)
         ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     for (int i = 0; i < n; i++)
         if (kb_store_link(answer, ids[i], user, d))
             return -1;
@@ -69,7 +69,7 @@ static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_det
 static int demo_publish(int64_t id, const char *status, int64_t reviewer, int64_t pub,
                         int deflect, int reuse, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "UPDATE kb_answers SET status = ?2, reviewer_id = CASE WHEN ?2 = 'published' THEN ?3 "
         "END, published_at = CASE WHEN ?2 = 'published' THEN ?4 END, submitted_at = CASE WHEN "
         "?2 <> 'draft' THEN ?4 - 86400 END, deflect_count = ?5, reuse_count = reuse_count + ?6 "
@@ -78,11 +78,11 @@ static int demo_publish(int64_t id, const char *status, int64_t reviewer, int64_
         return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sq_db_bind_id(st, 3, reviewer);
+    sq_db_raw_bind_id(st, 3, reviewer);
     sqlite3_bind_int64(st, 4, pub);
     sqlite3_bind_int(st, 5, deflect);
     sqlite3_bind_int(st, 6, reuse);
-    return sq_db_exec_stmt(st, d) ? -1 : 0;
+    return sq_db_raw_exec(st, d) ? -1 : 0;
 }
 
 /* Local follow-up measures that make a variant read differently. */
@@ -113,15 +113,15 @@ static int kb_demo_variants(const struct sq_demo_opts *o, const struct sq_demo_w
         int64_t cat = category_id(code);
         int64_t unit = w->communities[sq_rng_below(rng, (uint32_t)w->ncommunities)];
         char name[128] = "", path[128] = "";
-        sqlite3_stmt *st = sq_db_stmt("SELECT name, path FROM units WHERE id = ?");
+        sqlite3_stmt *st = sq_db_raw_stmt("SELECT name, path FROM units WHERE id = ?");
         if (!st)
             return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
         sqlite3_bind_int64(st, 1, unit);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(name, sizeof name, "%s", sq_db_col_text(st, 0));
-            snprintf(path, sizeof path, "%s", sq_db_col_text(st, 1));
+            snprintf(name, sizeof name, "%s", sq_db_raw_col_text(st, 0));
+            snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 1));
         }
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         char title[400], problem[1200], measures[1600];
         snprintf(title, sizeof title, "%s：%s", name, x->title);
         snprintf(problem, sizeof problem, "%s居民反映：%s", name, x->problem);
@@ -175,11 +175,11 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
                                "result", x->result, "conditions", x->conditions, "source_units",
                                units, "tags", split_tags(x->tags));
         char path[128] = "";
-        sqlite3_stmt *st = sq_db_stmt("SELECT path FROM units WHERE id = ?");
+        sqlite3_stmt *st = sq_db_raw_stmt("SELECT path FROM units WHERE id = ?");
         sqlite3_bind_int64(st, 1, unit);
         if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(path, sizeof path, "%s", sq_db_col_text(st, 0));
-        sq_db_reset(st);
+            snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 0));
+        sq_db_raw_reset(st);
         enum sq_err e = kb_store_create(in, unit, path, author, 0, &ids[i], d);
         json_decref(in);
         if (e)

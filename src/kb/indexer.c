@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/log.h"
 #include "kb/kb.h"
 
@@ -30,12 +30,12 @@ int kb_index_appeals_batch(int batch)
     int n = 0;
     if (sq_db_begin(&d))
         return -1;
-    sqlite3_stmt *st = sq_db_stmt("SELECT last_id FROM kb_index_state WHERE name = 'appeals'");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT last_id FROM kb_index_state WHERE name = 'appeals'");
     if (!st)
         goto fail;
     int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sq_db_reset(st);
-    st = sq_db_stmt("SELECT count(*), max(id) FROM (SELECT id FROM appeals WHERE id > ? ORDER "
+    sq_db_raw_reset(st);
+    st = sq_db_raw_stmt("SELECT count(*), max(id) FROM (SELECT id FROM appeals WHERE id > ? ORDER "
                     "BY id LIMIT ?)");
     if (!st)
         goto fail;
@@ -46,7 +46,7 @@ int kb_index_appeals_batch(int batch)
         n = sqlite3_column_int(st, 0);
         upto = sqlite3_column_int64(st, 1);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (n == 0) {
         sq_db_rollback();
         return 0;
@@ -61,18 +61,18 @@ int kb_index_appeals_batch(int batch)
         "status IN ('submitted','accepted','in_progress','suspended') ORDER BY id",
     };
     for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++) {
-        if (!(st = sq_db_stmt(fill[i])))
+        if (!(st = sq_db_raw_stmt(fill[i])))
             goto fail;
         sqlite3_bind_int64(st, 1, last);
         sqlite3_bind_int64(st, 2, upto);
-        if (sq_db_exec_stmt(st, &d))
+        if (sq_db_raw_exec(st, &d))
             goto fail;
     }
-    st = sq_db_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
+    st = sq_db_raw_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
     if (!st)
         goto fail;
     sqlite3_bind_int64(st, 1, upto);
-    if (sq_db_exec_stmt(st, &d) || sq_db_commit(&d))
+    if (sq_db_raw_exec(st, &d) || sq_db_commit(&d))
         goto fail;
     return n;
 fail:

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/log.h"
 #include "kb/cjk_tokenizer.h"
 #include "kb/kb.h"
@@ -128,12 +128,12 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
     char sql[1400];
     snprintf(sql, sizeof sql, "SELECT a.id, bm25(kb_answers_fts, 5.0, 2.0, 1.0)%s ORDER BY %s",
              where, s->by_time ? "a.published_at DESC, a.id DESC" : "2, a.id DESC");
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    sqlite3_stmt *st = sq_db_raw_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, s->category_id);
-    sq_db_bind_text(st, 3, s->unit_path);
+    sq_db_raw_bind_text(st, 3, s->unit_path);
     sqlite3_bind_int64(st, 4, s->from);
     sqlite3_bind_int64(st, 5, s->to);
     /* one pass: every match is counted, the page's ids are kept */
@@ -148,10 +148,10 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
         }
         (*total)++;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (rc != SQLITE_DONE)
         return sq_db_error(rc, d);
-    st = sq_db_stmt("SELECT a.title, a.category_id, c.name, a.problem, a.measures, "
+    st = sq_db_raw_stmt("SELECT a.title, a.category_id, c.name, a.problem, a.measures, "
                     "a.published_at, a.reuse_count, a.deflect_count FROM kb_answers a JOIN "
                     "categories c ON c.id = a.category_id WHERE a.id = ?");
     if (!st)
@@ -161,10 +161,10 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
         if (sqlite3_step(st) == SQLITE_ROW) {
             json_t *o = json_pack(
                 "{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer", "id",
-                (json_int_t)page[i], "title", sq_db_col_text(st, 0), "category", "id",
-                (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_col_text(st, 2),
-                "title_html", snip(sq_db_col_text(st, 0), tm, 0), "snippet_html",
-                snip_best(sq_db_col_text(st, 3), sq_db_col_text(st, 4), tm), "score", -score[i],
+                (json_int_t)page[i], "title", sq_db_raw_col_text(st, 0), "category", "id",
+                (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_raw_col_text(st, 2),
+                "title_html", snip(sq_db_raw_col_text(st, 0), tm, 0), "snippet_html",
+                snip_best(sq_db_raw_col_text(st, 3), sq_db_raw_col_text(st, 4), tm), "score", -score[i],
                 "reuse_count", (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
                 (json_int_t)sqlite3_column_int64(st, 7));
             add_time(o, "published_at", sqlite3_column_int64(st, 5));
@@ -172,7 +172,7 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
         }
         sqlite3_reset(st);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -269,7 +269,7 @@ static int hit_cmp(const void *a, const void *b)
 /* One appeal of a result page, read by id after ranking. */
 static json_t *appeal_item(int64_t id, double score, const struct terms *tm)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT tracking_no, title, status, category_id, unit_id, "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT tracking_no, title, status, category_id, unit_id, "
                                   "created_at, description FROM appeals WHERE id = ?");
     if (!st)
         return NULL;
@@ -277,15 +277,15 @@ static json_t *appeal_item(int64_t id, double score, const struct terms *tm)
     json_t *o = NULL;
     if (sqlite3_step(st) == SQLITE_ROW) {
         o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:f}", "type", "appeal", "id",
-                      (json_int_t)id, "tracking_no", sq_db_col_text(st, 0), "title",
-                      sq_db_col_text(st, 1), "status", sq_db_col_text(st, 2), "category_id",
+                      (json_int_t)id, "tracking_no", sq_db_raw_col_text(st, 0), "title",
+                      sq_db_raw_col_text(st, 1), "status", sq_db_raw_col_text(st, 2), "category_id",
                       (json_int_t)sqlite3_column_int64(st, 3), "unit_id",
                       (json_int_t)sqlite3_column_int64(st, 4), "title_html",
-                      snip(sq_db_col_text(st, 1), tm, 0), "snippet_html",
-                      snip(sq_db_col_text(st, 6), tm, 80), "score", -score);
+                      snip(sq_db_raw_col_text(st, 1), tm, 0), "snippet_html",
+                      snip(sq_db_raw_col_text(st, 6), tm, 80), "score", -score);
         add_time(o, "created_at", sqlite3_column_int64(st, 5));
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return o;
 }
 
@@ -303,7 +303,7 @@ static enum sq_err search_appeals(const char *match, const struct terms *tm,
     kb_buf_addf(&b, "SELECT f.rowid, %s", s->by_time ? "0.0" : "sq_rank(appeals_fts, 3.0, 1.0)");
     appeal_where(&b, &q);
     kb_buf_addf(&b, " ORDER BY f.rowid DESC LIMIT ?%d", P_LIMIT);
-    sqlite3_stmt *st = sq_db_stmt(b.p);
+    sqlite3_stmt *st = sq_db_raw_stmt(b.p);
     kb_buf_free(&b);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -318,7 +318,7 @@ static enum sq_err search_appeals(const char *match, const struct terms *tm,
         hits[n].score = sqlite3_column_double(st, 1);
         n++;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         free(hits);
         return sq_db_error(rc, d);
@@ -406,7 +406,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library,
      * ranked inside the full-text index (no row read for the others), then
      * the published ones re-ranked with the same-category boost */
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
         "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
         "(SELECT rowid, bm25(kb_answers_fts, 5.0, 2.0, 1.0) AS r FROM kb_answers_fts WHERE "
@@ -426,14 +426,14 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         json_array_append_new(
             answers, json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
                                (json_int_t)sqlite3_column_int64(st, 0), "title",
-                               sq_db_col_text(st, 1), "category", "id",
+                               sq_db_raw_col_text(st, 1), "category", "id",
                                (json_int_t)sqlite3_column_int64(st, 2), "name",
-                               sq_db_col_text(st, 3), "snippet_html",
-                               snip(sq_db_col_text(st, 4), &tm, 60), "score",
+                               sq_db_raw_col_text(st, 3), "snippet_html",
+                               snip(sq_db_raw_col_text(st, 4), &tm, 60), "score",
                                -sqlite3_column_double(st, 5), "reuse_count",
                                (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
                                (json_int_t)sqlite3_column_int64(st, 7)));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (rc != SQLITE_DONE) {
         e = sq_db_error(rc, d);
         goto done;
@@ -454,7 +454,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
                 P_MATCH, P_EXCL);
     place_filters(&b, "+", top != 0, near[0] != 0);
     kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
-    st = sq_db_stmt(b.p);
+    st = sq_db_raw_stmt(b.p);
     kb_buf_free(&b);
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
@@ -476,7 +476,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         hits[n].id = sqlite3_column_int64(st, 0);
         hits[n++].score = sqlite3_column_double(st, 1);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         e = sq_db_error(rc, d);
         goto done;
@@ -492,7 +492,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     similar = n;
     /* only those the caller may read are listed, the best first, looking at
      * no more than SUGGEST_LIST_SCAN rows of the appeals table */
-    st = sq_db_stmt("SELECT tracking_no, title, status, created_at, handler_unit_path, "
+    st = sq_db_raw_stmt("SELECT tracking_no, title, status, created_at, handler_unit_path, "
                     "coalesce(creator_id, 0), coalesce(collector_id, 0) FROM appeals WHERE id = ?");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
@@ -501,18 +501,18 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     for (int i = 0; i < n && i < SUGGEST_LIST_SCAN && (int)json_array_size(appeals) < s->k; i++) {
         sqlite3_bind_int64(st, 1, hits[i].id);
         if (sqlite3_step(st) == SQLITE_ROW &&
-            kb_scope_may_read(sc, sq_db_col_text(st, 4), sqlite3_column_int64(st, 5),
+            kb_scope_may_read(sc, sq_db_raw_col_text(st, 4), sqlite3_column_int64(st, 5),
                               sqlite3_column_int64(st, 6))) {
             json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id", (json_int_t)hits[i].id,
-                                  "tracking_no", sq_db_col_text(st, 0), "title",
-                                  sq_db_col_text(st, 1), "status", sq_db_col_text(st, 2),
+                                  "tracking_no", sq_db_raw_col_text(st, 0), "title",
+                                  sq_db_raw_col_text(st, 1), "status", sq_db_raw_col_text(st, 2),
                                   "score", hits[i].score);
             add_time(o, "created_at", sqlite3_column_int64(st, 3));
             json_array_append_new(appeals, o);
         }
         sqlite3_reset(st);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
 done:
     kb_terms_free(tm.v, tm.n);
     free(match);

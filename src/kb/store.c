@@ -10,7 +10,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "kb/kb.h"
 
 #define ANSWER_COLS                                                                            \
@@ -45,7 +45,7 @@ static void set_id(json_t *o, const char *key, sqlite3_stmt *st, int col)
 
 static json_t *json_col(sqlite3_stmt *st, int col)
 {
-    json_t *v = json_loads(sq_db_col_text(st, col), 0, NULL);
+    json_t *v = json_loads(sq_db_raw_col_text(st, col), 0, NULL);
     return v ? v : json_array();
 }
 
@@ -55,19 +55,19 @@ static json_t *units_named(json_t *ids)
     json_t *out = json_array();
     size_t i;
     json_t *v;
-    sqlite3_stmt *st = sq_db_stmt("SELECT name FROM units WHERE id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT name FROM units WHERE id = ?");
     json_array_foreach(ids, i, v)
     {
         const char *name = "";
         if (st) {
             sqlite3_bind_int64(st, 1, json_integer_value(v));
             if (sqlite3_step(st) == SQLITE_ROW)
-                name = sq_db_col_text(st, 0);
+                name = sq_db_raw_col_text(st, 0);
         }
         json_array_append_new(out, json_pack("{s:I,s:s}", "id", json_integer_value(v), "name",
                                              name));
         if (st)
-            sq_db_reset(st);
+            sq_db_raw_reset(st);
     }
     return out;
 }
@@ -77,22 +77,22 @@ static json_t *answer_row(sqlite3_stmt *st, bool full)
 {
     json_t *o = json_pack("{s:I,s:{s:I,s:s,s:s},s:s,s:s,s:i,s:{s:I,s:s}}", "id",
                           (json_int_t)sqlite3_column_int64(st, 0), "category", "id",
-                          (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_col_text(st, 2),
-                          "code", sq_db_col_text(st, 3), "title", sq_db_col_text(st, 4),
-                          "status", sq_db_col_text(st, 11), "version", sqlite3_column_int(st, 12),
+                          (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_raw_col_text(st, 2),
+                          "code", sq_db_raw_col_text(st, 3), "title", sq_db_raw_col_text(st, 4),
+                          "status", sq_db_raw_col_text(st, 11), "version", sqlite3_column_int(st, 12),
                           "unit", "id", (json_int_t)sqlite3_column_int64(st, 13), "name",
-                          sq_db_col_text(st, 14));
+                          sq_db_raw_col_text(st, 14));
     if (full) {
-        json_object_set_new(o, "problem", json_string(sq_db_col_text(st, 5)));
-        json_object_set_new(o, "measures", json_string(sq_db_col_text(st, 6)));
-        sq_json_set_str(o, "result", sq_db_col_text(st, 7));
-        sq_json_set_str(o, "conditions", sq_db_col_text(st, 8));
+        json_object_set_new(o, "problem", json_string(sq_db_raw_col_text(st, 5)));
+        json_object_set_new(o, "measures", json_string(sq_db_raw_col_text(st, 6)));
+        sq_json_set_str(o, "result", sq_db_raw_col_text(st, 7));
+        sq_json_set_str(o, "conditions", sq_db_raw_col_text(st, 8));
         json_t *ids = json_col(st, 9);
         json_object_set_new(o, "source_units", units_named(ids));
         json_decref(ids);
         set_id(o, "author_id", st, 15);
         set_id(o, "reviewer_id", st, 16);
-        sq_json_set_str(o, "review_note", sq_db_col_text(st, 17));
+        sq_json_set_str(o, "review_note", sq_db_raw_col_text(st, 17));
         set_id(o, "source_appeal_id", st, 18);
     }
     json_object_set_new(o, "tags", json_col(st, 10));
@@ -110,31 +110,31 @@ static json_t *answer_row(sqlite3_stmt *st, bool full)
 
 enum sq_err kb_store_get(int64_t id, struct kb_answer *a, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, status, version, category_id, unit_id, unit_path, "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, status, version, category_id, unit_id, unit_path, "
                                   "author_id, published_at FROM kb_answers WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no answer with id %lld", (long long)id);
     }
     a->id = sqlite3_column_int64(st, 0);
-    a->status = kb_status_parse(sq_db_col_text(st, 1));
+    a->status = kb_status_parse(sq_db_raw_col_text(st, 1));
     a->version = sqlite3_column_int(st, 2);
     a->category_id = sqlite3_column_int64(st, 3);
     a->unit_id = sqlite3_column_int64(st, 4);
-    snprintf(a->unit_path, sizeof a->unit_path, "%s", sq_db_col_text(st, 5));
+    snprintf(a->unit_path, sizeof a->unit_path, "%s", sq_db_raw_col_text(st, 5));
     a->author_id = sqlite3_column_int64(st, 6);
     a->published_at = sqlite3_column_int64(st, 7);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
 
 json_t *kb_store_answer_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " ANSWER_COLS ANSWER_FROM "WHERE a.id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " ANSWER_COLS ANSWER_FROM "WHERE a.id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
@@ -142,9 +142,9 @@ json_t *kb_store_answer_json(int64_t id)
     if (sqlite3_step(st) == SQLITE_ROW) {
         o = answer_row(st, true);
         json_object_set_new(o, "allowed_actions",
-                            kb_allowed_json(kb_status_parse(sq_db_col_text(st, 11))));
+                            kb_allowed_json(kb_status_parse(sq_db_raw_col_text(st, 11))));
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (!o)
         return NULL;
     json_object_set_new(
@@ -154,7 +154,7 @@ json_t *kb_store_answer_json(int64_t id)
     char day[16];
     today(day);
     /* the issues that carry it and are out: a scheduled issue is not public */
-    st = sq_db_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
+    st = sq_db_raw_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
                     "JOIN kb_columns k ON k.id = ca.column_id WHERE ca.answer_id = ?1 AND "
                     "k.publish_date <= ?2 ORDER BY k.issue_no");
     if (st) {
@@ -164,8 +164,8 @@ json_t *kb_store_answer_json(int64_t id)
             json_array_append_new(
                 cols, json_pack("{s:I,s:i,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
                                 "issue_no", sqlite3_column_int(st, 1), "title",
-                                sq_db_col_text(st, 2), "publish_date", sq_db_col_text(st, 3)));
-        sq_db_reset(st);
+                                sq_db_raw_col_text(st, 2), "publish_date", sq_db_raw_col_text(st, 3)));
+        sq_db_raw_reset(st);
     }
     json_object_set_new(o, "columns", cols);
     return o;
@@ -186,7 +186,7 @@ int64_t kb_store_category_top(int64_t category_id)
 json_t *kb_store_categories_json(void)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT c.id, c.code, c.name, (SELECT count(*) FROM kb_answers x WHERE x.category_id = "
         "c.id AND x.status = 'published') FROM categories c WHERE c.parent_id IS NULL AND "
         "c.kind = 'livelihood' AND c.active = 1 ORDER BY c.sort, c.id");
@@ -195,10 +195,10 @@ json_t *kb_store_categories_json(void)
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:I}", "id",
                                            (json_int_t)sqlite3_column_int64(st, 0), "code",
-                                           sq_db_col_text(st, 1), "name", sq_db_col_text(st, 2),
+                                           sq_db_raw_col_text(st, 1), "name", sq_db_raw_col_text(st, 2),
                                            "published_answers",
                                            (json_int_t)sqlite3_column_int64(st, 3)));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
@@ -211,7 +211,7 @@ static char *dump_or(json_t *in, const char *key, const char *dflt)
 static enum sq_err snapshot_version(int64_t id, int64_t editor_id, const char *note,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "INSERT INTO kb_answer_versions(answer_id, version, category_id, title, problem, "
         "measures, result, conditions, source_units, tags, editor_id, note, created_at) "
         "SELECT id, version, category_id, title, problem, measures, result, conditions, "
@@ -219,10 +219,10 @@ static enum sq_err snapshot_version(int64_t id, int64_t editor_id, const char *n
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
-    sq_db_bind_id(st, 2, editor_id);
-    sq_db_bind_text(st, 3, note);
+    sq_db_raw_bind_id(st, 2, editor_id);
+    sq_db_raw_bind_text(st, 3, note);
     sqlite3_bind_int64(st, 4, sq_clock_now());
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
@@ -234,7 +234,7 @@ enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
     char *units = dump_or(in, "source_units", "[]"), *tags = dump_or(in, "tags", "[]");
     if ((e = sq_db_begin(d)))
         goto out;
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "INSERT INTO kb_answers(category_id, title, problem, measures, result, conditions, "
         "source_units, tags, status, version, unit_id, unit_path, author_id, source_appeal_id, "
         "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,'draft',1,?9,"
@@ -245,20 +245,20 @@ enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
         goto fail;
     }
     sqlite3_bind_int64(st, 1, sq_json_int(in, "category_id", 0));
-    sq_db_bind_text(st, 2, sq_json_str(in, "title", ""));
-    sq_db_bind_text(st, 3, sq_json_str(in, "problem", ""));
-    sq_db_bind_text(st, 4, sq_json_str(in, "measures", ""));
-    sq_db_bind_text(st, 5, sq_json_str(in, "result", NULL));
-    sq_db_bind_text(st, 6, sq_json_str(in, "conditions", NULL));
+    sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", ""));
+    sq_db_raw_bind_text(st, 3, sq_json_str(in, "problem", ""));
+    sq_db_raw_bind_text(st, 4, sq_json_str(in, "measures", ""));
+    sq_db_raw_bind_text(st, 5, sq_json_str(in, "result", NULL));
+    sq_db_raw_bind_text(st, 6, sq_json_str(in, "conditions", NULL));
     sqlite3_bind_text(st, 7, units, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 8, tags, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 9, unit_id);
     sqlite3_bind_text(st, 10, unit_path, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 11, author_id);
-    sq_db_bind_id(st, 12, source_appeal_id);
+    sq_db_raw_bind_id(st, 11, author_id);
+    sq_db_raw_bind_id(st, 12, source_appeal_id);
     sqlite3_bind_int64(st, 13, now);
     sqlite3_bind_int64(st, 14, now);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     *id = sqlite3_last_insert_rowid(sq_db_conn());
     if ((e = snapshot_version(*id, author_id, "created", d)))
@@ -292,29 +292,29 @@ enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t edito
         if (!sq_json_has(in, text_cols[i]))
             continue;
         snprintf(sql, sizeof sql, "UPDATE kb_answers SET %s = ?2 WHERE id = ?1", text_cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
+        sqlite3_stmt *st = sq_db_raw_stmt(sql);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
         sqlite3_bind_int64(st, 1, a->id);
-        sq_db_bind_text(st, 2, sq_json_str(in, text_cols[i], NULL));
-        if ((e = sq_db_exec_stmt(st, d)))
+        sq_db_raw_bind_text(st, 2, sq_json_str(in, text_cols[i], NULL));
+        if ((e = sq_db_raw_exec(st, d)))
             goto fail;
     }
     for (int i = 0; json_cols[i]; i++) {
         if (!sq_json_has(in, json_cols[i]))
             continue;
         snprintf(sql, sizeof sql, "UPDATE kb_answers SET %s = ?2 WHERE id = ?1", json_cols[i]);
-        sqlite3_stmt *st = sq_db_stmt(sql);
+        sqlite3_stmt *st = sq_db_raw_stmt(sql);
         char *v = dump_or(in, json_cols[i], "[]");
         sqlite3_bind_int64(st, 1, a->id);
         sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
         free(v);
-        if ((e = sq_db_exec_stmt(st, d)))
+        if ((e = sq_db_raw_exec(st, d)))
             goto fail;
     }
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "UPDATE kb_answers SET category_id = coalesce(?2, category_id), version = version + 1, "
         "updated_at = ?3, status = coalesce(?4, status) WHERE id = ?1");
     if (!st) {
@@ -322,11 +322,11 @@ enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t edito
         goto fail;
     }
     sqlite3_bind_int64(st, 1, a->id);
-    sq_db_bind_id(st, 2, sq_json_int(in, "category_id", 0));
+    sq_db_raw_bind_id(st, 2, sq_json_int(in, "category_id", 0));
     sqlite3_bind_int64(st, 3, now);
     if (new_status >= 0)
         sqlite3_bind_text(st, 4, kb_status_name(new_status), -1, SQLITE_STATIC);
-    if ((e = sq_db_exec_stmt(st, d)) ||
+    if ((e = sq_db_raw_exec(st, d)) ||
         (e = snapshot_version(a->id, editor_id, sq_json_str(in, "note", "edited"), d)))
         goto fail;
     return sq_db_commit(d);
@@ -340,7 +340,7 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
 {
     int64_t now = sq_clock_now();
     /* the WHERE on the old status makes a concurrent transition lose cleanly */
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "UPDATE kb_answers SET status = ?3, updated_at = ?4, "
         "submitted_at = CASE WHEN ?5 = 0 THEN ?4 ELSE submitted_at END, "
         "published_at = CASE WHEN ?5 = 1 THEN ?4 ELSE published_at END, "
@@ -355,9 +355,9 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
     sqlite3_bind_text(st, 3, kb_status_name(to), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
     sqlite3_bind_int(st, 5, action);
-    sq_db_bind_id(st, 6, actor_id);
-    sq_db_bind_text(st, 7, note);
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    sq_db_raw_bind_id(st, 6, actor_id);
+    sq_db_raw_bind_text(st, 7, note);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (!e && sqlite3_changes(sq_db_conn()) == 0)
         return sq_fail(d, SQ_ECONFLICT, NULL, "the answer changed meanwhile; reload it");
     return e;
@@ -378,13 +378,13 @@ enum sq_err kb_store_delete(int64_t id, struct sq_detail *d)
     if ((e = sq_db_begin(d)))
         return e;
     for (int i = 0; sqls[i]; i++) {
-        sqlite3_stmt *st = sq_db_stmt(sqls[i]);
+        sqlite3_stmt *st = sq_db_raw_stmt(sqls[i]);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
         sqlite3_bind_int64(st, 1, id);
-        if ((e = sq_db_exec_stmt(st, d)))
+        if ((e = sq_db_raw_exec(st, d)))
             goto fail;
     }
     return sq_db_commit(d);
@@ -427,7 +427,7 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     kb_buf_addf(&q, "SELECT " ANSWER_COLS ", count(*) OVER () " ANSWER_FROM "%s ORDER BY %s "
                     "LIMIT ?5 OFFSET ?6",
                 w.p, f->sort ? f->sort : "a.id DESC");
-    sqlite3_stmt *st = sq_db_stmt(q.p);
+    sqlite3_stmt *st = sq_db_raw_stmt(q.p);
     kb_buf_free(&w);
     kb_buf_free(&q);
     if (!st)
@@ -435,7 +435,7 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     if (f->status >= 0)
         sqlite3_bind_text(st, 1, kb_status_name(f->status), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, f->category_id);
-    sq_db_bind_text(st, 3, f->tag);
+    sq_db_raw_bind_text(st, 3, f->tag);
     sqlite3_bind_int64(st, 4, f->unit_id);
     sqlite3_bind_int(st, 5, p->limit);
     sqlite3_bind_int64(st, 6, p->offset);
@@ -451,7 +451,7 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
         json_array_append_new(*items, answer_row(st, false));
         *total = sqlite3_column_int64(st, 26);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (rc != SQLITE_DONE)
         return sq_db_error(rc, d);
     if (json_array_size(*items) == 0 && p->offset > 0) {
@@ -467,14 +467,14 @@ static json_t *version_row(sqlite3_stmt *st, bool full)
     sq_clock_iso(sqlite3_column_int64(st, 12), t);
     json_t *o = json_pack("{s:i,s:I,s:s,s:s}", "version", sqlite3_column_int(st, 1),
                           "category_id", (json_int_t)sqlite3_column_int64(st, 2), "title",
-                          sq_db_col_text(st, 3), "created_at", t);
+                          sq_db_raw_col_text(st, 3), "created_at", t);
     set_id(o, "editor_id", st, 10);
-    sq_json_set_str(o, "note", sq_db_col_text(st, 11));
+    sq_json_set_str(o, "note", sq_db_raw_col_text(st, 11));
     if (full) {
-        json_object_set_new(o, "problem", json_string(sq_db_col_text(st, 4)));
-        json_object_set_new(o, "measures", json_string(sq_db_col_text(st, 5)));
-        sq_json_set_str(o, "result", sq_db_col_text(st, 6));
-        sq_json_set_str(o, "conditions", sq_db_col_text(st, 7));
+        json_object_set_new(o, "problem", json_string(sq_db_raw_col_text(st, 4)));
+        json_object_set_new(o, "measures", json_string(sq_db_raw_col_text(st, 5)));
+        sq_json_set_str(o, "result", sq_db_raw_col_text(st, 6));
+        sq_json_set_str(o, "conditions", sq_db_raw_col_text(st, 7));
         json_object_set_new(o, "source_units", json_col(st, 8));
         json_object_set_new(o, "tags", json_col(st, 9));
     }
@@ -488,21 +488,21 @@ static json_t *version_row(sqlite3_stmt *st, bool full)
 json_t *kb_store_versions_json(int64_t id)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
                                   "answer_id = ? ORDER BY version DESC");
     if (!st)
         return a;
     sqlite3_bind_int64(st, 1, id);
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(a, version_row(st, false));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
 json_t *kb_store_version_json(int64_t id, int version)
 {
     json_t *o = NULL;
-    sqlite3_stmt *st = sq_db_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
                                   "answer_id = ? AND version = ?");
     if (!st)
         return NULL;
@@ -510,7 +510,7 @@ json_t *kb_store_version_json(int64_t id, int version)
     sqlite3_bind_int(st, 2, version);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = version_row(st, true);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return o;
 }
 
@@ -527,14 +527,14 @@ void kb_appeal_ref_cleanup(struct kb_appeal_ref *r)
 enum sq_err kb_store_appeal_ref(int64_t appeal_id, struct kb_appeal_ref *r, struct sq_detail *d)
 {
     memset(r, 0, sizeof *r);
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, category_id, unit_id, coalesce(creator_id, 0), "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, category_id, unit_id, coalesce(creator_id, 0), "
                                   "status, handler_unit_path, title, description, reply FROM "
                                   "appeals WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, appeal_id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, "appeal_id", "no appeal with id %lld",
                        (long long)appeal_id);
     }
@@ -542,12 +542,12 @@ enum sq_err kb_store_appeal_ref(int64_t appeal_id, struct kb_appeal_ref *r, stru
     r->category_id = sqlite3_column_int64(st, 1);
     r->unit_id = sqlite3_column_int64(st, 2);
     r->creator_id = sqlite3_column_int64(st, 3);
-    snprintf(r->status, sizeof r->status, "%s", sq_db_col_text(st, 4));
-    snprintf(r->handler_unit_path, sizeof r->handler_unit_path, "%s", sq_db_col_text(st, 5));
-    r->title = strdup(sq_db_col_text(st, 6));
-    r->description = strdup(sq_db_col_text(st, 7));
-    r->reply = strdup(sq_db_col_text(st, 8));
-    sq_db_reset(st);
+    snprintf(r->status, sizeof r->status, "%s", sq_db_raw_col_text(st, 4));
+    snprintf(r->handler_unit_path, sizeof r->handler_unit_path, "%s", sq_db_raw_col_text(st, 5));
+    r->title = strdup(sq_db_raw_col_text(st, 6));
+    r->description = strdup(sq_db_raw_col_text(st, 7));
+    r->reply = strdup(sq_db_raw_col_text(st, 8));
+    sq_db_raw_reset(st);
     if (!r->title || !r->description || !r->reply)
         sq_fatal("out of memory");
     return SQ_OK;
@@ -559,7 +559,7 @@ enum sq_err kb_store_link(int64_t answer_id, int64_t appeal_id, int64_t user_id,
     enum sq_err e;
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st = sq_db_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, appeal_id, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, appeal_id, "
                                   "linked_by, created_at) VALUES (?,?,?,?)");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
@@ -567,18 +567,18 @@ enum sq_err kb_store_link(int64_t answer_id, int64_t appeal_id, int64_t user_id,
     }
     sqlite3_bind_int64(st, 1, answer_id);
     sqlite3_bind_int64(st, 2, appeal_id);
-    sq_db_bind_id(st, 3, user_id);
+    sq_db_raw_bind_id(st, 3, user_id);
     sqlite3_bind_int64(st, 4, sq_clock_now());
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     if (sqlite3_changes(sq_db_conn()) == 0) {
         e = sq_fail(d, SQ_ECONFLICT, "appeal_id", "this appeal is already linked");
         goto fail;
     }
     /* a link means the answer was used on a case: count the reuse */
-    st = sq_db_stmt("UPDATE kb_answers SET reuse_count = reuse_count + 1 WHERE id = ?");
+    st = sq_db_raw_stmt("UPDATE kb_answers SET reuse_count = reuse_count + 1 WHERE id = ?");
     sqlite3_bind_int64(st, 1, answer_id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -589,12 +589,12 @@ fail:
 enum sq_err kb_store_unlink(int64_t answer_id, int64_t appeal_id, struct sq_detail *d)
 {
     sqlite3_stmt *st =
-        sq_db_stmt("DELETE FROM kb_answer_appeals WHERE answer_id = ? AND appeal_id = ?");
+        sq_db_raw_stmt("DELETE FROM kb_answer_appeals WHERE answer_id = ? AND appeal_id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, answer_id);
     sqlite3_bind_int64(st, 2, appeal_id);
-    enum sq_err e = sq_db_exec_stmt(st, d);
+    enum sq_err e = sq_db_raw_exec(st, d);
     if (!e && sqlite3_changes(sq_db_conn()) == 0)
         return sq_fail(d, SQ_ENOTFOUND, NULL, "this appeal is not linked to the answer");
     return e;
@@ -603,7 +603,7 @@ enum sq_err kb_store_unlink(int64_t answer_id, int64_t appeal_id, struct sq_deta
 json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nscope)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT p.id, p.tracking_no, p.title, p.status, p.handler_unit_path, l.created_at FROM "
         "kb_answer_appeals l JOIN appeals p ON p.id = l.appeal_id WHERE l.answer_id = ? ORDER "
         "BY l.created_at DESC, p.id DESC LIMIT 500");
@@ -611,7 +611,7 @@ json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nsc
         return a;
     sqlite3_bind_int64(st, 1, answer_id);
     while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *path = sq_db_col_text(st, 4);
+        const char *path = sq_db_raw_col_text(st, 4);
         bool ok = !scope_paths;
         for (int i = 0; !ok && i < nscope; i++)
             ok = !strncmp(path, scope_paths[i], strlen(scope_paths[i]));
@@ -621,21 +621,21 @@ json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nsc
         sq_clock_iso(sqlite3_column_int64(st, 5), t);
         json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id",
                                            (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
-                                           sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2),
-                                           "status", sq_db_col_text(st, 3), "linked_at", t));
+                                           sq_db_raw_col_text(st, 1), "title", sq_db_raw_col_text(st, 2),
+                                           "status", sq_db_raw_col_text(st, 3), "linked_at", t));
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return a;
 }
 
 enum sq_err kb_store_count_deflect(int64_t answer_id, struct sq_detail *d)
 {
     sqlite3_stmt *st =
-        sq_db_stmt("UPDATE kb_answers SET deflect_count = deflect_count + 1 WHERE id = ?");
+        sq_db_raw_stmt("UPDATE kb_answers SET deflect_count = deflect_count + 1 WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, answer_id);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 /* ---- columns ---- */
@@ -644,15 +644,15 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d)
 {
     size_t i;
     json_t *v;
-    sqlite3_stmt *st = sq_db_stmt("SELECT status FROM kb_answers WHERE id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT status FROM kb_answers WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     json_array_foreach(ids, i, v)
     {
         sqlite3_bind_int64(st, 1, json_integer_value(v));
         int rc = sqlite3_step(st);
-        bool ok = rc == SQLITE_ROW && !strcmp(sq_db_col_text(st, 0), "published");
-        sq_db_reset(st);
+        bool ok = rc == SQLITE_ROW && !strcmp(sq_db_raw_col_text(st, 0), "published");
+        sq_db_raw_reset(st);
         if (!ok)
             return sq_fail(d, SQ_EINVAL, "answer_ids",
                            "answer %lld does not exist or is not published",
@@ -666,7 +666,7 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d)
 static json_t *answers_of(const char *sql, int64_t id, bool all)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    sqlite3_stmt *st = sq_db_raw_stmt(sql);
     if (!st)
         return a;
     sqlite3_bind_int64(st, 1, id);
@@ -674,11 +674,11 @@ static json_t *answers_of(const char *sql, int64_t id, bool all)
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(a, json_pack("{s:I,s:s,s:{s:I,s:s},s:s}", "id",
                                            (json_int_t)sqlite3_column_int64(st, 0), "title",
-                                           sq_db_col_text(st, 1), "category", "id",
+                                           sq_db_raw_col_text(st, 1), "category", "id",
                                            (json_int_t)sqlite3_column_int64(st, 2), "name",
-                                           sq_db_col_text(st, 3), "status",
-                                           sq_db_col_text(st, 4)));
-    sq_db_reset(st);
+                                           sq_db_raw_col_text(st, 3), "status",
+                                           sq_db_raw_col_text(st, 4)));
+    sq_db_raw_reset(st);
     return a;
 }
 
@@ -699,7 +699,7 @@ static void today(char *out)
 enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d)
 {
     sqlite3_stmt *st =
-        sq_db_stmt(volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k"
+        sq_db_raw_stmt(volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k"
                                 OWNER_JOIN("k") " WHERE k.id = ?"
                           : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k"
                                 OWNER_JOIN("k") " WHERE k.id = ?");
@@ -707,13 +707,13 @@ enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct s
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no %s with id %lld", volume ? "volume" : "column",
                        (long long)id);
     }
     o->unit_id = sqlite3_column_int64(st, 0);
-    snprintf(o->path, sizeof o->path, "%s", sq_db_col_text(st, 1));
-    sq_db_reset(st);
+    snprintf(o->path, sizeof o->path, "%s", sq_db_raw_col_text(st, 1));
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -725,7 +725,7 @@ static void set_owner(json_t *o, sqlite3_stmt *st, int col)
     }
     json_object_set_new(o, "unit", json_pack("{s:I,s:s}", "id",
                                              (json_int_t)sqlite3_column_int64(st, col), "name",
-                                             sq_db_col_text(st, col + 1)));
+                                             sq_db_raw_col_text(st, col + 1)));
 }
 
 static json_t *column_row(sqlite3_stmt *st)
@@ -734,10 +734,10 @@ static json_t *column_row(sqlite3_stmt *st)
     sq_clock_iso(sqlite3_column_int64(st, 5), t);
     json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:I}", "id",
                           (json_int_t)sqlite3_column_int64(st, 0), "issue_no",
-                          sqlite3_column_int(st, 1), "title", sq_db_col_text(st, 2),
-                          "publish_date", sq_db_col_text(st, 4), "created_at", t, "answer_count",
+                          sqlite3_column_int(st, 1), "title", sq_db_raw_col_text(st, 2),
+                          "publish_date", sq_db_raw_col_text(st, 4), "created_at", t, "answer_count",
                           (json_int_t)sqlite3_column_int64(st, 6));
-    sq_json_set_str(o, "intro", sq_db_col_text(st, 3));
+    sq_json_set_str(o, "intro", sq_db_raw_col_text(st, 3));
     set_owner(o, st, 7);
     return o;
 }
@@ -757,7 +757,7 @@ json_t *kb_store_column_json(int64_t id, bool full)
 {
     char day[16];
     today(day);
-    sqlite3_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN("k")
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN("k")
                                   " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)");
     json_t *o = NULL;
     if (!st)
@@ -767,7 +767,7 @@ json_t *kb_store_column_json(int64_t id, bool full)
     sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = column_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (o) {
         json_t *members = answers_of(COLUMN_MEMBERS, id, full);
         json_object_set_new(o, "answer_count", json_integer((json_int_t)json_array_size(members)));
@@ -789,7 +789,7 @@ enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const str
     for (int i = 0; i < f->nscope && i < 16; i++)
         kb_buf_addf(&q, " OR substr(ou.path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
     kb_buf_adds(&q, ") ORDER BY k.issue_no DESC LIMIT ?3 OFFSET ?4");
-    sqlite3_stmt *st = sq_db_stmt(q.p);
+    sqlite3_stmt *st = sq_db_raw_stmt(q.p);
     kb_buf_free(&q);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -806,7 +806,7 @@ enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const str
         json_array_append_new(*items, column_row(st));
         *total = sqlite3_column_int64(st, 9);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
 }
 
@@ -815,21 +815,21 @@ static enum sq_err set_members(const char *del_sql, const char *ins_sql, int64_t
                                struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_stmt(del_sql);
+    sqlite3_stmt *st = sq_db_raw_stmt(del_sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         return e;
     size_t i;
     json_t *v;
     json_array_foreach(ids, i, v)
     {
-        st = sq_db_stmt(ins_sql);
+        st = sq_db_raw_stmt(ins_sql);
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, json_integer_value(v));
         sqlite3_bind_int64(st, 3, (int64_t)i + 1);
-        if ((e = sq_db_exec_stmt(st, d))) {
+        if ((e = sq_db_raw_exec(st, d))) {
             if (e == SQ_ECONFLICT)
                 sq_fail(d, SQ_EINVAL, "answer_ids", "answer %lld is listed twice",
                         (long long)json_integer_value(v));
@@ -850,7 +850,7 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
         return e;
     sqlite3_stmt *st;
     if (!*id) {
-        st = sq_db_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
+        st = sq_db_raw_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
                         "created_by, created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,"
                         "?6," NEW_OWNER ")");
         if (!st) {
@@ -858,13 +858,13 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
             goto fail;
         }
         sqlite3_bind_int64(st, 1, sq_json_int(in, "issue_no", 0));
-        sq_db_bind_text(st, 2, sq_json_str(in, "title", ""));
-        sq_db_bind_text(st, 3, sq_json_str(in, "intro", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "publish_date", ""));
-        sq_db_bind_id(st, 5, user_id);
+        sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", ""));
+        sq_db_raw_bind_text(st, 3, sq_json_str(in, "intro", NULL));
+        sq_db_raw_bind_text(st, 4, sq_json_str(in, "publish_date", ""));
+        sq_db_raw_bind_id(st, 5, user_id);
         sqlite3_bind_int64(st, 6, now);
     } else {
-        st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
+        st = sq_db_raw_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
                         "coalesce(?3, title), intro = CASE WHEN ?7 THEN ?4 ELSE intro END, "
                         "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
                         "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
@@ -873,15 +873,15 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
             goto fail;
         }
         sqlite3_bind_int64(st, 1, *id);
-        sq_db_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
-        sq_db_bind_text(st, 3, sq_json_str(in, "title", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "intro", NULL));
-        sq_db_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
+        sq_db_raw_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
+        sq_db_raw_bind_text(st, 3, sq_json_str(in, "title", NULL));
+        sq_db_raw_bind_text(st, 4, sq_json_str(in, "intro", NULL));
+        sq_db_raw_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
         sqlite3_bind_int64(st, 6, now);
         sqlite3_bind_int(st, 7, sq_json_has(in, "intro"));
     }
-    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    if ((e = sq_db_exec_stmt(st, d))) {
+    sq_db_raw_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
+    if ((e = sq_db_raw_exec(st, d))) {
         if (e == SQ_ECONFLICT)
             sq_fail(d, SQ_ECONFLICT, "issue_no", "column issue %lld already exists",
                     (long long)sq_json_int(in, "issue_no", 0));
@@ -908,13 +908,13 @@ static enum sq_err delete_pair(const char *a, const char *b, int64_t id, struct 
         return e;
     const char *sqls[] = {a, b};
     for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *st = sq_db_stmt(sqls[i]);
+        sqlite3_stmt *st = sq_db_raw_stmt(sqls[i]);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
         sqlite3_bind_int64(st, 1, id);
-        if ((e = sq_db_exec_stmt(st, d)))
+        if ((e = sq_db_raw_exec(st, d)))
             goto fail;
         if (i == 1 && sqlite3_changes(sq_db_conn()) == 0) {
             e = sq_fail(d, SQ_ENOTFOUND, NULL, "no such record");
@@ -940,11 +940,11 @@ static json_t *volume_row(sqlite3_stmt *st)
     char t[32];
     sq_clock_iso(sqlite3_column_int64(st, 5), t);
     json_t *o = json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "title", sq_db_col_text(st, 1), "created_at", t, "answer_count",
+                          "title", sq_db_raw_col_text(st, 1), "created_at", t, "answer_count",
                           (json_int_t)sqlite3_column_int64(st, 6));
-    sq_json_set_str(o, "subtitle", sq_db_col_text(st, 2));
-    sq_json_set_str(o, "preface", sq_db_col_text(st, 3));
-    sq_json_set_str(o, "edition", sq_db_col_text(st, 4));
+    sq_json_set_str(o, "subtitle", sq_db_raw_col_text(st, 2));
+    sq_json_set_str(o, "preface", sq_db_raw_col_text(st, 3));
+    sq_json_set_str(o, "edition", sq_db_raw_col_text(st, 4));
     set_owner(o, st, 7);
     return o;
 }
@@ -960,7 +960,7 @@ static json_t *volume_chapters(int64_t id, bool all, int *count)
     json_t *chapters = json_array(), *cur = NULL;
     int64_t cur_cat = -1;
     *count = 0;
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_volume_answers x JOIN "
         "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "
         "x.volume_id = ?1 AND (?2 OR a.status = 'published') ORDER BY c.sort, c.id, x.pos");
@@ -975,24 +975,24 @@ static json_t *volume_chapters(int64_t id, bool all, int *count)
             json_array_append_new(chapters,
                                   json_pack("{s:i,s:{s:I,s:s},s:o}", "chapter",
                                             (int)json_array_size(chapters) + 1, "category", "id",
-                                            (json_int_t)cat, "name", sq_db_col_text(st, 3),
+                                            (json_int_t)cat, "name", sq_db_raw_col_text(st, 3),
                                             "answers", cur));
             cur_cat = cat;
         }
         json_array_append_new(cur, json_pack("{s:I,s:s,s:s}", "id",
                                              (json_int_t)sqlite3_column_int64(st, 0), "title",
-                                             sq_db_col_text(st, 1), "status",
-                                             sq_db_col_text(st, 4)));
+                                             sq_db_raw_col_text(st, 1), "status",
+                                             sq_db_raw_col_text(st, 4)));
         (*count)++;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return chapters;
 }
 
 json_t *kb_store_volume_json(int64_t id, bool full)
 {
     sqlite3_stmt *st =
-        sq_db_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
+        sq_db_raw_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
     json_t *o = NULL;
     int n = 0;
     if (!st)
@@ -1000,7 +1000,7 @@ json_t *kb_store_volume_json(int64_t id, bool full)
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = volume_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (o) {
         json_object_set_new(o, "chapters", volume_chapters(id, full, &n));
         json_object_set_new(o, "answer_count", json_integer(n));
@@ -1011,7 +1011,7 @@ json_t *kb_store_volume_json(int64_t id, bool full)
 enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
                                  struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v"
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v"
                                   OWNER_JOIN("v") " ORDER BY v.id LIMIT ? OFFSET ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -1024,7 +1024,7 @@ enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_
         json_array_append_new(*items, volume_row(st));
         *total = sqlite3_column_int64(st, 9);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
 }
 
@@ -1036,21 +1036,21 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
         return e;
     sqlite3_stmt *st;
     if (!*id) {
-        st = sq_db_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
+        st = sq_db_raw_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
                         "created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,?6," NEW_OWNER
                         ")");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sq_db_bind_text(st, 1, sq_json_str(in, "title", ""));
-        sq_db_bind_text(st, 2, sq_json_str(in, "subtitle", NULL));
-        sq_db_bind_text(st, 3, sq_json_str(in, "preface", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "edition", NULL));
-        sq_db_bind_id(st, 5, user_id);
+        sq_db_raw_bind_text(st, 1, sq_json_str(in, "title", ""));
+        sq_db_raw_bind_text(st, 2, sq_json_str(in, "subtitle", NULL));
+        sq_db_raw_bind_text(st, 3, sq_json_str(in, "preface", NULL));
+        sq_db_raw_bind_text(st, 4, sq_json_str(in, "edition", NULL));
+        sq_db_raw_bind_id(st, 5, user_id);
         sqlite3_bind_int64(st, 6, now);
     } else {
-        st = sq_db_stmt(
+        st = sq_db_raw_stmt(
             "UPDATE kb_volumes SET title = coalesce(?2, title), "
             "subtitle = CASE WHEN ?6 & 1 THEN ?3 ELSE subtitle END, "
             "preface = CASE WHEN ?6 & 2 THEN ?4 ELSE preface END, "
@@ -1061,16 +1061,16 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
             goto fail;
         }
         sqlite3_bind_int64(st, 1, *id);
-        sq_db_bind_text(st, 2, sq_json_str(in, "title", NULL));
-        sq_db_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "preface", NULL));
-        sq_db_bind_text(st, 5, sq_json_str(in, "edition", NULL));
+        sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", NULL));
+        sq_db_raw_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
+        sq_db_raw_bind_text(st, 4, sq_json_str(in, "preface", NULL));
+        sq_db_raw_bind_text(st, 5, sq_json_str(in, "edition", NULL));
         sqlite3_bind_int(st, 6, sq_json_has(in, "subtitle") | sq_json_has(in, "preface") << 1 |
                                     sq_json_has(in, "edition") << 2);
         sqlite3_bind_int64(st, 7, now);
     }
-    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    if ((e = sq_db_exec_stmt(st, d)))
+    sq_db_raw_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     if (!*id)
         *id = sqlite3_last_insert_rowid(sq_db_conn());

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/log.h"
 #include "notify/notify.h"
 
@@ -39,7 +39,7 @@ static int collect(sqlite3_stmt *st, int64_t *out, int n, int max, int64_t exclu
 {
     while (n < max && sqlite3_step(st) == SQLITE_ROW)
         n = add_unique(out, n, max, sqlite3_column_int64(st, 0), exclude);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
@@ -51,7 +51,7 @@ int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exc
     for (int i = 0; i < naud; i++) {
         switch (aud[i].kind) {
         case SQ_AUD_USER:
-            if (!(st = sq_db_stmt("SELECT id FROM users WHERE id = ? AND disabled = 0")))
+            if (!(st = sq_db_raw_stmt("SELECT id FROM users WHERE id = ? AND disabled = 0")))
                 break;
             sqlite3_bind_int64(st, 1, aud[i].id);
             n = collect(st, out, n, max, exclude);
@@ -60,7 +60,7 @@ int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exc
             for (int role = 0; role < SQ_ROLE__MAX; role++) {
                 if (!(aud[i].roles & (1u << role)))
                     continue;
-                if (!(st = sq_db_stmt("SELECT g.user_id FROM grants g JOIN users u ON u.id = "
+                if (!(st = sq_db_raw_stmt("SELECT g.user_id FROM grants g JOIN users u ON u.id = "
                                       "g.user_id WHERE g.unit_id = ? AND g.role = ? AND "
                                       "u.disabled = 0 ORDER BY g.user_id")))
                     break;
@@ -70,7 +70,7 @@ int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exc
             }
             break;
         case SQ_AUD_DISTRICT_ADMINS:
-            if (!(st = sq_db_stmt("SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id "
+            if (!(st = sq_db_raw_stmt("SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id "
                                   "= g.user_id WHERE g.role = 'district_admin' AND u.disabled = "
                                   "0 ORDER BY g.user_id")))
                 break;
@@ -87,17 +87,17 @@ enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t ap
                                    const char *title, const char *body, int64_t now,
                                    struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
                                   "created_at) VALUES (?,?,?,?,?,?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 3, appeal_id);
+    sq_db_raw_bind_id(st, 3, appeal_id);
     sqlite3_bind_text(st, 4, title, -1, SQLITE_TRANSIENT);
-    sq_db_bind_text(st, 5, body);
+    sq_db_raw_bind_text(st, 5, body);
     sqlite3_bind_int64(st, 6, now);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 #define INBOX_COLS "id, kind, appeal_id, title, body, created_at, read_at"
@@ -105,11 +105,11 @@ enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t ap
 static json_t *inbox_row(sqlite3_stmt *st)
 {
     json_t *o = json_pack("{s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "kind",
-                          sq_db_col_text(st, 1));
+                          sq_db_raw_col_text(st, 1));
     int64_t appeal = sqlite3_column_int64(st, 2);
     json_object_set_new(o, "appeal_id", appeal ? json_integer(appeal) : json_null());
-    json_object_set_new(o, "title", json_string(sq_db_col_text(st, 3)));
-    sq_json_set_str(o, "body", sq_db_col_text(st, 4));
+    json_object_set_new(o, "title", json_string(sq_db_raw_col_text(st, 3)));
+    sq_json_set_str(o, "body", sq_db_raw_col_text(st, 4));
     set_time(o, "created_at", sqlite3_column_int64(st, 5));
     set_time(o, "read_at", sqlite3_column_int64(st, 6));
     json_object_set_new(o, "read", json_boolean(sqlite3_column_type(st, 6) != SQLITE_NULL));
@@ -126,7 +126,7 @@ enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const str
                       user_id);
     *total = unread_only ? *unread : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?",
                                              user_id);
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         unread_only ? "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? AND read_at IS NULL "
                       "ORDER BY id DESC LIMIT ? OFFSET ?"
                     : "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? ORDER BY id DESC "
@@ -138,7 +138,7 @@ enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const str
     sqlite3_bind_int64(st, 3, p->offset);
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(*items, inbox_row(st));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return SQ_OK;
 }
 
@@ -146,7 +146,7 @@ enum sq_err notify_store_inbox_read(int64_t user_id, int64_t id, int64_t now, js
                                     struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_stmt("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ? "
+    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ? "
                                   "AND read_at IS NULL");
     *item = NULL;
     if (!st)
@@ -154,15 +154,15 @@ enum sq_err notify_store_inbox_read(int64_t user_id, int64_t id, int64_t now, js
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_int64(st, 3, user_id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         return e;
-    if (!(st = sq_db_stmt("SELECT " INBOX_COLS " FROM inbox WHERE id = ? AND user_id = ?")))
+    if (!(st = sq_db_raw_stmt("SELECT " INBOX_COLS " FROM inbox WHERE id = ? AND user_id = ?")))
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, user_id);
     if (sqlite3_step(st) == SQLITE_ROW)
         *item = inbox_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     /* someone else's notification is as absent as a missing one */
     return *item ? SQ_OK : sq_fail(d, SQ_ENOTFOUND, NULL, "no such notification");
 }
@@ -171,13 +171,13 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
                                         struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_stmt("UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at "
+    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at "
                                   "IS NULL");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, user_id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         return e;
     *updated = sqlite3_changes(sq_db_conn());
     return SQ_OK;
@@ -188,7 +188,7 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
 enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, const char *secret,
                                         int64_t now, int64_t *id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO webhooks(url, event_types, secret, active, "
+    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO webhooks(url, event_types, secret, active, "
                                   "created_at) VALUES (?,?,?,1,?)");
     char *types = json_dumps(event_types, JSON_COMPACT);
     enum sq_err e;
@@ -200,7 +200,7 @@ enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, co
     sqlite3_bind_text(st, 2, types, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, secret, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 4, now);
-    e = sq_db_exec_stmt(st, d);
+    e = sq_db_raw_exec(st, d);
     free(types);
     if (!e)
         *id = sqlite3_last_insert_rowid(sq_db_conn());
@@ -215,13 +215,13 @@ enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, co
 
 static json_t *hook_row(sqlite3_stmt *st)
 {
-    json_t *types = json_loads(sq_db_col_text(st, 2), 0, NULL);
+    json_t *types = json_loads(sq_db_raw_col_text(st, 2), 0, NULL);
     json_t *o = json_pack("{s:I,s:s,s:o,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "url", sq_db_col_text(st, 1), "event_types",
+                          "url", sq_db_raw_col_text(st, 1), "event_types",
                           types ? types : json_array(), "active", sqlite3_column_int(st, 3));
     set_time(o, "created_at", sqlite3_column_int64(st, 4));
     char hint[16];
-    snprintf(hint, sizeof hint, "...%s", sq_db_col_text(st, 5));
+    snprintf(hint, sizeof hint, "...%s", sq_db_raw_col_text(st, 5));
     json_object_set_new(o, "secret_hint", json_string(hint));
     json_object_set_new(o, "pending", json_integer(sqlite3_column_int64(st, 6)));
     json_object_set_new(o, "dead", json_integer(sqlite3_column_int64(st, 7)));
@@ -230,7 +230,7 @@ static json_t *hook_row(sqlite3_stmt *st)
 
 json_t *notify_store_webhooks_json(bool include_inactive)
 {
-    sqlite3_stmt *st = sq_db_stmt(include_inactive
+    sqlite3_stmt *st = sq_db_raw_stmt(include_inactive
                                       ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
                                       : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
                                         "ORDER BY w.id");
@@ -239,20 +239,20 @@ json_t *notify_store_webhooks_json(bool include_inactive)
         return arr;
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(arr, hook_row(st));
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return arr;
 }
 
 json_t *notify_store_webhook_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW)
         o = hook_row(st);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return o;
 }
 
@@ -262,18 +262,18 @@ enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detai
     sqlite3_stmt *st;
     if ((e = sq_db_begin(d)))
         return e;
-    if (!(st = sq_db_stmt("UPDATE webhooks SET active = 0 WHERE id = ? AND active = 1"))) {
+    if (!(st = sq_db_raw_stmt("UPDATE webhooks SET active = 0 WHERE id = ? AND active = 1"))) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
     sqlite3_bind_int64(st, 1, id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     if (sqlite3_changes(sq_db_conn()) != 1) {
         e = sq_fail(d, SQ_ENOTFOUND, NULL, "no active webhook with id %lld", (long long)id);
         goto fail;
     }
-    if (!(st = sq_db_stmt("UPDATE webhook_deliveries SET status = 'dead', last_error = "
+    if (!(st = sq_db_raw_stmt("UPDATE webhook_deliveries SET status = 'dead', last_error = "
                           "'subscription deleted', next_attempt_at = ? WHERE webhook_id = ? AND "
                           "status = 'pending'"))) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
@@ -281,7 +281,7 @@ enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detai
     }
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, id);
-    if ((e = sq_db_exec_stmt(st, d)))
+    if ((e = sq_db_raw_exec(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -294,20 +294,20 @@ int notify_store_enqueue(const char *event, const char *payload, int64_t now,
 {
     int64_t ids[64];
     int n = 0, queued = 0;
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
                                   "BY id LIMIT 64");
     if (!st)
         return 0;
     /* collect first: the INSERT below must not run under this cursor */
     while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *types = json_loads(sq_db_col_text(st, 1), 0, NULL);
+        json_t *types = json_loads(sq_db_raw_col_text(st, 1), 0, NULL);
         if (sq_webhook_wants(types, event))
             ids[n++] = sqlite3_column_int64(st, 0);
         json_decref(types);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     for (int i = 0; i < n; i++) {
-        if (!(st = sq_db_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
+        if (!(st = sq_db_raw_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
                               "status, attempts, next_attempt_at, created_at) VALUES "
                               "(?,?,?,'pending',0,?,?)")))
             break;
@@ -316,7 +316,7 @@ int notify_store_enqueue(const char *event, const char *payload, int64_t now,
         sqlite3_bind_text(st, 3, payload, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, now);
         sqlite3_bind_int64(st, 5, now);
-        if (sq_db_exec_stmt(st, d))
+        if (sq_db_raw_exec(st, d))
             break;
         queued++;
     }
@@ -335,7 +335,7 @@ void sq_delivery_cleanup(struct sq_delivery *x)
 
 int notify_store_due_deliveries(int64_t now, struct sq_delivery *out, int max)
 {
-    sqlite3_stmt *st = sq_db_stmt(
+    sqlite3_stmt *st = sq_db_raw_stmt(
         "SELECT x.id, x.webhook_id, x.attempts, x.event_type, x.payload, w.url, w.secret FROM "
         "webhook_deliveries x JOIN webhooks w ON w.id = x.webhook_id WHERE x.status = 'pending' "
         "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at, x.id LIMIT ?");
@@ -350,14 +350,14 @@ int notify_store_due_deliveries(int64_t now, struct sq_delivery *out, int max)
         x->id = sqlite3_column_int64(st, 0);
         x->webhook_id = sqlite3_column_int64(st, 1);
         x->attempts = sqlite3_column_int(st, 2);
-        snprintf(x->event_type, sizeof x->event_type, "%s", sq_db_col_text(st, 3));
-        x->payload = strdup(sq_db_col_text(st, 4));
-        x->url = strdup(sq_db_col_text(st, 5));
-        x->secret = strdup(sq_db_col_text(st, 6));
+        snprintf(x->event_type, sizeof x->event_type, "%s", sq_db_raw_col_text(st, 3));
+        x->payload = strdup(sq_db_raw_col_text(st, 4));
+        x->url = strdup(sq_db_raw_col_text(st, 5));
+        x->secret = strdup(sq_db_raw_col_text(st, 6));
         if (!x->payload || !x->url || !x->secret)
             sq_fatal("out of memory");
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 
@@ -366,7 +366,7 @@ enum sq_err notify_store_delivery_result(int64_t id, const char *status, int att
                                          int64_t now, struct sq_detail *d)
 {
     /* only a still-pending row moves: a subscription deleted meanwhile stays dead */
-    sqlite3_stmt *st = sq_db_stmt("UPDATE webhook_deliveries SET status = ?, attempts = ?, "
+    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE webhook_deliveries SET status = ?, attempts = ?, "
                                   "next_attempt_at = ?, last_status = ?, last_error = ?, "
                                   "delivered_at = ? WHERE id = ? AND status = 'pending'");
     if (!st)
@@ -376,11 +376,11 @@ enum sq_err notify_store_delivery_result(int64_t id, const char *status, int att
     sqlite3_bind_int64(st, 3, next_at);
     if (http_status)
         sqlite3_bind_int(st, 4, http_status);
-    sq_db_bind_text(st, 5, error);
+    sq_db_raw_bind_text(st, 5, error);
     if (!strcmp(status, "delivered"))
         sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_int64(st, 7, id);
-    return sq_db_exec_stmt(st, d);
+    return sq_db_raw_exec(st, d);
 }
 
 enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
@@ -402,13 +402,13 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
                      "x.next_attempt_at, x.last_status, x.last_error, x.created_at, "
                      "x.delivered_at%s ORDER BY x.id DESC LIMIT ?3 OFFSET ?4",
                      where);
-        if (!(st = sq_db_stmt(sql)))
+        if (!(st = sq_db_raw_stmt(sql)))
             return sq_fail(d, SQ_EDB, NULL, "database error");
-        sq_db_bind_text(st, 1, f->status);
-        sq_db_bind_id(st, 2, f->webhook_id);
+        sq_db_raw_bind_text(st, 1, f->status);
+        sq_db_raw_bind_id(st, 2, f->webhook_id);
         if (pass == 0) {
             *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_reset(st);
+            sq_db_raw_reset(st);
             if (*total <= p->offset)
                 break;
             continue;
@@ -416,26 +416,26 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
         sqlite3_bind_int(st, 3, p->limit);
         sqlite3_bind_int64(st, 4, p->offset);
         while (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *payload = json_loads(sq_db_col_text(st, 3), 0, NULL);
+            json_t *payload = json_loads(sq_db_raw_col_text(st, 3), 0, NULL);
             json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:s,s:i}", "id",
                                   (json_int_t)sqlite3_column_int64(st, 0), "webhook_id",
                                   (json_int_t)sqlite3_column_int64(st, 1), "event_type",
-                                  sq_db_col_text(st, 2), "payload",
+                                  sq_db_raw_col_text(st, 2), "payload",
                                   payload ? payload : json_null(), "status",
-                                  sq_db_col_text(st, 4), "attempts", sqlite3_column_int(st, 5));
-            if (!strcmp(sq_db_col_text(st, 4), "pending"))
+                                  sq_db_raw_col_text(st, 4), "attempts", sqlite3_column_int(st, 5));
+            if (!strcmp(sq_db_raw_col_text(st, 4), "pending"))
                 set_time(o, "next_attempt_at", sqlite3_column_int64(st, 6));
             else
                 json_object_set_new(o, "next_attempt_at", json_null());
             json_object_set_new(o, "last_status", sqlite3_column_type(st, 7) == SQLITE_NULL
                                                       ? json_null()
                                                       : json_integer(sqlite3_column_int(st, 7)));
-            sq_json_set_str(o, "last_error", sq_db_col_text(st, 8));
+            sq_json_set_str(o, "last_error", sq_db_raw_col_text(st, 8));
             set_time(o, "created_at", sqlite3_column_int64(st, 9));
             set_time(o, "delivered_at", sqlite3_column_int64(st, 10));
             json_array_append_new(*items, o);
         }
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
     }
     return SQ_OK;
 }

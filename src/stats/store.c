@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "stats/stats.h"
 
 const char *const sq_stats_groups[] = {"none", "unit", "category", "month", "kind", "zone", NULL};
@@ -70,7 +70,7 @@ static const char *label_of(const char *const table[][2], size_t n, const char *
 /* Children of a unit become groups first, so units without appeals show. */
 static int unit_groups(int64_t unit_id, struct sq_stats_group_row **out)
 {
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, name FROM units WHERE parent_id = ? ORDER BY id");
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, name FROM units WHERE parent_id = ? ORDER BY id");
     struct sq_stats_group_row *g = NULL;
     int n = 0, cap = 0;
     if (!st)
@@ -82,7 +82,7 @@ static int unit_groups(int64_t unit_id, struct sq_stats_group_row **out)
             struct sq_stats_group_row *ng = realloc(g, (size_t)cap * sizeof *g);
             if (!ng) {
                 free(g);
-                sq_db_reset(st);
+                sq_db_raw_reset(st);
                 return -1;
             }
             g = ng;
@@ -95,14 +95,14 @@ static int unit_groups(int64_t unit_id, struct sq_stats_group_row **out)
             snprintf(r->label, sizeof r->label, "(本级)");
         } else {
             r->id = sqlite3_column_int64(st, 0);
-            snprintf(r->label, sizeof r->label, "%s", sq_db_col_text(st, 1));
+            snprintf(r->label, sizeof r->label, "%s", sq_db_raw_col_text(st, 1));
         }
         snprintf(r->key, sizeof r->key, "%lld", (long long)r->id);
         n++;
         if (rc != SQLITE_ROW)
             break;
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     *out = g;
     return n;
 }
@@ -201,7 +201,7 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
     if (q->group < 0 || q->group >= SQ_SG__MAX)
         return sq_fail(d, SQ_EINVAL, "group_by", "unknown group_by");
     build_sql(q, sql, sizeof sql);
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    sqlite3_stmt *st = sq_db_raw_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     path_end(q->unit_path, end, sizeof end);
@@ -216,7 +216,7 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
     if (q->kind)
         sqlite3_bind_text(st, 6, q->kind, -1, SQLITE_TRANSIENT);
     if (q->group == SQ_SG_UNIT && (n = cap = unit_groups(unit_id, &g)) < 0) {
-        sq_db_reset(st);
+        sq_db_raw_reset(st);
         return sq_fail(d, SQ_EDB, NULL, "database error");
     }
     size_t plen = strlen(q->unit_path);
@@ -230,7 +230,7 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
         if (q->group == SQ_SG_NONE)
             continue;
         if (q->group == SQ_SG_UNIT) {
-            int64_t cid = child_id(sq_db_col_text(st, 1), plen);
+            int64_t cid = child_id(sq_db_raw_col_text(st, 1), plen);
             for (int i = 0; i < n; i++)
                 if (g[i].id == (cid ? cid : unit_id)) {
                     sq_kpi_add(&g[i].k, &k);
@@ -250,14 +250,14 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
         struct sq_stats_group_row *r = &g[n++];
         memset(r, 0, sizeof *r);
         r->k = k;
-        const char *text = sq_db_col_text(st, 1);
+        const char *text = sq_db_raw_col_text(st, 1);
         switch (q->group) {
         case SQ_SG_CATEGORY:
             r->id = sqlite3_column_int64(st, 0);
             r->parent_id = sqlite3_column_int64(st, 2);
             snprintf(r->key, sizeof r->key, "%lld", (long long)r->id);
             snprintf(r->label, sizeof r->label, "%s", text);
-            snprintf(r->parent_label, sizeof r->parent_label, "%s", sq_db_col_text(st, 3));
+            snprintf(r->parent_label, sizeof r->parent_label, "%s", sq_db_raw_col_text(st, 3));
             break;
         case SQ_SG_MONTH:
             sq_month_format(sqlite3_column_int(st, 0), r->key);
@@ -277,7 +277,7 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
     }
     if (!e && rc != SQLITE_DONE)
         e = sq_db_error(rc, d);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (e) {
         free(g);
         memset(totals, 0, sizeof *totals);
@@ -309,7 +309,7 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
     path_end(scope_path, end, sizeof end);
     *rows = NULL;
     *nrows = 0;
-    sqlite3_stmt *st = sq_db_stmt("SELECT id, name, archived FROM units WHERE kind = ?1 AND "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, name, archived FROM units WHERE kind = ?1 AND "
                                   "path >= ?2 AND path < ?3 ORDER BY id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
@@ -328,16 +328,16 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
         }
         memset(&r[n], 0, sizeof r[n]);
         r[n].unit_id = sqlite3_column_int64(st, 0);
-        snprintf(r[n].name, sizeof r[n].name, "%s", sq_db_col_text(st, 1));
+        snprintf(r[n].name, sizeof r[n].name, "%s", sq_db_raw_col_text(st, 1));
         r[n].ranked = !sqlite3_column_int(st, 2); /* reused below as "active" */
         n++;
     }
     if (!e && rc != SQLITE_DONE)
         e = sq_db_error(rc, d);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (e)
         goto fail;
-    st = sq_db_stmt("SELECT u.path, " SUMS " FROM appeal_stats_unit_month s JOIN units u ON u.id = "
+    st = sq_db_raw_stmt("SELECT u.path, " SUMS " FROM appeal_stats_unit_month s JOIN units u ON u.id = "
                     "s.unit_id WHERE s.month = ?1 AND u.path >= ?2 AND u.path < ?3 "
                     "GROUP BY s.unit_id");
     if (!st) {
@@ -351,7 +351,7 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
         struct sq_kpi k;
         read_sums(st, 1, &k);
         /* the path names every ancestor; at most one is of the level's kind */
-        for (const char *p = sq_db_col_text(st, 0); *p;) {
+        for (const char *p = sq_db_raw_col_text(st, 0); *p;) {
             while (*p == '/')
                 p++;
             if (!*p)
@@ -368,7 +368,7 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
     }
     if (rc != SQLITE_DONE)
         e = sq_db_error(rc, d);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     if (e)
         goto fail;
     /* archived units stay only when they handled something that month */
@@ -403,19 +403,19 @@ static double *setting_slot(struct sq_kpi_settings *s, int i, double *tmp)
 enum sq_err stats_store_settings_get(struct sq_kpi_settings *s, struct sq_detail *d)
 {
     sq_kpi_settings_default(s);
-    sqlite3_stmt *st = sq_db_stmt("SELECT key, value FROM settings WHERE key >= 'kpi_' AND "
+    sqlite3_stmt *st = sq_db_raw_stmt("SELECT key, value FROM settings WHERE key >= 'kpi_' AND "
                                   "key < 'kpi`'");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     double minv = s->min_volume;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = sq_db_col_text(st, 0);
+        const char *key = sq_db_raw_col_text(st, 0);
         for (int i = 0; i < 6; i++)
             if (!strcmp(key, setting_keys[i]))
-                *setting_slot(s, i, &minv) = strtod(sq_db_col_text(st, 1), NULL);
+                *setting_slot(s, i, &minv) = strtod(sq_db_raw_col_text(st, 1), NULL);
     }
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     s->min_volume = (int)minv;
     if (rc != SQLITE_DONE)
         return sq_db_error(rc, d);
@@ -430,7 +430,7 @@ enum sq_err stats_store_settings_put(const struct sq_kpi_settings *s, struct sq_
     if ((e = sq_db_begin(d)))
         return e;
     for (int i = 0; i < 6; i++) {
-        sqlite3_stmt *st = sq_db_stmt("INSERT INTO settings(key, value) VALUES (?, ?) "
+        sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO settings(key, value) VALUES (?, ?) "
                                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         char v[64];
         if (!st) {
@@ -440,7 +440,7 @@ enum sq_err stats_store_settings_put(const struct sq_kpi_settings *s, struct sq_
         snprintf(v, sizeof v, i == 5 ? "%.0f" : "%.10g", *setting_slot(&c, i, &minv));
         sqlite3_bind_text(st, 1, setting_keys[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
-        if ((e = sq_db_exec_stmt(st, d))) {
+        if ((e = sq_db_raw_exec(st, d))) {
             sq_db_rollback();
             return e;
         }

@@ -19,7 +19,7 @@
 #include "appeals/appeals.h"
 #include "core/auth.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 
 static char tmpdir[64];
 

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/embed.h"
 #include "core/log.h"
 
@@ -170,15 +170,98 @@ static void test_transactions(void **state)
     assert_int_equal(sq_db_commit(&d), SQ_EINTERNAL);
     sq_db_rollback(); /* harmless */
     /* a failing write through the statement cache maps to conflict */
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO t VALUES (?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO t VALUES (?)");
     assert_non_null(st);
-    sqlite3_bind_int(st, 1, 1);
+    sq_bind_int(st, 1, 1);
     assert_int_equal(sq_db_exec_stmt(st, &d), SQ_ECONFLICT);
     assert_ptr_equal(sq_db_stmt("INSERT INTO t VALUES (?)"), st); /* cached, reset */
-    sqlite3_bind_int(st, 1, 9);
+    sq_bind_int(st, 1, 9);
     assert_int_equal(sq_db_exec_stmt(st, &d), SQ_OK);
     assert_null(sq_db_stmt("SELECT nonsense FROM nowhere"));
     assert_int_equal(sq_db_exec_stmt(NULL, &d), SQ_EDB);
+    sq_db_shutdown();
+}
+
+/* The engine-neutral statement API: binds of every type, column reads,
+ * NULLs, RETURNING ids, rows changed, step errors mapped to sq_err. */
+static void test_statement_api(void **state)
+{
+    (void)state;
+    struct sq_detail d = {0};
+    assert_int_equal(sq_db_open(path_in("s.db"), &d), SQ_OK);
+    exec("CREATE TABLE s(id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT UNIQUE, b BLOB)");
+    struct sq_stmt *st =
+        sq_db_stmt("INSERT INTO s(i, r, t, b) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    assert_non_null(st);
+    sq_bind_int64(st, 1, INT64_C(1) << 40);
+    sq_bind_double(st, 2, 2.5);
+    sq_bind_textn(st, 3, "abcdef", 3);
+    sq_bind_blob(st, 4, "\0\1\2", 3);
+    int64_t id1 = 0, id2 = 0;
+    assert_int_equal(sq_db_exec_id(st, &id1, &d), SQ_OK);
+    assert_true(id1 > 0);
+    st = sq_db_stmt("INSERT INTO s(i, r, t, b) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+    sq_bind_null(st, 1);
+    sq_bind_null(st, 2);
+    sq_db_bind_text(st, 3, ""); /* empty optional text is NULL */
+    sq_bind_blob(st, 4, NULL, 0);
+    assert_int_equal(sq_db_exec_id(st, &id2, &d), SQ_OK);
+    assert_int_equal(id2, id1 + 1);
+    /* a unique violation is a conflict, through step and last_error too */
+    st = sq_db_stmt("INSERT INTO s(t) VALUES (?1) RETURNING id");
+    sq_bind_text_ref(st, 1, "abc");
+    assert_int_equal(sq_step(st), SQ_STEP_ERROR);
+    assert_int_equal(sq_db_last_error(&d), SQ_ECONFLICT);
+    sq_db_reset(st);
+    sq_bind_text(st, 1, "abc");
+    assert_int_equal(sq_db_exec_id(st, NULL, &d), SQ_ECONFLICT);
+    /* ON CONFLICT DO NOTHING returns no row */
+    st = sq_db_stmt("INSERT INTO s(t) VALUES (?1) ON CONFLICT (t) DO NOTHING RETURNING id");
+    sq_bind_text(st, 1, "abc");
+    assert_int_equal(sq_db_exec_id(st, NULL, &d), SQ_ENOTFOUND);
+    /* reads */
+    st = sq_db_stmt("SELECT id, i, r, t, b FROM s ORDER BY id");
+    assert_int_equal(sq_col_count(st), 5);
+    assert_string_equal(sq_col_name(st, 3), "t");
+    assert_int_equal(sq_step(st), SQ_ROW);
+    assert_int_equal(sq_col_int64(st, 0), id1);
+    assert_int_equal(sq_col_int64(st, 1), INT64_C(1) << 40);
+    assert_true(sq_col_double(st, 2) == 2.5);
+    assert_string_equal(sq_col_text(st, 3), "abc");
+    assert_int_equal(sq_col_bytes(st, 4), 3);
+    assert_memory_equal(sq_col_blob(st, 4), "\0\1\2", 3);
+    assert_int_equal(sq_col_type(st, 1), SQ_COL_INT);
+    assert_int_equal(sq_col_type(st, 2), SQ_COL_REAL);
+    assert_int_equal(sq_col_type(st, 3), SQ_COL_TEXT);
+    assert_int_equal(sq_col_type(st, 4), SQ_COL_BLOB);
+    assert_int_equal(sq_step(st), SQ_ROW);
+    for (int c = 1; c <= 4; c++) {
+        assert_true(sq_col_is_null(st, c));
+        assert_int_equal(sq_col_type(st, c), SQ_COL_NULL);
+    }
+    assert_null(sq_col_text(st, 3));
+    assert_string_equal(sq_db_col_text(st, 3), "");
+    assert_int_equal(sq_col_int(st, 1), 0);
+    json_t *j = sq_db_col_id_json(st, 1);
+    assert_true(json_is_null(j));
+    json_decref(j);
+    assert_int_equal(sq_step(st), SQ_DONE);
+    sq_db_reset(st);
+    /* rows changed */
+    st = sq_db_stmt("UPDATE s SET i = 7 WHERE id >= ?1");
+    sq_bind_int64(st, 1, id1);
+    assert_int_equal(sq_db_exec_stmt(st, &d), SQ_OK);
+    assert_int_equal(sq_db_changes(), 2);
+    assert_int_equal(sq_db_delete_id("s", id2 + 100, "row", &d), SQ_ENOTFOUND);
+    assert_int_equal(sq_db_delete_id("s", id2, "row", &d), SQ_OK);
+    assert_int_equal(sq_db_scalar("SELECT count(*) FROM s"), 1);
+    assert_int_equal(sq_db_scalar_id("SELECT i FROM s WHERE id = ?1", id1), 7);
+    assert_true(sq_db_ping());
+    assert_false(sq_db_in_tx());
+    assert_int_equal(sq_db_begin(&d), SQ_OK);
+    assert_true(sq_db_in_tx());
+    sq_db_rollback();
+    assert_int_equal(sq_step(NULL), SQ_STEP_ERROR);
     sq_db_shutdown();
 }
 
@@ -251,9 +334,10 @@ static void test_check_and_backup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_migrations),        cmocka_unit_test(test_newer_schema_refused),
-        cmocka_unit_test(test_transactions),      cmocka_unit_test(test_error_mapping),
-        cmocka_unit_test(test_audit_append_only), cmocka_unit_test(test_check_and_backup),
+        cmocka_unit_test(test_migrations),       cmocka_unit_test(test_newer_schema_refused),
+        cmocka_unit_test(test_transactions),     cmocka_unit_test(test_statement_api),
+        cmocka_unit_test(test_error_mapping),    cmocka_unit_test(test_audit_append_only),
+        cmocka_unit_test(test_check_and_backup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

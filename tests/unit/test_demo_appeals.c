@@ -23,7 +23,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "demo/appeal_templates.h"
 #include "demo/demo.h"
 

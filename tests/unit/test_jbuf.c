@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "core/json.h"
 #include "core/rcache.h"
 

@@ -20,7 +20,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "demo/demo.h"
 #include "stats/stats.h"
 #include "units/units.h"

@@ -21,7 +21,7 @@
 #include "appeals/sched.h"
 #include "core/auth.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "notify/notify.h"
 
 #define ROLE(r) (1u << (r))
@@ -381,11 +381,11 @@ static int db_teardown(void **state)
 
 static int64_t count(const char *sql)
 {
-    sqlite3_stmt *st = sq_db_stmt(sql);
+    sqlite3_stmt *st = sq_db_raw_stmt(sql);
     int64_t n = -1;
     if (st && sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
-    sq_db_reset(st);
+    sq_db_raw_reset(st);
     return n;
 }
 

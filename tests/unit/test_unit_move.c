@@ -26,7 +26,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db.h"
+#include "core/db_sqlite.h"
 #include "kb/kb.h"
 #include "stats/stats.h"
 #include "units/units.h"
