@@ -11,61 +11,62 @@
 
 #include "core/clock.h"
 #include "core/auth.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "units/units.h"
 
-#define UNIT_COLS "id, kind, code, name, parent_id, zone, address, contact, archived, " \
-                  "created_at, updated_at, path, depth"
+#define UNIT_COLS                                                                                  \
+    "id, kind, code, name, parent_id, zone, address, contact, archived, "                          \
+    "created_at, updated_at, path, depth"
 
-static json_t *row_json(sqlite3_stmt *st)
+static json_t *row_json(struct sq_stmt *st)
 {
     char c[32], u[32];
-    sq_clock_iso(sqlite3_column_int64(st, 9), c);
-    sq_clock_iso(sqlite3_column_int64(st, 10), u);
-    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "kind", sq_db_raw_col_text(st, 1), "code", sq_db_raw_col_text(st, 2), "name",
-                          sq_db_raw_col_text(st, 3), "zone", sq_db_raw_col_text(st, 5));
-    json_object_set_new(o, "parent_id", sq_db_raw_col_id_json(st, 4));
-    sq_json_set_str(o, "address", sq_db_raw_col_text(st, 6));
-    sq_json_set_str(o, "contact", sq_db_raw_col_text(st, 7));
-    json_object_set_new(o, "archived", json_boolean(sqlite3_column_int(st, 8)));
+    sq_clock_iso(sq_col_int64(st, 9), c);
+    sq_clock_iso(sq_col_int64(st, 10), u);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)sq_col_int64(st, 0), "kind",
+                          sq_db_col_text(st, 1), "code", sq_db_col_text(st, 2), "name",
+                          sq_db_col_text(st, 3), "zone", sq_db_col_text(st, 5));
+    json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 4));
+    sq_json_set_str(o, "address", sq_db_col_text(st, 6));
+    sq_json_set_str(o, "contact", sq_db_col_text(st, 7));
+    json_object_set_new(o, "archived", json_boolean(sq_col_int(st, 8)));
     json_object_set_new(o, "created_at", json_string(c));
     json_object_set_new(o, "updated_at", json_string(u));
-    json_object_set_new(o, "depth", json_integer(sqlite3_column_int(st, 12)));
+    json_object_set_new(o, "depth", json_integer(sq_col_int(st, 12)));
     return o;
 }
 
 enum sq_err units_store_get(int64_t id, struct sq_unit *u, struct sq_detail *d)
 {
-    sqlite3_stmt *st =
-        sq_db_raw_stmt("SELECT id, kind, parent_id, path, name, archived FROM units WHERE id = ?");
+    struct sq_stmt *st =
+        sq_db_stmt("SELECT id, kind, parent_id, path, name, archived FROM units WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no unit with id %lld", (long long)id);
     }
-    u->id = sqlite3_column_int64(st, 0);
-    u->kind = sq_unit_kind_parse(sq_db_raw_col_text(st, 1));
-    u->parent_id = sqlite3_column_int64(st, 2);
-    snprintf(u->path, sizeof u->path, "%s", sq_db_raw_col_text(st, 3));
-    snprintf(u->name, sizeof u->name, "%s", sq_db_raw_col_text(st, 4));
-    u->archived = sqlite3_column_int(st, 5);
-    sq_db_raw_reset(st);
+    u->id = sq_col_int64(st, 0);
+    u->kind = sq_unit_kind_parse(sq_db_col_text(st, 1));
+    u->parent_id = sq_col_int64(st, 2);
+    snprintf(u->path, sizeof u->path, "%s", sq_db_col_text(st, 3));
+    snprintf(u->name, sizeof u->name, "%s", sq_db_col_text(st, 4));
+    u->archived = sq_col_int(st, 5);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
 json_t *units_store_get_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " UNIT_COLS " FROM units WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
         o = row_json(st);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return o;
 }
 
@@ -76,15 +77,15 @@ int64_t units_store_count(void)
 
 int64_t units_store_active_children(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT count(*) FROM units WHERE parent_id = ? AND "
-                                  "archived = 0");
+    struct sq_stmt *st = sq_db_stmt("SELECT count(*) FROM units WHERE parent_id = ? AND "
+                                    "archived = 0");
     int64_t n = 0;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
+        n = sq_col_int64(st, 0);
+    sq_db_reset(st);
     return n;
 }
 
@@ -93,40 +94,40 @@ enum sq_err units_store_create(const struct sq_unit *parent, json_t *in, int64_t
 {
     enum sq_err e;
     int64_t now = sq_clock_now();
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     if ((e = sq_db_begin(d)))
         return e;
-    st = sq_db_raw_stmt("INSERT INTO units(kind, code, name, parent_id, zone, address, contact, "
-                    "path, depth, created_at, updated_at) VALUES (?,?,?,?,?,?,?,'',?,?,?)");
+    st = sq_db_stmt(
+        "INSERT INTO units(kind, code, name, parent_id, zone, address, contact, "
+        "path, depth, created_at, updated_at) VALUES (?,?,?,?,?,?,?,'',?,?,?) RETURNING id");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sq_db_raw_bind_text(st, 1, sq_json_str(in, "kind", NULL));
-    sq_db_raw_bind_text(st, 2, sq_json_str(in, "code", NULL));
-    sq_db_raw_bind_text(st, 3, sq_json_str(in, "name", NULL));
-    sq_db_raw_bind_id(st, 4, parent ? parent->id : 0);
-    sq_db_raw_bind_text(st, 5, sq_json_str(in, "zone", NULL));
-    sq_db_raw_bind_text(st, 6, sq_json_str(in, "address", NULL));
-    sq_db_raw_bind_text(st, 7, sq_json_str(in, "contact", NULL));
-    sqlite3_bind_int(st, 8, parent ? (int)(strlen(parent->path) > 0) : 0);
-    sqlite3_bind_int64(st, 9, now);
-    sqlite3_bind_int64(st, 10, now);
-    if ((e = sq_db_raw_exec(st, d))) {
+    sq_db_bind_text(st, 1, sq_json_str(in, "kind", NULL));
+    sq_db_bind_text(st, 2, sq_json_str(in, "code", NULL));
+    sq_db_bind_text(st, 3, sq_json_str(in, "name", NULL));
+    sq_db_bind_id(st, 4, parent ? parent->id : 0);
+    sq_db_bind_text(st, 5, sq_json_str(in, "zone", NULL));
+    sq_db_bind_text(st, 6, sq_json_str(in, "address", NULL));
+    sq_db_bind_text(st, 7, sq_json_str(in, "contact", NULL));
+    sq_bind_int(st, 8, parent ? (int)(strlen(parent->path) > 0) : 0);
+    sq_bind_int64(st, 9, now);
+    sq_bind_int64(st, 10, now);
+    if ((e = sq_db_exec_id(st, id, d))) {
         if (e == SQ_ECONFLICT)
             sq_fail(d, SQ_ECONFLICT, "code", "a unit with code '%s' already exists",
                     sq_json_str(in, "code", ""));
         goto fail;
     }
-    *id = sqlite3_last_insert_rowid(sq_db_conn());
-    st = sq_db_raw_stmt("UPDATE units SET path = ?2 || id || '/', depth = ?3 WHERE id = ?1");
-    sqlite3_bind_int64(st, 1, *id);
-    sqlite3_bind_text(st, 2, parent ? parent->path : "/", -1, SQLITE_TRANSIENT);
+    st = sq_db_stmt("UPDATE units SET path = ?2 || id || '/', depth = ?3 WHERE id = ?1");
+    sq_bind_int64(st, 1, *id);
+    sq_bind_text(st, 2, parent ? parent->path : "/");
     int depth = 0;
     for (const char *p = parent ? parent->path : ""; *p; p++)
         depth += *p == '/';
-    sqlite3_bind_int(st, 3, parent ? depth : 1);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int(st, 3, parent ? depth : 1);
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -183,13 +184,13 @@ static enum sq_err rewrite_paths(const char *table, const char *col, const char 
              "UPDATE %s SET %s = ?2 || substr(%s, length(?1) + 1) WHERE %s >= ?1 AND %s < ?3 "
              "AND substr(%s, 1, length(?1)) = ?1",
              table, col, col, col, col, col);
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, old, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, new, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
-    return sq_db_raw_exec(st, d);
+    sq_bind_text(st, 1, old);
+    sq_bind_text(st, 2, new);
+    sq_bind_text(st, 3, end);
+    return sq_db_exec_stmt(st, d);
 }
 
 /* Moves unit id under parent_id: its subtree's paths, depths and every copy
@@ -198,17 +199,17 @@ static enum sq_err rewrite_paths(const char *table, const char *col, const char 
 static enum sq_err move_subtree(int64_t id, int64_t parent_id, struct sq_detail *d)
 {
     char oldpath[160] = "", ppath[160] = "", newpath[192];
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT (SELECT path FROM units WHERE id = ?1), (SELECT path "
-                                  "FROM units WHERE id = ?2)");
+    struct sq_stmt *st = sq_db_stmt("SELECT (SELECT path FROM units WHERE id = ?1), (SELECT path "
+                                    "FROM units WHERE id = ?2)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, parent_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(oldpath, sizeof oldpath, "%s", sq_db_raw_col_text(st, 0));
-        snprintf(ppath, sizeof ppath, "%s", sq_db_raw_col_text(st, 1));
+    sq_bind_int64(st, 1, id);
+    sq_bind_int64(st, 2, parent_id);
+    if (sq_step(st) == SQ_ROW) {
+        snprintf(oldpath, sizeof oldpath, "%s", sq_db_col_text(st, 0));
+        snprintf(ppath, sizeof ppath, "%s", sq_db_col_text(st, 1));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (!oldpath[0] || !ppath[0])
         return sq_fail(d, SQ_EINVAL, "parent_id", "没有编号为 %lld 的单位 / no unit with id %lld",
                        (long long)parent_id, (long long)parent_id);
@@ -220,19 +221,19 @@ static enum sq_err move_subtree(int64_t id, int64_t parent_id, struct sq_detail 
     if (strlen(newpath) >= UNIT_PATH_MAX)
         return sq_fail(d, SQ_EINVAL, "parent_id",
                        "那里的单位层级太深 / the unit tree is too deep there");
-    st = sq_db_raw_stmt(
+    st = sq_db_stmt(
         "UPDATE units SET path = ?2 || substr(path, length(?1) + 1), depth = depth + ?3, "
         "parent_id = CASE WHEN id = ?4 THEN ?5 ELSE parent_id END, updated_at = ?6 "
         "WHERE substr(path, 1, length(?1)) = ?1");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, oldpath, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, newpath, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, path_depth(newpath) - path_depth(oldpath));
-    sqlite3_bind_int64(st, 4, id);
-    sqlite3_bind_int64(st, 5, parent_id);
-    sqlite3_bind_int64(st, 6, sq_clock_now());
-    enum sq_err e = sq_db_raw_exec(st, d);
+    sq_bind_text(st, 1, oldpath);
+    sq_bind_text(st, 2, newpath);
+    sq_bind_int(st, 3, path_depth(newpath) - path_depth(oldpath));
+    sq_bind_int64(st, 4, id);
+    sq_bind_int64(st, 5, parent_id);
+    sq_bind_int64(st, 6, sq_clock_now());
+    enum sq_err e = sq_db_exec_stmt(st, d);
     for (size_t i = 0; !e && i < sizeof path_copies / sizeof path_copies[0]; i++)
         e = rewrite_paths(path_copies[i].table, path_copies[i].path_col, oldpath, newpath, d);
     return e;
@@ -265,12 +266,12 @@ fail:
 
 enum sq_err units_store_archive(int64_t id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE units SET archived = 1, updated_at = ? WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("UPDATE units SET archived = 1, updated_at = ? WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, sq_clock_now());
-    sqlite3_bind_int64(st, 2, id);
-    enum sq_err e = sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, sq_clock_now());
+    sq_bind_int64(st, 2, id);
+    enum sq_err e = sq_db_exec_stmt(st, d);
     sq_auth_cache_bump(); /* grants in an archived unit lapse */
     return e;
 }
@@ -305,75 +306,74 @@ enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_pag
                      "c.parent_id = units.id AND c.archived = 0)%s ORDER BY %s LIMIT ? OFFSET ?",
                      where, f->sort);
         else
-            snprintf(sql, sizeof sql, "SELECT " UNIT_COLS "%s ORDER BY %s LIMIT ? OFFSET ?",
-                     where, f->sort);
-        sqlite3_stmt *st = sq_db_raw_stmt(sql);
+            snprintf(sql, sizeof sql, "SELECT " UNIT_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", where,
+                     f->sort);
+        struct sq_stmt *st = sq_db_stmt(sql);
         if (!st)
             return sq_fail(d, SQ_EDB, NULL, "database error");
-        sq_db_raw_bind_text(st, 1, f->kind);
-        sq_db_raw_bind_text(st, 2, f->zone);
-        sq_db_raw_bind_id(st, 3, f->parent_id);
-        sq_db_raw_bind_text(st, 4, f->q);
-        sqlite3_bind_int(st, 5, f->archived);
+        sq_db_bind_text(st, 1, f->kind);
+        sq_db_bind_text(st, 2, f->zone);
+        sq_db_bind_id(st, 3, f->parent_id);
+        sq_db_bind_text(st, 4, f->q);
+        sq_bind_int(st, 5, f->archived);
         for (int i = 0; f->scope_paths && i < f->nscope; i++)
-            sqlite3_bind_text(st, nbind + 1 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, nbind + 1 + i, f->scope_paths[i]);
         if (pass == 0) {
-            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_raw_reset(st);
+            *total = sq_step(st) == SQ_ROW ? sq_col_int64(st, 0) : 0;
+            sq_db_reset(st);
             continue;
         }
         int n = nbind + (f->scope_paths ? f->nscope : 0);
-        sqlite3_bind_int(st, n + 1, p->limit);
-        sqlite3_bind_int64(st, n + 2, p->offset);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        sq_bind_int(st, n + 1, p->limit);
+        sq_bind_int64(st, n + 2, p->offset);
+        while (sq_step(st) == SQ_ROW) {
             if (f->directory) {
-                json_t *o = json_pack("{s:I,s:s,s:s,s:b}", "id",
-                                      (json_int_t)sqlite3_column_int64(st, 0), "kind",
-                                      sq_db_raw_col_text(st, 1), "name", sq_db_raw_col_text(st, 2),
-                                      "has_children", sqlite3_column_int64(st, 4) > 0);
-                json_object_set_new(o, "parent_id", sq_db_raw_col_id_json(st, 3));
+                json_t *o = json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)sq_col_int64(st, 0),
+                                      "kind", sq_db_col_text(st, 1), "name", sq_db_col_text(st, 2),
+                                      "has_children", sq_col_int64(st, 4) > 0);
+                json_object_set_new(o, "parent_id", sq_db_col_id_json(st, 3));
                 json_array_append_new(*items, o);
             } else {
                 json_array_append_new(*items, row_json(st));
             }
         }
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     }
     return SQ_OK;
 }
 
 enum sq_err units_store_subtree(const struct sq_unit *u, json_t **items, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(path, 1, "
-                                  "length(?1)) = ?1 AND id <> ?2 ORDER BY path LIMIT 20000");
+    struct sq_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(path, 1, "
+                                    "length(?1)) = ?1 AND id <> ?2 ORDER BY path LIMIT 20000");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, u->id);
+    sq_bind_text(st, 1, u->path);
+    sq_bind_int64(st, 2, u->id);
     *items = json_array();
     int base = 0;
     for (const char *p = u->path; *p; p++)
         base += *p == '/';
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (sq_step(st) == SQ_ROW) {
         json_t *o = row_json(st);
-        json_object_set_new(o, "depth", json_integer(sqlite3_column_int(st, 12) - (base - 1)));
+        json_object_set_new(o, "depth", json_integer(sq_col_int(st, 12) - (base - 1)));
         json_array_append_new(*items, o);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
 enum sq_err units_store_ancestors(const struct sq_unit *u, json_t **items, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(?1, 1, "
-                                  "length(path)) = path AND id <> ?2 ORDER BY depth");
+    struct sq_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE substr(?1, 1, "
+                                    "length(path)) = path AND id <> ?2 ORDER BY depth");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, u->path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, u->id);
+    sq_bind_text(st, 1, u->path);
+    sq_bind_int64(st, 2, u->id);
     *items = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(*items, row_json(st));
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
