@@ -10,7 +10,7 @@
 #include "audit/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "core/log.h"
 
 /* Masks, in place, every personal field anywhere in j. */
@@ -43,37 +43,37 @@ static void mask_personal(json_t *j)
 enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *target_type,
                            int64_t target_id, const char *ip, json_t *detail)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO audit_log(at, actor_id, action, target_type, "
-                                  "target_id, ip, detail) VALUES (?,?,?,?,?,?,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO audit_log(at, actor_id, action, target_type, "
+                                    "target_id, ip, detail) VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return SQ_EDB;
     json_t *masked = detail ? json_deep_copy(detail) : NULL; /* detail is the caller's */
     mask_personal(masked);
     char *text = masked ? json_dumps(masked, JSON_COMPACT) : NULL;
     json_decref(masked);
-    sqlite3_bind_int64(st, 1, sq_clock_now());
-    sq_db_raw_bind_id(st, 2, actor_id);
-    sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-    sq_db_raw_bind_text(st, 4, target_type);
-    sq_db_raw_bind_id(st, 5, target_id);
-    sq_db_raw_bind_text(st, 6, ip);
-    sq_db_raw_bind_text(st, 7, text);
-    enum sq_err e = sq_db_raw_exec(st, NULL);
+    sq_bind_int64(st, 1, sq_clock_now());
+    sq_db_bind_id(st, 2, actor_id);
+    sq_bind_text_ref(st, 3, action);
+    sq_db_bind_text(st, 4, target_type);
+    sq_db_bind_id(st, 5, target_id);
+    sq_db_bind_text(st, 6, ip);
+    sq_db_bind_text(st, 7, text);
+    enum sq_err e = sq_db_exec_stmt(st, NULL);
     if (e)
         sq_error("event=audit_write_failed action=%s", action);
     free(text);
     return e;
 }
 
-enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page *p,
-                          json_t **items, int64_t *total, struct sq_detail *d)
+enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page *p, json_t **items,
+                          int64_t *total, struct sq_detail *d)
 {
     static const char *where = " FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
                                "WHERE (?1 IS NULL OR a.action = ?1) AND (?2 IS NULL OR "
                                "a.actor_id = ?2) AND (?3 IS NULL OR a.at >= ?3) AND (?4 IS NULL "
                                "OR a.at < ?4)";
     char sql[1024];
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     *items = json_array();
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
@@ -83,41 +83,41 @@ enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page 
                      "SELECT a.id, a.at, a.actor_id, u.login, a.action, a.target_type, "
                      "a.target_id, a.ip, a.detail%s ORDER BY a.id DESC LIMIT ?5 OFFSET ?6",
                      where);
-        if (!(st = sq_db_raw_stmt(sql)))
+        if (!(st = sq_db_stmt(sql)))
             return sq_fail(d, SQ_EDB, NULL, "database error");
-        sq_db_raw_bind_text(st, 1, f->action);
-        sq_db_raw_bind_id(st, 2, f->actor_id);
+        sq_db_bind_text(st, 1, f->action);
+        sq_db_bind_id(st, 2, f->actor_id);
         if (f->from)
-            sqlite3_bind_int64(st, 3, f->from);
+            sq_bind_int64(st, 3, f->from);
         if (f->to)
-            sqlite3_bind_int64(st, 4, f->to);
+            sq_bind_int64(st, 4, f->to);
         if (pass == 0) {
-            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_raw_reset(st);
+            *total = sq_step(st) == SQ_ROW ? sq_col_int64(st, 0) : 0;
+            sq_db_reset(st);
             continue;
         }
-        sqlite3_bind_int(st, 5, p->limit);
-        sqlite3_bind_int64(st, 6, p->offset);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        sq_bind_int(st, 5, p->limit);
+        sq_bind_int64(st, 6, p->offset);
+        while (sq_step(st) == SQ_ROW) {
             char at[32];
-            sq_clock_iso(sqlite3_column_int64(st, 1), at);
-            json_t *row = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                                    "at", at, "action", sq_db_raw_col_text(st, 4));
-            json_object_set_new(row, "actor_id", sqlite3_column_type(st, 2) == SQLITE_NULL
-                                                     ? json_null()
-                                                     : json_integer(sqlite3_column_int64(st, 2)));
-            sq_json_set_str(row, "actor_login", sq_db_raw_col_text(st, 3));
-            sq_json_set_str(row, "target_type", sq_db_raw_col_text(st, 5));
-            json_object_set_new(row, "target_id", sqlite3_column_type(st, 6) == SQLITE_NULL
-                                                      ? json_null()
-                                                      : json_integer(sqlite3_column_int64(st, 6)));
-            sq_json_set_str(row, "ip", sq_db_raw_col_text(st, 7));
-            json_t *det = json_loads(sq_db_raw_col_text(st, 8), 0, NULL);
+            sq_clock_iso(sq_col_int64(st, 1), at);
+            json_t *row = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)sq_col_int64(st, 0), "at",
+                                    at, "action", sq_db_col_text(st, 4));
+            json_object_set_new(row, "actor_id",
+                                sq_col_is_null(st, 2) ? json_null()
+                                                      : json_integer(sq_col_int64(st, 2)));
+            sq_json_set_str(row, "actor_login", sq_db_col_text(st, 3));
+            sq_json_set_str(row, "target_type", sq_db_col_text(st, 5));
+            json_object_set_new(row, "target_id",
+                                sq_col_is_null(st, 6) ? json_null()
+                                                      : json_integer(sq_col_int64(st, 6)));
+            sq_json_set_str(row, "ip", sq_db_col_text(st, 7));
+            json_t *det = json_loads(sq_db_col_text(st, 8), 0, NULL);
             mask_personal(det);
             json_object_set_new(row, "detail", det ? det : json_null());
             json_array_append_new(*items, row);
         }
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     }
     return SQ_OK;
 }
