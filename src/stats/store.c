@@ -16,27 +16,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "stats/stats.h"
 
 const char *const sq_stats_groups[] = {"none", "unit", "category", "month", "kind", "zone", NULL};
 
-#define SUMS                                                                                     \
-    "sum(s.total), sum(s.responded), sum(s.responded_on_time), sum(s.resolved), "                \
-    "sum(s.resolved_on_time), sum(s.rejected), sum(s.overdue), sum(s.reopened), sum(s.rated), "  \
-    "sum(s.satisfied), sum(s.basically_satisfied), sum(s.dissatisfied), sum(s.solved), "         \
+#define SUMS                                                                                       \
+    "sum(s.total), sum(s.responded), sum(s.responded_on_time), sum(s.resolved), "                  \
+    "sum(s.resolved_on_time), sum(s.rejected), sum(s.overdue), sum(s.reopened), sum(s.rated), "    \
+    "sum(s.satisfied), sum(s.basically_satisfied), sum(s.dissatisfied), sum(s.solved), "           \
     "sum(s.response_secs), sum(s.handle_secs)"
 
-static void read_sums(sqlite3_stmt *st, int col, struct sq_kpi *k)
+static void read_sums(struct sq_stmt *st, int col, struct sq_kpi *k)
 {
     int64_t *v[SQ_KPI_NCOUNTERS] = {
-        &k->total,     &k->responded,           &k->responded_on_time, &k->resolved,
-        &k->resolved_on_time, &k->rejected,     &k->overdue,           &k->reopened,
-        &k->rated,     &k->satisfied,           &k->basically_satisfied, &k->dissatisfied,
-        &k->solved,    &k->response_secs,       &k->handle_secs,
+        &k->total,
+        &k->responded,
+        &k->responded_on_time,
+        &k->resolved,
+        &k->resolved_on_time,
+        &k->rejected,
+        &k->overdue,
+        &k->reopened,
+        &k->rated,
+        &k->satisfied,
+        &k->basically_satisfied,
+        &k->dissatisfied,
+        &k->solved,
+        &k->response_secs,
+        &k->handle_secs,
     };
     for (int i = 0; i < SQ_KPI_NCOUNTERS; i++)
-        *v[i] = sqlite3_column_int64(st, col + i);
+        *v[i] = sq_col_int64(st, col + i);
 }
 
 /* The exclusive end of a path prefix's range (see the file comment). */
@@ -50,10 +61,8 @@ static void path_end(const char *prefix, char *out, size_t cap)
 
 /* ---- stats/appeals ---- */
 
-static const char *const kind_labels[][2] = {{"resident", "居民"},
-                                             {"student", "学生"},
-                                             {"employee", "职工"},
-                                             {"enterprise", "企业"}};
+static const char *const kind_labels[][2] = {
+    {"resident", "居民"}, {"student", "学生"}, {"employee", "职工"}, {"enterprise", "企业"}};
 static const char *const zone_labels[][2] = {{"government", "政府部门"},
                                              {"community", "城市社区"},
                                              {"campus", "大学校区"},
@@ -70,39 +79,39 @@ static const char *label_of(const char *const table[][2], size_t n, const char *
 /* Children of a unit become groups first, so units without appeals show. */
 static int unit_groups(int64_t unit_id, struct sq_stats_group_row **out)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, name FROM units WHERE parent_id = ? ORDER BY id");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, name FROM units WHERE parent_id = ? ORDER BY id");
     struct sq_stats_group_row *g = NULL;
     int n = 0, cap = 0;
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, unit_id);
-    for (int rc = sqlite3_step(st);; rc = sqlite3_step(st)) {
+    sq_bind_int64(st, 1, unit_id);
+    for (int rc = sq_step(st);; rc = sq_step(st)) {
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
             struct sq_stats_group_row *ng = realloc(g, (size_t)cap * sizeof *g);
             if (!ng) {
                 free(g);
-                sq_db_raw_reset(st);
+                sq_db_reset(st);
                 return -1;
             }
             g = ng;
         }
         struct sq_stats_group_row *r = &g[n];
         memset(r, 0, sizeof *r);
-        if (rc != SQLITE_ROW) {
+        if (rc != SQ_ROW) {
             /* last: the chosen unit's own appeals */
             r->id = unit_id;
             snprintf(r->label, sizeof r->label, "(本级)");
         } else {
-            r->id = sqlite3_column_int64(st, 0);
-            snprintf(r->label, sizeof r->label, "%s", sq_db_raw_col_text(st, 1));
+            r->id = sq_col_int64(st, 0);
+            snprintf(r->label, sizeof r->label, "%s", sq_db_col_text(st, 1));
         }
         snprintf(r->key, sizeof r->key, "%lld", (long long)r->id);
         n++;
-        if (rc != SQLITE_ROW)
+        if (rc != SQ_ROW)
             break;
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     *out = g;
     return n;
 }
@@ -132,8 +141,8 @@ static bool is_root_path(const char *path)
 
 static enum source pick_source(const struct sq_stats_query *q)
 {
-    bool cat_or_kind = q->category_id || q->kind || q->group == SQ_SG_CATEGORY ||
-                       q->group == SQ_SG_KIND;
+    bool cat_or_kind =
+        q->category_id || q->kind || q->group == SQ_SG_CATEGORY || q->group == SQ_SG_KIND;
     if (!cat_or_kind)
         return SRC_UM;
     if (is_root_path(q->unit_path) && q->group != SQ_SG_UNIT && q->group != SQ_SG_ZONE)
@@ -168,13 +177,12 @@ static void build_sql(const struct sq_stats_query *q, char *sql, size_t cap)
     /* units are joined when the group needs them, and for the subtree
      * filter everywhere but the district-wide rollup */
     bool join_units = src != SRC_MC;
-    const char *subtree =
-        src == SRC_MC    ? ""
-        : src == SRC_ALL ? " AND s.unit_id IN (SELECT id FROM units WHERE path >= ?3 AND "
-                           "path < ?4)"
-                         : " AND u.path >= ?3 AND u.path < ?4";
-    snprintf(sql, cap,
-             "%s" SUMS "%s%s%s WHERE s.month BETWEEN ?1 AND ?2%s%s%s%s",
+    const char *subtree = src == SRC_MC ? ""
+                          : src == SRC_ALL
+                              ? " AND s.unit_id IN (SELECT id FROM units WHERE path >= ?3 AND "
+                                "path < ?4)"
+                              : " AND u.path >= ?3 AND u.path < ?4";
+    snprintf(sql, cap, "%s" SUMS "%s%s%s WHERE s.month BETWEEN ?1 AND ?2%s%s%s%s",
              select_of[q->group], from, join_units ? " JOIN units u ON u.id = s.unit_id" : "",
              q->group == SQ_SG_CATEGORY
                  ? " JOIN categories c ON c.id = s.category_id LEFT JOIN categories p ON "
@@ -201,36 +209,36 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
     if (q->group < 0 || q->group >= SQ_SG__MAX)
         return sq_fail(d, SQ_EINVAL, "group_by", "unknown group_by");
     build_sql(q, sql, sizeof sql);
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     path_end(q->unit_path, end, sizeof end);
-    sqlite3_bind_int(st, 1, q->from);
-    sqlite3_bind_int(st, 2, q->to);
+    sq_bind_int(st, 1, q->from);
+    sq_bind_int(st, 2, q->to);
     if (pick_source(q) != SRC_MC) {
-        sqlite3_bind_text(st, 3, q->unit_path, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, 3, q->unit_path);
+        sq_bind_text(st, 4, end);
     }
     if (q->category_id)
-        sqlite3_bind_int64(st, 5, q->category_id);
+        sq_bind_int64(st, 5, q->category_id);
     if (q->kind)
-        sqlite3_bind_text(st, 6, q->kind, -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, 6, q->kind);
     if (q->group == SQ_SG_UNIT && (n = cap = unit_groups(unit_id, &g)) < 0) {
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
         return sq_fail(d, SQ_EDB, NULL, "database error");
     }
     size_t plen = strlen(q->unit_path);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         struct sq_kpi k;
         read_sums(st, 4, &k);
-        if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+        if (sq_col_is_null(st, 4))
             continue; /* an aggregate over no rows */
         sq_kpi_add(totals, &k);
         if (q->group == SQ_SG_NONE)
             continue;
         if (q->group == SQ_SG_UNIT) {
-            int64_t cid = child_id(sq_db_raw_col_text(st, 1), plen);
+            int64_t cid = child_id(sq_db_col_text(st, 1), plen);
             for (int i = 0; i < n; i++)
                 if (g[i].id == (cid ? cid : unit_id)) {
                     sq_kpi_add(&g[i].k, &k);
@@ -250,17 +258,17 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
         struct sq_stats_group_row *r = &g[n++];
         memset(r, 0, sizeof *r);
         r->k = k;
-        const char *text = sq_db_raw_col_text(st, 1);
+        const char *text = sq_db_col_text(st, 1);
         switch (q->group) {
         case SQ_SG_CATEGORY:
-            r->id = sqlite3_column_int64(st, 0);
-            r->parent_id = sqlite3_column_int64(st, 2);
+            r->id = sq_col_int64(st, 0);
+            r->parent_id = sq_col_int64(st, 2);
             snprintf(r->key, sizeof r->key, "%lld", (long long)r->id);
             snprintf(r->label, sizeof r->label, "%s", text);
-            snprintf(r->parent_label, sizeof r->parent_label, "%s", sq_db_raw_col_text(st, 3));
+            snprintf(r->parent_label, sizeof r->parent_label, "%s", sq_db_col_text(st, 3));
             break;
         case SQ_SG_MONTH:
-            sq_month_format(sqlite3_column_int(st, 0), r->key);
+            sq_month_format(sq_col_int(st, 0), r->key);
             snprintf(r->label, sizeof r->label, "%s", r->key);
             break;
         case SQ_SG_KIND:
@@ -275,9 +283,9 @@ enum sq_err stats_store_query(const struct sq_stats_query *q, int64_t unit_id,
             break;
         }
     }
-    if (!e && rc != SQLITE_DONE)
-        e = sq_db_error(rc, d);
-    sq_db_raw_reset(st);
+    if (!e && rc != SQ_DONE)
+        e = sq_db_last_error(d);
+    sq_db_reset(st);
     if (e) {
         free(g);
         memset(totals, 0, sizeof *totals);
@@ -309,14 +317,14 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
     path_end(scope_path, end, sizeof end);
     *rows = NULL;
     *nrows = 0;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, name, archived FROM units WHERE kind = ?1 AND "
-                                  "path >= ?2 AND path < ?3 ORDER BY id");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, name, archived FROM units WHERE kind = ?1 AND "
+                                    "path >= ?2 AND path < ?3 ORDER BY id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, unit_kind, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, scope_path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sq_bind_text(st, 1, unit_kind);
+    sq_bind_text(st, 2, scope_path);
+    sq_bind_text(st, 3, end);
+    while ((rc = sq_step(st)) == SQ_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             struct sq_rank_row *nr = realloc(r, (size_t)cap * sizeof *r);
@@ -327,31 +335,31 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
             r = nr;
         }
         memset(&r[n], 0, sizeof r[n]);
-        r[n].unit_id = sqlite3_column_int64(st, 0);
-        snprintf(r[n].name, sizeof r[n].name, "%s", sq_db_raw_col_text(st, 1));
-        r[n].ranked = !sqlite3_column_int(st, 2); /* reused below as "active" */
+        r[n].unit_id = sq_col_int64(st, 0);
+        snprintf(r[n].name, sizeof r[n].name, "%s", sq_db_col_text(st, 1));
+        r[n].ranked = !sq_col_int(st, 2); /* reused below as "active" */
         n++;
     }
-    if (!e && rc != SQLITE_DONE)
-        e = sq_db_error(rc, d);
-    sq_db_raw_reset(st);
+    if (!e && rc != SQ_DONE)
+        e = sq_db_last_error(d);
+    sq_db_reset(st);
     if (e)
         goto fail;
-    st = sq_db_raw_stmt("SELECT u.path, " SUMS " FROM appeal_stats_unit_month s JOIN units u ON u.id = "
+    st = sq_db_stmt("SELECT u.path, " SUMS " FROM appeal_stats_unit_month s JOIN units u ON u.id = "
                     "s.unit_id WHERE s.month = ?1 AND u.path >= ?2 AND u.path < ?3 "
                     "GROUP BY s.unit_id");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int(st, 1, month);
-    sqlite3_bind_text(st, 2, scope_path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, end, -1, SQLITE_TRANSIENT);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    sq_bind_int(st, 1, month);
+    sq_bind_text(st, 2, scope_path);
+    sq_bind_text(st, 3, end);
+    while ((rc = sq_step(st)) == SQ_ROW) {
         struct sq_kpi k;
         read_sums(st, 1, &k);
         /* the path names every ancestor; at most one is of the level's kind */
-        for (const char *p = sq_db_raw_col_text(st, 0); *p;) {
+        for (const char *p = sq_db_col_text(st, 0); *p;) {
             while (*p == '/')
                 p++;
             if (!*p)
@@ -366,9 +374,9 @@ enum sq_err stats_store_level(const char *scope_path, const char *unit_kind, int
                 p++;
         }
     }
-    if (rc != SQLITE_DONE)
-        e = sq_db_error(rc, d);
-    sq_db_raw_reset(st);
+    if (rc != SQ_DONE)
+        e = sq_db_last_error(d);
+    sq_db_reset(st);
     if (e)
         goto fail;
     /* archived units stay only when they handled something that month */
@@ -389,36 +397,36 @@ fail:
 
 /* ---- settings ---- */
 
-static const char *const setting_keys[] = {"kpi_weight_response", "kpi_weight_resolution",
+static const char *const setting_keys[] = {"kpi_weight_response",     "kpi_weight_resolution",
                                            "kpi_weight_satisfaction", "kpi_weight_on_time",
-                                           "kpi_overdue_penalty", "kpi_min_volume"};
+                                           "kpi_overdue_penalty",     "kpi_min_volume"};
 
 static double *setting_slot(struct sq_kpi_settings *s, int i, double *tmp)
 {
-    double *slots[] = {&s->w_response, &s->w_resolution, &s->w_satisfaction, &s->w_on_time,
-                       &s->overdue_penalty, tmp};
+    double *slots[] = {&s->w_response, &s->w_resolution,    &s->w_satisfaction,
+                       &s->w_on_time,  &s->overdue_penalty, tmp};
     return slots[i];
 }
 
 enum sq_err stats_store_settings_get(struct sq_kpi_settings *s, struct sq_detail *d)
 {
     sq_kpi_settings_default(s);
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT key, value FROM settings WHERE key >= 'kpi_' AND "
-                                  "key < 'kpi`'");
+    struct sq_stmt *st = sq_db_stmt("SELECT key, value FROM settings WHERE key >= 'kpi_' AND "
+                                    "key < 'kpi`'");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     double minv = s->min_volume;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = sq_db_raw_col_text(st, 0);
+    while ((rc = sq_step(st)) == SQ_ROW) {
+        const char *key = sq_db_col_text(st, 0);
         for (int i = 0; i < 6; i++)
             if (!strcmp(key, setting_keys[i]))
-                *setting_slot(s, i, &minv) = strtod(sq_db_raw_col_text(st, 1), NULL);
+                *setting_slot(s, i, &minv) = strtod(sq_db_col_text(st, 1), NULL);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     s->min_volume = (int)minv;
-    if (rc != SQLITE_DONE)
-        return sq_db_error(rc, d);
+    if (rc != SQ_DONE)
+        return sq_db_last_error(d);
     return SQ_OK;
 }
 
@@ -430,17 +438,17 @@ enum sq_err stats_store_settings_put(const struct sq_kpi_settings *s, struct sq_
     if ((e = sq_db_begin(d)))
         return e;
     for (int i = 0; i < 6; i++) {
-        sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO settings(key, value) VALUES (?, ?) "
-                                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+        struct sq_stmt *st = sq_db_stmt("INSERT INTO settings(key, value) VALUES (?, ?) "
+                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
         char v[64];
         if (!st) {
             sq_db_rollback();
             return sq_fail(d, SQ_EDB, NULL, "database error");
         }
         snprintf(v, sizeof v, i == 5 ? "%.0f" : "%.10g", *setting_slot(&c, i, &minv));
-        sqlite3_bind_text(st, 1, setting_keys[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
-        if ((e = sq_db_raw_exec(st, d))) {
+        sq_bind_text_ref(st, 1, setting_keys[i]);
+        sq_bind_text(st, 2, v);
+        if ((e = sq_db_exec_stmt(st, d))) {
             sq_db_rollback();
             return e;
         }
