@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "core/log.h"
 #include "notify/notify.h"
 
@@ -35,42 +35,42 @@ static int add_unique(int64_t *out, int n, int max, int64_t id, int64_t exclude)
     return n + 1;
 }
 
-static int collect(sqlite3_stmt *st, int64_t *out, int n, int max, int64_t exclude)
+static int collect(struct sq_stmt *st, int64_t *out, int n, int max, int64_t exclude)
 {
-    while (n < max && sqlite3_step(st) == SQLITE_ROW)
-        n = add_unique(out, n, max, sqlite3_column_int64(st, 0), exclude);
-    sq_db_raw_reset(st);
+    while (n < max && sq_step(st) == SQ_ROW)
+        n = add_unique(out, n, max, sq_col_int64(st, 0), exclude);
+    sq_db_reset(st);
     return n;
 }
 
-int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude,
-                            int64_t *out, int max)
+int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude, int64_t *out,
+                            int max)
 {
     int n = 0;
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     for (int i = 0; i < naud; i++) {
         switch (aud[i].kind) {
         case SQ_AUD_USER:
-            if (!(st = sq_db_raw_stmt("SELECT id FROM users WHERE id = ? AND disabled = 0")))
+            if (!(st = sq_db_stmt("SELECT id FROM users WHERE id = ? AND disabled = 0")))
                 break;
-            sqlite3_bind_int64(st, 1, aud[i].id);
+            sq_bind_int64(st, 1, aud[i].id);
             n = collect(st, out, n, max, exclude);
             break;
         case SQ_AUD_UNIT:
             for (int role = 0; role < SQ_ROLE__MAX; role++) {
                 if (!(aud[i].roles & (1u << role)))
                     continue;
-                if (!(st = sq_db_raw_stmt("SELECT g.user_id FROM grants g JOIN users u ON u.id = "
+                if (!(st = sq_db_stmt("SELECT g.user_id FROM grants g JOIN users u ON u.id = "
                                       "g.user_id WHERE g.unit_id = ? AND g.role = ? AND "
                                       "u.disabled = 0 ORDER BY g.user_id")))
                     break;
-                sqlite3_bind_int64(st, 1, aud[i].id);
-                sqlite3_bind_text(st, 2, sq_role_name((enum sq_role)role), -1, SQLITE_STATIC);
+                sq_bind_int64(st, 1, aud[i].id);
+                sq_bind_text_ref(st, 2, sq_role_name((enum sq_role)role));
                 n = collect(st, out, n, max, exclude);
             }
             break;
         case SQ_AUD_DISTRICT_ADMINS:
-            if (!(st = sq_db_raw_stmt("SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id "
+            if (!(st = sq_db_stmt("SELECT DISTINCT g.user_id FROM grants g JOIN users u ON u.id "
                                   "= g.user_id WHERE g.role = 'district_admin' AND u.disabled = "
                                   "0 ORDER BY g.user_id")))
                 break;
@@ -87,35 +87,34 @@ enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t ap
                                    const char *title, const char *body, int64_t now,
                                    struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
-                                  "created_at) VALUES (?,?,?,?,?,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
+                                    "created_at) VALUES (?,?,?,?,?,?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 3, appeal_id);
-    sqlite3_bind_text(st, 4, title, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_text(st, 5, body);
-    sqlite3_bind_int64(st, 6, now);
-    return sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, user_id);
+    sq_bind_text(st, 2, kind);
+    sq_db_bind_id(st, 3, appeal_id);
+    sq_bind_text(st, 4, title);
+    sq_db_bind_text(st, 5, body);
+    sq_bind_int64(st, 6, now);
+    return sq_db_exec_stmt(st, d);
 }
 
 #define INBOX_COLS "id, kind, appeal_id, title, body, created_at, read_at"
 
-static json_t *inbox_row(sqlite3_stmt *st)
+static json_t *inbox_row(struct sq_stmt *st)
 {
-    json_t *o = json_pack("{s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "kind",
-                          sq_db_raw_col_text(st, 1));
-    int64_t appeal = sqlite3_column_int64(st, 2);
+    json_t *o = json_pack("{s:I,s:s}", "id", (json_int_t)sq_col_int64(st, 0), "kind",
+                          sq_db_col_text(st, 1));
+    int64_t appeal = sq_col_int64(st, 2);
     json_object_set_new(o, "appeal_id", appeal ? json_integer(appeal) : json_null());
-    json_object_set_new(o, "title", json_string(sq_db_raw_col_text(st, 3)));
-    sq_json_set_str(o, "body", sq_db_raw_col_text(st, 4));
-    set_time(o, "created_at", sqlite3_column_int64(st, 5));
-    set_time(o, "read_at", sqlite3_column_int64(st, 6));
-    json_object_set_new(o, "read", json_boolean(sqlite3_column_type(st, 6) != SQLITE_NULL));
+    json_object_set_new(o, "title", json_string(sq_db_col_text(st, 3)));
+    sq_json_set_str(o, "body", sq_db_col_text(st, 4));
+    set_time(o, "created_at", sq_col_int64(st, 5));
+    set_time(o, "read_at", sq_col_int64(st, 6));
+    json_object_set_new(o, "read", json_boolean(!sq_col_is_null(st, 6)));
     return o;
 }
-
 
 enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const struct sq_page *p,
                                     json_t **items, int64_t *total, int64_t *unread,
@@ -123,22 +122,22 @@ enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const str
 {
     *items = json_array();
     *unread = sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL",
-                      user_id);
-    *total = unread_only ? *unread : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?",
-                                             user_id);
-    sqlite3_stmt *st = sq_db_raw_stmt(
+                              user_id);
+    *total = unread_only ? *unread
+                         : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?", user_id);
+    struct sq_stmt *st = sq_db_stmt(
         unread_only ? "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? AND read_at IS NULL "
                       "ORDER BY id DESC LIMIT ? OFFSET ?"
                     : "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? ORDER BY id DESC "
                       "LIMIT ? OFFSET ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, p->limit);
-    sqlite3_bind_int64(st, 3, p->offset);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, user_id);
+    sq_bind_int(st, 2, p->limit);
+    sq_bind_int64(st, 3, p->offset);
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(*items, inbox_row(st));
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
@@ -146,23 +145,23 @@ enum sq_err notify_store_inbox_read(int64_t user_id, int64_t id, int64_t now, js
                                     struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ? "
-                                  "AND read_at IS NULL");
+    struct sq_stmt *st = sq_db_stmt("UPDATE inbox SET read_at = ? WHERE id = ? AND user_id = ? "
+                                    "AND read_at IS NULL");
     *item = NULL;
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int64(st, 3, user_id);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, now);
+    sq_bind_int64(st, 2, id);
+    sq_bind_int64(st, 3, user_id);
+    if ((e = sq_db_exec_stmt(st, d)))
         return e;
-    if (!(st = sq_db_raw_stmt("SELECT " INBOX_COLS " FROM inbox WHERE id = ? AND user_id = ?")))
+    if (!(st = sq_db_stmt("SELECT " INBOX_COLS " FROM inbox WHERE id = ? AND user_id = ?")))
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, user_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    sq_bind_int64(st, 2, user_id);
+    if (sq_step(st) == SQ_ROW)
         *item = inbox_row(st);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     /* someone else's notification is as absent as a missing one */
     return *item ? SQ_OK : sq_fail(d, SQ_ENOTFOUND, NULL, "no such notification");
 }
@@ -171,15 +170,15 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
                                         struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at "
-                                  "IS NULL");
+    struct sq_stmt *st = sq_db_stmt("UPDATE inbox SET read_at = ? WHERE user_id = ? AND read_at "
+                                    "IS NULL");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, user_id);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, now);
+    sq_bind_int64(st, 2, user_id);
+    if ((e = sq_db_exec_stmt(st, d)))
         return e;
-    *updated = sqlite3_changes(sq_db_conn());
+    *updated = sq_db_changes();
     return SQ_OK;
 }
 
@@ -188,100 +187,98 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
 enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, const char *secret,
                                         int64_t now, int64_t *id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO webhooks(url, event_types, secret, active, "
-                                  "created_at) VALUES (?,?,?,1,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO webhooks(url, event_types, secret, active, "
+                                    "created_at) VALUES (?,?,?,1,?) RETURNING id");
     char *types = json_dumps(event_types, JSON_COMPACT);
     enum sq_err e;
     if (!st || !types) {
         free(types);
         return sq_fail(d, SQ_EDB, NULL, "database error");
     }
-    sqlite3_bind_text(st, 1, url, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, types, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, secret, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, now);
-    e = sq_db_raw_exec(st, d);
+    sq_bind_text(st, 1, url);
+    sq_bind_text(st, 2, types);
+    sq_bind_text(st, 3, secret);
+    sq_bind_int64(st, 4, now);
+    e = sq_db_exec_id(st, id, d);
     free(types);
-    if (!e)
-        *id = sqlite3_last_insert_rowid(sq_db_conn());
     return e;
 }
 
-#define HOOK_COLS                                                                               \
-    "w.id, w.url, w.event_types, w.active, w.created_at, substr(w.secret, -4), "               \
-    "(SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.status = "     \
-    "'pending'), (SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND "     \
+#define HOOK_COLS                                                                                  \
+    "w.id, w.url, w.event_types, w.active, w.created_at, substr(w.secret, -4), "                   \
+    "(SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.status = "         \
+    "'pending'), (SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND "        \
     "x.status = 'dead')"
 
-static json_t *hook_row(sqlite3_stmt *st)
+static json_t *hook_row(struct sq_stmt *st)
 {
-    json_t *types = json_loads(sq_db_raw_col_text(st, 2), 0, NULL);
-    json_t *o = json_pack("{s:I,s:s,s:o,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "url", sq_db_raw_col_text(st, 1), "event_types",
-                          types ? types : json_array(), "active", sqlite3_column_int(st, 3));
-    set_time(o, "created_at", sqlite3_column_int64(st, 4));
+    json_t *types = json_loads(sq_db_col_text(st, 2), 0, NULL);
+    json_t *o = json_pack("{s:I,s:s,s:o,s:b}", "id", (json_int_t)sq_col_int64(st, 0), "url",
+                          sq_db_col_text(st, 1), "event_types", types ? types : json_array(),
+                          "active", sq_col_int(st, 3));
+    set_time(o, "created_at", sq_col_int64(st, 4));
     char hint[16];
-    snprintf(hint, sizeof hint, "...%s", sq_db_raw_col_text(st, 5));
+    snprintf(hint, sizeof hint, "...%s", sq_db_col_text(st, 5));
     json_object_set_new(o, "secret_hint", json_string(hint));
-    json_object_set_new(o, "pending", json_integer(sqlite3_column_int64(st, 6)));
-    json_object_set_new(o, "dead", json_integer(sqlite3_column_int64(st, 7)));
+    json_object_set_new(o, "pending", json_integer(sq_col_int64(st, 6)));
+    json_object_set_new(o, "dead", json_integer(sq_col_int64(st, 7)));
     return o;
 }
 
 json_t *notify_store_webhooks_json(bool include_inactive)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(include_inactive
-                                      ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
-                                      : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
-                                        "ORDER BY w.id");
+    struct sq_stmt *st =
+        sq_db_stmt(include_inactive ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
+                                    : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
+                                      "ORDER BY w.id");
     json_t *arr = json_array();
     if (!st)
         return arr;
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(arr, hook_row(st));
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return arr;
 }
 
 json_t *notify_store_webhook_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
         o = hook_row(st);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return o;
 }
 
 enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     if ((e = sq_db_begin(d)))
         return e;
-    if (!(st = sq_db_raw_stmt("UPDATE webhooks SET active = 0 WHERE id = ? AND active = 1"))) {
+    if (!(st = sq_db_stmt("UPDATE webhooks SET active = 0 WHERE id = ? AND active = 1"))) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, id);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, id);
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
-    if (sqlite3_changes(sq_db_conn()) != 1) {
+    if (sq_db_changes() != 1) {
         e = sq_fail(d, SQ_ENOTFOUND, NULL, "no active webhook with id %lld", (long long)id);
         goto fail;
     }
-    if (!(st = sq_db_raw_stmt("UPDATE webhook_deliveries SET status = 'dead', last_error = "
+    if (!(st = sq_db_stmt("UPDATE webhook_deliveries SET status = 'dead', last_error = "
                           "'subscription deleted', next_attempt_at = ? WHERE webhook_id = ? AND "
                           "status = 'pending'"))) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, id);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, now);
+    sq_bind_int64(st, 2, id);
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -289,34 +286,33 @@ fail:
     return e;
 }
 
-int notify_store_enqueue(const char *event, const char *payload, int64_t now,
-                         struct sq_detail *d)
+int notify_store_enqueue(const char *event, const char *payload, int64_t now, struct sq_detail *d)
 {
     int64_t ids[64];
     int n = 0, queued = 0;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
-                                  "BY id LIMIT 64");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
+                                    "BY id LIMIT 64");
     if (!st)
         return 0;
     /* collect first: the INSERT below must not run under this cursor */
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *types = json_loads(sq_db_raw_col_text(st, 1), 0, NULL);
+    while (sq_step(st) == SQ_ROW) {
+        json_t *types = json_loads(sq_db_col_text(st, 1), 0, NULL);
         if (sq_webhook_wants(types, event))
-            ids[n++] = sqlite3_column_int64(st, 0);
+            ids[n++] = sq_col_int64(st, 0);
         json_decref(types);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     for (int i = 0; i < n; i++) {
-        if (!(st = sq_db_raw_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
+        if (!(st = sq_db_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
                               "status, attempts, next_attempt_at, created_at) VALUES "
                               "(?,?,?,'pending',0,?,?)")))
             break;
-        sqlite3_bind_int64(st, 1, ids[i]);
-        sqlite3_bind_text(st, 2, event, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, payload, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 4, now);
-        sqlite3_bind_int64(st, 5, now);
-        if (sq_db_raw_exec(st, d))
+        sq_bind_int64(st, 1, ids[i]);
+        sq_bind_text(st, 2, event);
+        sq_bind_text(st, 3, payload);
+        sq_bind_int64(st, 4, now);
+        sq_bind_int64(st, 5, now);
+        if (sq_db_exec_stmt(st, d))
             break;
         queued++;
     }
@@ -335,29 +331,29 @@ void sq_delivery_cleanup(struct sq_delivery *x)
 
 int notify_store_due_deliveries(int64_t now, struct sq_delivery *out, int max)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT x.id, x.webhook_id, x.attempts, x.event_type, x.payload, w.url, w.secret FROM "
         "webhook_deliveries x JOIN webhooks w ON w.id = x.webhook_id WHERE x.status = 'pending' "
         "AND x.next_attempt_at <= ? ORDER BY x.next_attempt_at, x.id LIMIT ?");
     int n = 0;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, max);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+    sq_bind_int64(st, 1, now);
+    sq_bind_int(st, 2, max);
+    while (n < max && sq_step(st) == SQ_ROW) {
         struct sq_delivery *x = &out[n++];
         memset(x, 0, sizeof *x);
-        x->id = sqlite3_column_int64(st, 0);
-        x->webhook_id = sqlite3_column_int64(st, 1);
-        x->attempts = sqlite3_column_int(st, 2);
-        snprintf(x->event_type, sizeof x->event_type, "%s", sq_db_raw_col_text(st, 3));
-        x->payload = strdup(sq_db_raw_col_text(st, 4));
-        x->url = strdup(sq_db_raw_col_text(st, 5));
-        x->secret = strdup(sq_db_raw_col_text(st, 6));
+        x->id = sq_col_int64(st, 0);
+        x->webhook_id = sq_col_int64(st, 1);
+        x->attempts = sq_col_int(st, 2);
+        snprintf(x->event_type, sizeof x->event_type, "%s", sq_db_col_text(st, 3));
+        x->payload = strdup(sq_db_col_text(st, 4));
+        x->url = strdup(sq_db_col_text(st, 5));
+        x->secret = strdup(sq_db_col_text(st, 6));
         if (!x->payload || !x->url || !x->secret)
             sq_fatal("out of memory");
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return n;
 }
 
@@ -366,31 +362,31 @@ enum sq_err notify_store_delivery_result(int64_t id, const char *status, int att
                                          int64_t now, struct sq_detail *d)
 {
     /* only a still-pending row moves: a subscription deleted meanwhile stays dead */
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE webhook_deliveries SET status = ?, attempts = ?, "
-                                  "next_attempt_at = ?, last_status = ?, last_error = ?, "
-                                  "delivered_at = ? WHERE id = ? AND status = 'pending'");
+    struct sq_stmt *st = sq_db_stmt("UPDATE webhook_deliveries SET status = ?, attempts = ?, "
+                                    "next_attempt_at = ?, last_status = ?, last_error = ?, "
+                                    "delivered_at = ? WHERE id = ? AND status = 'pending'");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, attempts);
-    sqlite3_bind_int64(st, 3, next_at);
+    sq_bind_text_ref(st, 1, status);
+    sq_bind_int(st, 2, attempts);
+    sq_bind_int64(st, 3, next_at);
     if (http_status)
-        sqlite3_bind_int(st, 4, http_status);
-    sq_db_raw_bind_text(st, 5, error);
+        sq_bind_int(st, 4, http_status);
+    sq_db_bind_text(st, 5, error);
     if (!strcmp(status, "delivered"))
-        sqlite3_bind_int64(st, 6, now);
-    sqlite3_bind_int64(st, 7, id);
-    return sq_db_raw_exec(st, d);
+        sq_bind_int64(st, 6, now);
+    sq_bind_int64(st, 7, id);
+    return sq_db_exec_stmt(st, d);
 }
 
 enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
-                                         const struct sq_page *p, json_t **items,
-                                         int64_t *total, struct sq_detail *d)
+                                         const struct sq_page *p, json_t **items, int64_t *total,
+                                         struct sq_detail *d)
 {
     static const char *where = " FROM webhook_deliveries x WHERE (?1 IS NULL OR x.status = ?1) "
                                "AND (?2 IS NULL OR x.webhook_id = ?2)";
     char sql[768];
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     *items = json_array();
     *total = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -402,40 +398,39 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
                      "x.next_attempt_at, x.last_status, x.last_error, x.created_at, "
                      "x.delivered_at%s ORDER BY x.id DESC LIMIT ?3 OFFSET ?4",
                      where);
-        if (!(st = sq_db_raw_stmt(sql)))
+        if (!(st = sq_db_stmt(sql)))
             return sq_fail(d, SQ_EDB, NULL, "database error");
-        sq_db_raw_bind_text(st, 1, f->status);
-        sq_db_raw_bind_id(st, 2, f->webhook_id);
+        sq_db_bind_text(st, 1, f->status);
+        sq_db_bind_id(st, 2, f->webhook_id);
         if (pass == 0) {
-            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-            sq_db_raw_reset(st);
+            *total = sq_step(st) == SQ_ROW ? sq_col_int64(st, 0) : 0;
+            sq_db_reset(st);
             if (*total <= p->offset)
                 break;
             continue;
         }
-        sqlite3_bind_int(st, 3, p->limit);
-        sqlite3_bind_int64(st, 4, p->offset);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *payload = json_loads(sq_db_raw_col_text(st, 3), 0, NULL);
-            json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:s,s:i}", "id",
-                                  (json_int_t)sqlite3_column_int64(st, 0), "webhook_id",
-                                  (json_int_t)sqlite3_column_int64(st, 1), "event_type",
-                                  sq_db_raw_col_text(st, 2), "payload",
-                                  payload ? payload : json_null(), "status",
-                                  sq_db_raw_col_text(st, 4), "attempts", sqlite3_column_int(st, 5));
-            if (!strcmp(sq_db_raw_col_text(st, 4), "pending"))
-                set_time(o, "next_attempt_at", sqlite3_column_int64(st, 6));
+        sq_bind_int(st, 3, p->limit);
+        sq_bind_int64(st, 4, p->offset);
+        while (sq_step(st) == SQ_ROW) {
+            json_t *payload = json_loads(sq_db_col_text(st, 3), 0, NULL);
+            json_t *o =
+                json_pack("{s:I,s:I,s:s,s:o,s:s,s:i}", "id", (json_int_t)sq_col_int64(st, 0),
+                          "webhook_id", (json_int_t)sq_col_int64(st, 1), "event_type",
+                          sq_db_col_text(st, 2), "payload", payload ? payload : json_null(),
+                          "status", sq_db_col_text(st, 4), "attempts", sq_col_int(st, 5));
+            if (!strcmp(sq_db_col_text(st, 4), "pending"))
+                set_time(o, "next_attempt_at", sq_col_int64(st, 6));
             else
                 json_object_set_new(o, "next_attempt_at", json_null());
-            json_object_set_new(o, "last_status", sqlite3_column_type(st, 7) == SQLITE_NULL
-                                                      ? json_null()
-                                                      : json_integer(sqlite3_column_int(st, 7)));
-            sq_json_set_str(o, "last_error", sq_db_raw_col_text(st, 8));
-            set_time(o, "created_at", sqlite3_column_int64(st, 9));
-            set_time(o, "delivered_at", sqlite3_column_int64(st, 10));
+            json_object_set_new(o, "last_status",
+                                sq_col_is_null(st, 7) ? json_null()
+                                                      : json_integer(sq_col_int(st, 7)));
+            sq_json_set_str(o, "last_error", sq_db_col_text(st, 8));
+            set_time(o, "created_at", sq_col_int64(st, 9));
+            set_time(o, "delivered_at", sq_col_int64(st, 10));
             json_array_append_new(*items, o);
         }
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     }
     return SQ_OK;
 }
