@@ -192,6 +192,10 @@ void sq_db_reset(struct sq_stmt *st)
     }
 }
 
+/* The last failing step of this thread (extended code), for
+ * sq_db_last_error: a reset may already have run when a store maps it. */
+static _Thread_local int last_err;
+
 int sq_step(struct sq_stmt *st)
 {
     if (!st)
@@ -202,6 +206,7 @@ int sq_step(struct sq_stmt *st)
     if (rc == SQLITE_DONE)
         return SQ_DONE;
     sqlite3 *db = sqlite3_db_handle(NATIVE(st));
+    last_err = sqlite3_extended_errcode(db);
     sq_warn("event=sql_step_failed rc=%d msg=\"%s\"", sqlite3_extended_errcode(db),
             sqlite3_errmsg(db));
     return SQ_STEP_ERROR;
@@ -324,10 +329,7 @@ int64_t sq_db_changes(void)
 
 enum sq_err sq_db_last_error(struct sq_detail *d)
 {
-    sqlite3 *db = sq_db_conn();
-    if (!db)
-        return sq_fail(d, SQ_EDB, NULL, "database unavailable");
-    enum sq_err e = sq_db_error(sqlite3_extended_errcode(db), d);
+    enum sq_err e = sq_db_error(last_err, d);
     return e ? e : sq_fail(d, SQ_EDB, NULL, "database error");
 }
 
