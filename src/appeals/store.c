@@ -13,111 +13,111 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "core/log.h"
 
 sq_appeal_event_fn sq_appeal_event_hook;
 
-#define APPEAL_COLS                                                                              \
-    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, " \
-    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "    \
-    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, " \
-    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "        \
-    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "       \
-    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "      \
+#define APPEAL_COLS                                                                                \
+    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, "   \
+    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "      \
+    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, "   \
+    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "          \
+    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "         \
+    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "        \
     "a.rating_comment, a.rated_at, a.reopen_count, a.master_id, a.kb_answer_id, a.updated_at"
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static char *dup_col(struct sq_stmt *st, int i)
 {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? strdup((const char *)t) : NULL;
+    const char *t = sq_col_text(st, i);
+    return t ? strdup(t) : NULL;
 }
 
-static void cpy_col(char *dst, size_t cap, sqlite3_stmt *st, int i)
+static void cpy_col(char *dst, size_t cap, struct sq_stmt *st, int i)
 {
-    snprintf(dst, cap, "%s", sq_db_raw_col_text(st, i));
+    snprintf(dst, cap, "%s", sq_db_col_text(st, i));
 }
 
 /* Fills a from a row selected with APPEAL_COLS. */
-static void load_row(sqlite3_stmt *st, struct sq_appeal *a)
+static void load_row(struct sq_stmt *st, struct sq_appeal *a)
 {
     memset(a, 0, sizeof *a);
-    a->id = sqlite3_column_int64(st, 0);
+    a->id = sq_col_int64(st, 0);
     cpy_col(a->tracking_no, sizeof a->tracking_no, st, 1);
     cpy_col(a->kind, sizeof a->kind, st, 2);
     a->title = dup_col(st, 3);
     a->description = dup_col(st, 4);
-    a->category_id = sqlite3_column_int64(st, 5);
-    a->unit_id = sqlite3_column_int64(st, 6);
+    a->category_id = sq_col_int64(st, 5);
+    a->unit_id = sq_col_int64(st, 6);
     a->address = dup_col(st, 7);
-    a->has_geo = sqlite3_column_type(st, 8) != SQLITE_NULL;
-    a->lat = sqlite3_column_double(st, 8);
-    a->lon = sqlite3_column_double(st, 9);
+    a->has_geo = !sq_col_is_null(st, 8);
+    a->lat = sq_col_double(st, 8);
+    a->lon = sq_col_double(st, 9);
     a->contact_name = dup_col(st, 10);
     a->contact_phone = dup_col(st, 11);
     cpy_col(a->urgency, sizeof a->urgency, st, 12);
-    a->status = sq_appeal_status_parse(sq_db_raw_col_text(st, 13));
-    a->handler_unit_id = sqlite3_column_int64(st, 14);
+    a->status = sq_appeal_status_parse(sq_db_col_text(st, 13));
+    a->handler_unit_id = sq_col_int64(st, 14);
     cpy_col(a->handler_unit_path, sizeof a->handler_unit_path, st, 15);
-    a->handler_id = sqlite3_column_int64(st, 16);
-    a->creator_id = sqlite3_column_int64(st, 17);
-    a->collector_id = sqlite3_column_int64(st, 18);
+    a->handler_id = sq_col_int64(st, 16);
+    a->creator_id = sq_col_int64(st, 17);
+    a->collector_id = sq_col_int64(st, 18);
     cpy_col(a->channel, sizeof a->channel, st, 19);
-    a->created_at = sqlite3_column_int64(st, 20);
-    a->accepted_at = sqlite3_column_int64(st, 21);
-    a->response_due_at = sqlite3_column_int64(st, 22);
-    a->due_at = sqlite3_column_int64(st, 23);
-    a->warn_at = sqlite3_column_int64(st, 24);
-    a->resolved_at = sqlite3_column_int64(st, 25);
-    a->closed_at = sqlite3_column_int64(st, 26);
-    a->suspended_at = sqlite3_column_int64(st, 27);
-    a->warned = sqlite3_column_int(st, 28);
-    a->overdue = sqlite3_column_int(st, 29);
-    a->escalation_level = sqlite3_column_int(st, 30);
-    a->extension_days = sqlite3_column_int(st, 31);
+    a->created_at = sq_col_int64(st, 20);
+    a->accepted_at = sq_col_int64(st, 21);
+    a->response_due_at = sq_col_int64(st, 22);
+    a->due_at = sq_col_int64(st, 23);
+    a->warn_at = sq_col_int64(st, 24);
+    a->resolved_at = sq_col_int64(st, 25);
+    a->closed_at = sq_col_int64(st, 26);
+    a->suspended_at = sq_col_int64(st, 27);
+    a->warned = sq_col_int(st, 28);
+    a->overdue = sq_col_int(st, 29);
+    a->escalation_level = sq_col_int(st, 30);
+    a->extension_days = sq_col_int(st, 31);
     a->reply = dup_col(st, 32);
-    a->rating_speed = sqlite3_column_int(st, 33);
-    a->rating_result = sqlite3_column_int(st, 34);
-    a->rating_attitude = sqlite3_column_int(st, 35);
+    a->rating_speed = sq_col_int(st, 33);
+    a->rating_result = sq_col_int(st, 34);
+    a->rating_attitude = sq_col_int(st, 35);
     cpy_col(a->rating_solved, sizeof a->rating_solved, st, 36);
     cpy_col(a->satisfaction, sizeof a->satisfaction, st, 37);
     a->rating_comment = dup_col(st, 38);
-    a->rated_at = sqlite3_column_int64(st, 39);
-    a->reopen_count = sqlite3_column_int(st, 40);
-    a->master_id = sqlite3_column_int64(st, 41);
-    a->kb_answer_id = sqlite3_column_int64(st, 42);
-    a->updated_at = sqlite3_column_int64(st, 43);
+    a->rated_at = sq_col_int64(st, 39);
+    a->reopen_count = sq_col_int(st, 40);
+    a->master_id = sq_col_int64(st, 41);
+    a->kb_answer_id = sq_col_int64(st, 42);
+    a->updated_at = sq_col_int64(st, 43);
 }
 
 enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " APPEAL_COLS " FROM appeals a WHERE a.id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " APPEAL_COLS " FROM appeals a WHERE a.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
     }
     load_row(st, a);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
-static void bind_time(sqlite3_stmt *st, int i, int64_t t)
+static void bind_time(struct sq_stmt *st, int i, int64_t t)
 {
     if (t)
-        sqlite3_bind_int64(st, i, t);
+        sq_bind_int64(st, i, t);
     else
-        sqlite3_bind_null(st, i);
+        sq_bind_null(st, i);
 }
 
-static void bind_int0(sqlite3_stmt *st, int i, int v)
+static void bind_int0(struct sq_stmt *st, int i, int v)
 {
     if (v)
-        sqlite3_bind_int(st, i, v);
+        sq_bind_int(st, i, v);
     else
-        sqlite3_bind_null(st, i);
+        sq_bind_null(st, i);
 }
 
 /* The handler unit's path as the units table has it when the write commits,
@@ -127,24 +127,24 @@ static void bind_int0(sqlite3_stmt *st, int i, int v)
 #define HANDLER_PATH "coalesce((SELECT path FROM units WHERE id = ?12), ?13)"
 
 /* Binds the mutable columns at ?1..?37 in the order of the UPDATE below. */
-static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
+static void bind_mutable(struct sq_stmt *st, const struct sq_appeal *a)
 {
-    sq_db_raw_bind_text(st, 1, a->title);
-    sq_db_raw_bind_text(st, 2, a->description);
-    sqlite3_bind_int64(st, 3, a->category_id);
-    sqlite3_bind_int64(st, 4, a->unit_id);
-    sq_db_raw_bind_text(st, 5, a->address);
+    sq_db_bind_text(st, 1, a->title);
+    sq_db_bind_text(st, 2, a->description);
+    sq_bind_int64(st, 3, a->category_id);
+    sq_bind_int64(st, 4, a->unit_id);
+    sq_db_bind_text(st, 5, a->address);
     if (a->has_geo) {
-        sqlite3_bind_double(st, 6, a->lat);
-        sqlite3_bind_double(st, 7, a->lon);
+        sq_bind_double(st, 6, a->lat);
+        sq_bind_double(st, 7, a->lon);
     }
-    sq_db_raw_bind_text(st, 8, a->contact_name);
-    sq_db_raw_bind_text(st, 9, a->contact_phone);
-    sqlite3_bind_text(st, 10, a->urgency, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 11, sq_appeal_status_name(a->status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 12, a->handler_unit_id);
-    sqlite3_bind_text(st, 13, a->handler_unit_path, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 14, a->handler_id);
+    sq_db_bind_text(st, 8, a->contact_name);
+    sq_db_bind_text(st, 9, a->contact_phone);
+    sq_bind_text(st, 10, a->urgency);
+    sq_bind_text_ref(st, 11, sq_appeal_status_name(a->status));
+    sq_bind_int64(st, 12, a->handler_unit_id);
+    sq_bind_text(st, 13, a->handler_unit_path);
+    sq_db_bind_id(st, 14, a->handler_id);
     bind_time(st, 15, a->accepted_at);
     bind_time(st, 16, a->response_due_at);
     bind_time(st, 17, a->due_at);
@@ -152,28 +152,28 @@ static void bind_mutable(sqlite3_stmt *st, const struct sq_appeal *a)
     bind_time(st, 19, a->resolved_at);
     bind_time(st, 20, a->closed_at);
     bind_time(st, 21, a->suspended_at);
-    sqlite3_bind_int(st, 22, a->warned);
-    sqlite3_bind_int(st, 23, a->overdue);
-    sqlite3_bind_int(st, 24, a->escalation_level);
-    sqlite3_bind_int(st, 25, a->extension_days);
-    sq_db_raw_bind_text(st, 26, a->reply);
+    sq_bind_int(st, 22, a->warned);
+    sq_bind_int(st, 23, a->overdue);
+    sq_bind_int(st, 24, a->escalation_level);
+    sq_bind_int(st, 25, a->extension_days);
+    sq_db_bind_text(st, 26, a->reply);
     bind_int0(st, 27, a->rating_speed);
     bind_int0(st, 28, a->rating_result);
     bind_int0(st, 29, a->rating_attitude);
-    sq_db_raw_bind_text(st, 30, a->rating_solved);
-    sq_db_raw_bind_text(st, 31, a->satisfaction);
-    sq_db_raw_bind_text(st, 32, a->rating_comment);
+    sq_db_bind_text(st, 30, a->rating_solved);
+    sq_db_bind_text(st, 31, a->satisfaction);
+    sq_db_bind_text(st, 32, a->rating_comment);
     bind_time(st, 33, a->rated_at);
-    sqlite3_bind_int(st, 34, a->reopen_count);
-    sq_db_raw_bind_id(st, 35, a->master_id);
-    sq_db_raw_bind_id(st, 36, a->kb_answer_id);
-    sqlite3_bind_int64(st, 37, a->updated_at);
+    sq_bind_int(st, 34, a->reopen_count);
+    sq_db_bind_id(st, 35, a->master_id);
+    sq_db_bind_id(st, 36, a->kb_answer_id);
+    sq_bind_int64(st, 37, a->updated_at);
 }
 
 enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO appeal_stats(month, unit_id, category_id, kind, total, responded, "
         "responded_on_time, resolved, resolved_on_time, rejected, overdue, reopened, rated, "
         "satisfied, basically_satisfied, dissatisfied, solved, response_secs, handle_secs) "
@@ -187,19 +187,28 @@ enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
         "handle_secs = handle_secs + ?19");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, c->month);
-    sqlite3_bind_int64(st, 2, c->unit_id);
-    sqlite3_bind_int64(st, 3, c->category_id);
-    sqlite3_bind_text(st, 4, c->kind, -1, SQLITE_TRANSIENT);
-    const int v[] = {c->total,     c->responded,           c->responded_on_time, c->resolved,
-                     c->resolved_on_time, c->rejected,     c->overdue,           c->reopened,
-                     c->rated,     c->satisfied,           c->basically_satisfied,
-                     c->dissatisfied, c->solved};
+    sq_bind_int(st, 1, c->month);
+    sq_bind_int64(st, 2, c->unit_id);
+    sq_bind_int64(st, 3, c->category_id);
+    sq_bind_text(st, 4, c->kind);
+    const int v[] = {c->total,
+                     c->responded,
+                     c->responded_on_time,
+                     c->resolved,
+                     c->resolved_on_time,
+                     c->rejected,
+                     c->overdue,
+                     c->reopened,
+                     c->rated,
+                     c->satisfied,
+                     c->basically_satisfied,
+                     c->dissatisfied,
+                     c->solved};
     for (int i = 0; i < 13; i++)
-        sqlite3_bind_int(st, 5 + i, sign * v[i]);
-    sqlite3_bind_int64(st, 18, sign * c->response_secs);
-    sqlite3_bind_int64(st, 19, sign * c->handle_secs);
-    return sq_db_raw_exec(st, d);
+        sq_bind_int(st, 5 + i, sign * v[i]);
+    sq_bind_int64(st, 18, sign * c->response_secs);
+    sq_bind_int64(st, 19, sign * c->handle_secs);
+    return sq_db_exec_stmt(st, d);
 }
 
 static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_appeal *after,
@@ -221,23 +230,23 @@ static enum sq_err stats_move(const struct sq_appeal *before, const struct sq_ap
 static enum sq_err add_event(int64_t appeal_id, int action, int64_t actor_id, int from, int to,
                              const char *note, json_t *data, int64_t now, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
-                                  "from_status, to_status, note, data, created_at) VALUES "
-                                  "(?,?,?,?,?,?,?,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
+                                    "from_status, to_status, note, data, created_at) VALUES "
+                                    "(?,?,?,?,?,?,?,?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
-    sqlite3_bind_int64(st, 1, appeal_id);
-    sqlite3_bind_text(st, 2, sq_appeal_action_name(action), -1, SQLITE_STATIC);
-    sq_db_raw_bind_id(st, 3, actor_id);
+    sq_bind_int64(st, 1, appeal_id);
+    sq_bind_text_ref(st, 2, sq_appeal_action_name(action));
+    sq_db_bind_id(st, 3, actor_id);
     if (from >= 0)
-        sqlite3_bind_text(st, 4, sq_appeal_status_name(from), -1, SQLITE_STATIC);
+        sq_bind_text_ref(st, 4, sq_appeal_status_name(from));
     if (to >= 0)
-        sqlite3_bind_text(st, 5, sq_appeal_status_name(to), -1, SQLITE_STATIC);
-    sq_db_raw_bind_text(st, 6, note);
-    sq_db_raw_bind_text(st, 7, text);
-    sqlite3_bind_int64(st, 8, now);
-    enum sq_err e = sq_db_raw_exec(st, d);
+        sq_bind_text_ref(st, 5, sq_appeal_status_name(to));
+    sq_db_bind_text(st, 6, note);
+    sq_db_bind_text(st, 7, text);
+    sq_bind_int64(st, 8, now);
+    enum sq_err e = sq_db_exec_stmt(st, d);
     free(text);
     return e;
 }
@@ -249,19 +258,19 @@ static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
     struct tm tm;
     gmtime_r(&local, &tm);
     int day = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON "
-                                  "CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, 1) ON "
+                                    "CONFLICT(day) DO UPDATE SET last = last + 1 RETURNING last");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, day);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        enum sq_err e = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d);
-        sq_db_raw_reset(st);
+    sq_bind_int(st, 1, day);
+    int rc = sq_step(st);
+    if (rc != SQ_ROW) {
+        enum sq_err e = sq_db_last_error(d);
+        sq_db_reset(st);
         return e;
     }
-    snprintf(out, 24, "HS%08d%07lld", day, (long long)sqlite3_column_int64(st, 0));
-    sq_db_raw_reset(st);
+    snprintf(out, 24, "HS%08d%07lld", day, (long long)sq_col_int64(st, 0));
+    sq_db_reset(st);
     return SQ_OK;
 }
 
@@ -273,31 +282,31 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         return e;
     if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
         goto fail;
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO appeals(title, description, category_id, unit_id, address, lat, lon, "
         "contact_name, contact_phone, urgency, status, handler_unit_id, handler_unit_path, "
         "handler_id, accepted_at, response_due_at, due_at, warn_at, resolved_at, closed_at, "
         "suspended_at, warned, overdue, escalation_level, extension_days, reply, rating_speed, "
         "rating_result, rating_attitude, rating_solved, satisfaction, rating_comment, rated_at, "
         "reopen_count, master_id, kb_answer_id, updated_at, tracking_no, kind, creator_id, "
-        "collector_id, channel, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-        HANDLER_PATH ",?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,"
-        "?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42,?43)");
+        "collector_id, channel, created_at) VALUES "
+        "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12," HANDLER_PATH
+        ",?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,"
+        "?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42,?43) RETURNING id");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
     a->updated_at = a->created_at;
     bind_mutable(st, a);
-    sqlite3_bind_text(st, 38, a->tracking_no, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 39, a->kind, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 40, a->creator_id);
-    sq_db_raw_bind_id(st, 41, a->collector_id);
-    sqlite3_bind_text(st, 42, a->channel, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 43, a->created_at);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_text(st, 38, a->tracking_no);
+    sq_bind_text(st, 39, a->kind);
+    sq_db_bind_id(st, 40, a->creator_id);
+    sq_db_bind_id(st, 41, a->collector_id);
+    sq_bind_text(st, 42, a->channel);
+    sq_bind_int64(st, 43, a->created_at);
+    if ((e = sq_db_exec_id(st, &a->id, d)))
         goto fail;
-    a->id = sqlite3_last_insert_rowid(sq_db_conn());
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
                        a->created_at, d)) ||
         (e = stats_move(NULL, a, d)))
@@ -320,7 +329,7 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     if ((e = sq_db_begin(d)))
         return e;
     /* optimistic check: the row must still be as we read it */
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "UPDATE appeals SET title=?1, description=?2, category_id=?3, unit_id=?4, address=?5, "
         "lat=?6, lon=?7, contact_name=?8, contact_phone=?9, urgency=?10, status=?11, "
         "handler_unit_id=?12, handler_unit_path=" HANDLER_PATH ", handler_id=?14, accepted_at=?15, "
@@ -334,12 +343,12 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
         goto fail;
     }
     bind_mutable(st, after);
-    sqlite3_bind_int64(st, 38, after->id);
-    sqlite3_bind_int64(st, 39, before->updated_at);
-    sqlite3_bind_text(st, 40, sq_appeal_status_name(before->status), -1, SQLITE_STATIC);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 38, after->id);
+    sq_bind_int64(st, 39, before->updated_at);
+    sq_bind_text_ref(st, 40, sq_appeal_status_name(before->status));
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
-    if (sqlite3_changes(sq_db_conn()) != 1) {
+    if (sq_db_changes() != 1) {
         e = sq_fail(d, SQ_ECONFLICT, NULL,
                     "the appeal was changed by someone else meanwhile; reload and try again");
         goto fail;
@@ -377,22 +386,22 @@ static void set_id(json_t *o, const char *key, int64_t id)
 /* Names of the referenced category and units, for display. */
 static void add_names(json_t *o, const struct sq_appeal *a)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
-                                  "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
-                                  "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
+    struct sq_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
+                                    "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
+                                    "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
     if (!st)
         return;
-    sqlite3_bind_int64(st, 1, a->category_id);
-    sqlite3_bind_int64(st, 2, a->unit_id);
-    sqlite3_bind_int64(st, 3, a->handler_unit_id);
-    sqlite3_bind_int64(st, 4, a->handler_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        sq_json_set_str(o, "category_name", sq_db_raw_col_text(st, 0));
-        sq_json_set_str(o, "unit_name", sq_db_raw_col_text(st, 1));
-        sq_json_set_str(o, "handler_unit_name", sq_db_raw_col_text(st, 2));
-        sq_json_set_str(o, "handler_name", sq_db_raw_col_text(st, 3));
+    sq_bind_int64(st, 1, a->category_id);
+    sq_bind_int64(st, 2, a->unit_id);
+    sq_bind_int64(st, 3, a->handler_unit_id);
+    sq_bind_int64(st, 4, a->handler_id);
+    if (sq_step(st) == SQ_ROW) {
+        sq_json_set_str(o, "category_name", sq_db_col_text(st, 0));
+        sq_json_set_str(o, "unit_name", sq_db_col_text(st, 1));
+        sq_json_set_str(o, "handler_unit_name", sq_db_col_text(st, 2));
+        sq_json_set_str(o, "handler_name", sq_db_col_text(st, 3));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
 }
 
 json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
@@ -457,28 +466,28 @@ json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
 
 json_t *appeals_store_events_json(int64_t appeal_id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT e.id, e.action, e.actor_id, u.display_name, e.from_status, e.to_status, e.note, "
         "e.data, e.created_at FROM appeal_events e LEFT JOIN users u ON u.id = e.actor_id WHERE "
         "e.appeal_id = ? ORDER BY e.id");
     json_t *arr = json_array();
     if (!st)
         return arr;
-    sqlite3_bind_int64(st, 1, appeal_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        json_t *o = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                              "appeal_id", (json_int_t)appeal_id, "action", sq_db_raw_col_text(st, 1));
-        set_id(o, "actor_id", sqlite3_column_int64(st, 2));
-        sq_json_set_str(o, "actor_name", sq_db_raw_col_text(st, 3));
-        sq_json_set_str(o, "from_status", sq_db_raw_col_text(st, 4));
-        sq_json_set_str(o, "to_status", sq_db_raw_col_text(st, 5));
-        sq_json_set_str(o, "note", sq_db_raw_col_text(st, 6));
-        json_t *data = json_loads(sq_db_raw_col_text(st, 7), 0, NULL);
+    sq_bind_int64(st, 1, appeal_id);
+    while (sq_step(st) == SQ_ROW) {
+        json_t *o = json_pack("{s:I,s:I,s:s}", "id", (json_int_t)sq_col_int64(st, 0), "appeal_id",
+                              (json_int_t)appeal_id, "action", sq_db_col_text(st, 1));
+        set_id(o, "actor_id", sq_col_int64(st, 2));
+        sq_json_set_str(o, "actor_name", sq_db_col_text(st, 3));
+        sq_json_set_str(o, "from_status", sq_db_col_text(st, 4));
+        sq_json_set_str(o, "to_status", sq_db_col_text(st, 5));
+        sq_json_set_str(o, "note", sq_db_col_text(st, 6));
+        json_t *data = json_loads(sq_db_col_text(st, 7), 0, NULL);
         json_object_set_new(o, "data", data ? data : json_null());
-        set_time(o, "created_at", sqlite3_column_int64(st, 8));
+        set_time(o, "created_at", sq_col_int64(st, 8));
         json_array_append_new(arr, o);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return arr;
 }
 
@@ -498,16 +507,16 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
         /* collect first, then visit: fn writes, and must not run under our cursor */
         struct sq_appeal *batch = calloc((size_t)limit, sizeof *batch);
         int got = 0;
-        sqlite3_stmt *st = sq_db_raw_stmt(sqls[q]);
+        struct sq_stmt *st = sq_db_stmt(sqls[q]);
         if (!st || !batch) {
             free(batch);
             return n;
         }
-        sqlite3_bind_int64(st, 1, now);
-        sqlite3_bind_int(st, 2, limit - n);
-        while (got < limit - n && sqlite3_step(st) == SQLITE_ROW)
+        sq_bind_int64(st, 1, now);
+        sq_bind_int(st, 2, limit - n);
+        while (got < limit - n && sq_step(st) == SQ_ROW)
             load_row(st, &batch[got++]);
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
         for (int i = 0; i < got; i++) {
             fn(&batch[i], ctx);
             sq_appeal_cleanup(&batch[i]);
@@ -521,27 +530,27 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
 enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail *d)
 {
     sq_workcal_init(cal);
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT key, value FROM settings WHERE key IN ('work_start',"
-                                  "'work_end','break_start','break_end')");
+    struct sq_stmt *st = sq_db_stmt("SELECT key, value FROM settings WHERE key IN ('work_start',"
+                                    "'work_end','break_start','break_end')");
     int v[4] = {9 * 60, 17 * 60 + 30, 0, 0};
     static const char *const keys[] = {"work_start", "work_end", "break_start", "break_end"};
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sq_step(st) == SQ_ROW)
         for (int i = 0; i < 4; i++)
-            if (!strcmp(keys[i], sq_db_raw_col_text(st, 0)))
-                sq_workcal_parse_hhmm(sq_db_raw_col_text(st, 1), &v[i]);
-    sq_db_raw_reset(st);
+            if (!strcmp(keys[i], sq_db_col_text(st, 0)))
+                sq_workcal_parse_hhmm(sq_db_col_text(st, 1), &v[i]);
+    sq_db_reset(st);
     if (sq_workcal_set_hours(cal, v[0], v[1], v[2], v[3]))
         sq_workcal_set_hours(cal, 9 * 60, 17 * 60 + 30, 0, 0);
-    st = sq_db_raw_stmt("SELECT day, kind FROM calendar_days ORDER BY day");
+    st = sq_db_stmt("SELECT day, kind FROM calendar_days ORDER BY day");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    while (sqlite3_step(st) == SQLITE_ROW)
-        sq_workcal_add_exception(cal, sqlite3_column_int(st, 0),
-                                 strcmp(sq_db_raw_col_text(st, 1), "holiday") ? SQ_WORKCAL_WORKDAY
+    while (sq_step(st) == SQ_ROW)
+        sq_workcal_add_exception(cal, sq_col_int(st, 0),
+                                 strcmp(sq_db_col_text(st, 1), "holiday") ? SQ_WORKCAL_WORKDAY
                                                                           : SQ_WORKCAL_HOLIDAY);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
@@ -558,13 +567,12 @@ static void prefix_bound(const char *prefix, char *out, size_t cap)
 }
 
 enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
-                               sq_appeal_item_fn fn, void *ctx, int64_t *total,
-                               struct sq_detail *d)
+                               sq_appeal_item_fn fn, void *ctx, int64_t *total, struct sq_detail *d)
 {
     char where[4096], sql[6144], bounds[SQ_MAX_GRANTS + 1][136];
     size_t w = 0;
     int nb = 0;
-    sqlite3_stmt *st, *count_st = NULL;
+    struct sq_stmt *st, *count_st = NULL;
 #define W(...) (w += (size_t)snprintf(where + w, sizeof where - w, __VA_ARGS__))
     W(" FROM appeals a WHERE 1");
     /* fixed parameters ?1..?12 */
@@ -623,94 +631,94 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
                      "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
                      "hu.id = a.handler_unit_id ORDER BY %s",
                      where, f->order, f->order);
-        if (!(st = sq_db_raw_stmt(sql))) {
-            sq_db_raw_reset(count_st);
+        if (!(st = sq_db_stmt(sql))) {
+            sq_db_reset(count_st);
             return sq_fail(d, SQ_EDB, NULL, "database error");
         }
         if (f->category_id)
-            sqlite3_bind_int64(st, 1, f->category_id);
+            sq_bind_int64(st, 1, f->category_id);
         if (f->unit_path) {
-            sqlite3_bind_text(st, 2, f->unit_path, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 3, bounds[0], -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 2, f->unit_path);
+            sq_bind_text(st, 3, bounds[0]);
         }
         if (f->handler_id)
-            sqlite3_bind_int64(st, 4, f->handler_id);
+            sq_bind_int64(st, 4, f->handler_id);
         if (f->kind)
-            sqlite3_bind_text(st, 5, f->kind, -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 5, f->kind);
         if (f->urgency)
-            sqlite3_bind_text(st, 6, f->urgency, -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 6, f->urgency);
         if (f->q)
-            sqlite3_bind_text(st, 7, f->q, -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 7, f->q);
         if (f->from)
-            sqlite3_bind_int64(st, 8, f->from);
+            sq_bind_int64(st, 8, f->from);
         if (f->to)
-            sqlite3_bind_int64(st, 9, f->to);
+            sq_bind_int64(st, 9, f->to);
         if (f->due_before)
-            sqlite3_bind_int64(st, 10, f->due_before);
+            sq_bind_int64(st, 10, f->due_before);
         if (f->creator_or_collector)
-            sqlite3_bind_int64(st, 11, f->creator_or_collector);
+            sq_bind_int64(st, 11, f->creator_or_collector);
         for (int i = 0; i < f->nstatuses; i++)
-            sqlite3_bind_text(st, 20 + i, f->statuses[i], -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 20 + i, f->statuses[i]);
         for (int i = 0; f->scope_paths && i < f->nscope; i++) {
             char b[136];
             prefix_bound(f->scope_paths[i], b, sizeof b);
-            sqlite3_bind_text(st, 40 + 2 * i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(st, 41 + 2 * i, b, -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, 40 + 2 * i, f->scope_paths[i]);
+            sq_bind_text(st, 41 + 2 * i, b);
         }
         if (pass == 0) {
             /* left unreset until the page is read: both statements then run
              * in one read transaction (one snapshot, one WAL lock) */
-            *total = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            *total = sq_step(st) == SQ_ROW ? sq_col_int64(st, 0) : 0;
             count_st = st;
             if (*total <= p->offset)
                 break;
             continue;
         }
-        sqlite3_bind_int(st, 12, p->limit);
-        sqlite3_bind_int64(st, 13, p->offset);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        sq_bind_int(st, 12, p->limit);
+        sq_bind_int64(st, 13, p->offset);
+        while (sq_step(st) == SQ_ROW) {
             struct sq_appeal_item it = {
-                .id = sqlite3_column_int64(st, 0),
-                .tracking_no = sq_db_raw_col_text(st, 1),
-                .kind = sq_db_raw_col_text(st, 2),
-                .title = sq_db_raw_col_text(st, 3),
-                .status = sq_db_raw_col_text(st, 4),
-                .urgency = sq_db_raw_col_text(st, 5),
-                .category_id = sqlite3_column_int64(st, 6),
-                .category_name = sq_db_raw_col_text(st, 7),
-                .unit_id = sqlite3_column_int64(st, 8),
-                .unit_name = sq_db_raw_col_text(st, 9),
-                .handler_unit_id = sqlite3_column_int64(st, 10),
-                .handler_unit_name = sq_db_raw_col_text(st, 11),
-                .handler_id = sqlite3_column_int64(st, 12),
-                .created_at = sqlite3_column_int64(st, 13),
-                .due_at = sqlite3_column_int64(st, 14),
-                .warned = sqlite3_column_int(st, 15) != 0,
-                .overdue = sqlite3_column_int(st, 16) != 0,
-                .channel = sq_db_raw_col_text(st, 17),
-                .satisfaction = sq_db_raw_col_text(st, 18),
-                .reopen_count = sqlite3_column_int(st, 19),
+                .id = sq_col_int64(st, 0),
+                .tracking_no = sq_db_col_text(st, 1),
+                .kind = sq_db_col_text(st, 2),
+                .title = sq_db_col_text(st, 3),
+                .status = sq_db_col_text(st, 4),
+                .urgency = sq_db_col_text(st, 5),
+                .category_id = sq_col_int64(st, 6),
+                .category_name = sq_db_col_text(st, 7),
+                .unit_id = sq_col_int64(st, 8),
+                .unit_name = sq_db_col_text(st, 9),
+                .handler_unit_id = sq_col_int64(st, 10),
+                .handler_unit_name = sq_db_col_text(st, 11),
+                .handler_id = sq_col_int64(st, 12),
+                .created_at = sq_col_int64(st, 13),
+                .due_at = sq_col_int64(st, 14),
+                .warned = sq_col_int(st, 15) != 0,
+                .overdue = sq_col_int(st, 16) != 0,
+                .channel = sq_db_col_text(st, 17),
+                .satisfaction = sq_db_col_text(st, 18),
+                .reopen_count = sq_col_int(st, 19),
             };
             fn(&it, ctx);
         }
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     }
-    sq_db_raw_reset(count_st);
+    sq_db_reset(count_st);
     return SQ_OK;
 }
 
 int appeals_store_children(int64_t master_id, int64_t **ids)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM appeals WHERE master_id = ? AND status = "
-                                  "'merged' ORDER BY id LIMIT 1000");
+    struct sq_stmt *st = sq_db_stmt("SELECT id FROM appeals WHERE master_id = ? AND status = "
+                                    "'merged' ORDER BY id LIMIT 1000");
     int n = 0;
     *ids = calloc(1000, sizeof **ids);
     if (!st || !*ids)
         return 0;
-    sqlite3_bind_int64(st, 1, master_id);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        (*ids)[n++] = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, master_id);
+    while (sq_step(st) == SQ_ROW)
+        (*ids)[n++] = sq_col_int64(st, 0);
+    sq_db_reset(st);
     return n;
 }
 
@@ -720,30 +728,30 @@ enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const c
     enum sq_err e;
     *replay_id = 0;
     /* the primary key (scope, key) decides who holds the key */
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
-                                  "appeal_id, created_at) VALUES (?,?,?,NULL,?) ON CONFLICT "
-                                  "(scope, key) DO NOTHING");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
+                                    "appeal_id, created_at) VALUES (?,?,?,NULL,?) ON CONFLICT "
+                                    "(scope, key) DO NOTHING");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, hash, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, sq_clock_now());
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_text(st, 1, scope);
+    sq_bind_text(st, 2, key);
+    sq_bind_text(st, 3, hash);
+    sq_bind_int64(st, 4, sq_clock_now());
+    if ((e = sq_db_exec_stmt(st, d)))
         return e;
-    if (sqlite3_changes(sq_db_conn()) == 1)
+    if (sq_db_changes() == 1)
         return SQ_OK; /* ours: the caller creates the appeal and binds it */
-    if (!(st = sq_db_raw_stmt("SELECT request_hash, appeal_id FROM idempotency_keys WHERE scope = ? "
+    if (!(st = sq_db_stmt("SELECT request_hash, appeal_id FROM idempotency_keys WHERE scope = ? "
                           "AND key = ?")))
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, scope, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sq_bind_text(st, 1, scope);
+    sq_bind_text(st, 2, key);
     bool same = false;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        same = !strcmp(sq_db_raw_col_text(st, 0), hash);
-        *replay_id = sqlite3_column_int64(st, 1);
+    if (sq_step(st) == SQ_ROW) {
+        same = !strcmp(sq_db_col_text(st, 0), hash);
+        *replay_id = sq_col_int64(st, 1);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (same && *replay_id)
         return SQ_OK;
     *replay_id = 0;
@@ -755,84 +763,79 @@ enum sq_err appeals_store_idem_claim(const char *scope, const char *key, const c
 enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t appeal_id,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE idempotency_keys SET appeal_id = ? WHERE scope = ? AND "
-                                  "key = ? AND appeal_id IS NULL");
+    struct sq_stmt *st = sq_db_stmt("UPDATE idempotency_keys SET appeal_id = ? WHERE scope = ? AND "
+                                    "key = ? AND appeal_id IS NULL");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, appeal_id);
-    sqlite3_bind_text(st, 2, scope, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
-    enum sq_err e = sq_db_raw_exec(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) != 1)
+    sq_bind_int64(st, 1, appeal_id);
+    sq_bind_text(st, 2, scope);
+    sq_bind_text(st, 3, key);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e && sq_db_changes() != 1)
         e = sq_fail(d, SQ_EINTERNAL, NULL, "idempotency key %s was not claimed", key);
     return e;
 }
 
-enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,
-                                         const char *ctype, int64_t size, const char *sha256,
-                                         const char *path, int64_t by, int64_t *id,
-                                         struct sq_detail *d)
+enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename, const char *ctype,
+                                         int64_t size, const char *sha256, const char *path,
+                                         int64_t by, int64_t *id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO attachments(appeal_id, filename, content_type, "
-                                  "size, sha256, storage_path, created_by, created_at) VALUES "
-                                  "(?,?,?,?,?,?,?,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO attachments(appeal_id, filename, content_type, "
+                                    "size, sha256, storage_path, created_by, created_at) VALUES "
+                                    "(?,?,?,?,?,?,?,?) RETURNING id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, appeal_id);
-    sqlite3_bind_text(st, 2, filename, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, ctype, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, size);
-    sqlite3_bind_text(st, 5, sha256, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, path, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 7, by);
-    sqlite3_bind_int64(st, 8, sq_clock_now());
-    enum sq_err e = sq_db_raw_exec(st, d);
-    if (!e)
-        *id = sqlite3_last_insert_rowid(sq_db_conn());
+    sq_bind_int64(st, 1, appeal_id);
+    sq_bind_text(st, 2, filename);
+    sq_bind_text(st, 3, ctype);
+    sq_bind_int64(st, 4, size);
+    sq_bind_text(st, 5, sha256);
+    sq_bind_text(st, 6, path);
+    sq_db_bind_id(st, 7, by);
+    sq_bind_int64(st, 8, sq_clock_now());
+    enum sq_err e = sq_db_exec_id(st, id, d);
     return e;
 }
 
 json_t *appeals_store_attachments_json(int64_t appeal_id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, filename, content_type, size, sha256, created_at "
-                                  "FROM attachments WHERE appeal_id = ? ORDER BY id");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, filename, content_type, size, sha256, created_at "
+                                    "FROM attachments WHERE appeal_id = ? ORDER BY id");
     json_t *a = json_array();
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, appeal_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    sq_bind_int64(st, 1, appeal_id);
+    while (sq_step(st) == SQ_ROW) {
         char url[64];
-        snprintf(url, sizeof url, "/api/v1/attachments/%lld",
-                 (long long)sqlite3_column_int64(st, 0));
-        json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s}", "id",
-                              (json_int_t)sqlite3_column_int64(st, 0), "filename",
-                              sq_db_raw_col_text(st, 1), "content_type", sq_db_raw_col_text(st, 2),
-                              "size", (json_int_t)sqlite3_column_int64(st, 3), "sha256",
-                              sq_db_raw_col_text(st, 4), "url", url);
-        set_time(o, "created_at", sqlite3_column_int64(st, 5));
+        snprintf(url, sizeof url, "/api/v1/attachments/%lld", (long long)sq_col_int64(st, 0));
+        json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:s,s:s}", "id", (json_int_t)sq_col_int64(st, 0),
+                              "filename", sq_db_col_text(st, 1), "content_type",
+                              sq_db_col_text(st, 2), "size", (json_int_t)sq_col_int64(st, 3),
+                              "sha256", sq_db_col_text(st, 4), "url", url);
+        set_time(o, "created_at", sq_col_int64(st, 5));
         json_array_append_new(a, o);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return a;
 }
 
-enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype,
-                                         size_t ctcap, char *path, size_t pathcap,
-                                         char *filename, size_t fncap, struct sq_detail *d)
+enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype, size_t ctcap,
+                                         char *path, size_t pathcap, char *filename, size_t fncap,
+                                         struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT appeal_id, content_type, storage_path, filename FROM "
-                                  "attachments WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT appeal_id, content_type, storage_path, filename FROM "
+                                    "attachments WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no such attachment");
     }
-    *appeal_id = sqlite3_column_int64(st, 0);
-    snprintf(ctype, ctcap, "%s", sq_db_raw_col_text(st, 1));
-    snprintf(path, pathcap, "%s", sq_db_raw_col_text(st, 2));
-    snprintf(filename, fncap, "%s", sq_db_raw_col_text(st, 3));
-    sq_db_raw_reset(st);
+    *appeal_id = sq_col_int64(st, 0);
+    snprintf(ctype, ctcap, "%s", sq_db_col_text(st, 1));
+    snprintf(path, pathcap, "%s", sq_db_col_text(st, 2));
+    snprintf(filename, fncap, "%s", sq_db_col_text(st, 3));
+    sq_db_reset(st);
     return SQ_OK;
 }
