@@ -10,57 +10,56 @@
 #include <string.h>
 
 #include "appeals/sched.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 
 int appeals_store_escalations_due(int64_t now, struct sq_escalation_row *out, int max)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT appeal_id, due_at, count, next_at FROM "
-                                  "appeal_escalations WHERE next_at <= ? ORDER BY next_at "
-                                  "LIMIT ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT appeal_id, due_at, count, next_at FROM "
+                                    "appeal_escalations WHERE next_at <= ? ORDER BY next_at "
+                                    "LIMIT ?");
     int n = 0;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, max);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
-        out[n].appeal_id = sqlite3_column_int64(st, 0);
-        out[n].due_at = sqlite3_column_int64(st, 1);
-        out[n].count = sqlite3_column_int(st, 2);
-        out[n].next_at = sqlite3_column_int64(st, 3);
+    sq_bind_int64(st, 1, now);
+    sq_bind_int(st, 2, max);
+    while (n < max && sq_step(st) == SQ_ROW) {
+        out[n].appeal_id = sq_col_int64(st, 0);
+        out[n].due_at = sq_col_int64(st, 1);
+        out[n].count = sq_col_int(st, 2);
+        out[n].next_at = sq_col_int64(st, 3);
         n++;
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return n;
 }
 
-enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row,
-                                         struct sq_detail *d)
+enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO appeal_escalations(appeal_id, due_at, count, "
-                                  "next_at) VALUES (?1,?2,?3,?4) ON CONFLICT(appeal_id) DO "
-                                  "UPDATE SET due_at = ?2, count = ?3, next_at = ?4");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO appeal_escalations(appeal_id, due_at, count, "
+                                    "next_at) VALUES (?1,?2,?3,?4) ON CONFLICT(appeal_id) DO "
+                                    "UPDATE SET due_at = ?2, count = ?3, next_at = ?4");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, row->appeal_id);
-    sqlite3_bind_int64(st, 2, row->due_at);
-    sqlite3_bind_int(st, 3, row->count);
-    sqlite3_bind_int64(st, 4, row->next_at);
-    return sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, row->appeal_id);
+    sq_bind_int64(st, 2, row->due_at);
+    sq_bind_int(st, 3, row->count);
+    sq_bind_int64(st, 4, row->next_at);
+    return sq_db_exec_stmt(st, d);
 }
 
 enum sq_err appeals_store_escalation_drop(int64_t appeal_id, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("DELETE FROM appeal_escalations WHERE appeal_id = ?");
+    struct sq_stmt *st = sq_db_stmt("DELETE FROM appeal_escalations WHERE appeal_id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, appeal_id);
-    return sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, appeal_id);
+    return sq_db_exec_stmt(st, d);
 }
 
 int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max)
 {
     /* the warn query repeats the partial index's own terms (004_notify.sql) */
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         !strcmp(which, "warn")
             ? "SELECT id FROM appeals WHERE warned = 0 AND status IN ('submitted','accepted',"
               "'in_progress') AND warn_at <= ? ORDER BY warn_at LIMIT ?"
@@ -69,18 +68,18 @@ int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max
     int n = 0;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, max);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, now);
+    sq_bind_int(st, 2, max);
+    while (n < max && sq_step(st) == SQ_ROW)
+        ids[n++] = sq_col_int64(st, 0);
+    sq_db_reset(st);
     return n;
 }
 
 int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int max)
 {
     /* literal status values so the partial indexes apply */
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         !strcmp(status, "evaluated")
             ? "SELECT id FROM appeals WHERE status = 'evaluated' AND rated_at <= ? ORDER BY "
               "rated_at LIMIT ?"
@@ -89,10 +88,10 @@ int appeals_store_closable(const char *status, int64_t before, int64_t *ids, int
     int n = 0;
     if (!st)
         return 0;
-    sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int(st, 2, max);
-    while (n < max && sqlite3_step(st) == SQLITE_ROW)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, before);
+    sq_bind_int(st, 2, max);
+    while (n < max && sq_step(st) == SQ_ROW)
+        ids[n++] = sq_col_int64(st, 0);
+    sq_db_reset(st);
     return n;
 }
