@@ -1,5 +1,5 @@
 /*
- * kb answered: "this answer solves my problem" (answered by the knowledge
+ * kb store, answered: "this answer solves my problem" (answered by the knowledge
  * base). With an appeal of the caller's that is still open, the appeal is
  * resolved with a reply naming the answer and kb_answer_id set, through the
  * appeals store (event + KPI contribution in one transaction); the person
@@ -11,9 +11,8 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "kb/kb.h"
-
 
 enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
                               struct sq_detail *d)
@@ -38,8 +37,9 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
         return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "appeal_id", "no such appeal") : e;
     }
     if (before.creator_id != user_id) {
-        e = sq_fail(d, SQ_EFORBIDDEN, "appeal_id", "only the person who filed the appeal can say "
-                                                   "an answer solved it");
+        e = sq_fail(d, SQ_EFORBIDDEN, "appeal_id",
+                    "only the person who filed the appeal can say "
+                    "an answer solved it");
         goto out;
     }
     if (before.status != SQ_AS_SUBMITTED && before.status != SQ_AS_ACCEPTED &&
@@ -64,22 +64,23 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
     sq_appeal_set(&after.reply, reply);
     if ((e = sq_db_begin(d)))
         goto out;
-    json_t *data = json_pack("{s:I,s:b}", "kb_answer_id", (json_int_t)answer_id,
-                             "answered_by_kb", 1);
+    json_t *data =
+        json_pack("{s:I,s:b}", "kb_answer_id", (json_int_t)answer_id, "answered_by_kb", 1);
     e = appeals_store_apply(&before, &after, SQ_AA_RESOLVE, user_id,
                             "answered by the knowledge base", data, d);
     json_decref(data);
     if (!e)
         e = kb_store_count_deflect(answer_id, d);
     if (!e) {
-        sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, "
-                                      "appeal_id, linked_by, created_at) VALUES (?,?,?,?)");
+        struct sq_stmt *st = sq_db_stmt("INSERT INTO kb_answer_appeals(answer_id, appeal_id, "
+                                        "linked_by, created_at) VALUES (?,?,?,?) "
+                                        "ON CONFLICT DO NOTHING");
         if (st) {
-            sqlite3_bind_int64(st, 1, answer_id);
-            sqlite3_bind_int64(st, 2, appeal_id);
-            sqlite3_bind_int64(st, 3, user_id);
-            sqlite3_bind_int64(st, 4, now);
-            e = sq_db_raw_exec(st, d);
+            sq_bind_int64(st, 1, answer_id);
+            sq_bind_int64(st, 2, appeal_id);
+            sq_bind_int64(st, 3, user_id);
+            sq_bind_int64(st, 4, now);
+            e = sq_db_exec_stmt(st, d);
         }
     }
     if (e)
