@@ -3,16 +3,15 @@
  * here; the router, `sanqu routes`, the OpenAPI check and the permission
  * matrix test all walk this list.
  */
-#include "core/db_sqlite.h"
 #include "core/http.h"
 #include "core/log.h"
 #include "core/rcache.h"
 #include "core/writer.h"
-#include "kb/cjk_tokenizer.h"
 #include "appeals/appeals.h"
 #include "appeals/sched.h"
 #include "notify/notify.h"
 #include "kb/kb.h"
+#include "kb/search_engine.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -48,7 +47,7 @@ void sq_app_stop(void);
 /* Before the database opens: per-connection hooks. */
 void sq_app_init(void)
 {
-    sq_db_add_open_hook(kb_fts_register);
+    kb_search_engine_init(); /* the FTS tokenizer and ranking on every connection */
 }
 
 void sq_app_start(const struct sq_config *c)

@@ -557,3 +557,39 @@ char *kb_snippet_html(const char *text, char *const *terms, int nterms, int max_
     free(cov);
     return b.p;
 }
+
+/* ---- who may read what in search (struct kb_scope, kb/search_engine.h) ---- */
+
+void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
+{
+    memset(s, 0, sizeof *s);
+    if (!u)
+        return;
+    s->user_id = u->id;
+    for (int i = 0; i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        /* a public role's appeal-read right covers its own appeals only */
+        if (g->role == SQ_ROLE_PUBLIC || !sq_role_has(g->role, SQ_PERM_APPEAL_READ))
+            continue;
+        int slashes = 0;
+        for (const char *p = g->unit_path; *p; p++)
+            slashes += *p == '/';
+        if (slashes <= 2)
+            s->all_appeals = true;
+        if (s->npaths < SQ_MAX_GRANTS)
+            s->paths[s->npaths++] = g->unit_path;
+    }
+}
+
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+                           int64_t collector)
+{
+    if (sc->all_appeals)
+        return true;
+    if (sc->user_id && (creator == sc->user_id || collector == sc->user_id))
+        return true;
+    for (int i = 0; i < sc->npaths; i++)
+        if (!strncmp(handler_path, sc->paths[i], strlen(sc->paths[i])))
+            return true;
+    return false;
+}
