@@ -7,7 +7,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "core/embed.h"
 #include "core/http.h"
 #include "core/json.h"
@@ -17,9 +17,7 @@
 
 static int healthz(struct sq_req *r)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT count(*) FROM schema_version");
-    bool ok = st && sqlite3_step(st) == SQLITE_ROW;
-    sq_db_raw_reset(st);
+    bool ok = sq_db_ping();
     return sq_reply_json(r, ok ? 200 : 503,
                          json_pack("{s:s,s:s}", "status", ok ? "ok" : "degraded", "db",
                                    ok ? "ok" : "unreachable"));
