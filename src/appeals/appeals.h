@@ -187,7 +187,7 @@ struct sq_appeal_filter {
     int64_t creator_or_collector;     /* the caller's own appeals */
     const char **scope_paths;         /* NULL = unrestricted */
     int nscope;
-    const char *order;                /* validated ORDER BY */
+    const char *order;                /* validated sort name: [-]created_at, [-]due_at, [-]id */
 };
 /* One row of a list page. The strings are borrowed from the statement and
  * valid only during the callback; absent text is "". */

@@ -447,6 +447,19 @@ bool sq_db_in_tx(void)
     return tx_depth > 0;
 }
 
+enum sq_err sq_db_run_tx(enum sq_err (*fn)(void *ctx, struct sq_detail *d), void *ctx,
+                         struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = fn(ctx, d))) {
+        sq_db_rollback();
+        return e;
+    }
+    return sq_db_commit(d);
+}
+
 void sq_db_bind_text(struct sq_stmt *st, int idx, const char *s)
 {
     if (s && *s)

@@ -353,15 +353,10 @@ out:
     return status;
 }
 
-static const char *const answer_sorts[][2] = {
-    {"-published_at", "a.published_at DESC, a.id DESC"},
-    {"published_at", "a.published_at, a.id"},
-    {"-updated_at", "a.updated_at DESC, a.id DESC"},
-    {"-reuse_count", "a.reuse_count DESC, a.id DESC"},
-    {"-deflect_count", "a.deflect_count DESC, a.id DESC"},
-    {"id", "a.id"},
-    {"-id", "a.id DESC"},
-    {"title", "a.title, a.id"},
+/* sort names; the store turns them into ORDER BY */
+static const char *const answer_sorts[] = {
+    "-published_at", "published_at", "-updated_at", "-reuse_count",
+    "-deflect_count", "id",          "-id",         "title",
 };
 
 static int answers_list(struct sq_req *r)
@@ -388,8 +383,8 @@ static int answers_list(struct sq_req *r)
         return sq_reply_errf(r, SQ_EINVAL, "tag", "tag is at most 20 characters");
     const char *sort = sq_req_query(r, "sort");
     for (size_t i = 0; sort && i < sizeof answer_sorts / sizeof answer_sorts[0]; i++)
-        if (!strcmp(answer_sorts[i][0], sort))
-            f.sort = answer_sorts[i][1];
+        if (!strcmp(answer_sorts[i], sort))
+            f.sort = answer_sorts[i];
     if (sort && !f.sort)
         return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of -published_at, "
                                                    "published_at, -updated_at, -reuse_count, "
@@ -407,7 +402,7 @@ static int answers_list(struct sq_req *r)
     if (!f.all_statuses && f.nscope == 0 && f.status < 0)
         f.status = KB_PUBLISHED;
     if (!f.sort)
-        f.sort = f.status == KB_PUBLISHED ? answer_sorts[0][1] : answer_sorts[2][1];
+        f.sort = f.status == KB_PUBLISHED ? answer_sorts[0] : answer_sorts[2];
     enum sq_err e = kb_store_list(&f, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);

@@ -187,7 +187,7 @@ struct kb_answer_filter {
     const char **review_paths; /* every status (archived too) visible within these */
     int nreview;
     bool all_statuses;     /* caller may see every status everywhere (district) */
-    const char *sort;      /* validated ORDER BY */
+    const char *sort;      /* validated sort name ([-]published_at, -updated_at, ...) */
 };
 enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
                           json_t **items, int64_t *total, struct sq_detail *d);

@@ -388,6 +388,27 @@ fail:
     return e;
 }
 
+/* ORDER BY of the answer list's sort names (struct kb_answer_filter.sort) */
+static const char *const list_orders[][2] = {
+    {"-published_at", "a.published_at DESC, a.id DESC"},
+    {"published_at", "a.published_at, a.id"},
+    {"-updated_at", "a.updated_at DESC, a.id DESC"},
+    {"-reuse_count", "a.reuse_count DESC, a.id DESC"},
+    {"-deflect_count", "a.deflect_count DESC, a.id DESC"},
+    {"id", "a.id"},
+    {"-id", "a.id DESC"},
+    {"title", "a.title, a.id"},
+};
+/* The ORDER BY of a sort name of the API ("-x" = descending); the first
+ * entry when the name is unknown (the api validated it already). */
+static const char *order_sql(const char *const (*t)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcmp(t[i][0], name))
+            return t[i][1];
+    return t[0][1];
+}
+
 enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p, json_t **items,
                           int64_t *total, struct sq_detail *d)
 {
@@ -423,7 +444,10 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     kb_buf_addf(&q,
                 "SELECT " ANSWER_COLS ", count(*) OVER () " ANSWER_FROM "%s ORDER BY %s "
                 "LIMIT ?5 OFFSET ?6",
-                w.p, f->sort ? f->sort : "a.id DESC");
+                w.p,
+                f->sort
+                    ? order_sql(list_orders, sizeof list_orders / sizeof list_orders[0], f->sort)
+                    : "a.id DESC");
     struct sq_stmt *st = sq_db_stmt(q.p);
     kb_buf_free(&w);
     kb_buf_free(&q);

@@ -16,20 +16,17 @@
 #include "core/json.h"
 #include "units/units.h"
 
-static const char *const sorts[][2] = {
-    {"name", "name, id"},     {"-name", "name DESC, id DESC"}, {"code", "code"},
-    {"-code", "code DESC"},   {"id", "id"},                    {"-id", "id DESC"},
-    {"created_at", "created_at, id"}, {"-created_at", "created_at DESC, id DESC"},
-    {"path", "path"},
-};
+/* sort names; the store turns them into ORDER BY */
+static const char *const sorts[] = {"name", "-name",       "code",        "-code", "id",
+                                    "-id",  "created_at", "-created_at", "path"};
 
-static const char *sort_sql(const char *s)
+static const char *sort_name(const char *s)
 {
     if (!s)
         return "id";
     for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-        if (!strcmp(sorts[i][0], s))
-            return sorts[i][1];
+        if (!strcmp(sorts[i], s))
+            return sorts[i];
     return NULL;
 }
 
@@ -92,7 +89,7 @@ static int list_common(struct sq_req *r, bool directory)
     f.archived = !arch ? 0 : !strcmp(arch, "1") || !strcmp(arch, "true") ? 1
                            : !strcmp(arch, "all")                        ? -1
                                                                          : 0;
-    f.sort = sort_sql(sq_req_query(r, "sort"));
+    f.sort = sort_name(sq_req_query(r, "sort"));
     if (!f.sort)
         return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of name, code, id, "
                                                    "created_at (prefix - for descending)");
