@@ -174,16 +174,10 @@ static int auth_register(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if (!(root = district_root()))
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "the district is not set up yet");
-    if ((e = sq_db_begin(&d)))
+    if ((e = accounts_store_user_create_granted(
+             login, sq_json_str(r->json, "display_name", ""), sq_json_str(r->json, "password", ""),
+             sq_json_str(r->json, "phone", NULL), NULL, "public", root, 0, &id, &gid, &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
-                                        sq_json_str(r->json, "password", ""),
-                                        sq_json_str(r->json, "phone", NULL), NULL, &id, &d)) ||
-        (e = accounts_store_grant_add(id, "public", root, 0, &gid, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     sq_audit_write(id, "register", "user", id, r->ip, NULL);
     return sq_reply_json(r, 201, accounts_store_user_json(id, false));
 }
@@ -364,16 +358,11 @@ static int users_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if ((e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = sq_db_begin(&d)))
+    if ((e = accounts_store_user_create_granted(
+             login, sq_json_str(r->json, "display_name", ""), sq_json_str(r->json, "password", ""),
+             sq_json_str(r->json, "phone", NULL), idn, role, unit_id, r->user->id, &id, &gid,
+             &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
-                                        sq_json_str(r->json, "password", ""),
-                                        sq_json_str(r->json, "phone", NULL), idn, &id, &d)) ||
-        (role && (e = accounts_store_grant_add(id, role, unit_id, r->user->id, &gid, &d))) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     json_t *det = json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id",
                             (json_int_t)unit_id);
     sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
@@ -466,13 +455,10 @@ static int users_update(struct sq_req *r)
     json_object_del(r->json, "current_password");
     /* an admin's decision and write in one transaction: a grant given to the
      * person meanwhile cannot slip between them */
-    if ((e = sq_db_begin(&d)))
-        return sq_reply_err(r, e, &d);
-    if ((!self && (e = check_manage(r->user, id, &d))) ||
-        (e = accounts_store_user_update(id, r->json, self ? ACCOUNTS_PW_SELF : ACCOUNTS_PW_ADMIN,
-                                        r->user->session_id, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_user_update_guarded(self ? NULL : &manage, id, r->json,
+                                                self ? ACCOUNTS_PW_SELF : ACCOUNTS_PW_ADMIN,
+                                                r->user->session_id, &d))) {
         if (e == SQ_EFORBIDDEN)
             d.field = NULL;
         return sq_reply_err(r, e, &d);
@@ -508,14 +494,10 @@ static int grants_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     /* giving a role is managing its holder: every role they already hold
      * must be one the caller could have given */
-    if ((e = sq_db_begin(&d)))
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_grant_add_guarded(&manage, uid, role, unit_id, r->user->id, &gid,
+                                              &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = check_manage(r->user, uid, &d)) ||
-        (e = accounts_store_grant_add(uid, role, unit_id, r->user->id, &gid, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     sq_audit_write(r->user->id, "grant", "user", uid, r->ip, r->json);
     json_t *grants = accounts_store_grants_json(uid), *g = NULL;
     size_t i;
@@ -544,11 +526,8 @@ static int grants_delete(struct sq_req *r)
     if (uid == r->user->id && rl == SQ_ROLE_DISTRICT_ADMIN)
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
                                                     "role");
-    if ((e = sq_db_begin(&d)))
-        return sq_reply_err(r, e, &d);
-    if ((e = check_manage(r->user, uid, &d)) || (e = accounts_store_grant_delete(id, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_grant_delete_guarded(&manage, uid, id, &d))) {
         if (e == SQ_EFORBIDDEN)
             d.field = NULL;
         return sq_reply_err(r, e, &d);
