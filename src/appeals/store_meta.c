@@ -73,7 +73,7 @@ json_t *appeals_store_category_json(int64_t id)
 json_t *appeals_store_categories_json(bool include_inactive)
 {
     struct sq_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
-                                    "ON p.id = c.parent_id WHERE (?1 OR c.active = 1) ORDER BY "
+                                    "ON p.id = c.parent_id WHERE (?1 = 1 OR c.active = 1) ORDER BY "
                                     "c.parent_id IS NOT NULL, c.sort, c.id");
     json_t *roots = json_array();
     if (!st)

@@ -885,7 +885,7 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
         sq_bind_int64(st, 6, now);
     } else {
         st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
-                        "coalesce(?3, title), intro = CASE WHEN ?7 THEN ?4 ELSE intro END, "
+                        "coalesce(?3, title), intro = CASE WHEN ?7 = 1 THEN ?4 ELSE intro END, "
                         "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
                         "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
@@ -1068,11 +1068,12 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
         sq_db_bind_id(st, 5, user_id);
         sq_bind_int64(st, 6, now);
     } else {
-        st = sq_db_stmt("UPDATE kb_volumes SET title = coalesce(?2, title), "
-                        "subtitle = CASE WHEN ?6 & 1 THEN ?3 ELSE subtitle END, "
-                        "preface = CASE WHEN ?6 & 2 THEN ?4 ELSE preface END, "
-                        "edition = CASE WHEN ?6 & 4 THEN ?5 ELSE edition END, updated_at = ?7, "
-                        "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
+        st = sq_db_stmt(
+            "UPDATE kb_volumes SET title = coalesce(?2, title), "
+            "subtitle = CASE WHEN (?6 & 1) <> 0 THEN ?3 ELSE subtitle END, "
+            "preface = CASE WHEN (?6 & 2) <> 0 THEN ?4 ELSE preface END, "
+            "edition = CASE WHEN (?6 & 4) <> 0 THEN ?5 ELSE edition END, updated_at = ?7, "
+            "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;

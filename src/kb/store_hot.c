@@ -290,10 +290,10 @@ enum sq_err kb_theme_create(json_t *in, int64_t user_id, int64_t *id, struct sq_
 
 enum sq_err kb_theme_update(int64_t id, json_t *in, struct sq_detail *d)
 {
-    struct sq_stmt *st =
-        sq_db_stmt("UPDATE kb_themes SET answer_id = CASE WHEN ?5 & 1 THEN ?2 ELSE answer_id END, "
-                   "note = CASE WHEN ?5 & 2 THEN ?3 ELSE note END, title = coalesce(?4, title), "
-                   "updated_at = ?6 WHERE id = ?1");
+    struct sq_stmt *st = sq_db_stmt(
+        "UPDATE kb_themes SET answer_id = CASE WHEN (?5 & 1) <> 0 THEN ?2 ELSE answer_id END, "
+        "note = CASE WHEN (?5 & 2) <> 0 THEN ?3 ELSE note END, title = coalesce(?4, title), "
+        "updated_at = ?6 WHERE id = ?1");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sq_bind_int64(st, 1, id);
