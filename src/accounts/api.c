@@ -19,8 +19,6 @@
 #include "core/json.h"
 #include "units/units.h"
 
-
-
 /* ---- helpers ---- */
 
 static bool valid_login(const char *s)
@@ -55,19 +53,54 @@ static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool s
     return false;
 }
 
+/* What u's grants allow, one entry per permission held:
+ * {name, units: [ids of the units where a grant carries it, each reaching
+ * its subtree], all_units: held at the district root}. *read_only is set
+ * when none of them writes (sq_perm_writes). */
+static json_t *permissions_json(const struct sq_user *u, bool *read_only)
+{
+    json_t *out = json_array();
+    *read_only = true;
+    for (int p = SQ_PERM_SIGNED_IN + 1; p < SQ_PERM__MAX; p++) {
+        json_t *units = json_array();
+        for (int i = 0; i < u->ngrants; i++) {
+            bool seen = false;
+            if (!sq_role_has(u->grants[i].role, p))
+                continue;
+            for (int k = 0; k < i; k++)
+                seen |= sq_role_has(u->grants[k].role, p) &&
+                        u->grants[k].unit_id == u->grants[i].unit_id;
+            if (!seen)
+                json_array_append_new(units, json_integer(u->grants[i].unit_id));
+        }
+        if (!json_array_size(units)) {
+            json_decref(units);
+            continue;
+        }
+        if (sq_perm_writes(p))
+            *read_only = false;
+        json_array_append_new(out, json_pack("{s:s,s:o,s:b}", "name", sq_perm_name(p), "units",
+                                             units, "all_units", sq_may_all(u, p)));
+    }
+    return out;
+}
+
+/* u carries the grants (as authenticated, or loaded after sign-in). */
 static json_t *me_json(const struct sq_user *u)
 {
+    bool read_only;
     json_t *user = accounts_store_user_json(u->id, false);
     json_t *grants = accounts_store_grants_json(u->id);
+    json_t *perms = permissions_json(u, &read_only);
     bool must_change = json_is_true(json_object_get(user, "must_change_password"));
-    return json_pack("{s:o,s:o,s:s,s:b}", "user", user ? user : json_null(), "grants", grants,
-                     "csrf_token", u->csrf, "must_change_password", must_change);
+    return json_pack("{s:o,s:o,s:o,s:b,s:s,s:b}", "user", user ? user : json_null(), "grants",
+                     grants, "permissions", perms, "read_only", read_only, "csrf_token", u->csrf,
+                     "must_change_password", must_change);
 }
 
 /* Loads user_id's grants and applies the manage rule. Called inside the
  * transaction that then writes, so no grant can arrive in between. */
-static enum sq_err check_manage(const struct sq_user *caller, int64_t user_id,
-                                struct sq_detail *d)
+static enum sq_err check_manage(const struct sq_user *caller, int64_t user_id, struct sq_detail *d)
 {
     struct accounts_target t;
     enum sq_err e = accounts_store_target(user_id, &t, d);
@@ -116,6 +149,7 @@ static int auth_login(struct sq_req *r)
     sq_audit_write(uid, "login", "user", uid, r->ip, NULL);
     struct sq_user u = {.id = uid};
     snprintf(u.csrf, sizeof u.csrf, "%s", csrf);
+    accounts_store_load_grants(uid, &u);
     json_t *me = me_json(&u);
     sq_clock_iso(expires, exp);
     json_object_set_new(me, "token", json_string(token));
@@ -179,8 +213,7 @@ static int auth_register(struct sq_req *r)
     if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
                                         sq_json_str(r->json, "password", ""),
                                         sq_json_str(r->json, "phone", NULL), NULL, &id, &d)) ||
-        (e = accounts_store_grant_add(id, "public", root, 0, &gid, &d)) ||
-        (e = sq_db_commit(&d))) {
+        (e = accounts_store_grant_add(id, "public", root, 0, &gid, &d)) || (e = sq_db_commit(&d))) {
         sq_db_rollback();
         return sq_reply_err(r, e, &d);
     }
@@ -292,8 +325,8 @@ static int users_grants(struct sq_req *r)
     return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
 }
 
-static const char *const role_names[] = {"public", "collector", "handler", "unit_admin",
-                                         "district_admin", "auditor", NULL};
+static const char *const role_names[] = {"public",         "collector", "handler", "unit_admin",
+                                         "district_admin", "auditor",   NULL};
 
 /* Checks that the caller may grant `role` in `unit` (accounts_check_grant:
  * in their subtree, at or below their own rank); fills unit. */
@@ -346,14 +379,16 @@ static int users_create(struct sq_req *r)
     enum sq_err e = sq_validate(r->json, user_create_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);
-    const char *login = sq_json_str(r->json, "login", ""), *role = sq_json_str(r->json, "role", NULL);
+    const char *login = sq_json_str(r->json, "login", ""),
+               *role = sq_json_str(r->json, "role", NULL);
     const char *idn = sq_json_str(r->json, "id_number", NULL);
     int64_t unit_id = sq_json_int(r->json, "unit_id", 0);
     if (!valid_login(login))
         return sq_reply_errf(r, SQ_EINVAL, "login", "login may use letters, digits, _ - . only");
     if (idn && !valid_id_number(idn))
-        return sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits (last may "
-                                                        "be X)");
+        return sq_reply_errf(r, SQ_EINVAL, "id_number",
+                             "id_number must be 18 digits (last may "
+                             "be X)");
     if (!role != !unit_id)
         return sq_reply_errf(r, SQ_EINVAL, role ? "unit_id" : "role",
                              "role and unit_id go together");
@@ -374,8 +409,8 @@ static int users_create(struct sq_req *r)
         sq_db_rollback();
         return sq_reply_err(r, e, &d);
     }
-    json_t *det = json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id",
-                            (json_int_t)unit_id);
+    json_t *det =
+        json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id", (json_int_t)unit_id);
     sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
     json_decref(det);
     json_t *o = accounts_store_user_json(id, false);
@@ -460,8 +495,8 @@ static int users_update(struct sq_req *r)
                                  "新密码不能与当前密码相同 / the new password must differ from "
                                  "the current one");
     }
-    if (pw && (e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(),
-                                     &d)))
+    if (pw &&
+        (e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
         return sq_reply_err(r, e, &d);
     json_object_del(r->json, "current_password");
     /* an admin's decision and write in one transaction: a grant given to the
@@ -542,8 +577,9 @@ static int grants_delete(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     }
     if (uid == r->user->id && rl == SQ_ROLE_DISTRICT_ADMIN)
-        return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
-                                                    "role");
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL,
+                             "you cannot revoke your own district admin "
+                             "role");
     if ((e = sq_db_begin(&d)))
         return sq_reply_err(r, e, &d);
     if ((e = check_manage(r->user, uid, &d)) || (e = accounts_store_grant_delete(id, &d)) ||
@@ -594,8 +630,8 @@ static int audit_list(struct sq_req *r)
 void accounts_audit_access(const struct sq_req *r);
 void accounts_audit_access(const struct sq_req *r)
 {
-    json_t *det = json_pack("{s:s,s:s,s:i}", "method", r->method, "path", r->path, "status",
-                            r->status);
+    json_t *det =
+        json_pack("{s:s,s:s,s:i}", "method", r->method, "path", r->path, "status", r->status);
     sq_audit_write(r->user->id, "auditor_access", "request", 0, r->ip, det);
     json_decref(det);
 }

@@ -26,18 +26,12 @@
 
 /* ---- access ---- */
 
-static bool is_person(const struct sq_user *u, const struct sq_appeal *a)
-{
-    return u && ((a->creator_id && a->creator_id == u->id) ||
-                 (a->collector_id && a->collector_id == u->id));
-}
-
 /* The person, staff over the handling unit, and staff over the place where
  * the problem is (a community follows up an appeal it transferred away). */
 static bool may_read(const struct sq_user *u, const struct sq_appeal *a)
 {
     struct sq_unit loc;
-    if (is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
+    if (sq_appeal_is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
         sq_may_all(u, SQ_PERM_APPEAL_READ))
         return true;
     return units_store_get(a->unit_id, &loc, NULL) == SQ_OK &&
@@ -50,8 +44,8 @@ static int load(struct sq_req *r, struct sq_appeal *a)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? appeals_store_get(id, a, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    enum sq_err e =
+        id ? appeals_store_get(id, a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_read(r->user, a)) {
@@ -61,12 +55,24 @@ static int load(struct sq_req *r, struct sq_appeal *a)
     return 0;
 }
 
-static json_t *full_json(const struct sq_appeal *a)
+/* What this caller may do to this appeal now, by name (sq_appeal_decide). */
+static json_t *allowed_for(const struct sq_user *u, const struct sq_appeal *a)
+{
+    uint32_t m = sq_appeal_allowed_mask(u, a);
+    json_t *o = json_array();
+    for (int i = 0; i < SQ_AA__MAX; i++)
+        if (m & (1u << i))
+            json_array_append_new(o, json_string(sq_appeal_action_name(i)));
+    return o;
+}
+
+/* The appeal as its detail page shows it to caller u (NULL: anonymous). */
+static json_t *full_json(const struct sq_user *u, const struct sq_appeal *a)
 {
     json_t *o = appeals_store_json(a, true);
     json_object_set_new(o, "events", appeals_store_events_json(a->id));
     json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
-    json_object_set_new(o, "allowed_actions", sq_appeal_allowed_json(a->status));
+    json_object_set_new(o, "allowed_actions", allowed_for(u, a));
     return o;
 }
 
@@ -156,8 +162,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
                        "someone else");
     if (on_behalf && !sq_json_str(in, "contact_name", NULL))
         return sq_fail(d, SQ_EINVAL, "contact_name", "name the person you file for");
-    const char *kind = sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident"
-                                                                              : "enterprise");
+    const char *kind =
+        sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident" : "enterprise");
     snprintf(a->kind, sizeof a->kind, "%s", kind);
     snprintf(a->urgency, sizeof a->urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
     snprintf(a->channel, sizeof a->channel, "%s", on_behalf ? "collector" : channel);
@@ -189,8 +195,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
     snprintf(a->handler_unit_path, sizeof a->handler_unit_path, "%s", handler.path);
     appeals_store_sla(&cat, a->urgency, &sla);
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    sq_appeal_deadlines(cal, &sla, a->created_at,
-                        sq_app_config ? sq_app_config->warn_percent : 80, a);
+    sq_appeal_deadlines(cal, &sla, a->created_at, sq_app_config ? sq_app_config->warn_percent : 80,
+                        a);
     appeals_calendar_release();
     t->actor = u ? u->id : 0;
     t->ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a->channel, "handler_unit_id",
@@ -292,7 +298,7 @@ static int intake_reply(struct sq_req *r, struct intake *t)
         return sq_reply_err(r, e, &d);
     if (t->replayed)
         sq_reply_header(r, "Idempotent-Replayed", "true");
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 201, o);
 }
@@ -329,8 +335,9 @@ static int appeals_create(struct sq_req *r)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not file appeals");
     const char *key = sq_req_header(r, "Idempotency-Key");
     if (key && (strlen(key) < 1 || strlen(key) > 128))
-        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to 128 "
-                                                              "characters");
+        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key",
+                             "Idempotency-Key must be 1 to 128 "
+                             "characters");
     struct intake *t = calloc(1, sizeof *t);
     if (!t)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
@@ -342,8 +349,8 @@ static int appeals_create(struct sq_req *r)
             snprintf(scope, sizeof scope, "a:%s", r->ip);
         idem_set(t, scope, key, r->json);
     }
-    enum sq_err e = intake_prepare(r->json, r->user,
-                                   r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
+    enum sq_err e =
+        intake_prepare(r->json, r->user, r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
     if (e) {
         int st = sq_reply_err(r, e, &t->d);
         intake_free(t);
@@ -376,7 +383,7 @@ static int appeals_get(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 200, o);
 }
@@ -387,10 +394,11 @@ static int appeals_contact(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    if (!sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path) && !is_person(r->user, &a)) {
+    struct sq_detail d = {0};
+    enum sq_err e = sq_appeal_decide(r->user, &a, SQ_AA_CONTACT, &d);
+    if (e) {
         sq_appeal_cleanup(&a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
-                             "only the handling unit sees the person's contact");
+        return sq_reply_err(r, e, &d);
     }
     json_t *o = json_pack("{s:I,s:s?,s:s?}", "appeal_id", (json_int_t)a.id, "contact_name",
                           a.contact_name, "contact_phone", a.contact_phone);
@@ -400,9 +408,12 @@ static int appeals_contact(struct sq_req *r)
 }
 
 static const char *const sorts[][2] = {
-    {"-created_at", "a.created_at DESC, a.id DESC"}, {"created_at", "a.created_at, a.id"},
-    {"due_at", "a.due_at, a.id"},                     {"-due_at", "a.due_at DESC, a.id DESC"},
-    {"-id", "a.id DESC"},                             {"id", "a.id"},
+    {"-created_at", "a.created_at DESC, a.id DESC"},
+    {"created_at", "a.created_at, a.id"},
+    {"due_at", "a.due_at, a.id"},
+    {"-due_at", "a.due_at DESC, a.id DESC"},
+    {"-id", "a.id DESC"},
+    {"id", "a.id"},
 };
 
 static int parse_id_param(struct sq_req *r, const char *name, int64_t *out)
@@ -515,8 +526,9 @@ static int appeals_list(struct sq_req *r)
     for (int i = 0; f.urgency && sq_appeal_urgencies[i]; i++)
         urg_ok |= !strcmp(f.urgency, sq_appeal_urgencies[i]);
     if (!urg_ok)
-        return sq_reply_errf(r, SQ_EINVAL, "urgency", "urgency must be normal, urgent or "
-                                                      "critical");
+        return sq_reply_errf(r, SQ_EINVAL, "urgency",
+                             "urgency must be normal, urgent or "
+                             "critical");
     if (f.q && sq_utf8_len(f.q) > 100)
         return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
     const char *from = sq_req_query(r, "from"), *to = sq_req_query(r, "to");
@@ -545,12 +557,12 @@ static int appeals_list(struct sq_req *r)
         else if (!strcmp(q, "own"))
             f.creator_or_collector = r->user->id;
         else if (strcmp(q, "unit"))
-            return sq_reply_errf(r, SQ_EINVAL, "queue", "queue must be mine, unit, overdue, "
-                                                        "due_soon or own");
+            return sq_reply_errf(r, SQ_EINVAL, "queue",
+                                 "queue must be mine, unit, overdue, "
+                                 "due_soon or own");
         if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
             /* staff queues show open work unless a status is asked for */
-            static const char *const open[] = {"submitted", "accepted", "in_progress",
-                                               "suspended"};
+            static const char *const open[] = {"submitted", "accepted", "in_progress", "suspended"};
             for (int i = 0; i < 4; i++)
                 f.statuses[f.nstatuses++] = open[i];
         }
@@ -563,8 +575,9 @@ static int appeals_list(struct sq_req *r)
             if (!strcmp(sorts[i][0], sort))
                 f.order = sorts[i][1];
         if (!f.order)
-            return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be created_at, due_at or id "
-                                                       "(prefix - for descending)");
+            return sq_reply_errf(r, SQ_EINVAL, "sort",
+                                 "sort must be created_at, due_at or id "
+                                 "(prefix - for descending)");
     }
     if (unit_id) {
         struct sq_unit u;
@@ -589,8 +602,8 @@ static int appeals_list(struct sq_req *r)
      * caller's grants, which only a commit changes. Not the clock-dependent
      * queues (due soon), whose answer moves without any write. */
     int kn = snprintf(key, sizeof key, "appeals/list user=%lld ", (long long)r->user->id);
-    bool cacheable = !f.due_before && kn > 0 &&
-                     sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
+    bool cacheable =
+        !f.due_before && kn > 0 && sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
     if (cacheable && sq_rcache_get(key, &text, &len))
         return sq_reply_json_text(r, 200, text, len);
     /* {"items":[...],"total":N,"next":"..."|null}, as sq_reply_list() prints */
@@ -614,8 +627,7 @@ static int appeals_list(struct sq_req *r)
 
 /* ---- actions ---- */
 
-static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000},
-                                             {0}};
+static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000}, {0}};
 static const struct sq_field f_assign[] = {
     {.name = "handler_id", .type = SQ_F_ID, .required = true},
     {.name = "note", .type = SQ_F_TEXT, .max = 2000},
@@ -654,24 +666,12 @@ static const struct sq_field f_review[] = {
     {0}};
 
 static const struct sq_field *const action_fields[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,  [SQ_AA_TRANSFER] = f_transfer,
-    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,      [SQ_AA_REPLY] = f_reply,
-    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,  [SQ_AA_EXTEND] = f_extend,
+    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,   [SQ_AA_TRANSFER] = f_transfer,
+    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,       [SQ_AA_REPLY] = f_reply,
+    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,   [SQ_AA_EXTEND] = f_extend,
     [SQ_AA_SUSPEND] = f_reason,  [SQ_AA_RESUME] = f_note_opt, [SQ_AA_MERGE] = f_merge,
-    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,  [SQ_AA_REOPEN] = f_reason,
+    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,   [SQ_AA_REOPEN] = f_reason,
     [SQ_AA_ESCALATE] = f_reason,
-};
-
-/* Who may do an action: H handling unit staff, S supervisors of the handling
- * unit, P the appeal's person. */
-enum { WHO_H = 1, WHO_S = 2, WHO_P = 4 };
-static const int action_who[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = WHO_H,         [SQ_AA_ASSIGN] = WHO_H,         [SQ_AA_TRANSFER] = WHO_H,
-    [SQ_AA_RETURN] = WHO_H,         [SQ_AA_NOTE] = WHO_H | WHO_P,   [SQ_AA_REPLY] = WHO_H,
-    [SQ_AA_RESOLVE] = WHO_H,        [SQ_AA_REJECT] = WHO_H,         [SQ_AA_EXTEND] = WHO_H,
-    [SQ_AA_SUSPEND] = WHO_H,        [SQ_AA_RESUME] = WHO_H | WHO_P, [SQ_AA_MERGE] = WHO_H,
-    [SQ_AA_RATE] = WHO_P | WHO_S,   [SQ_AA_REVIEW] = WHO_S,         [SQ_AA_REOPEN] = WHO_P | WHO_S,
-    [SQ_AA_ESCALATE] = WHO_S,
 };
 
 static int warn_pct(void)
@@ -705,8 +705,8 @@ static enum sq_err reopen(struct sq_appeal *b, int64_t now, struct sq_detail *d)
         return e;
     appeals_store_sla(&cat, b->urgency, &sla);
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    int64_t due = sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2
-                                                                              : 1);
+    int64_t due =
+        sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2 : 1);
     b->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
     sq_appeal_rewarn(cal, warn_pct(), now, b);
     appeals_calendar_release();
@@ -797,8 +797,9 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
     case SQ_AA_RETURN: {
         int64_t to = dispatcher_of(a);
         if (!to || units_store_get(to, &unit, d))
-            return sq_fail(d, SQ_ECONFLICT, NULL, "there is no dispatcher above this unit to "
-                                                  "return the appeal to");
+            return sq_fail(d, SQ_ECONFLICT, NULL,
+                           "there is no dispatcher above this unit to "
+                           "return the appeal to");
         b->handler_unit_id = unit.id;
         snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
         b->handler_id = 0;
@@ -826,12 +827,8 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         *note = b->reply;
         break;
     case SQ_AA_EXTEND:
+        /* sq_appeal_decide ruled on who and on the pending request */
         if (sq_json_has(in, "approve")) {
-            if (!sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a->handler_unit_path))
-                return sq_fail(d, SQ_EFORBIDDEN, "approve",
-                               "only the unit's admin decides on an extension");
-            if (!a->extension_days)
-                return sq_fail(d, SQ_ECONFLICT, "approve", "no extension was requested");
             bool ok = sq_json_bool(in, "approve", false);
             *data = json_pack("{s:b,s:i}", "approved", ok, "days", a->extension_days);
             if (ok) {
@@ -849,8 +846,6 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
             if (!sq_json_has(in, "days") || !sq_json_has(in, "reason"))
                 return sq_fail(d, SQ_EINVAL, sq_json_has(in, "days") ? "reason" : "days",
                                "an extension request needs days (1-30) and a reason");
-            if (a->extension_days)
-                return sq_fail(d, SQ_ECONFLICT, "days", "an extension request is pending");
             b->extension_days = (int)sq_json_int(in, "days", 1);
             *data = json_pack("{s:i}", "requested_days", b->extension_days);
             *note = sq_json_str(in, "reason", NULL);
@@ -888,8 +883,9 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
                     m.status == SQ_AS_IN_PROGRESS || m.status == SQ_AS_SUSPENDED;
         sq_appeal_cleanup(&m);
         if (!ok)
-            return sq_fail(d, SQ_EFORBIDDEN, "master_id", "the master appeal is outside your "
-                                                          "units");
+            return sq_fail(d, SQ_EFORBIDDEN, "master_id",
+                           "the master appeal is outside your "
+                           "units");
         if (!open)
             return sq_fail(d, SQ_ECONFLICT, "master_id", "the master appeal is not open");
         b->master_id = mid;
@@ -907,7 +903,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         sq_appeal_set(&b->rating_comment, sq_json_str(in, "comment", NULL));
         b->rated_at = now;
         *data = json_deep_copy(in);
-        if (!is_person(r->user, a))
+        if (!sq_appeal_is_person(r->user, a))
             json_object_set_new(*data, "recorded_by_staff", json_true());
         *note = b->rating_comment;
         break;
@@ -943,8 +939,8 @@ static void follow_master(const struct sq_appeal *master, int64_t actor)
         sq_appeal_copy(&nc, &c);
         sq_appeal_set(&nc.reply, master->reply);
         nc.resolved_at = master->resolved_at;
-        nc.updated_at = c.updated_at + 1 > master->updated_at ? c.updated_at + 1
-                                                              : master->updated_at;
+        nc.updated_at =
+            c.updated_at + 1 > master->updated_at ? c.updated_at + 1 : master->updated_at;
         json_t *data = json_pack("{s:I,s:s}", "master_id", (json_int_t)master->id,
                                  "master_tracking_no", master->tracking_no);
         appeals_store_apply(&c, &nc, SQ_AA_RESOLVE, actor, master->reply, data, NULL);
@@ -971,27 +967,24 @@ static int appeals_action(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    int who = action_who[action];
-    bool allowed = ((who & WHO_H) && sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path)) ||
-                   ((who & WHO_S) &&
-                    sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a.handler_unit_path)) ||
-                   ((who & WHO_P) && is_person(r->user, &a));
-    if (!allowed) {
-        sq_appeal_cleanup(&a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not %s this appeal",
-                             sq_appeal_action_name(action));
-    }
-    int next = sq_appeal_next_status(action, a.status);
-    if (next < 0) {
-        json_t *allowed_actions = sq_appeal_allowed_json(a.status);
-        char *list = json_dumps(allowed_actions, JSON_COMPACT);
-        st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "cannot %s an appeal that is %s; allowed: %s",
-                           sq_appeal_action_name(action), sq_appeal_status_name(a.status), list);
-        json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
-        free(list);
+    /* extend with "approve" decides a pending request: a right of its own */
+    int act =
+        action == SQ_AA_EXTEND && sq_json_has(r->json, "approve") ? SQ_AA_EXTEND_DECIDE : action;
+    if ((e = sq_appeal_decide(r->user, &a, act, &d))) {
+        if (e == SQ_ETRANSITION) {
+            /* name what the status allows (to anyone), as this error always has */
+            json_t *allowed_actions = sq_appeal_allowed_json(a.status);
+            char *list = json_dumps(allowed_actions, JSON_COMPACT);
+            st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "%s; allowed: %s", d.message, list);
+            json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
+            free(list);
+        } else {
+            st = sq_reply_err(r, e, &d);
+        }
         sq_appeal_cleanup(&a);
         return st;
     }
+    int next = sq_appeal_next_status(action, a.status);
     sq_appeal_copy(&b, &a);
     b.status = next;
     b.updated_at = sq_clock_now() > a.updated_at ? sq_clock_now() : a.updated_at + 1;
@@ -1007,8 +1000,8 @@ static int appeals_action(struct sq_req *r)
         sq_appeal_copy(&c, &b);
         c.updated_at = b.updated_at + 1;
         if (!(e = reopen(&c, b.updated_at, &d))) {
-            json_t *rd = json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count",
-                                   c.reopen_count);
+            json_t *rd =
+                json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count", c.reopen_count);
             e = appeals_store_apply(&b, &c, SQ_AA_REOPEN, 0, "评价不满意，自动重办", rd, &d);
             json_decref(rd);
         }
@@ -1020,7 +1013,7 @@ static int appeals_action(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if (appeals_store_get(sq_req_param_id(r, "id"), &a, &d))
         return sq_reply_err(r, SQ_EDB, &d);
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 200, o);
 }

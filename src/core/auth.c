@@ -22,9 +22,10 @@ static const char *role_names[SQ_ROLE__MAX] = {
 };
 
 static const char *perm_names[SQ_PERM__MAX] = {
-    "public", "signed_in", "unit.read", "unit.write", "user.read", "user.write", "grant",
-    "personal.read", "audit.read", "appeal.create", "appeal.collect", "appeal.read",
-    "appeal.handle", "appeal.supervise", "stats.read", "kb.write", "kb.publish", "admin",
+    "public",         "signed_in",   "unit.read",     "unit.write",       "user.read",
+    "user.write",     "grant",       "personal.read", "audit.read",       "appeal.create",
+    "appeal.collect", "appeal.read", "appeal.handle", "appeal.supervise", "stats.read",
+    "kb.write",       "kb.publish",  "admin",
 };
 
 #define P(x) (1u << (x))
@@ -35,10 +36,10 @@ static const unsigned role_perms[SQ_ROLE__MAX] = {
     [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE),
     [SQ_ROLE_COLLECTOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_APPEAL_CREATE) |
                           P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ),
-    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |
-                        P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
-                        P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
-                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
+    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) | P(SQ_PERM_APPEAL_CREATE) |
+                        P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ) |
+                        P(SQ_PERM_APPEAL_HANDLE) | P(SQ_PERM_PERSONAL_READ) |
+                        P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
     [SQ_ROLE_UNIT_ADMIN] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_UNIT_WRITE) | P(SQ_PERM_USER_READ) |
                            P(SQ_PERM_USER_WRITE) | P(SQ_PERM_GRANT) | P(SQ_PERM_PERSONAL_READ) |
                            P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
@@ -75,11 +76,30 @@ bool sq_role_has(enum sq_role r, enum sq_perm p)
     return (role_perms[r] & P(p)) != 0;
 }
 
+bool sq_perm_writes(enum sq_perm p)
+{
+    switch (p) {
+    case SQ_PERM_UNIT_WRITE:
+    case SQ_PERM_USER_WRITE:
+    case SQ_PERM_GRANT:
+    case SQ_PERM_APPEAL_CREATE:
+    case SQ_PERM_APPEAL_COLLECT:
+    case SQ_PERM_APPEAL_HANDLE:
+    case SQ_PERM_APPEAL_SUPERVISE:
+    case SQ_PERM_KB_WRITE:
+    case SQ_PERM_KB_PUBLISH:
+    case SQ_PERM_ADMIN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int sq_role_rank(enum sq_role r)
 {
     static const int rank[SQ_ROLE__MAX] = {
-        [SQ_ROLE_PUBLIC] = 0,         [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
-        [SQ_ROLE_UNIT_ADMIN] = 3,     [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
+        [SQ_ROLE_PUBLIC] = 0,     [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
+        [SQ_ROLE_UNIT_ADMIN] = 3, [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
     };
     return (r >= 0 && r < SQ_ROLE__MAX) ? rank[r] : -1;
 }
