@@ -117,3 +117,53 @@ test('the handler who resolved an appeal sees no rating form; the resident does'
   assertClean(r.page)
   await r.ctx.close()
 })
+
+test('sign-in: a throttled try says how long to wait', async ({ browser, url }) => {
+  const { ctx, page } = await newPage(browser, { allow: (st, u) => (st === 401 || st === 429) && /auth\/login/.test(u) })
+  const login = 'nobody_throttled' // no such account: its count is its own
+  for (let i = 0; i < 5; i++) await page.request.post(url + '/api/v1/auth/login', { data: { login, password: 'wrong-' + i } })
+  await page.goto(url + '/login')
+  await page.fill('input[name=login]', login)
+  let text = ''
+  for (let i = 0; i < 4 && !/秒后再试/.test(text); i++) {
+    await page.fill('input[name=password]', 'still-wrong-' + i)
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'))
+    await page.click('button[type=submit]')
+    const res = await answered
+    await page.waitForSelector('.el-alert--error', { timeout: 5000 })
+    text = await page.textContent('.el-alert--error')
+    if (res.status() === 429) assert.match(text, new RegExp('请 ' + res.headers()['retry-after'] + ' 秒后再试'), text)
+  }
+  assert.match(text, /登录失败次数过多，请 \d+ 秒后再试/)
+  await shot(page, 'actions-login-wait')
+  assertClean(page)
+  await ctx.close()
+})
+
+test('categories: the district admin switches is_public in the table', async ({ browser, url }) => {
+  const admin = await apiLogin(url, 'admin')
+  const cats = (await admin.get('/categories')).data.items
+  const parent = cats.find((c) => c.is_public !== false && (c.children || []).some((k) => k.is_public !== false))
+  const leaf = parent.children.find((k) => k.is_public !== false)
+  const { ctx, page } = await newPage(browser)
+  await login(page, url, 'admin')
+  await page.goto(url + '/admin/categories')
+  const sw = page.locator(`.is-public[data-id="${leaf.id}"]`)
+  await sw.waitFor({ timeout: 15000 })
+  assert.equal(await sw.getAttribute('class').then((c) => /is-checked/.test(c)), true)
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/categories/' + leaf.id) && r.request().method() === 'PATCH')
+  await sw.click()
+  assert.equal((await saved).status(), 200)
+  await settle(page, 300)
+  const after = (await admin.get('/categories')).data.items.flatMap((c) => c.children || []).find((k) => k.id === leaf.id)
+  assert.equal(after.is_public, false, 'the server has it not public')
+  assert.equal(await page.locator(`.is-public[data-id="${leaf.id}"]`).getAttribute('class').then((c) => /is-checked/.test(c)), false)
+  await shot(page, 'actions-categories-public')
+  // and back
+  await page.locator(`.is-public[data-id="${leaf.id}"]`).click()
+  await settle(page, 500)
+  const back = (await admin.get('/categories')).data.items.flatMap((c) => c.children || []).find((k) => k.id === leaf.id)
+  assert.equal(back.is_public, true)
+  assertClean(page)
+  await ctx.close()
+})
