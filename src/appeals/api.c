@@ -44,8 +44,8 @@ static int load(struct sq_req *r, struct sq_appeal *a)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e =
-        id ? appeals_store_get(id, a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    enum sq_err e = id ? appeals_store_get(id, a, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_read(r->user, a)) {
@@ -162,8 +162,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
                        "someone else");
     if (on_behalf && !sq_json_str(in, "contact_name", NULL))
         return sq_fail(d, SQ_EINVAL, "contact_name", "name the person you file for");
-    const char *kind =
-        sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident" : "enterprise");
+    const char *kind = sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident"
+                                                                              : "enterprise");
     snprintf(a->kind, sizeof a->kind, "%s", kind);
     snprintf(a->urgency, sizeof a->urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
     snprintf(a->channel, sizeof a->channel, "%s", on_behalf ? "collector" : channel);
@@ -195,8 +195,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
     snprintf(a->handler_unit_path, sizeof a->handler_unit_path, "%s", handler.path);
     appeals_store_sla(&cat, a->urgency, &sla);
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    sq_appeal_deadlines(cal, &sla, a->created_at, sq_app_config ? sq_app_config->warn_percent : 80,
-                        a);
+    sq_appeal_deadlines(cal, &sla, a->created_at,
+                        sq_app_config ? sq_app_config->warn_percent : 80, a);
     appeals_calendar_release();
     t->actor = u ? u->id : 0;
     t->ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a->channel, "handler_unit_id",
@@ -335,9 +335,8 @@ static int appeals_create(struct sq_req *r)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not file appeals");
     const char *key = sq_req_header(r, "Idempotency-Key");
     if (key && (strlen(key) < 1 || strlen(key) > 128))
-        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key",
-                             "Idempotency-Key must be 1 to 128 "
-                             "characters");
+        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to 128 "
+                                                              "characters");
     struct intake *t = calloc(1, sizeof *t);
     if (!t)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
@@ -349,8 +348,8 @@ static int appeals_create(struct sq_req *r)
             snprintf(scope, sizeof scope, "a:%s", r->ip);
         idem_set(t, scope, key, r->json);
     }
-    enum sq_err e =
-        intake_prepare(r->json, r->user, r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
+    enum sq_err e = intake_prepare(r->json, r->user,
+                                   r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
     if (e) {
         int st = sq_reply_err(r, e, &t->d);
         intake_free(t);
@@ -408,12 +407,9 @@ static int appeals_contact(struct sq_req *r)
 }
 
 static const char *const sorts[][2] = {
-    {"-created_at", "a.created_at DESC, a.id DESC"},
-    {"created_at", "a.created_at, a.id"},
-    {"due_at", "a.due_at, a.id"},
-    {"-due_at", "a.due_at DESC, a.id DESC"},
-    {"-id", "a.id DESC"},
-    {"id", "a.id"},
+    {"-created_at", "a.created_at DESC, a.id DESC"}, {"created_at", "a.created_at, a.id"},
+    {"due_at", "a.due_at, a.id"},                     {"-due_at", "a.due_at DESC, a.id DESC"},
+    {"-id", "a.id DESC"},                             {"id", "a.id"},
 };
 
 static int parse_id_param(struct sq_req *r, const char *name, int64_t *out)
@@ -526,9 +522,8 @@ static int appeals_list(struct sq_req *r)
     for (int i = 0; f.urgency && sq_appeal_urgencies[i]; i++)
         urg_ok |= !strcmp(f.urgency, sq_appeal_urgencies[i]);
     if (!urg_ok)
-        return sq_reply_errf(r, SQ_EINVAL, "urgency",
-                             "urgency must be normal, urgent or "
-                             "critical");
+        return sq_reply_errf(r, SQ_EINVAL, "urgency", "urgency must be normal, urgent or "
+                                                      "critical");
     if (f.q && sq_utf8_len(f.q) > 100)
         return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
     const char *from = sq_req_query(r, "from"), *to = sq_req_query(r, "to");
@@ -557,12 +552,12 @@ static int appeals_list(struct sq_req *r)
         else if (!strcmp(q, "own"))
             f.creator_or_collector = r->user->id;
         else if (strcmp(q, "unit"))
-            return sq_reply_errf(r, SQ_EINVAL, "queue",
-                                 "queue must be mine, unit, overdue, "
-                                 "due_soon or own");
+            return sq_reply_errf(r, SQ_EINVAL, "queue", "queue must be mine, unit, overdue, "
+                                                        "due_soon or own");
         if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
             /* staff queues show open work unless a status is asked for */
-            static const char *const open[] = {"submitted", "accepted", "in_progress", "suspended"};
+            static const char *const open[] = {"submitted", "accepted", "in_progress",
+                                               "suspended"};
             for (int i = 0; i < 4; i++)
                 f.statuses[f.nstatuses++] = open[i];
         }
@@ -575,9 +570,8 @@ static int appeals_list(struct sq_req *r)
             if (!strcmp(sorts[i][0], sort))
                 f.order = sorts[i][1];
         if (!f.order)
-            return sq_reply_errf(r, SQ_EINVAL, "sort",
-                                 "sort must be created_at, due_at or id "
-                                 "(prefix - for descending)");
+            return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be created_at, due_at or id "
+                                                       "(prefix - for descending)");
     }
     if (unit_id) {
         struct sq_unit u;
@@ -602,8 +596,8 @@ static int appeals_list(struct sq_req *r)
      * caller's grants, which only a commit changes. Not the clock-dependent
      * queues (due soon), whose answer moves without any write. */
     int kn = snprintf(key, sizeof key, "appeals/list user=%lld ", (long long)r->user->id);
-    bool cacheable =
-        !f.due_before && kn > 0 && sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
+    bool cacheable = !f.due_before && kn > 0 &&
+                     sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
     if (cacheable && sq_rcache_get(key, &text, &len))
         return sq_reply_json_text(r, 200, text, len);
     /* {"items":[...],"total":N,"next":"..."|null}, as sq_reply_list() prints */
@@ -627,7 +621,8 @@ static int appeals_list(struct sq_req *r)
 
 /* ---- actions ---- */
 
-static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000}, {0}};
+static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000},
+                                             {0}};
 static const struct sq_field f_assign[] = {
     {.name = "handler_id", .type = SQ_F_ID, .required = true},
     {.name = "note", .type = SQ_F_TEXT, .max = 2000},
@@ -666,11 +661,11 @@ static const struct sq_field f_review[] = {
     {0}};
 
 static const struct sq_field *const action_fields[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,   [SQ_AA_TRANSFER] = f_transfer,
-    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,       [SQ_AA_REPLY] = f_reply,
-    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,   [SQ_AA_EXTEND] = f_extend,
+    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,  [SQ_AA_TRANSFER] = f_transfer,
+    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,      [SQ_AA_REPLY] = f_reply,
+    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,  [SQ_AA_EXTEND] = f_extend,
     [SQ_AA_SUSPEND] = f_reason,  [SQ_AA_RESUME] = f_note_opt, [SQ_AA_MERGE] = f_merge,
-    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,   [SQ_AA_REOPEN] = f_reason,
+    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,  [SQ_AA_REOPEN] = f_reason,
     [SQ_AA_ESCALATE] = f_reason,
 };
 
@@ -705,8 +700,8 @@ static enum sq_err reopen(struct sq_appeal *b, int64_t now, struct sq_detail *d)
         return e;
     appeals_store_sla(&cat, b->urgency, &sla);
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    int64_t due =
-        sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2 : 1);
+    int64_t due = sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2
+                                                                              : 1);
     b->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
     sq_appeal_rewarn(cal, warn_pct(), now, b);
     appeals_calendar_release();
@@ -797,9 +792,8 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
     case SQ_AA_RETURN: {
         int64_t to = dispatcher_of(a);
         if (!to || units_store_get(to, &unit, d))
-            return sq_fail(d, SQ_ECONFLICT, NULL,
-                           "there is no dispatcher above this unit to "
-                           "return the appeal to");
+            return sq_fail(d, SQ_ECONFLICT, NULL, "there is no dispatcher above this unit to "
+                                                  "return the appeal to");
         b->handler_unit_id = unit.id;
         snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
         b->handler_id = 0;
@@ -883,9 +877,8 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
                     m.status == SQ_AS_IN_PROGRESS || m.status == SQ_AS_SUSPENDED;
         sq_appeal_cleanup(&m);
         if (!ok)
-            return sq_fail(d, SQ_EFORBIDDEN, "master_id",
-                           "the master appeal is outside your "
-                           "units");
+            return sq_fail(d, SQ_EFORBIDDEN, "master_id", "the master appeal is outside your "
+                                                          "units");
         if (!open)
             return sq_fail(d, SQ_ECONFLICT, "master_id", "the master appeal is not open");
         b->master_id = mid;
@@ -939,8 +932,8 @@ static void follow_master(const struct sq_appeal *master, int64_t actor)
         sq_appeal_copy(&nc, &c);
         sq_appeal_set(&nc.reply, master->reply);
         nc.resolved_at = master->resolved_at;
-        nc.updated_at =
-            c.updated_at + 1 > master->updated_at ? c.updated_at + 1 : master->updated_at;
+        nc.updated_at = c.updated_at + 1 > master->updated_at ? c.updated_at + 1
+                                                              : master->updated_at;
         json_t *data = json_pack("{s:I,s:s}", "master_id", (json_int_t)master->id,
                                  "master_tracking_no", master->tracking_no);
         appeals_store_apply(&c, &nc, SQ_AA_RESOLVE, actor, master->reply, data, NULL);
@@ -968,8 +961,8 @@ static int appeals_action(struct sq_req *r)
     if (st)
         return st;
     /* extend with "approve" decides a pending request: a right of its own */
-    int act =
-        action == SQ_AA_EXTEND && sq_json_has(r->json, "approve") ? SQ_AA_EXTEND_DECIDE : action;
+    int act = action == SQ_AA_EXTEND && sq_json_has(r->json, "approve") ? SQ_AA_EXTEND_DECIDE
+                                                                        : action;
     if ((e = sq_appeal_decide(r->user, &a, act, &d))) {
         if (e == SQ_ETRANSITION) {
             /* name what the status allows (to anyone), as this error always has */
@@ -1000,8 +993,8 @@ static int appeals_action(struct sq_req *r)
         sq_appeal_copy(&c, &b);
         c.updated_at = b.updated_at + 1;
         if (!(e = reopen(&c, b.updated_at, &d))) {
-            json_t *rd =
-                json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count", c.reopen_count);
+            json_t *rd = json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count",
+                                   c.reopen_count);
             e = appeals_store_apply(&b, &c, SQ_AA_REOPEN, 0, "评价不满意，自动重办", rd, &d);
             json_decref(rd);
         }

@@ -21,17 +21,20 @@ static const char *const status_names[SQ_AS__MAX] = {
 };
 
 static const char *const action_names[SQ_AA__MAX] = {
-    "submit", "accept",  "assign",   "transfer", "return",        "note",   "reply",   "resolve",
-    "reject", "extend",  "suspend",  "resume",   "merge",         "rate",   "review",  "reopen",
-    "warn",   "overdue", "escalate", "close",    "extend_decide", "attach", "contact",
+    "submit",  "accept", "assign", "transfer", "return",   "note",     "reply",
+    "resolve", "reject", "extend", "suspend",  "resume",   "merge",    "rate",
+    "review",  "reopen", "warn",   "overdue",  "escalate", "close",
+    "extend_decide", "attach", "contact", "kb_solve",
 };
 
 /* Actions a person or staff may ask for by name over the API. */
 static const bool action_public[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = true, [SQ_AA_ASSIGN] = true,  [SQ_AA_TRANSFER] = true, [SQ_AA_RETURN] = true,
-    [SQ_AA_NOTE] = true,   [SQ_AA_REPLY] = true,   [SQ_AA_RESOLVE] = true,  [SQ_AA_REJECT] = true,
-    [SQ_AA_EXTEND] = true, [SQ_AA_SUSPEND] = true, [SQ_AA_RESUME] = true,   [SQ_AA_MERGE] = true,
-    [SQ_AA_RATE] = true,   [SQ_AA_REVIEW] = true,  [SQ_AA_REOPEN] = true,   [SQ_AA_ESCALATE] = true,
+    [SQ_AA_ACCEPT] = true,  [SQ_AA_ASSIGN] = true, [SQ_AA_TRANSFER] = true,
+    [SQ_AA_RETURN] = true,  [SQ_AA_NOTE] = true,   [SQ_AA_REPLY] = true,
+    [SQ_AA_RESOLVE] = true, [SQ_AA_REJECT] = true, [SQ_AA_EXTEND] = true,
+    [SQ_AA_SUSPEND] = true, [SQ_AA_RESUME] = true, [SQ_AA_MERGE] = true,
+    [SQ_AA_RATE] = true,    [SQ_AA_REVIEW] = true, [SQ_AA_REOPEN] = true,
+    [SQ_AA_ESCALATE] = true,
 };
 
 /* next[action][from]: the status after the action, -1 = illegal, KEEP = same */
@@ -63,6 +66,7 @@ static const int transitions[SQ_AA__MAX][SQ_AS__MAX] = {
     [SQ_AA_EXTEND_DECIDE] = {X, K, K, K, X, X, X, X, X},
     [SQ_AA_ATTACH] = {K, K, K, K, K, K, X, X, X},
     [SQ_AA_CONTACT] = {K, K, K, K, K, K, K, K, K},
+    [SQ_AA_KB_SOLVE] = {S_RES, S_RES, S_RES, X, X, X, X, X, X},
 };
 #undef X
 
@@ -112,8 +116,9 @@ json_t *sq_appeal_allowed_json(int status)
 /* ---- who may do what ---- */
 
 /* Who may take an action: H handlers of the handling unit, S its
- * supervisors, P the person who filed it (creator or collector). */
-enum { WHO_H = 1, WHO_S = 2, WHO_P = 4 };
+ * supervisors, P the person who filed it (creator or collector), C its
+ * creator only (who filed it for someone does not speak for them). */
+enum { WHO_H = 1, WHO_S = 2, WHO_P = 4, WHO_C = 8 };
 static const int action_who[SQ_AA__MAX] = {
     [SQ_AA_ACCEPT] = WHO_H,        [SQ_AA_ASSIGN] = WHO_H,         [SQ_AA_TRANSFER] = WHO_H,
     [SQ_AA_RETURN] = WHO_H,        [SQ_AA_NOTE] = WHO_H | WHO_P,   [SQ_AA_REPLY] = WHO_H,
@@ -122,6 +127,7 @@ static const int action_who[SQ_AA__MAX] = {
     [SQ_AA_RATE] = WHO_P | WHO_S, /* S: a rating taken by phone; never by its handler */
     [SQ_AA_REVIEW] = WHO_S,        [SQ_AA_REOPEN] = WHO_P | WHO_S, [SQ_AA_ESCALATE] = WHO_S,
     [SQ_AA_EXTEND_DECIDE] = WHO_S, [SQ_AA_ATTACH] = WHO_H | WHO_P, [SQ_AA_CONTACT] = WHO_H | WHO_P,
+    [SQ_AA_KB_SOLVE] = WHO_C,
 };
 
 bool sq_appeal_action_listed(int act)
@@ -148,14 +154,15 @@ enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a,
     /* whoever handles an appeal does not grade their own work */
     if (act == SQ_AA_RATE && u && a->handler_id == u->id)
         supervisor = false;
-    bool ok =
-        ((who & WHO_H) && handler) || ((who & WHO_S) && supervisor) || ((who & WHO_P) && person);
+    bool creator = u && a->creator_id && a->creator_id == u->id;
+    bool ok = ((who & WHO_H) && handler) || ((who & WHO_S) && supervisor) ||
+              ((who & WHO_P) && person) || ((who & WHO_C) && creator);
     if (!ok) {
         if (act == SQ_AA_RATE && !person)
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "只有提出诉求的本人可以评价，办理人不能评价自己的办理 / only the "
                            "person who filed it rates an appeal, never its handler");
-        if (who == WHO_P)
+        if (who == WHO_P || who == WHO_C)
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "只有提出诉求的本人可以这样做 / only the person who filed it may %s it",
                            name);
@@ -240,8 +247,8 @@ void sq_appeal_contrib(const struct sq_appeal *a, struct sq_appeal_contrib *c)
         c->responded_on_time = !a->response_due_at || a->accepted_at <= a->response_due_at;
         c->response_secs = a->accepted_at - a->created_at;
     }
-    bool done =
-        a->status == SQ_AS_RESOLVED || a->status == SQ_AS_EVALUATED || a->status == SQ_AS_CLOSED;
+    bool done = a->status == SQ_AS_RESOLVED || a->status == SQ_AS_EVALUATED ||
+                a->status == SQ_AS_CLOSED;
     if (done && a->resolved_at) {
         c->resolved = 1;
         c->resolved_on_time = !a->due_at || a->resolved_at <= a->due_at;

@@ -63,6 +63,8 @@ enum sq_appeal_action {
     SQ_AA_EXTEND_DECIDE, /* approve or deny a pending extension (POST .../extend {"approve"}) */
     SQ_AA_ATTACH,        /* add a file (POST .../attachments) */
     SQ_AA_CONTACT,       /* read the person's unmasked contact (GET .../contact, audited) */
+    SQ_AA_KB_SOLVE,      /* its filer says a KB answer solved it: resolved (POST
+                          * /kb/answers/{id}/solved {"appeal_id"}) */
     SQ_AA__MAX
 };
 /* Actions below this one are workflow events (timeline, notifications, webhooks). */
@@ -125,7 +127,8 @@ json_t *sq_appeal_allowed_json(int status);
  *   1. who: each action names who may take it (docs/appeals.md, "Who may do
  *      what"): handlers of the handling unit (SQ_PERM_APPEAL_HANDLE on
  *      a->handler_unit_path, sq_may), its supervisors (SQ_PERM_APPEAL_SUPERVISE
- *      there) and the person who filed it (creator or collector). A staff
+ *      there) and the person who filed it (creator or collector; kb_solve:
+ *      the creator only). A staff
  *      member never rates an appeal they handle (a->handler_id). Otherwise
  *      SQ_EFORBIDDEN (403), "not yours / not your role".
  *   2. status: the state machine (sq_appeal_next_status), else SQ_ETRANSITION
@@ -144,7 +147,7 @@ enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a,
  * (collector)? False for NULL. */
 bool sq_appeal_is_person(const struct sq_user *u, const struct sq_appeal *a);
 /* Actions a caller may ask for: the named workflow actions and the pseudo
- * ones (extend_decide, attach, contact). allowed_actions lists those of them
+ * ones (extend_decide, attach, contact, kb_solve). allowed_actions lists those of them
  * sq_appeal_decide() allows. */
 bool sq_appeal_action_listed(int act);
 /* Bit i set when sq_appeal_decide(u, a, i) == SQ_OK for a listed action i. */

@@ -22,10 +22,9 @@ static const char *role_names[SQ_ROLE__MAX] = {
 };
 
 static const char *perm_names[SQ_PERM__MAX] = {
-    "public",         "signed_in",   "unit.read",     "unit.write",       "user.read",
-    "user.write",     "grant",       "personal.read", "audit.read",       "appeal.create",
-    "appeal.collect", "appeal.read", "appeal.handle", "appeal.supervise", "stats.read",
-    "kb.write",       "kb.publish",  "admin",
+    "public", "signed_in", "unit.read", "unit.write", "user.read", "user.write", "grant",
+    "personal.read", "audit.read", "appeal.create", "appeal.collect", "appeal.read",
+    "appeal.handle", "appeal.supervise", "stats.read", "kb.write", "kb.publish", "admin",
 };
 
 #define P(x) (1u << (x))
@@ -36,10 +35,10 @@ static const unsigned role_perms[SQ_ROLE__MAX] = {
     [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE),
     [SQ_ROLE_COLLECTOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_APPEAL_CREATE) |
                           P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ),
-    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) | P(SQ_PERM_APPEAL_CREATE) |
-                        P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ) |
-                        P(SQ_PERM_APPEAL_HANDLE) | P(SQ_PERM_PERSONAL_READ) |
-                        P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
+    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |
+                        P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
+                        P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
+                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
     [SQ_ROLE_UNIT_ADMIN] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_UNIT_WRITE) | P(SQ_PERM_USER_READ) |
                            P(SQ_PERM_USER_WRITE) | P(SQ_PERM_GRANT) | P(SQ_PERM_PERSONAL_READ) |
                            P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
@@ -98,8 +97,8 @@ bool sq_perm_writes(enum sq_perm p)
 int sq_role_rank(enum sq_role r)
 {
     static const int rank[SQ_ROLE__MAX] = {
-        [SQ_ROLE_PUBLIC] = 0,     [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
-        [SQ_ROLE_UNIT_ADMIN] = 3, [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
+        [SQ_ROLE_PUBLIC] = 0,         [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
+        [SQ_ROLE_UNIT_ADMIN] = 3,     [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
     };
     return (r >= 0 && r < SQ_ROLE__MAX) ? rank[r] : -1;
 }

@@ -13,7 +13,8 @@
  *     naming a field).
  * "Actions" are the workflow actions (POST /appeals/{id}/{action}) and the
  * other per-appeal acts allowed_actions names: extend_decide (POST .../extend
- * {"approve"}), attach (POST .../attachments) and contact (GET .../contact).
+ * {"approve"}), attach (POST .../attachments), contact (GET .../contact) and
+ * kb_solve (POST /kb/answers/{id}/solved {"appeal_id"}).
  * A few expectations from the issue are checked by name as well: the
  * collector is never offered accept/transfer/reject, the auditor nothing,
  * the handler who resolved an appeal no rating.
@@ -28,9 +29,9 @@
 /* ---- the actions and how to send them ---- */
 
 static const char *const actions[] = {
-    "accept", "assign",   "transfer",      "return", "note",    "reply", "resolve",
-    "reject", "extend",   "suspend",       "resume", "merge",   "rate",  "review",
-    "reopen", "escalate", "extend_decide", "attach", "contact", NULL,
+    "accept", "assign",   "transfer",      "return", "note",    "reply",    "resolve",
+    "reject", "extend",   "suspend",       "resume", "merge",   "rate",     "review",
+    "reopen", "escalate", "extend_decide", "attach", "contact", "kb_solve", NULL,
 };
 
 /* the states an appeal is made in; in_progress_ext has an extension pending */
@@ -93,7 +94,7 @@ static const char *const logins[] = {
     "resident",       "student",         "enterprise",        NULL,
 };
 
-static long long street1, comm2;
+static long long street1, comm2, kb_answer;
 static int requests, accepted_listed, refused_unlisted;
 static bool ready;
 
@@ -141,6 +142,9 @@ static struct h_resp *send_action(const char *login, const struct lane *l, long 
             .ctype = "image/png"});
     if (!strcmp(act, "contact"))
         return h_req("GET", h_fmt("/api/v1/appeals/%lld/contact", id), tok, NULL);
+    if (!strcmp(act, "kb_solve"))
+        return h_reqf("POST", h_fmt("/api/v1/kb/answers/%lld/solved", kb_answer), tok,
+                      "{\"appeal_id\":%lld}", id);
     if (!strcmp(act, "assign"))
         body = h_fmt("{\"handler_id\":%lld}", h_uid(l->handler));
     else if (!strcmp(act, "transfer"))
@@ -239,6 +243,7 @@ static void setup(void)
     h_start_demo();
     street1 = unit_by_code("ST01");
     comm2 = unit_by_code("CM002");
+    kb_answer = H_INT(h_req("GET", "/api/v1/kb/answers?limit=1", NULL, NULL)->json, "items.0.id");
     for (size_t k = 0; k < NLANES; k++) {
         struct lane *l = &lanes[k];
         l->unit = unit_by_code(l->unit_code);

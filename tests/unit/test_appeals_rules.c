@@ -182,6 +182,12 @@ static void test_decide_roles(void **state)
     onb.collector_id = 20;
     assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_RATE, NULL), SQ_OK);
     assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_RESOLVE, NULL), SQ_EFORBIDDEN);
+    /* "a KB answer solved it" is the filer's word, while the appeal is open */
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_KB_SOLVE, NULL), SQ_OK);
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_KB_SOLVE, NULL), SQ_EFORBIDDEN);
+    assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_KB_SOLVE, NULL), SQ_EFORBIDDEN);
+    struct sq_appeal done = appeal_in(SQ_AS_RESOLVED);
+    assert_int_equal(sq_appeal_decide(&person, &done, SQ_AA_KB_SOLVE, NULL), SQ_ETRANSITION);
     /* internal actions are no caller's */
     assert_int_equal(sq_appeal_decide(&district, &a, SQ_AA_WARN, NULL), SQ_ENOTFOUND);
     assert_int_equal(sq_appeal_decide(&district, &a, SQ_AA_CLOSE, NULL), SQ_ENOTFOUND);
