@@ -98,31 +98,6 @@ static long long street1, comm2, kb_answer;
 static int requests, accepted_listed, refused_unlisted;
 static bool ready;
 
-static long long unit_by_code(const char *code)
-{
-    struct h_resp *r = h_req("GET", h_fmt("/api/v1/units?q=%s", code), h_tok("admin"), NULL);
-    H_STATUS(r, 200);
-    H_EQ_STR(H_STR(r->json, "items.0.code"), code);
-    return H_INT(r->json, "items.0.id");
-}
-
-static long long category_by_code(const char *code)
-{
-    struct h_resp *r = h_req("GET", "/api/v1/categories", NULL, NULL);
-    H_STATUS(r, 200);
-    json_t *roots = json_object_get(r->json, "items"), *root, *kid;
-    size_t i, j;
-    json_array_foreach(roots, i, root)
-    {
-        json_array_foreach(json_object_get(root, "children"), j, kid)
-        {
-            if (!strcmp(json_string_value(json_object_get(kid, "code")), code))
-                return json_integer_value(json_object_get(kid, "id"));
-        }
-    }
-    H_FAIL("no category %s", code);
-}
-
 static const char png[] = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01";
 
 /* Sends action name on appeal id as login, with a body that passes the
@@ -241,13 +216,13 @@ static void setup(void)
     if (ready)
         return;
     h_start_demo();
-    street1 = unit_by_code("ST01");
-    comm2 = unit_by_code("CM002");
+    street1 = h_unit_by_code("ST01");
+    comm2 = h_unit_by_code("CM002");
     kb_answer = H_INT(h_req("GET", "/api/v1/kb/answers?limit=1", NULL, NULL)->json, "items.0.id");
     for (size_t k = 0; k < NLANES; k++) {
         struct lane *l = &lanes[k];
-        l->unit = unit_by_code(l->unit_code);
-        l->cat = category_by_code(l->cat_code);
+        l->unit = h_unit_by_code(l->unit_code);
+        l->cat = h_category_by_code(l->cat_code);
         l->handler_unit =
             H_INT(h_req("GET", "/api/v1/me", h_tok(l->handler), NULL)->json, "grants.0.unit_id");
         l->transfer_to = l->handler_unit == street1 ? comm2 : street1;
