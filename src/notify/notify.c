@@ -157,7 +157,7 @@ bool sq_webhook_event_valid(const char *name)
         return false;
     if (!strcmp(name, "*") || !strcmp(name, "appeal.*"))
         return true;
-    for (int i = 0; i < SQ_AA__MAX; i++)
+    for (int i = 0; i < SQ_AA__EVENTS; i++)
         if (!strcmp(name, sq_webhook_event_name(i, buf)))
             return true;
     return false;
