@@ -12,11 +12,10 @@
 #include <time.h>
 
 #include "appeals/appeals.h"
+#include "appeals/events.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
-
-sq_appeal_event_fn sq_appeal_event_hook;
 
 #define APPEAL_COLS                                                                              \
     "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, " \
@@ -300,13 +299,9 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
     a->id = sqlite3_last_insert_rowid(sq_db_conn());
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
                        a->created_at, d)) ||
-        (e = stats_move(NULL, a, d)))
+        (e = stats_move(NULL, a, d)) || (e = appeals_publish(a, SQ_AA_SUBMIT, actor_id, d)))
         goto fail;
-    if ((e = sq_db_commit(d)))
-        return e;
-    if (sq_appeal_event_hook)
-        sq_appeal_event_hook(a, SQ_AA_SUBMIT, actor_id);
-    return SQ_OK;
+    return sq_db_commit(d);
 fail:
     sq_db_rollback();
     return e;
@@ -346,13 +341,9 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     }
     if ((e = add_event(after->id, action, actor_id, before->status, after->status, note, data,
                        after->updated_at, d)) ||
-        (e = stats_move(before, after, d)))
+        (e = stats_move(before, after, d)) || (e = appeals_publish(after, action, actor_id, d)))
         goto fail;
-    if ((e = sq_db_commit(d)))
-        return e;
-    if (sq_appeal_event_hook)
-        sq_appeal_event_hook(after, action, actor_id);
-    return SQ_OK;
+    return sq_db_commit(d);
 fail:
     sq_db_rollback();
     return e;

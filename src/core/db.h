@@ -54,6 +54,12 @@ void sq_db_reset(sqlite3_stmt *st);
 enum sq_err sq_db_begin(struct sq_detail *d);
 enum sq_err sq_db_commit(struct sq_detail *d);
 void sq_db_rollback(void);
+/* Runs fn(ctx) once this thread's outermost transaction has committed (at
+ * once when none is open); dropped if the transaction, or the savepoint it
+ * was registered in, rolls back. Registered twice, runs once. For hints
+ * (wake the thread that reads an outbox), never for work that must not be
+ * lost: that belongs in the transaction. */
+void sq_db_on_commit(void (*fn)(void *), void *ctx);
 
 /* Maps a SQLite result code to an sq_err, filling d (conflict, full disk...). */
 enum sq_err sq_db_error(int rc, struct sq_detail *d);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
@@ -43,8 +44,8 @@ static int collect(sqlite3_stmt *st, int64_t *out, int n, int max, int64_t exclu
     return n;
 }
 
-int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude,
-                            int64_t *out, int max)
+int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude, int64_t *out,
+                            int max)
 {
     int n = 0;
     sqlite3_stmt *st;
@@ -83,24 +84,29 @@ int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exc
 
 /* ---- inbox ---- */
 
-enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t appeal_id,
-                                   const char *title, const char *body, int64_t now,
-                                   struct sq_detail *d)
+enum sq_err notify_store_inbox_add(int64_t user_id, const char *domain, const char *kind,
+                                   int64_t record_id, const char *title, const char *body,
+                                   int64_t now, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
-                                  "created_at) VALUES (?,?,?,?,?,?)");
+    sqlite3_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, domain, kind, record_id, title, "
+                                  "body, created_at) VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
-    sq_db_bind_id(st, 3, appeal_id);
-    sqlite3_bind_text(st, 4, title, -1, SQLITE_TRANSIENT);
-    sq_db_bind_text(st, 5, body);
-    sqlite3_bind_int64(st, 6, now);
+    sqlite3_bind_text(st, 2, domain, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+    sq_db_bind_id(st, 4, record_id);
+    sqlite3_bind_text(st, 5, title, -1, SQLITE_TRANSIENT);
+    sq_db_bind_text(st, 6, body);
+    sqlite3_bind_int64(st, 7, now);
     return sq_db_exec_stmt(st, d);
 }
 
-#define INBOX_COLS "id, kind, appeal_id, title, body, created_at, read_at"
+/* appeal_id: the inbox API's field from before events of other domains
+ * (013_events.sql), kept for its readers. */
+#define INBOX_COLS                                                                                 \
+    "id, kind, CASE WHEN domain = 'appeal' THEN record_id END, title, body, created_at, "          \
+    "read_at, domain, record_id"
 
 static json_t *inbox_row(sqlite3_stmt *st)
 {
@@ -113,9 +119,10 @@ static json_t *inbox_row(sqlite3_stmt *st)
     set_time(o, "created_at", sqlite3_column_int64(st, 5));
     set_time(o, "read_at", sqlite3_column_int64(st, 6));
     json_object_set_new(o, "read", json_boolean(sqlite3_column_type(st, 6) != SQLITE_NULL));
+    json_object_set_new(o, "domain", json_string(sq_db_col_text(st, 7)));
+    json_object_set_new(o, "record_id", sq_db_col_id_json(st, 8));
     return o;
 }
-
 
 enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const struct sq_page *p,
                                     json_t **items, int64_t *total, int64_t *unread,
@@ -123,9 +130,9 @@ enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const str
 {
     *items = json_array();
     *unread = sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ? AND read_at IS NULL",
-                      user_id);
-    *total = unread_only ? *unread : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?",
-                                             user_id);
+                              user_id);
+    *total = unread_only ? *unread
+                         : sq_db_scalar_id("SELECT count(*) FROM inbox WHERE user_id = ?", user_id);
     sqlite3_stmt *st = sq_db_stmt(
         unread_only ? "SELECT " INBOX_COLS " FROM inbox WHERE user_id = ? AND read_at IS NULL "
                       "ORDER BY id DESC LIMIT ? OFFSET ?"
@@ -183,6 +190,47 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
     return SQ_OK;
 }
 
+/* ---- retention ---- */
+
+/* Deletes the rows `pick` selects (binding ?1 = before, ?2 = limit), after
+ * asking `any` (?1) whether there is one: an idle pass takes no write lock. */
+static int purge(const char *any, const char *pick, int64_t before, int limit)
+{
+    struct sq_detail d = {0};
+    sqlite3_stmt *st = sq_db_stmt(any);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sq_db_reset(st);
+    if (!found)
+        return 0;
+    if (!(st = sq_db_stmt(pick)))
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, limit);
+    if (sq_db_exec_stmt(st, &d))
+        return -1;
+    return sqlite3_changes(sq_db_conn());
+}
+
+int notify_store_purge_inbox(int64_t before, int limit)
+{
+    return purge("SELECT 1 FROM inbox WHERE read_at IS NOT NULL AND created_at < ?1 LIMIT 1",
+                 "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE read_at IS NOT NULL "
+                 "AND created_at < ?1 ORDER BY created_at LIMIT ?2)",
+                 before, limit);
+}
+
+int notify_store_purge_deliveries(int64_t before, int limit)
+{
+    return purge("SELECT 1 FROM webhook_deliveries WHERE status = 'delivered' AND created_at < "
+                 "?1 LIMIT 1",
+                 "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+                 "WHERE status = 'delivered' AND created_at < ?1 ORDER BY created_at LIMIT ?2)",
+                 before, limit);
+}
+
 /* ---- webhooks ---- */
 
 enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, const char *secret,
@@ -207,18 +255,18 @@ enum sq_err notify_store_webhook_create(const char *url, json_t *event_types, co
     return e;
 }
 
-#define HOOK_COLS                                                                               \
-    "w.id, w.url, w.event_types, w.active, w.created_at, substr(w.secret, -4), "               \
-    "(SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.status = "     \
-    "'pending'), (SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND "     \
+#define HOOK_COLS                                                                                  \
+    "w.id, w.url, w.event_types, w.active, w.created_at, substr(w.secret, -4), "                   \
+    "(SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND x.status = "         \
+    "'pending'), (SELECT count(*) FROM webhook_deliveries x WHERE x.webhook_id = w.id AND "        \
     "x.status = 'dead')"
 
 static json_t *hook_row(sqlite3_stmt *st)
 {
     json_t *types = json_loads(sq_db_col_text(st, 2), 0, NULL);
-    json_t *o = json_pack("{s:I,s:s,s:o,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "url", sq_db_col_text(st, 1), "event_types",
-                          types ? types : json_array(), "active", sqlite3_column_int(st, 3));
+    json_t *o = json_pack("{s:I,s:s,s:o,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0), "url",
+                          sq_db_col_text(st, 1), "event_types", types ? types : json_array(),
+                          "active", sqlite3_column_int(st, 3));
     set_time(o, "created_at", sqlite3_column_int64(st, 4));
     char hint[16];
     snprintf(hint, sizeof hint, "...%s", sq_db_col_text(st, 5));
@@ -230,10 +278,10 @@ static json_t *hook_row(sqlite3_stmt *st)
 
 json_t *notify_store_webhooks_json(bool include_inactive)
 {
-    sqlite3_stmt *st = sq_db_stmt(include_inactive
-                                      ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
-                                      : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
-                                        "ORDER BY w.id");
+    sqlite3_stmt *st =
+        sq_db_stmt(include_inactive ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
+                                    : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
+                                      "ORDER BY w.id");
     json_t *arr = json_array();
     if (!st)
         return arr;
@@ -289,15 +337,17 @@ fail:
     return e;
 }
 
-int notify_store_enqueue(const char *event, const char *payload, int64_t now,
-                         struct sq_detail *d)
+enum sq_err notify_store_enqueue(const char *event, const char *payload, int64_t now, int *queued,
+                                 struct sq_detail *d)
 {
     int64_t ids[64];
-    int n = 0, queued = 0;
+    int n = 0;
+    enum sq_err e;
+    *queued = 0;
     sqlite3_stmt *st = sq_db_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
                                   "BY id LIMIT 64");
     if (!st)
-        return 0;
+        return sq_fail(d, SQ_EDB, NULL, "database error");
     /* collect first: the INSERT below must not run under this cursor */
     while (sqlite3_step(st) == SQLITE_ROW) {
         json_t *types = json_loads(sq_db_col_text(st, 1), 0, NULL);
@@ -310,17 +360,17 @@ int notify_store_enqueue(const char *event, const char *payload, int64_t now,
         if (!(st = sq_db_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
                               "status, attempts, next_attempt_at, created_at) VALUES "
                               "(?,?,?,'pending',0,?,?)")))
-            break;
+            return sq_fail(d, SQ_EDB, NULL, "database error");
         sqlite3_bind_int64(st, 1, ids[i]);
         sqlite3_bind_text(st, 2, event, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(st, 3, payload, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(st, 4, now);
         sqlite3_bind_int64(st, 5, now);
-        if (sq_db_exec_stmt(st, d))
-            break;
-        queued++;
+        if ((e = sq_db_exec_stmt(st, d)))
+            return e;
+        (*queued)++;
     }
-    return queued;
+    return SQ_OK;
 }
 
 /* ---- deliveries ---- */
@@ -384,8 +434,8 @@ enum sq_err notify_store_delivery_result(int64_t id, const char *status, int att
 }
 
 enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
-                                         const struct sq_page *p, json_t **items,
-                                         int64_t *total, struct sq_detail *d)
+                                         const struct sq_page *p, json_t **items, int64_t *total,
+                                         struct sq_detail *d)
 {
     static const char *where = " FROM webhook_deliveries x WHERE (?1 IS NULL OR x.status = ?1) "
                                "AND (?2 IS NULL OR x.webhook_id = ?2)";
@@ -417,19 +467,19 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
         sqlite3_bind_int64(st, 4, p->offset);
         while (sqlite3_step(st) == SQLITE_ROW) {
             json_t *payload = json_loads(sq_db_col_text(st, 3), 0, NULL);
-            json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:s,s:i}", "id",
-                                  (json_int_t)sqlite3_column_int64(st, 0), "webhook_id",
-                                  (json_int_t)sqlite3_column_int64(st, 1), "event_type",
-                                  sq_db_col_text(st, 2), "payload",
-                                  payload ? payload : json_null(), "status",
-                                  sq_db_col_text(st, 4), "attempts", sqlite3_column_int(st, 5));
+            json_t *o = json_pack(
+                "{s:I,s:I,s:s,s:o,s:s,s:i}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                "webhook_id", (json_int_t)sqlite3_column_int64(st, 1), "event_type",
+                sq_db_col_text(st, 2), "payload", payload ? payload : json_null(), "status",
+                sq_db_col_text(st, 4), "attempts", sqlite3_column_int(st, 5));
             if (!strcmp(sq_db_col_text(st, 4), "pending"))
                 set_time(o, "next_attempt_at", sqlite3_column_int64(st, 6));
             else
                 json_object_set_new(o, "next_attempt_at", json_null());
-            json_object_set_new(o, "last_status", sqlite3_column_type(st, 7) == SQLITE_NULL
-                                                      ? json_null()
-                                                      : json_integer(sqlite3_column_int(st, 7)));
+            json_object_set_new(o, "last_status",
+                                sqlite3_column_type(st, 7) == SQLITE_NULL
+                                    ? json_null()
+                                    : json_integer(sqlite3_column_int(st, 7)));
             sq_json_set_str(o, "last_error", sq_db_col_text(st, 8));
             set_time(o, "created_at", sqlite3_column_int64(st, 9));
             set_time(o, "delivered_at", sqlite3_column_int64(st, 10));
