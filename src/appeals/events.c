@@ -310,6 +310,9 @@ enum sq_err appeals_publish(const struct sq_appeal *a, int action, int64_t actor
     struct appeal_ev x;
     struct sq_unit unit;
     int64_t parent = 0;
+    char name[32];
+    if (!sq_event_wanted(sq_appeal_event_name(action, name)))
+        return SQ_OK; /* nobody listens (`sanqu demo`, tools) */
     if (action == SQ_AA_ESCALATE && units_store_get(a->handler_unit_id, &unit, NULL) == SQ_OK)
         parent = unit.parent_id;
     json_t *payload = sq_appeal_event_payload(a, action, parent);

@@ -121,6 +121,14 @@ void sq_event_unsubscribe(sq_event_fn fn, void *ctx)
 
 /* ---- publishing ---- */
 
+bool sq_event_wanted(const char *name)
+{
+    for (int i = 0; i < nsubs; i++)
+        if (sq_event_match(subs[i].pattern, name))
+            return true;
+    return false;
+}
+
 json_t *sq_event_payload(const struct sq_event *ev)
 {
     return ev->payload ? ev->payload : ev->owned_payload;
@@ -146,10 +154,7 @@ enum sq_err sq_event_publish(struct sq_event *ev, struct sq_detail *d)
     }
     if (ev->payload && !json_is_object(ev->payload))
         return sq_fail(d, SQ_EINVAL, NULL, "the payload of %s is not a JSON object", ev->name);
-    bool any = false;
-    for (int i = 0; i < nsubs && !any; i++)
-        any = sq_event_match(subs[i].pattern, ev->name);
-    if (!any)
+    if (!sq_event_wanted(ev->name))
         goto out;
     /* a savepoint of our own: a failing subscriber undoes the others too */
     if ((e = sq_db_begin(d)))

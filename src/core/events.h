@@ -131,6 +131,10 @@ void sq_event_unsubscribe(sq_event_fn fn, void *ctx);
  * the subscribers wrote. The caller then rolls back its own change. */
 enum sq_err sq_event_publish(struct sq_event *ev, struct sq_detail *d);
 
+/* Whether any subscriber covers the name: a publisher may skip building a
+ * costly payload when nobody listens (sq_event_publish checks it too). */
+bool sq_event_wanted(const char *name);
+
 /* The payload of ev as an object (borrowed; NULL when it has none). */
 json_t *sq_event_payload(const struct sq_event *ev);
 /* The event as webhooks and logs see it (new reference): {"event",
