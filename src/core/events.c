@@ -146,11 +146,13 @@ enum sq_err sq_event_publish(struct sq_event *ev, struct sq_detail *d)
     }
     if (!ev->occurred_at)
         ev->occurred_at = sq_clock_now();
-    if (!ev->payload && ev->payload_text &&
-        !json_is_object(ev->owned_payload = json_loads(ev->payload_text, 0, NULL))) {
-        json_decref(ev->owned_payload);
-        ev->owned_payload = NULL;
-        return sq_fail(d, SQ_EINVAL, NULL, "the payload of %s is not a JSON object", ev->name);
+    if (!ev->payload && ev->payload_text) {
+        ev->owned_payload = json_loads(ev->payload_text, 0, NULL);
+        if (!json_is_object(ev->owned_payload)) { /* a macro: its argument twice */
+            json_decref(ev->owned_payload);
+            ev->owned_payload = NULL;
+            return sq_fail(d, SQ_EINVAL, NULL, "the payload of %s is not a JSON object", ev->name);
+        }
     }
     if (ev->payload && !json_is_object(ev->payload))
         return sq_fail(d, SQ_EINVAL, NULL, "the payload of %s is not a JSON object", ev->name);
