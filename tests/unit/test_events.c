@@ -113,6 +113,38 @@ static void test_catalogue(void **state)
     assert_false(sq_webhook_event_valid("*.*"));
 }
 
+/* docs/events.md lists every declared type (the catalogue is not allowed to
+ * drift from the code). Run from the repository root, as `make check` does. */
+static char *docs;
+
+static void doc_has(const struct sq_event_type *t, void *ctx)
+{
+    char quoted[64];
+    int *missing = ctx;
+    if (!strncmp(t->name, "test.", 5))
+        return; /* this file's synthetic domain */
+    snprintf(quoted, sizeof quoted, "`%s`", t->name);
+    if (!strstr(docs, quoted)) {
+        fprintf(stderr, "docs/events.md does not list %s\n", t->name);
+        (*missing)++;
+    }
+}
+
+static void test_catalogue_documented(void **state)
+{
+    (void)state;
+    FILE *f = fopen("docs/events.md", "rb");
+    assert_non_null(f);
+    docs = calloc(1, 1 << 17);
+    assert_non_null(docs);
+    assert_true(fread(docs, 1, (1 << 17) - 1, f) > 0);
+    fclose(f);
+    int missing = 0;
+    sq_event_types_each(doc_has, &missing);
+    assert_int_equal(missing, 0);
+    free(docs);
+}
+
 static void test_event_json(void **state)
 {
     (void)state;
@@ -503,6 +535,7 @@ int main(void)
     const struct CMUnitTest rules[] = {
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_catalogue_documented),
         cmocka_unit_test(test_event_json),
     };
     const struct CMUnitTest store[] = {
