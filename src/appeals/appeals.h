@@ -169,7 +169,6 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
 /* Every change above is also an "appeal.<action>" event, published inside
  * its transaction (appeals/events.h). */
 
-
 /* ---- lists and intake support (store.c) ---- */
 
 struct sq_appeal_filter {
