@@ -134,6 +134,15 @@ static void test_kb_answer_reaches_the_filer(void)
     H_ASSERT(!inbox_item("community_handler", "kb", "answer_published", answer_id));
 }
 
+static void mark_read(const char *login, const char *domain, const char *kind, long long record)
+{
+    json_t *n = inbox_item(login, domain, kind, record);
+    H_ASSERTF(n, "%s has no %s.%s notification about %lld", login, domain, kind, record);
+    long long id = (long long)json_integer_value(json_object_get(n, "id"));
+    json_decref(n);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/inbox/%lld/read", id), h_tok(login), NULL), 200);
+}
+
 static bool gone(const char *login, const char *domain, const char *kind, long long record)
 {
     double t0 = h_ms();
@@ -152,31 +161,17 @@ static void test_retention_purges_old_read_rows(void)
     if (!answer_id)
         test_kb_answer_reaches_the_filer();
     /* read: the kb notification (2026-11-02); unread: the resolve one */
-    json_t *n = inbox_item("resident", "kb", "answer_published", answer_id);
-    H_ASSERT(n);
-    H_STATUS(h_req("POST",
-                   h_fmt("/api/v1/inbox/%lld/read",
-                         (long long)json_integer_value(json_object_get(n, "id"))),
-                   h_tok("resident"), NULL),
-             200);
-    json_decref(n);
+    mark_read("resident", "kb", "answer_published", answer_id);
     /* 20 days later: a second appeal, its submit notification read at once */
     set_clock("2026-11-22T09:00:00+08:00");
     appeal2 = file_appeal("小区路灯不亮，晚上出行不便");
-    n = inbox_item("community_handler", "appeal", "submit", appeal2);
-    H_ASSERT(n);
-    H_STATUS(h_req("POST",
-                   h_fmt("/api/v1/inbox/%lld/read",
-                         (long long)json_integer_value(json_object_get(n, "id"))),
-                   h_tok("community_handler"), NULL),
-             200);
-    json_decref(n);
+    mark_read("community_handler", "appeal", "submit", appeal2);
     /* 31 days after the first: the retention thread purges the old read row */
     set_clock("2026-12-03T09:30:00+08:00");
     H_ASSERTF(gone("resident", "kb", "answer_published", answer_id),
               "the read notification of 2026-11-02 is still there after 31 days");
     /* unread of the same age, read but recent: kept */
-    n = inbox_item("resident", "appeal", "resolve", appeal1);
+    json_t *n = inbox_item("resident", "appeal", "resolve", appeal1);
     H_ASSERTF(n, "the unread resolve notification was purged");
     json_decref(n);
     n = inbox_item("community_handler", "appeal", "submit", appeal2);
