@@ -207,11 +207,8 @@ typedef void (*sq_appeal_visit_fn)(struct sq_appeal *a, void *ctx);
 int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appeal_visit_fn fn,
                             void *ctx);
 
-/* Called after every committed appeal change (notifications, webhooks).
- * Set once at start-up; NULL = nobody listens. */
-typedef void (*sq_appeal_event_fn)(const struct sq_appeal *a, int action, int64_t actor_id);
-extern sq_appeal_event_fn sq_appeal_event_hook;
-
+/* Every change above is also an "appeal.<action>" event, published inside
+ * its transaction (appeals/events.h). */
 
 /* ---- lists and intake support (store.c) ---- */
 
