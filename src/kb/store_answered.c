@@ -1,6 +1,7 @@
 /*
- * kb store, answered: "this answer solves my problem" (answered by the knowledge
- * base). With an appeal of the caller's that is still open, the appeal is
+ * kb store, answered: "this answer solves my problem" (answered by the
+ * knowledge base). With an appeal of the caller's that is still open (the
+ * caller decided that with sq_appeal_decide(..., SQ_AA_KB_SOLVE)), the appeal is
  * resolved with a reply naming the answer and kb_answer_id set, through the
  * appeals store (event + KPI contribution in one transaction); the person
  * then rates it like any resolved appeal. Without an appeal (the person was
@@ -36,14 +37,8 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
             d->field = "appeal_id";
         return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "appeal_id", "no such appeal") : e;
     }
-    if (before.creator_id != user_id) {
-        e = sq_fail(d, SQ_EFORBIDDEN, "appeal_id",
-                    "only the person who filed the appeal can say "
-                    "an answer solved it");
-        goto out;
-    }
-    if (before.status != SQ_AS_SUBMITTED && before.status != SQ_AS_ACCEPTED &&
-        before.status != SQ_AS_IN_PROGRESS) {
+    /* kept as a guard against a caller that skipped the rule */
+    if (sq_appeal_next_status(SQ_AA_KB_SOLVE, before.status) < 0) {
         e = sq_fail(d, SQ_ETRANSITION, "appeal_id",
                     "the appeal is %s; only an open appeal can be answered by the knowledge base",
                     sq_appeal_status_name(before.status));
