@@ -254,19 +254,57 @@ static int rules_delete(struct sq_req *r)
     return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+/* ---- enumerations ---- */
+
+static json_t *names_json(const char *const *names)
+{
+    json_t *a = json_array();
+    for (int i = 0; names[i]; i++)
+        json_array_append_new(a, json_string(names[i]));
+    return a;
+}
+
+/* The lists the UI would otherwise copy: which appeal statuses exist, which
+ * are open and which done (handled with a reply), appeal kinds, urgencies, channels, category
+ * kinds, unit kinds with the kind their parent must have, zones, and roles in the order they may
+ * hand each other out. Names only: labels are the UI's. Built from the C tables, no SQL. */
+static int meta_enums(struct sq_req *r)
+{
+    json_t *statuses = json_array(), *units = json_array(), *roles = json_array();
+    for (int s = 0; s < SQ_AS__MAX; s++)
+        json_array_append_new(statuses, json_pack("{s:s,s:b,s:b}", "name", sq_appeal_status_name(s),
+                                                  "open", sq_appeal_status_open(s), "done",
+                                                  sq_appeal_status_done(s)));
+    for (int k = 0; sq_unit_kinds[k]; k++) {
+        int pk = sq_unit_parent_kind(k);
+        json_array_append_new(units,
+                              json_pack("{s:s,s:o}", "name", sq_unit_kinds[k], "parent",
+                                        pk < 0 ? json_null() : json_string(sq_unit_kinds[pk])));
+    }
+    for (int i = 0; i < SQ_ROLE__MAX; i++)
+        json_array_append_new(
+            roles, json_pack("{s:s,s:i}", "name", sq_role_name(i), "rank", sq_role_rank(i)));
+    json_t *out = json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_statuses", statuses, "appeal_kinds",
+        names_json(sq_appeal_kinds), "urgencies", names_json(sq_appeal_urgencies), "channels",
+        names_json(sq_appeal_channels), "category_kinds", names_json(cat_kinds), "unit_kinds",
+        units, "zones", names_json(sq_unit_zones), "roles", roles);
+    return sq_reply_json(r, 200, out);
+}
+
 const struct sq_route appeals_meta_routes[] = {
+    {"GET", "/api/v1/meta/enums", meta_enums, SQ_PERM_PUBLIC, 0,
+     "appeal statuses (and which are open), kinds, urgencies, unit kinds, zones, roles"},
     {"GET", "/api/v1/categories", categories_list, SQ_PERM_PUBLIC, 0,
      "the category tree (all=1 includes inactive)"},
     {"POST", "/api/v1/categories", categories_create, SQ_PERM_ADMIN, 0, "create a category"},
-    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0,
-     "update a category"},
+    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0, "update a category"},
     {"GET", "/api/v1/sla", sla_list, SQ_PERM_SIGNED_IN, 0, "SLA policies"},
     {"PUT", "/api/v1/sla", sla_put, SQ_PERM_ADMIN, 0, "set an SLA policy"},
     {"DELETE", "/api/v1/sla/:id", sla_delete, SQ_PERM_ADMIN, 0, "remove an SLA policy"},
     {"GET", "/api/v1/routing-rules", rules_list, SQ_PERM_APPEAL_HANDLE, 0, "routing rules"},
     {"POST", "/api/v1/routing-rules", rules_create, SQ_PERM_ADMIN, 0, "create a routing rule"},
-    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0,
-     "update a routing rule"},
+    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0, "update a routing rule"},
     {"DELETE", "/api/v1/routing-rules/:id", rules_delete, SQ_PERM_ADMIN, 0,
      "delete a routing rule"},
     {0},

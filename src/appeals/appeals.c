@@ -75,6 +75,17 @@ const char *sq_appeal_status_name(int s)
     return (s >= 0 && s < SQ_AS__MAX) ? status_names[s] : "?";
 }
 
+bool sq_appeal_status_open(int s)
+{
+    return s == SQ_AS_SUBMITTED || s == SQ_AS_ACCEPTED || s == SQ_AS_IN_PROGRESS ||
+           s == SQ_AS_SUSPENDED;
+}
+
+bool sq_appeal_status_done(int s)
+{
+    return s == SQ_AS_RESOLVED || s == SQ_AS_EVALUATED || s == SQ_AS_CLOSED;
+}
+
 int sq_appeal_status_parse(const char *s)
 {
     for (int i = 0; s && i < SQ_AS__MAX; i++)

@@ -77,6 +77,11 @@ extern const char *const sq_satisfactions[];    /* satisfied basically_satisfied
 extern const char *const sq_solved_values[];    /* solved partly_solved not_solved */
 
 const char *sq_appeal_status_name(int s);
+/* Open: still owed work by the handling unit (submitted, accepted, in
+ * progress, suspended); the rest are done (resolved, evaluated) or final. */
+bool sq_appeal_status_open(int s);
+/* Done: handled with a reply (resolved, evaluated, closed), unlike rejected or merged. */
+bool sq_appeal_status_done(int s);
 int sq_appeal_status_parse(const char *s);      /* -1 if unknown */
 const char *sq_appeal_action_name(int a);
 int sq_appeal_action_parse(const char *s);      /* -1 if unknown (public actions only) */

@@ -68,6 +68,8 @@ static const struct {
     {"POST", "/api/v1/appeals/:id/attachments", "signed_in", 0},
     {"GET", "/api/v1/attachments/:id", "signed_in", 0},
     {"POST", "/api/v1/appeals/:id/:action", "signed_in", 0},
+    /* issue 11: web enums */
+    {"GET", "/api/v1/meta/enums", "public", 200},
     {"GET", "/api/v1/categories", "public", 200},
     {"POST", "/api/v1/categories", "admin", 0},
     {"PATCH", "/api/v1/categories/:id", "admin", 0},

@@ -5,7 +5,8 @@
 // a record, its allowed_actions: the UI never copies the role matrix. The
 // server remains the only authority on what a user may do.
 import { reactive, computed } from 'vue'
-import { api, setCsrfToken } from './api.js'
+import { setCsrfToken } from './api.js'
+import * as accountsApi from './accounts/api.js'
 
 export const session = reactive({
   loaded: false,
@@ -65,7 +66,7 @@ function applyMe(me) {
 // Fetch /me; a 401 just means "not signed in".
 export async function loadMe() {
   try {
-    const me = await api.get('/me', null, { quiet: [401], noRedirect: true })
+    const me = await accountsApi.getMe({ quiet: [401], noRedirect: true })
     applyMe(me)
   } catch (e) {
     session.user = null
@@ -82,7 +83,7 @@ export async function loadMe() {
 export async function login(loginName, password) {
   // {token, csrf_token, expires_at, user, grants}; the cookie carries the
   // session, the token stays unused in the browser.
-  const res = await api.post('/auth/login', { login: loginName, password }, { noRedirect: true, quiet: [401, 422, 429] })
+  const res = await accountsApi.login({ login: loginName, password }, { noRedirect: true, quiet: [401, 422, 429] })
   if (res && res.grants) applyMe(res)
   else await loadMe()
   return session.user
@@ -90,7 +91,7 @@ export async function login(loginName, password) {
 
 export async function logout() {
   try {
-    await api.post('/auth/logout', {}, { quiet: true, noRedirect: true })
+    await accountsApi.logout({ quiet: true, noRedirect: true })
   } catch (_) {
     // already signed out server side: nothing to do
   }
@@ -109,7 +110,7 @@ export function clearSession() {
 // Changes the signed-in user's own password (the current one is required);
 // the server ends every other session of the user and keeps this one.
 export async function changePassword(current, next) {
-  await api.patch(`/users/${session.user.id}`, { password: next, current_password: current }, { quiet: [422] })
+  await accountsApi.updateUser(session.user.id, { password: next, current_password: current }, { quiet: [422] })
   session.mustChange = false
   await loadMe()
 }
