@@ -45,7 +45,8 @@ static void usage(FILE *f)
             "  demo     build a synthetic demo district (units, users, appeals) in a new database\n"
             "  backup   copy a database safely, even while it is being served\n"
             "  check    verify a database's integrity and foreign keys\n"
-            "  routes   print every API route with the permission it needs\n\n"
+            "  routes   print every API route with the permission it needs\n"
+            "  perms    print every permission, what it allows and the roles holding it\n\n"
             "Run `sanqu COMMAND --help` for the options of a command.\n"
             "Examples:\n"
             "  sanqu demo --db demo.db && sanqu serve --db demo.db\n"
@@ -422,6 +423,51 @@ static int cmd_routes_json(void)
     return 0;
 }
 
+/* `sanqu perms [--json]`: every declared permission, what it allows and
+ * the roles holding it; --json prints [{name,zh,en,route_only,roles:[...]}]
+ * for the permission-matrix test. */
+static int cmd_perms(int argc, char **argv)
+{
+    static const char *const known[] = {"json", "help", NULL};
+    if (has_flag(argc, argv, "--help")) {
+        printf("usage: sanqu perms [--json]\n\nPrints every permission the domains declare, "
+               "with the roles that hold it.\n");
+        return 0;
+    }
+    if (check_flags(argc, argv, known))
+        return 2;
+    bool json = has_flag(argc, argv, "--json");
+    if (json)
+        printf("[");
+    for (int i = 0; i < sq_perm_count(); i++) {
+        const struct sq_perm *p = sq_perm_at(i);
+        if (!json) {
+            printf("%-18s", p->name);
+            for (int r = 0; r < SQ_ROLE__MAX; r++)
+                if (sq_role_has(r, p))
+                    printf(" %s", sq_role_name(r));
+            printf("%s\n      %s / %s\n", p->route_only ? " (route-level)" : "", p->zh, p->en);
+            continue;
+        }
+        printf("%s\n{\"name\":", i ? "," : "");
+        print_json_str(p->name);
+        printf(",\"zh\":");
+        print_json_str(p->zh);
+        printf(",\"en\":");
+        print_json_str(p->en);
+        printf(",\"route_only\":%s,\"roles\":[", p->route_only ? "true" : "false");
+        for (int r = 0, n = 0; r < SQ_ROLE__MAX; r++)
+            if (sq_role_has(r, p)) {
+                printf("%s", n++ ? "," : "");
+                print_json_str(sq_role_name(r));
+            }
+        printf("]}");
+    }
+    if (json)
+        printf("\n]\n");
+    return 0;
+}
+
 static int cmd_routes(int argc, char **argv)
 {
     static const char *const known[] = {"json", "help", NULL};
@@ -468,6 +514,8 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (!strcmp(cmd, "routes"))
         return cmd_routes(argc, argv);
+    if (!strcmp(cmd, "perms"))
+        return cmd_perms(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("sanqu 0.1 (schema %d)\n", sq_db_binary_schema_version());
         return 0;

@@ -41,7 +41,7 @@ static bool valid_login(const char *s)
  * otherwise p must cover one of the unit subtrees where the target holds a
  * role, or the caller holds p at the district root. Reads only: acting on an
  * account takes the manage rule (check_manage). */
-static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool self_ok)
+static bool may_user(const struct sq_user *u, const struct sq_perm *p, int64_t id, bool self_ok)
 {
     char paths[SQ_MAX_GRANTS][128];
     if (self_ok && u->id == id)
@@ -237,7 +237,7 @@ static int users_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
-static int load_user_for(struct sq_req *r, enum sq_perm p, bool self_ok, int64_t *id)
+static int load_user_for(struct sq_req *r, const struct sq_perm *p, bool self_ok, int64_t *id)
 {
     *id = sq_req_param_id(r, "id");
     json_t *u = *id ? accounts_store_user_json(*id, false) : NULL;
@@ -601,23 +601,74 @@ void accounts_audit_access(const struct sq_req *r)
 }
 
 const struct sq_route accounts_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, SQ_ROUTE_PASSWORD_CHANGE, "sign in"},
-    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "sign out"},
-    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, 0,
-     "create a resident account"},
-    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "the caller, grants and CSRF token"},
-    {"GET", "/api/v1/users", users_list, SQ_PERM_USER_READ, 0, "list users in your units"},
-    {"GET", "/api/v1/users/:id", users_get, SQ_PERM_SIGNED_IN, 0, "one user (masked)"},
-    {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
-     "unmasked personal data (audited)"},
-    {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
-    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, 0, "create a user"},
-    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "update a user (self or admin)"},
-    {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
-    {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},
-    {"GET", "/api/v1/audit", audit_list, SQ_PERM_AUDIT_READ, 0, "read the audit log"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/login",
+     .fn = auth_login,
+     .perm = SQ_PERM_PUBLIC,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "sign in"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/logout",
+     .fn = auth_logout,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "sign out"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/register",
+     .fn = auth_register,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "create a resident account"},
+    {.method = "GET",
+     .pattern = "/api/v1/me",
+     .fn = me_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "the caller, grants and CSRF token"},
+    {.method = "GET",
+     .pattern = "/api/v1/users",
+     .fn = users_list,
+     .perm = SQ_PERM_USER_READ,
+     .summary = "list users in your units"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id",
+     .fn = users_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "one user (masked)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/personal",
+     .fn = users_personal,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "unmasked personal data (audited)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/grants",
+     .fn = users_grants,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "a user's roles"},
+    {.method = "POST",
+     .pattern = "/api/v1/users",
+     .fn = users_create,
+     .perm = SQ_PERM_USER_WRITE,
+     .summary = "create a user"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/users/:id",
+     .fn = users_update,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "update a user (self or admin)"},
+    {.method = "POST",
+     .pattern = "/api/v1/grants",
+     .fn = grants_create,
+     .perm = SQ_PERM_GRANT,
+     .summary = "grant a role in a unit"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/grants/:id",
+     .fn = grants_delete,
+     .perm = SQ_PERM_GRANT,
+     .summary = "revoke a role"},
+    {.method = "GET",
+     .pattern = "/api/v1/audit",
+     .fn = audit_list,
+     .perm = SQ_PERM_AUDIT_READ,
+     .summary = "read the audit log"},
     {0},
 };

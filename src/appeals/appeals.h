@@ -24,6 +24,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "appeals/perms.h"
 
 enum sq_appeal_status {
     SQ_AS_SUBMITTED,   /* filed, routed, waiting for the unit to accept */

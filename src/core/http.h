@@ -36,7 +36,7 @@ struct sq_route {
     const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
     const char *pattern; /* "/api/v1/units/:id"; ':name' captures one segment */
     sq_handler_fn fn;
-    enum sq_perm perm;   /* checked before fn: PUBLIC, SIGNED_IN or a role permission */
+    const struct sq_perm *perm; /* checked before fn: PUBLIC, SIGNED_IN or a role permission */
     int flags;
     const char *summary; /* one line, used by `sanqu routes` and the docs check */
 };

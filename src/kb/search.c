@@ -26,6 +26,7 @@
 #include "core/db.h"
 #include "core/log.h"
 #include "kb/cjk_tokenizer.h"
+#include "appeals/perms.h"
 #include "kb/kb.h"
 #include "units/units.h"
 

@@ -22,7 +22,7 @@
 #define MAX_SPAN_MONTHS 120
 
 /* The widest unit in which the caller holds p (shortest path), or 0. */
-static int64_t widest_unit(const struct sq_user *u, enum sq_perm p)
+static int64_t widest_unit(const struct sq_user *u, const struct sq_perm *p)
 {
     int64_t best = 0;
     size_t best_len = 0;
@@ -424,15 +424,31 @@ static int stats_settings_put(struct sq_req *r)
 }
 
 const struct sq_route stats_routes[] = {
-    {"GET", "/api/v1/stats/appeals", stats_appeals, SQ_PERM_STATS_READ, 0,
-     "appeal KPIs of a unit subtree: unit, from, to (YYYY-MM), group_by, category, kind"},
-    {"GET", "/api/v1/stats/export.csv", stats_export_csv, SQ_PERM_STATS_READ, 0,
-     "the same KPIs as CSV (UTF-8 with BOM, zh-CN headers)"},
-    {"GET", "/api/v1/stats/rankings", stats_rankings, SQ_PERM_STATS_READ, 0,
-     "monthly composite-score ranking: month, level=community|street|department, unit"},
-    {"GET", "/api/v1/stats/settings", stats_settings_get, SQ_PERM_STATS_READ, 0,
-     "KPI weights, overdue penalty and minimum volume"},
-    {"PUT", "/api/v1/stats/settings", stats_settings_put, SQ_PERM_ADMIN, 0,
-     "change the KPI weights, overdue penalty or minimum volume"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/appeals",
+     .fn = stats_appeals,
+     .perm = SQ_PERM_STATS_READ,
+     .summary =
+         "appeal KPIs of a unit subtree: unit, from, to (YYYY-MM), group_by, category, kind"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/export.csv",
+     .fn = stats_export_csv,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "the same KPIs as CSV (UTF-8 with BOM, zh-CN headers)"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/rankings",
+     .fn = stats_rankings,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "monthly composite-score ranking: month, level=community|street|department, unit"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/settings",
+     .fn = stats_settings_get,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "KPI weights, overdue penalty and minimum volume"},
+    {.method = "PUT",
+     .pattern = "/api/v1/stats/settings",
+     .fn = stats_settings_put,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "change the KPI weights, overdue penalty or minimum volume"},
     {0},
 };
