@@ -600,9 +600,33 @@ void accounts_audit_access(const struct sq_req *r)
     json_decref(det);
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query users_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "login or name contains"},
+    {.name = "role", .type = SQ_Q_ENUM, .choices = sq_role_names, .desc = "holds this role"},
+    {.name = "unit", .type = SQ_Q_ID, .desc = "holds a role in this unit's subtree"},
+    {0},
+};
+
+static const struct sq_query audit_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "action", .type = SQ_Q_STR, .max = 40, .desc = "action name (user_create, grant ...)"},
+    {.name = "actor", .type = SQ_Q_ID, .desc = "the acting user's id"},
+    {.name = "from", .type = SQ_Q_TIME, .desc = "at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .desc = "before"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"-created_at", NULL},
+     .desc = "newest first, the only order"},
+    {0},
+};
+
 const struct sq_route accounts_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/auth/login",
+     .body = login_fields,
      .fn = auth_login,
      .perm = SQ_PERM_PUBLIC,
      .flags = SQ_ROUTE_PASSWORD_CHANGE,
@@ -615,6 +639,7 @@ const struct sq_route accounts_routes[] = {
      .summary = "sign out"},
     {.method = "POST",
      .pattern = "/api/v1/auth/register",
+     .body = register_fields,
      .fn = auth_register,
      .perm = SQ_PERM_PUBLIC,
      .summary = "create a resident account"},
@@ -626,6 +651,7 @@ const struct sq_route accounts_routes[] = {
      .summary = "the caller, grants and CSRF token"},
     {.method = "GET",
      .pattern = "/api/v1/users",
+     .query = users_query,
      .fn = users_list,
      .perm = SQ_PERM_USER_READ,
      .summary = "list users in your units"},
@@ -646,17 +672,20 @@ const struct sq_route accounts_routes[] = {
      .summary = "a user's roles"},
     {.method = "POST",
      .pattern = "/api/v1/users",
+     .body = user_create_fields,
      .fn = users_create,
      .perm = SQ_PERM_USER_WRITE,
      .summary = "create a user"},
     {.method = "PATCH",
      .pattern = "/api/v1/users/:id",
+     .body = user_update_fields,
      .fn = users_update,
      .perm = SQ_PERM_SIGNED_IN,
      .flags = SQ_ROUTE_PASSWORD_CHANGE,
      .summary = "update a user (self or admin)"},
     {.method = "POST",
      .pattern = "/api/v1/grants",
+     .body = grant_fields,
      .fn = grants_create,
      .perm = SQ_PERM_GRANT,
      .summary = "grant a role in a unit"},
@@ -667,6 +696,7 @@ const struct sq_route accounts_routes[] = {
      .summary = "revoke a role"},
     {.method = "GET",
      .pattern = "/api/v1/audit",
+     .query = audit_query,
      .fn = audit_list,
      .perm = SQ_PERM_AUDIT_READ,
      .summary = "read the audit log"},

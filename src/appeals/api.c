@@ -1041,14 +1041,63 @@ static int appeals_events(struct sq_req *r)
 int appeals_attach(struct sq_req *r);
 int appeals_attachment_get(struct sq_req *r);
 
+/* ---- declared query parameters ---- */
+
+static const char *const sort_names[] = {"-created_at", "created_at", "due_at", "-due_at",
+                                         "-id",         "id",         NULL};
+
+static const struct sq_query list_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "status",
+     .type = SQ_Q_LIST,
+     .choices = sq_appeal_status_names,
+     .max = SQ_AS__MAX,
+     .desc = "comma-separated statuses"},
+    {.name = "category", .type = SQ_Q_ID, .desc = "category id"},
+    {.name = "unit", .type = SQ_Q_ID, .desc = "location in this unit's subtree"},
+    {.name = "handler", .type = SQ_Q_ID, .also = "me", .desc = "handler's user id, or me"},
+    {.name = "kind", .type = SQ_Q_ENUM, .choices = sq_appeal_kinds, .desc = "kind of person"},
+    {.name = "urgency", .type = SQ_Q_ENUM, .choices = sq_appeal_urgencies, .desc = "urgency"},
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "tracking number, title or text contains"},
+    {.name = "from", .type = SQ_Q_TIME, .desc = "created at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .desc = "created before"},
+    {.name = "overdue",
+     .type = SQ_Q_ENUM,
+     .empty_ok = true,
+     .choices = (const char *const[]){"1", "true", "0", "false", NULL},
+     .desc = "1/true: overdue only"},
+    {.name = "due_within",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 24 * 365,
+     .message = "due_within 须为 1 到 8760 小时 / due_within is hours, 1 to 8760",
+     .desc = "due within this many hours"},
+    {.name = "queue",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"mine", "unit", "overdue", "due_soon", "own", NULL},
+     .desc = "a work queue (staff queues show open work unless a status is given)"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = sort_names,
+     .desc = "prefix - for descending (default -created_at)"},
+    {0},
+};
+
+static const struct sq_query attach_query[] = {
+    {.name = "filename", .type = SQ_Q_STR, .desc = "the file's name, shown on download"},
+    {0},
+};
+
 const struct sq_route appeals_routes[] = {
     {.method = "POST",
      .pattern = "/api/v1/appeals",
+     .body = intake_fields,
      .fn = appeals_create,
      .perm = SQ_PERM_PUBLIC,
      .summary = "file an appeal (Idempotency-Key honoured)"},
     {.method = "GET",
      .pattern = "/api/v1/appeals",
+     .query = list_query,
      .fn = appeals_list,
      .perm = SQ_PERM_SIGNED_IN,
      .summary = "list appeals in your scope, with filters and queues"},
@@ -1069,6 +1118,7 @@ const struct sq_route appeals_routes[] = {
      .summary = "the person's unmasked contact (audited)"},
     {.method = "POST",
      .pattern = "/api/v1/appeals/:id/attachments",
+     .query = attach_query,
      .fn = appeals_attach,
      .perm = SQ_PERM_SIGNED_IN,
      .flags = SQ_ROUTE_RAW_BODY,

@@ -254,19 +254,32 @@ static int rules_delete(struct sq_req *r)
     return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+static const struct sq_query categories_query[] = {
+    {.name = "all", .type = SQ_Q_STR, .desc = "1: archived categories too"},
+    {0},
+};
+
+static const struct sq_query rules_query[] = {
+    SQ_QUERY_PAGE, /* the UI pages every list; the rules come in one page */
+    {0},
+};
+
 const struct sq_route appeals_meta_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/categories",
+     .query = categories_query,
      .fn = categories_list,
      .perm = SQ_PERM_PUBLIC,
      .summary = "the category tree (all=1 includes inactive)"},
     {.method = "POST",
      .pattern = "/api/v1/categories",
+     .body = cat_create,
      .fn = categories_create,
      .perm = SQ_PERM_ADMIN,
      .summary = "create a category"},
     {.method = "PATCH",
      .pattern = "/api/v1/categories/:id",
+     .body = cat_update,
      .fn = categories_update,
      .perm = SQ_PERM_ADMIN,
      .summary = "update a category"},
@@ -277,6 +290,7 @@ const struct sq_route appeals_meta_routes[] = {
      .summary = "SLA policies"},
     {.method = "PUT",
      .pattern = "/api/v1/sla",
+     .body = sla_fields,
      .fn = sla_put,
      .perm = SQ_PERM_ADMIN,
      .summary = "set an SLA policy"},
@@ -287,16 +301,19 @@ const struct sq_route appeals_meta_routes[] = {
      .summary = "remove an SLA policy"},
     {.method = "GET",
      .pattern = "/api/v1/routing-rules",
+     .query = rules_query,
      .fn = rules_list,
      .perm = SQ_PERM_APPEAL_HANDLE,
      .summary = "routing rules"},
     {.method = "POST",
      .pattern = "/api/v1/routing-rules",
+     .body = rule_fields,
      .fn = rules_create,
      .perm = SQ_PERM_ADMIN,
      .summary = "create a routing rule"},
     {.method = "PATCH",
      .pattern = "/api/v1/routing-rules/:id",
+     .body = rule_update_fields,
      .fn = rules_update,
      .perm = SQ_PERM_ADMIN,
      .summary = "update a routing rule"},

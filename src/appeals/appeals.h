@@ -63,6 +63,7 @@ enum sq_appeal_action {
     SQ_AA__MAX
 };
 
+extern const char *const sq_appeal_status_names[]; /* NULL-terminated, enum order */
 extern const char *const sq_appeal_kinds[];     /* resident student employee enterprise */
 extern const char *const sq_appeal_urgencies[]; /* normal urgent critical */
 extern const char *const sq_appeal_channels[];  /* web api collector open311 */

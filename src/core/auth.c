@@ -18,7 +18,7 @@
 #include "core/log.h"
 #include "core/clock.h"
 
-static const char *role_names[SQ_ROLE__MAX] = {
+const char *const sq_role_names[SQ_ROLE__MAX + 1] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
 };
 
@@ -104,13 +104,13 @@ enum sq_err sq_perms_check(struct sq_detail *d)
 
 const char *sq_role_name(enum sq_role r)
 {
-    return (r >= 0 && r < SQ_ROLE__MAX) ? role_names[r] : "?";
+    return (r >= 0 && r < SQ_ROLE__MAX) ? sq_role_names[r] : "?";
 }
 
 int sq_role_parse(const char *name)
 {
     for (int i = 0; name && i < SQ_ROLE__MAX; i++)
-        if (!strcmp(role_names[i], name))
+        if (!strcmp(sq_role_names[i], name))
             return i;
     return -1;
 }

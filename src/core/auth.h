@@ -77,6 +77,7 @@ struct sq_user {
     struct sq_grant grants[SQ_MAX_GRANTS];
 };
 
+extern const char *const sq_role_names[]; /* NULL-terminated, enum order */
 const char *sq_role_name(enum sq_role r);
 /* Returns the role for a name, or -1. */
 int sq_role_parse(const char *name);

@@ -119,6 +119,7 @@ const struct sq_route core_routes[] = {
      .summary = "fake clock (tests only)"},
     {.method = "POST",
      .pattern = "/api/v1/test/clock",
+     .body = clock_fields,
      .fn = test_clock,
      .perm = SQ_PERM_PUBLIC,
      .summary = "set the fake clock (tests only)"},

@@ -181,9 +181,34 @@ static int deliveries_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query inbox_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "unread",
+     .type = SQ_Q_BOOL,
+     .message = "unread 须为 true 或 false / unread must be true or false",
+     .desc = "true: unread only"},
+    {0},
+};
+
+static const struct sq_query webhooks_query[] = {
+    SQ_QUERY_PAGE, /* the UI pages every list; the webhooks come in one page */
+    {.name = "all", .type = SQ_Q_STR, .desc = "1: deleted webhooks too"},
+    {0},
+};
+
+static const struct sq_query deliveries_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "status", .type = SQ_Q_STR, .desc = "pending, delivered or dead"},
+    {.name = "webhook", .type = SQ_Q_STR, .desc = "webhook id"},
+    {0},
+};
+
 const struct sq_route notify_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/inbox",
+     .query = inbox_query,
      .fn = inbox_list,
      .perm = SQ_PERM_SIGNED_IN,
      .summary = "your notifications, newest first (unread=true, limit, cursor)"},
@@ -199,11 +224,13 @@ const struct sq_route notify_routes[] = {
      .summary = "mark all your notifications read"},
     {.method = "GET",
      .pattern = "/api/v1/webhooks",
+     .query = webhooks_query,
      .fn = webhooks_list,
      .perm = SQ_PERM_ADMIN,
      .summary = "webhook subscriptions (all=1 includes deleted)"},
     {.method = "POST",
      .pattern = "/api/v1/webhooks",
+     .body = hook_fields,
      .fn = webhooks_create,
      .perm = SQ_PERM_ADMIN,
      .summary = "subscribe a URL to appeal events (the secret is shown once)"},
@@ -214,6 +241,7 @@ const struct sq_route notify_routes[] = {
      .summary = "delete a subscription (its pending deliveries die)"},
     {.method = "GET",
      .pattern = "/api/v1/webhooks/deliveries",
+     .query = deliveries_query,
      .fn = deliveries_list,
      .perm = SQ_PERM_ADMIN,
      .summary = "the webhook outbox (status, webhook, limit, cursor)"},

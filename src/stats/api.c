@@ -423,20 +423,42 @@ static int stats_settings_put(struct sq_req *r)
     return sq_reply_json(r, 200, settings_json(&s));
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query stats_query[] = {
+    {.name = "unit", .type = SQ_Q_STR, .desc = "scope unit id (default: your widest unit)"},
+    {.name = "from", .type = SQ_Q_STR, .desc = "first month YYYY-MM (default 11 months before to)"},
+    {.name = "to", .type = SQ_Q_STR, .desc = "last month YYYY-MM (default this month)"},
+    {.name = "group_by", .type = SQ_Q_STR, .desc = "unit, category, month, kind or zone"},
+    {.name = "category", .type = SQ_Q_STR, .desc = "category id"},
+    {.name = "kind", .type = SQ_Q_STR, .desc = "resident, student, employee or enterprise"},
+    {0},
+};
+
+static const struct sq_query rankings_query[] = {
+    {.name = "unit", .type = SQ_Q_STR, .desc = "scope unit id (default: your widest unit)"},
+    {.name = "month", .type = SQ_Q_STR, .desc = "YYYY-MM (default this month)"},
+    {.name = "level", .type = SQ_Q_STR, .desc = "community (default), street or department"},
+    {0},
+};
+
 const struct sq_route stats_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/stats/appeals",
+     .query = stats_query,
      .fn = stats_appeals,
      .perm = SQ_PERM_STATS_READ,
      .summary =
          "appeal KPIs of a unit subtree: unit, from, to (YYYY-MM), group_by, category, kind"},
     {.method = "GET",
      .pattern = "/api/v1/stats/export.csv",
+     .query = stats_query,
      .fn = stats_export_csv,
      .perm = SQ_PERM_STATS_READ,
      .summary = "the same KPIs as CSV (UTF-8 with BOM, zh-CN headers)"},
     {.method = "GET",
      .pattern = "/api/v1/stats/rankings",
+     .query = rankings_query,
      .fn = stats_rankings,
      .perm = SQ_PERM_STATS_READ,
      .summary = "monthly composite-score ranking: month, level=community|street|department, unit"},
@@ -447,6 +469,7 @@ const struct sq_route stats_routes[] = {
      .summary = "KPI weights, overdue penalty and minimum volume"},
     {.method = "PUT",
      .pattern = "/api/v1/stats/settings",
+     .body = settings_fields,
      .fn = stats_settings_put,
      .perm = SQ_PERM_ADMIN,
      .summary = "change the KPI weights, overdue penalty or minimum volume"},

@@ -282,14 +282,39 @@ static int units_archive(struct sq_req *r)
     return sq_reply_json(r, 200, units_store_get_json(x.id));
 }
 
+/* ---- declared query parameters ---- */
+
+static const char *const sort_names[] = {"name", "-name",      "code",        "-code", "id",
+                                         "-id",  "created_at", "-created_at", "path",  NULL};
+
+static const struct sq_query list_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "kind", .type = SQ_Q_ENUM, .choices = sq_unit_kinds, .desc = "unit kind"},
+    {.name = "zone", .type = SQ_Q_ENUM, .choices = sq_unit_zones, .desc = "zone"},
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "name or code contains"},
+    {.name = "parent", .type = SQ_Q_ID, .desc = "children of this unit"},
+    {.name = "archived",
+     .type = SQ_Q_ENUM,
+     .empty_ok = true,
+     .choices = (const char *const[]){"0", "1", "true", "false", "all", NULL},
+     .desc = "1/true: archived only, all: both; default: active only"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = sort_names,
+     .desc = "prefix - for descending (default id)"},
+    {0},
+};
+
 const struct sq_route units_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/units",
+     .query = list_query,
      .fn = units_list,
      .perm = SQ_PERM_UNIT_READ,
      .summary = "list units in your scope"},
     {.method = "GET",
      .pattern = "/api/v1/units/directory",
+     .query = list_query,
      .fn = units_directory,
      .perm = SQ_PERM_PUBLIC,
      .summary = "public unit directory for location pickers"},
@@ -310,11 +335,13 @@ const struct sq_route units_routes[] = {
      .summary = "a unit's ancestors, root first"},
     {.method = "POST",
      .pattern = "/api/v1/units",
+     .body = create_fields,
      .fn = units_create,
      .perm = SQ_PERM_UNIT_WRITE,
      .summary = "create a unit"},
     {.method = "PATCH",
      .pattern = "/api/v1/units/:id",
+     .body = update_fields,
      .fn = units_update,
      .perm = SQ_PERM_UNIT_WRITE,
      .summary = "update or move a unit"},
