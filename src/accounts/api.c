@@ -205,19 +205,12 @@ static int users_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against users_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.q = sq_req_query(r, "q");
     f.role = sq_req_query(r, "role");
-    if (f.role && sq_role_parse(f.role) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, "role", "unknown role '%.40s'", f.role);
-    if (f.q && sq_utf8_len(f.q) > 100)
-        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
-    const char *us = sq_req_query(r, "unit");
-    if (us) {
-        char *end;
-        long long v = strtoll(us, &end, 10);
-        if (*end || v <= 0 || units_store_get(v, &unit, &d))
+    if (sq_req_query(r, "unit")) {
+        if (units_store_get(sq_query_int(r, "unit", 0), &unit, &d))
             return sq_reply_errf(r, SQ_EINVAL, "unit", "unit must be an existing unit id");
         if (!sq_may(r->user, SQ_PERM_USER_READ, unit.path))
             return sq_reply_errf(r, SQ_EFORBIDDEN, "unit", "this unit is outside your units");
