@@ -156,6 +156,12 @@ void sq_http_stop(void);
  * and fills params, or NULL with *status 404 or 405. */
 const struct sq_route *sq_router_match(const char *method, const char *path, struct sq_req *r,
                                        int *status);
+/* The OpenAPI document (core/openapi.c): built from the route tables and
+ * docs/openapi-base.json. _new returns a new reference, or NULL with err
+ * filled; _text is the document as served and printed, built once,
+ * borrowed (NULL if it cannot be built). */
+json_t *sq_openapi_new(char *err, size_t cap);
+const char *sq_openapi_text(size_t *len);
 /* Prometheus text; caller frees. */
 char *sq_metrics_text(void);
 

@@ -58,11 +58,11 @@ static int metrics(struct sq_req *r)
 
 static int openapi(struct sq_req *r)
 {
-    for (const struct sq_embed_file *f = sq_docs; f->name; f++)
-        if (!strcmp(f->name, "openapi.json"))
-            return sq_reply_raw(r, 200, "application/json; charset=utf-8", f->data,
-                                (size_t)f->size, false);
-    return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no OpenAPI document built in");
+    size_t len;
+    const char *text = sq_openapi_text(&len);
+    if (!text)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "the OpenAPI document cannot be built");
+    return sq_reply_raw(r, 200, "application/json; charset=utf-8", text, len, false);
 }
 
 static const struct sq_field clock_fields[] = {
