@@ -142,8 +142,8 @@ static int calendar_put_hours(struct sq_req *r)
 }
 
 static const struct sq_query calendar_query[] = {
-    {.name = "from", .type = SQ_Q_STR, .desc = "first day YYYY-MM-DD (default 1 January)"},
-    {.name = "to", .type = SQ_Q_STR, .desc = "last day YYYY-MM-DD (default 31 December)"},
+    {.name = "from", .type = SQ_Q_DATE, .desc = "first day (default 1 January)"},
+    {.name = "to", .type = SQ_Q_DATE, .desc = "last day (default 31 December)"},
     {0},
 };
 

@@ -221,8 +221,10 @@ static enum sq_err bad_value(const struct sq_query *q, struct sq_detail *d)
         return sq_fail(d, SQ_EINVAL, q->name,
                        "%s 须为日期 YYYY-MM-DD / %s must be a date YYYY-MM-DD", q->name, q->name);
     case SQ_Q_MONTH:
-        return sq_fail(d, SQ_EINVAL, q->name, "%s 须为月份 YYYY-MM / %s must be a month YYYY-MM",
-                       q->name, q->name);
+        return sq_fail(
+            d, SQ_EINVAL, q->name,
+            "%s 须为月份 YYYY-MM（%.0f-%.0f 年）/ %s must be a month YYYY-MM (%.0f-%.0f)", q->name,
+            q->min, q->max, q->name, q->min, q->max);
     case SQ_Q_TIME:
         break;
     }
@@ -295,7 +297,8 @@ enum sq_err sq_query_check(const struct sq_query *q, const char *name, const cha
         return SQ_OK;
     case SQ_Q_MONTH:
         if (strlen(value) != 7 || !digits(value, 4) || value[4] != '-' || !digits(value + 5, 2) ||
-            atoi(value + 5) < 1 || atoi(value + 5) > 12)
+            atoi(value + 5) < 1 || atoi(value + 5) > 12 || (q->min > 0 && atoi(value) < q->min) ||
+            (q->max > 0 && atoi(value) > q->max))
             return bad_value(q, d);
         return SQ_OK;
     case SQ_Q_TIME:

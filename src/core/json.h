@@ -59,7 +59,7 @@ enum sq_qtype {
     SQ_Q_LIST,  /* comma-separated choices: at most max of them (0: any), 255 bytes */
     SQ_Q_BOOL,  /* 1, 0, true or false */
     SQ_Q_DATE,  /* YYYY-MM-DD */
-    SQ_Q_MONTH, /* YYYY-MM */
+    SQ_Q_MONTH, /* YYYY-MM, the year in [min,max] when they are set */
     SQ_Q_TIME,  /* a date or an ISO 8601 time (sq_clock_parse_iso) */
 };
 

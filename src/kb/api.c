@@ -101,45 +101,6 @@ static int load_history(struct sq_req *r, struct kb_answer *a)
     return 0;
 }
 
-static int parse_id_q(struct sq_req *r, const char *name, int64_t *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = 0;
-    if (!s || !*s)
-        return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a positive id", name);
-    *out = v;
-    return 0;
-}
-
-static int parse_time_q(struct sq_req *r, const char *name, int64_t *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = 0;
-    if (!s || !*s)
-        return 0;
-    if (sq_clock_parse_iso(s, out))
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be an ISO 8601 date or date-time", name);
-    return 0;
-}
-
-static int parse_int_q(struct sq_req *r, const char *name, int lo, int hi, int dflt, int *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = dflt;
-    if (!s || !*s)
-        return 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < lo || v > hi)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be from %d to %d", name, lo, hi);
-    *out = (int)v;
-    return 0;
-}
-
 /* Checks an array of unit ids (source_units). */
 static enum sq_err check_unit_ids(json_t *arr, struct sq_detail *d)
 {
@@ -1069,18 +1030,16 @@ static int suggest_common(struct sq_req *r, struct kb_suggest *s)
 static int suggest(struct sq_req *r)
 {
     struct kb_suggest s = {0};
-    int st;
     s.text = sq_req_query(r, "text");
     if (!s.text || !*s.text)
         return sq_reply_errf(r, SQ_EINVAL, "text", "give the text typed so far in text");
     if (strlen(s.text) > SEARCH_Q_MAX_BYTES)
         return sq_reply_errf(r, SQ_EINVAL, "text", "text is at most %d bytes", SEARCH_Q_MAX_BYTES);
-    if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &s.unit_id)) ||
-        (st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
-        return st;
-    /* `limit` is accepted as another name for k (list-style clients) */
-    if (!sq_req_query(r, "k") && (st = parse_int_q(r, "limit", 1, 20, 5, &s.k)))
-        return st;
+    /* the query was checked against suggest_query before this runs; `limit`
+     * is another name for k (list-style clients) */
+    s.category_id = sq_query_int(r, "category", 0);
+    s.unit_id = sq_query_int(r, "unit", 0);
+    s.k = (int)sq_query_int(r, "k", sq_query_int(r, "limit", 5));
     struct sq_unit u;
     if (s.unit_id && units_store_get(s.unit_id, &u, NULL))
         return sq_reply_errf(r, SQ_EINVAL, "unit", "no unit with id %lld", (long long)s.unit_id);
@@ -1110,8 +1069,7 @@ static int appeal_suggestions(struct sq_req *r)
         st = sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
         goto out;
     }
-    if ((st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
-        goto out;
+    s.k = (int)sq_query_int(r, "k", 5); /* declared: checked before the handler ran */
     size_t n = strlen(ap.title) + strlen(ap.description) + 2;
     char *text = malloc(n);
     if (!text)
@@ -1136,10 +1094,11 @@ static int hot_problems(struct sq_req *r)
     struct kb_hot_query q = {0};
     struct sq_unit u;
     int64_t unit = 0;
-    int st;
-    if ((st = parse_time_q(r, "from", &q.from)) || (st = parse_time_q(r, "to", &q.to)) ||
-        (st = parse_id_q(r, "unit", &unit)) || (st = parse_int_q(r, "limit", 1, 100, 20, &q.limit)))
-        return st;
+    /* the query was checked against hot_query before this runs */
+    q.from = sq_query_time(r, "from");
+    q.to = sq_query_time(r, "to");
+    unit = sq_query_int(r, "unit", 0);
+    q.limit = (int)sq_query_int(r, "limit", 20);
     if (!q.to)
         q.to = sq_clock_now() + 1; /* include appeals filed this second */
     if (!q.from)

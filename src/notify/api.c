@@ -23,12 +23,9 @@ static int inbox_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0, unread = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
-    const char *u = sq_req_query(r, "unread");
-    if (u && strcmp(u, "1") && strcmp(u, "true") && strcmp(u, "0") && strcmp(u, "false"))
-        return sq_reply_errf(r, SQ_EINVAL, "unread", "unread must be true or false");
-    bool only = u && (!strcmp(u, "1") || !strcmp(u, "true"));
+    /* the query was checked against inbox_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
+    bool only = sq_query_bool(r, "unread");
     enum sq_err e = notify_store_inbox_list(r->user->id, only, &pg, &items, &total, &unread, &d);
     if (e) {
         json_decref(items);
@@ -147,32 +144,16 @@ static int webhooks_delete(struct sq_req *r)
 
 static int deliveries_list(struct sq_req *r)
 {
-    static const char *const statuses[] = {"pending", "delivered", "dead"};
     struct sq_detail d = {0};
     struct sq_page pg;
     struct sq_delivery_filter f = {0};
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against deliveries_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.status = sq_req_query(r, "status");
-    if (f.status) {
-        bool ok = false;
-        for (int i = 0; i < 3; i++)
-            ok |= !strcmp(f.status, statuses[i]);
-        if (!ok)
-            return sq_reply_errf(r, SQ_EINVAL, "status",
-                                 "status must be pending, delivered or dead");
-    }
-    const char *w = sq_req_query(r, "webhook");
-    if (w) {
-        char *end;
-        long long v = strtoll(w, &end, 10);
-        if (*end || v <= 0)
-            return sq_reply_errf(r, SQ_EINVAL, "webhook", "webhook must be an id");
-        f.webhook_id = v;
-    }
+    f.webhook_id = sq_query_int(r, "webhook", 0);
     enum sq_err e = notify_store_deliveries_list(&f, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);
@@ -200,8 +181,11 @@ static const struct sq_query webhooks_query[] = {
 
 static const struct sq_query deliveries_query[] = {
     SQ_QUERY_PAGE,
-    {.name = "status", .type = SQ_Q_STR, .desc = "pending, delivered or dead"},
-    {.name = "webhook", .type = SQ_Q_STR, .desc = "webhook id"},
+    {.name = "status",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"pending", "delivered", "dead", NULL},
+     .desc = "the deliveries in this state"},
+    {.name = "webhook", .type = SQ_Q_ID, .desc = "of this webhook"},
     {0},
 };
 

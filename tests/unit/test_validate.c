@@ -311,6 +311,7 @@ static const struct sq_query qdecl[] = {
     {.name = "b", .type = SQ_Q_BOOL},
     {.name = "d", .type = SQ_Q_DATE},
     {.name = "m", .type = SQ_Q_MONTH},
+    {.name = "my", .type = SQ_Q_MONTH, .min = 2000, .max = 2099},
     {.name = "t", .type = SQ_Q_TIME, .message = "t 不对 / t is wrong"},
     {0},
 };
@@ -364,6 +365,8 @@ static void test_query(void **state)
     assert_false(qok("d", "2026-5-1"));
     assert_true(qok("m", "2026-05"));
     assert_false(qok("m", "2026-00"));
+    assert_true(qok("my", "2099-12"));
+    assert_false(qok("my", "1999-12"));
     assert_true(qok("t", "2026-05-01T08:00:00+08:00"));
     assert_false(qok("t", "yesterday"));
     assert_false(qok("nope", "1")); /* undeclared */
