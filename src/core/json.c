@@ -221,10 +221,13 @@ static enum sq_err bad_value(const struct sq_query *q, struct sq_detail *d)
         return sq_fail(d, SQ_EINVAL, q->name,
                        "%s 须为日期 YYYY-MM-DD / %s must be a date YYYY-MM-DD", q->name, q->name);
     case SQ_Q_MONTH:
-        return sq_fail(
-            d, SQ_EINVAL, q->name,
-            "%s 须为月份 YYYY-MM（%.0f-%.0f 年）/ %s must be a month YYYY-MM (%.0f-%.0f)", q->name,
-            q->min, q->max, q->name, q->min, q->max);
+        if (q->min > 0 && q->max > 0)
+            return sq_fail(d, SQ_EINVAL, q->name,
+                           "%s 须为 %.0f-%.0f 年的月份 YYYY-MM / %s must be a month YYYY-MM of "
+                           "%.0f to %.0f",
+                           q->name, q->min, q->max, q->name, q->min, q->max);
+        return sq_fail(d, SQ_EINVAL, q->name, "%s 须为月份 YYYY-MM / %s must be a month YYYY-MM",
+                       q->name, q->name);
     case SQ_Q_TIME:
         break;
     }
