@@ -228,6 +228,10 @@ static enum sq_err bad_value(const struct sq_query *q, struct sq_detail *d)
                            q->name, q->min, q->max, q->name, q->min, q->max);
         return sq_fail(d, SQ_EINVAL, q->name, "%s 须为月份 YYYY-MM / %s must be a month YYYY-MM",
                        q->name, q->name);
+    case SQ_Q_CURSOR:
+        return sq_fail(d, SQ_EINVAL, q->name,
+                       "%s 不是本服务给出的翻页标记 / %s is not one this server gave out", q->name,
+                       q->name);
     case SQ_Q_TIME:
         break;
     }
@@ -246,7 +250,8 @@ enum sq_err sq_query_check(const struct sq_query *q, const char *name, const cha
                        name, name);
     if (!value)
         value = "";
-    if (!*value && (q->empty_ok || q->type == SQ_Q_STR || q->type == SQ_Q_LIST))
+    if (!*value &&
+        (q->empty_ok || q->type == SQ_Q_STR || q->type == SQ_Q_LIST || q->type == SQ_Q_CURSOR))
         return SQ_OK;
     switch (q->type) {
     case SQ_Q_STR: {
@@ -306,6 +311,10 @@ enum sq_err sq_query_check(const struct sq_query *q, const char *name, const cha
         return SQ_OK;
     case SQ_Q_TIME:
         return sq_clock_parse_iso(value, &t) ? bad_value(q, d) : SQ_OK;
+    case SQ_Q_CURSOR: {
+        struct sq_page pg;
+        return sq_page_parse(NULL, value, &pg, NULL) ? bad_value(q, d) : SQ_OK;
+    }
     }
     return bad_value(q, d);
 }

@@ -52,15 +52,16 @@ enum sq_err sq_validate(json_t *obj, const struct sq_field *fields, struct sq_de
  * knowing they are well-formed (sq_req_query, sq_query_int, ...). The same
  * declarations document the parameters in the OpenAPI document. */
 enum sq_qtype {
-    SQ_Q_STR,   /* text of min..max characters (max 0: unbounded) */
-    SQ_Q_INT,   /* integer in [min,max] */
-    SQ_Q_ID,    /* positive integer id, or the word in .also ("me") */
-    SQ_Q_ENUM,  /* one of choices */
-    SQ_Q_LIST,  /* comma-separated choices: at most max of them (0: any), 255 bytes */
-    SQ_Q_BOOL,  /* 1, 0, true or false */
-    SQ_Q_DATE,  /* YYYY-MM-DD */
-    SQ_Q_MONTH, /* YYYY-MM, the year in [min,max] when they are set */
-    SQ_Q_TIME,  /* a date or an ISO 8601 time (sq_clock_parse_iso) */
+    SQ_Q_STR,    /* text of min..max characters (max 0: unbounded) */
+    SQ_Q_INT,    /* integer in [min,max] */
+    SQ_Q_ID,     /* positive integer id, or the word in .also ("me") */
+    SQ_Q_ENUM,   /* one of choices */
+    SQ_Q_LIST,   /* comma-separated choices: at most max of them (0: any), 255 bytes */
+    SQ_Q_BOOL,   /* 1, 0, true or false */
+    SQ_Q_DATE,   /* YYYY-MM-DD */
+    SQ_Q_MONTH,  /* YYYY-MM, the year in [min,max] when they are set */
+    SQ_Q_TIME,   /* a date or an ISO 8601 time (sq_clock_parse_iso) */
+    SQ_Q_CURSOR, /* a page cursor this server gave out (sq_page_parse); empty: the first page */
 };
 
 struct sq_query {
@@ -85,8 +86,7 @@ struct sq_query {
      .message = "limit 须为 1 到 500 / limit must be from 1 to 500",                               \
      .desc = "page size (default 50)"},                                                            \
     {                                                                                              \
-        .name = "cursor", .type = SQ_Q_STR, .max = 32,                                             \
-        .desc = "the `next` of the previous page (opaque)"                                         \
+        .name = "cursor", .type = SQ_Q_CURSOR, .desc = "the `next` of the previous page (opaque)"  \
     }
 
 /* The declaration of name in q (ended by {0}), or NULL. */

@@ -173,6 +173,9 @@ static json_t *query_schema(const struct sq_query *q)
         json_object_set_new(s, "type", json_string("string"));
         json_object_set_new(s, "format", json_string("date-time"));
         break;
+    case SQ_Q_CURSOR:
+        json_object_set_new(s, "type", json_string("string"));
+        break;
     }
     return s;
 }

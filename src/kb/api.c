@@ -1261,7 +1261,7 @@ static const struct sq_query search_query[] = {
      .max = 100,
      .message = "limit 须为 1 到 100（搜索每页至多 100 条） / search returns 1 to 100 per page",
      .desc = "page size (default 50)"},
-    {.name = "cursor", .type = SQ_Q_STR, .max = 32, .desc = "the `next` of the previous page"},
+    {.name = "cursor", .type = SQ_Q_CURSOR, .desc = "the `next` of the previous page"},
     {0},
 };
 

@@ -335,6 +335,9 @@ static void test_query(void **state)
     assert_false(qok("limit", "0"));
     assert_false(qok("limit", "5x"));
     assert_true(qok("cursor", "o50"));
+    assert_true(qok("cursor", ""));
+    assert_false(qok("cursor", "xyz"));
+    assert_false(qok("cursor", "o-5"));
     assert_true(qok("q", "三个字"));
     assert_false(qok("q", "四个字符"));
     assert_true(qok("q", ""));
