@@ -283,7 +283,7 @@ static json_t *operation(const struct sq_route *rt, json_t *prose, json_t *path_
     /* codes in order, as a reader expects */
     json_t *sorted = json_object();
     for (int c = 100; c < 600; c++) {
-        char k[4];
+        char k[12];
         snprintf(k, sizeof k, "%d", c);
         if ((x = json_object_get(responses, k)))
             json_object_set(sorted, k, x);
