@@ -254,6 +254,16 @@ static int rules_delete(struct sq_req *r)
     return sq_reply_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+static const struct sq_query categories_query[] = {
+    {.name = "all", .type = SQ_Q_STR, .desc = "1: archived categories too"},
+    {0},
+};
+
+static const struct sq_query rules_query[] = {
+    SQ_QUERY_PAGE, /* the UI pages every list; the rules come in one page */
+    {0},
+};
+
 /* ---- enumerations ---- */
 
 static json_t *names_json(const char *const *names)
@@ -265,9 +275,10 @@ static json_t *names_json(const char *const *names)
 }
 
 /* The lists the UI would otherwise copy: which appeal statuses exist, which
- * are open and which done (handled with a reply), appeal kinds, urgencies, channels, category
- * kinds, unit kinds with the kind their parent must have, zones, and roles in the order they may
- * hand each other out. Names only: labels are the UI's. Built from the C tables, no SQL. */
+ * are open and which done (handled with a reply), appeal kinds, urgencies,
+ * channels, category kinds, unit kinds with the kind their parent must have,
+ * zones, and roles in the order they may hand each other out. Names only:
+ * labels are the UI's. Built from the C tables, no SQL. */
 static int meta_enums(struct sq_req *r)
 {
     json_t *statuses = json_array(), *units = json_array(), *roles = json_array();
@@ -293,19 +304,68 @@ static int meta_enums(struct sq_req *r)
 }
 
 const struct sq_route appeals_meta_routes[] = {
-    {"GET", "/api/v1/meta/enums", meta_enums, SQ_PERM_PUBLIC, 0,
-     "appeal statuses (and which are open), kinds, urgencies, unit kinds, zones, roles"},
-    {"GET", "/api/v1/categories", categories_list, SQ_PERM_PUBLIC, 0,
-     "the category tree (all=1 includes inactive)"},
-    {"POST", "/api/v1/categories", categories_create, SQ_PERM_ADMIN, 0, "create a category"},
-    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0, "update a category"},
-    {"GET", "/api/v1/sla", sla_list, SQ_PERM_SIGNED_IN, 0, "SLA policies"},
-    {"PUT", "/api/v1/sla", sla_put, SQ_PERM_ADMIN, 0, "set an SLA policy"},
-    {"DELETE", "/api/v1/sla/:id", sla_delete, SQ_PERM_ADMIN, 0, "remove an SLA policy"},
-    {"GET", "/api/v1/routing-rules", rules_list, SQ_PERM_APPEAL_HANDLE, 0, "routing rules"},
-    {"POST", "/api/v1/routing-rules", rules_create, SQ_PERM_ADMIN, 0, "create a routing rule"},
-    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0, "update a routing rule"},
-    {"DELETE", "/api/v1/routing-rules/:id", rules_delete, SQ_PERM_ADMIN, 0,
-     "delete a routing rule"},
+    {.method = "GET",
+     .pattern = "/api/v1/meta/enums",
+     .fn = meta_enums,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "appeal statuses (which are open, which done), kinds, urgencies, unit kinds, "
+                "zones, roles"},
+    {.method = "GET",
+     .pattern = "/api/v1/categories",
+     .query = categories_query,
+     .fn = categories_list,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "the category tree (all=1 includes inactive)"},
+    {.method = "POST",
+     .pattern = "/api/v1/categories",
+     .body = cat_create,
+     .fn = categories_create,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "create a category"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/categories/:id",
+     .body = cat_update,
+     .fn = categories_update,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "update a category"},
+    {.method = "GET",
+     .pattern = "/api/v1/sla",
+     .fn = sla_list,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "SLA policies"},
+    {.method = "PUT",
+     .pattern = "/api/v1/sla",
+     .body = sla_fields,
+     .fn = sla_put,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "set an SLA policy"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/sla/:id",
+     .fn = sla_delete,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "remove an SLA policy"},
+    {.method = "GET",
+     .pattern = "/api/v1/routing-rules",
+     .query = rules_query,
+     .fn = rules_list,
+     .perm = SQ_PERM_APPEAL_HANDLE,
+     .summary = "routing rules"},
+    {.method = "POST",
+     .pattern = "/api/v1/routing-rules",
+     .body = rule_fields,
+     .fn = rules_create,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "create a routing rule"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/routing-rules/:id",
+     .body = rule_update_fields,
+     .fn = rules_update,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "update a routing rule"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/routing-rules/:id",
+     .fn = rules_delete,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "delete a routing rule"},
     {0},
 };
