@@ -28,11 +28,6 @@ export function hasRole(...names) {
   return names.some((r) => roles.value.has(r))
 }
 
-// Units in which the user holds one of the given roles.
-export function unitsWithRole(...names) {
-  return session.grants.filter((g) => names.includes(g.role))
-}
-
 // Does the user hold permission perm (e.g. 'appeal.create', 'user.write')?
 // With unitId: held on that unit itself or district-wide. A grant reaches
 // its unit's subtree, which only the server can tell for other units, so
@@ -44,14 +39,22 @@ export function can(perm, unitId) {
   return !!p.all_units || (p.units || []).includes(Number(unitId))
 }
 
+// Where the user holds perm: { all: true } district-wide, else the units
+// (each with its subtree) of the grants that carry it; none: { units: [] }.
+export function permScope(perm) {
+  const p = session.permissions.find((x) => x.name === perm)
+  if (!p) return { all: false, units: [] }
+  return { all: !!p.all_units, units: [...new Set((p.units || []).map(Number))] }
+}
+
 // Does the user hold any permission that writes? False for the auditor.
 export function canWrite() {
   return !!session.user && !session.readOnly
 }
 
-export const isStaff = computed(() =>
-  hasRole('handler', 'unit_admin', 'district_admin', 'auditor', 'collector')
-)
+// Staff read appeals beyond their own (appeal.read: collectors, handlers,
+// admins, the auditor); a resident holds only appeal.create.
+export const isStaff = computed(() => can('appeal.read'))
 
 function applyMe(me) {
   session.user = (me && me.user) || null

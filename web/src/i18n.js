@@ -1,24 +1,21 @@
 // UI strings, zh-CN first, English second, kept by domain in
-// <domain>/i18n.js and merged here (a key defined by two domains is a
-// mistake: it is reported on the console and the first one is kept).
+// <domain>/i18n.js (export default { 'zh-CN': {...}, en: {...} }) and merged
+// here: a new domain's file is picked up by itself. A key defined by two
+// domains is a mistake: it is reported on the console (which fails the
+// browser tests) and the first one is kept.
 // t(key, params) looks the key up in the current locale, falls back to zh-CN,
 // then to the key itself; "{name}" placeholders are replaced from params.
 // The chosen locale is kept in localStorage under LOCALE_KEY.
 import { ref } from 'vue'
-import common from './common/i18n.js'
-import accounts from './accounts/i18n.js'
-import appeals from './appeals/i18n.js'
-import kb from './kb/i18n.js'
-import units from './units/i18n.js'
-import meta from './meta/i18n.js'
-import notify from './notify/i18n.js'
-import stats from './stats/i18n.js'
-import audit from './audit/i18n.js'
 
 const LOCALE_KEY = 'sanqu.locale'
 
-// Every domain's strings, by domain name (tests/browser/00-structure reads it).
-export const domains = { common, accounts, appeals, kb, units, meta, notify, stats, audit }
+// Every domain's strings, by domain name ('./appeals/i18n.js' -> appeals).
+export const domains = Object.fromEntries(
+  Object.entries(import.meta.glob('./*/i18n.js', { eager: true, import: 'default' }))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([file, d]) => [file.split('/')[1], d])
+)
 
 const zh = {}
 const en = {}
