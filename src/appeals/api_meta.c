@@ -10,6 +10,7 @@
 
 #include "appeals/meta.h"
 #include "audit/audit.h"
+#include "core/events.h"
 #include "core/http.h"
 #include "core/json.h"
 #include "units/units.h"
@@ -277,11 +278,19 @@ static json_t *names_json(const char *const *names)
 /* The lists the UI would otherwise copy: which appeal statuses exist, which
  * are open and which done (handled with a reply), appeal kinds, urgencies,
  * channels, category kinds, unit kinds with the kind their parent must have,
- * zones, and roles in the order they may hand each other out. Names only:
+ * zones, roles in the order they may hand each other out, and the declared
+ * event types (what a webhook may subscribe to). Names only:
  * labels are the UI's. Built from the C tables, no SQL. */
+static void add_event_type(const struct sq_event_type *t, void *ctx)
+{
+    json_array_append_new(ctx, json_string(t->name));
+}
+
 static int meta_enums(struct sq_req *r)
 {
-    json_t *statuses = json_array(), *units = json_array(), *roles = json_array();
+    json_t *statuses = json_array(), *units = json_array(), *roles = json_array(),
+           *events = json_array();
+    sq_event_types_each(add_event_type, events);
     for (int s = 0; s < SQ_AS__MAX; s++)
         json_array_append_new(statuses, json_pack("{s:s,s:b,s:b}", "name", sq_appeal_status_name(s),
                                                   "open", sq_appeal_status_open(s), "done",
@@ -296,10 +305,10 @@ static int meta_enums(struct sq_req *r)
         json_array_append_new(
             roles, json_pack("{s:s,s:i}", "name", sq_role_name(i), "rank", sq_role_rank(i)));
     json_t *out = json_pack(
-        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_statuses", statuses, "appeal_kinds",
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_statuses", statuses, "appeal_kinds",
         names_json(sq_appeal_kinds), "urgencies", names_json(sq_appeal_urgencies), "channels",
         names_json(sq_appeal_channels), "category_kinds", names_json(cat_kinds), "unit_kinds",
-        units, "zones", names_json(sq_unit_zones), "roles", roles);
+        units, "zones", names_json(sq_unit_zones), "roles", roles, "event_types", events);
     return sq_reply_json(r, 200, out);
 }
 

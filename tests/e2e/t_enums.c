@@ -4,7 +4,7 @@
  * once, in workflow order, with open (still owed work) and done (handled
  * with a reply); unit kinds carry the kind their parent must have, and that
  * is the rule POST /units enforces; roles carry the rank in which they may
- * be granted.
+ * be granted; the event types are the declared ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +65,9 @@ static void test_statuses(void)
     H_ASSERT(has_string(json_object_get(e, "zones"), "campus"));
     /* normal, urgent, critical: the choices of every urgency field */
     H_EQ_INT(json_array_size(json_object_get(e, "urgencies")), 3);
+    /* the declared event types, which POST /webhooks accepts */
+    json_t *ev = json_object_get(e, "event_types");
+    H_ASSERT(has_string(ev, "appeal.accept") && has_string(ev, "kb.answer_published"));
 }
 
 static void test_roles(void)
@@ -118,12 +121,26 @@ static void test_unit_kinds_match_create(void)
     H_ASSERT(n >= 6);
 }
 
+/* Every listed event type is one a webhook may subscribe to. */
+static void test_event_types_subscribe(void)
+{
+    static const char *const args[] = {"--webhook_allow_cidrs", "10.0.0.0/8", NULL};
+    h_start(&(struct h_opts){.demo = true, .args = args});
+    json_t *ev = json_object_get(enums(), "event_types");
+    H_ASSERT(json_array_size(ev) >= 5);
+    json_t *body =
+        h_keep_json(json_pack("{s:s,s:O}", "url", "http://10.0.0.5:9000/hook", "event_types", ev));
+    struct h_resp *r = h_req("POST", "/api/v1/webhooks", h_tok("admin"), h_dump(body));
+    H_STATUS(r, 201);
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
         H_TEST(test_statuses),
         H_TEST(test_roles),
         H_TEST(test_unit_kinds_match_create),
+        H_TEST(test_event_types_subscribe),
         {0},
     };
     return h_main(argc, argv, tests);

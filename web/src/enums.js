@@ -1,6 +1,7 @@
 // The server's enumerations (GET /api/v1/meta/enums): which appeal statuses
 // exist and which are open, appeal kinds, urgencies, channels, category
-// kinds, unit kinds with their parent kind, zones and roles with their rank.
+// kinds, unit kinds with their parent kind, zones, roles with their rank and
+// the declared event types.
 // The UI never copies these lists; their labels live in the i18n files,
 // keyed by the server's names (status.*, kind.*, urgency.*, unitKind.*,
 // zone.*, role.*). Loaded once per page load (main.js starts it); the lists
@@ -21,7 +22,8 @@ export const enums = reactive({
   parentKind: {}, // unit kind -> the kind its parent must have (null: a root)
   zones: [],
   roles: [], // names, public first
-  roleRank: {} // role -> rank: an admin grants roles ranked at or below their own
+  roleRank: {}, // role -> rank: an admin grants roles ranked at or below their own
+  eventTypes: [] // declared event names ('appeal.accept', ...), for webhook subscriptions
 })
 
 let loading = null
@@ -44,6 +46,7 @@ export function loadEnums() {
           zones: d.zones || [],
           roles: (d.roles || []).map((r) => r.name),
           roleRank: Object.fromEntries((d.roles || []).map((r) => [r.name, r.rank])),
+          eventTypes: d.event_types || [],
           loaded: true
         })
         return enums
