@@ -77,3 +77,49 @@ test('user dialog: a unit admin is offered the roles ranked at or below their ow
     await ctx.close()
   }
 })
+
+// Picks a unit in the dialog's el-tree-select, expanding the path.
+async function pickUnit(page, trigger, pathNames) {
+  await page.click(trigger)
+  for (let i = 0; i < pathNames.length; i++) {
+    const node = page.locator('.el-select-dropdown .el-tree-node__content:visible', { hasText: new RegExp('^\\s*' + pathNames[i] + '\\s*$') }).first()
+    await node.waitFor({ state: 'visible', timeout: 30000 })
+    if (i < pathNames.length - 1) await node.locator('.el-tree-node__expand-icon').click()
+    else await node.click()
+  }
+}
+
+test('user dialog: a user with a first role is created; reopened, the form is blank and shows no error', async ({ browser, url }) => {
+  const login_ = 'ui_dlg_' + String(Date.now()).slice(-6)
+  const { ctx, page } = await newPage(browser)
+  await login(page, url, 'admin')
+  await page.goto(url + '/admin/users')
+  await page.waitForSelector('.page-title .el-button--primary')
+  await settle(page, 200)
+  await page.click('.page-title .el-button--primary')
+  await page.waitForSelector('.el-dialog', { state: 'visible' })
+  await item(page, '账号').locator('input').fill(login_)
+  await item(page, '姓名').locator('input').fill('对话框测试')
+  await item(page, '初始密码').locator('input').fill('Hongshan-dialog-2026')
+  await item(page, '角色').locator('.el-select').click()
+  await page.click('.el-select-dropdown:visible .el-select-dropdown__item:has-text("办理人")')
+  await pickUnit(page, '.el-dialog .unit-picker', ['洪山区', '珞南街道'])
+  const made = page.waitForResponse((r) => r.url().endsWith('/api/v1/grants') && r.request().method() === 'POST')
+  await page.click('.el-dialog__footer .el-button--primary')
+  assert.equal((await made).status(), 201)
+  await page.waitForSelector('.el-dialog', { state: 'hidden', timeout: 10000 })
+  const admin = await apiLogin(url, 'admin')
+  const u = (await admin.get('/users?q=' + login_)).data.items[0]
+  assert.ok(u, 'the user exists')
+  const grants = (await admin.get(`/users/${u.id}/grants`)).data.items
+  assert.deepEqual(grants.map((g) => g.role), ['handler'])
+
+  await page.click('.page-title .el-button--primary')
+  await page.waitForSelector('.el-dialog', { state: 'visible' })
+  await settle(page, 400)
+  assert.equal(await item(page, '账号').locator('input').inputValue(), '')
+  assert.deepEqual(await page.locator('.el-dialog .el-form-item__error').allTextContents(), [], 'no message on a fresh form')
+  await shot(page, 'dialogs-user-reopened')
+  assertClean(page)
+  await ctx.close()
+})
