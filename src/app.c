@@ -13,6 +13,7 @@
 #include "appeals/sched.h"
 #include "notify/notify.h"
 #include "kb/kb.h"
+#include "tasks/tasks.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -24,6 +25,7 @@ extern const struct sq_route notify_routes[];
 extern const struct sq_route kb_routes[];
 extern const struct sq_route stats_routes[];
 extern const struct sq_route open311_routes[];
+extern const struct sq_route tasks_routes[];
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,
@@ -36,6 +38,7 @@ const struct sq_route *const sq_route_tables[] = {
     kb_routes,
     stats_routes,
     open311_routes,
+    tasks_routes,
     NULL,
 };
 
@@ -57,6 +60,7 @@ void sq_app_start(const struct sq_config *c)
         sq_fatal("cannot start the writer thread");
     notify_start(c);        /* the appeals event hook and the webhook sender */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
+    tasks_sched_start(c);   /* the same for tracked tasks */
     if (c->kb_index)
         kb_indexer_start();
 }
@@ -65,6 +69,7 @@ void sq_app_stop(void)
 {
     /* producers first: the writer's last jobs still reach the hook */
     appeals_sched_stop();
+    tasks_sched_stop();
     kb_indexer_stop();
     sq_writer_stop();
     notify_stop();
@@ -79,5 +84,6 @@ void sq_app_stop(void)
 const sq_demo_gen_fn sq_demo_generators[] = {
     demo_appeals_generate, /* before kb: answers link to resolved appeals */
     kb_demo_generate,
+    tasks_demo_generate, /* council decisions, agreement obligations ... (synthetic) */
     NULL,
 };

@@ -14,6 +14,7 @@
 #include "appeals/appeals.h"
 #include "appeals/sched.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "core/log.h"
 #include "core/worker.h"
 #include "units/units.h"
@@ -23,11 +24,7 @@
 int64_t sq_sched_next_escalation(const struct sq_workcal *cal, int64_t due_at, int count,
                                  int every_days)
 {
-    int64_t days = (int64_t)count * every_days;
-    if (!due_at || count < 1 || every_days < 1 || days > SQ_WORKCAL_MAX_DAYS)
-        return 0;
-    int64_t t = sq_workcal_add_working_days(cal, due_at, (int)days);
-    return t == SQ_WORKCAL_NEVER ? 0 : t;
+    return sq_deadline_next_escalation(cal, due_at, count, every_days);
 }
 
 int64_t sq_sched_close_after(int64_t since, int unrated_days)
@@ -79,10 +76,9 @@ static void schedule_next(const struct sq_appeal *a, int count, int64_t now,
 {
     struct sq_escalation_row row = {.appeal_id = a->id, .due_at = a->due_at, .count = count};
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    row.next_at = sq_sched_next_escalation(cal, a->due_at, count, o->escalate_days);
     /* after downtime, skip the periods already past: one escalation per pass */
-    while (row.next_at && row.next_at <= now && row.count < 1000)
-        row.next_at = sq_sched_next_escalation(cal, a->due_at, ++row.count, o->escalate_days);
+    row.next_at =
+        sq_deadline_next_escalation_after(cal, a->due_at, &row.count, o->escalate_days, now);
     appeals_calendar_release();
     if (!row.next_at)
         appeals_store_escalation_drop(a->id, NULL);
@@ -101,8 +97,10 @@ static bool escalate(const struct sq_appeal *a, int count, struct pass *p)
     bool ok;
     if (units_store_get(a->handler_unit_id, &h, NULL))
         return false;
-    if (!h.parent_id || units_store_get(h.parent_id, &parent, NULL))
-        parent = h; /* the district itself: its own admins supervise */
+    /* one level up; the district itself: its own admins supervise */
+    int64_t to = sq_deadline_escalation_unit(h.path, 1);
+    if (!to || to == h.id || units_store_get(to, &parent, NULL))
+        parent = h;
     sq_appeal_copy(&b, a);
     b.escalation_level++;
     b.updated_at = bump(a, p->now);

@@ -25,6 +25,7 @@ static const char *perm_names[SQ_PERM__MAX] = {
     "public", "signed_in", "unit.read", "unit.write", "user.read", "user.write", "grant",
     "personal.read", "audit.read", "appeal.create", "appeal.collect", "appeal.read",
     "appeal.handle", "appeal.supervise", "stats.read", "kb.write", "kb.publish", "admin",
+    "task.read", "task.write", "task.assign", /* issue 11: tasks */
 };
 
 #define P(x) (1u << (x))
@@ -38,16 +39,19 @@ static const unsigned role_perms[SQ_ROLE__MAX] = {
     [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |
                         P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
                         P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
-                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
+                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE) |
+                        P(SQ_PERM_TASK_READ) | P(SQ_PERM_TASK_WRITE),
     [SQ_ROLE_UNIT_ADMIN] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_UNIT_WRITE) | P(SQ_PERM_USER_READ) |
                            P(SQ_PERM_USER_WRITE) | P(SQ_PERM_GRANT) | P(SQ_PERM_PERSONAL_READ) |
                            P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
                            P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
                            P(SQ_PERM_APPEAL_SUPERVISE) | P(SQ_PERM_STATS_READ) |
-                           P(SQ_PERM_KB_WRITE) | P(SQ_PERM_KB_PUBLISH),
+                           P(SQ_PERM_KB_WRITE) | P(SQ_PERM_KB_PUBLISH) | P(SQ_PERM_TASK_READ) |
+                           P(SQ_PERM_TASK_WRITE) | P(SQ_PERM_TASK_ASSIGN),
     [SQ_ROLE_DISTRICT_ADMIN] = 0xffffffffu & ~(P(SQ_PERM_PUBLIC) | P(SQ_PERM_SIGNED_IN)),
     [SQ_ROLE_AUDITOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) | P(SQ_PERM_PERSONAL_READ) |
-                        P(SQ_PERM_AUDIT_READ) | P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_STATS_READ),
+                        P(SQ_PERM_AUDIT_READ) | P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_STATS_READ) |
+                        P(SQ_PERM_TASK_READ),
 };
 
 const char *sq_role_name(enum sq_role r)

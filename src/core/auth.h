@@ -47,6 +47,9 @@ enum sq_perm {
     SQ_PERM_KB_WRITE,      /* write knowledge-base answers */
     SQ_PERM_KB_PUBLISH,    /* review and publish answers */
     SQ_PERM_ADMIN,         /* district settings: categories, routing, calendar, webhooks */
+    SQ_PERM_TASK_READ,     /* read tracked tasks of the subtree (issue 11: tasks) */
+    SQ_PERM_TASK_WRITE,    /* progress notes, start, done with evidence on tasks of the subtree */
+    SQ_PERM_TASK_ASSIGN,   /* create, change, cancel and reopen tasks owned in the subtree */
     SQ_PERM__MAX
 };
 

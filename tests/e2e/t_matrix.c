@@ -164,14 +164,16 @@ static const struct {
     {"public", "appeal.create"},
     {"collector", "unit.read appeal.create appeal.collect appeal.read"},
     {"handler", "unit.read user.read appeal.create appeal.collect appeal.read appeal.handle "
-                "personal.read stats.read kb.write"},
+                "personal.read stats.read kb.write task.read task.write"},
     {"unit_admin", "unit.read unit.write user.read user.write grant personal.read "
                    "appeal.create appeal.collect appeal.read appeal.handle appeal.supervise "
-                   "stats.read kb.write kb.publish"},
+                   "stats.read kb.write kb.publish task.read task.write task.assign"},
     {"district_admin", "unit.read unit.write user.read user.write grant personal.read "
                        "audit.read appeal.create appeal.collect appeal.read appeal.handle "
-                       "appeal.supervise stats.read kb.write kb.publish admin"},
-    {"auditor", "unit.read user.read personal.read audit.read appeal.read stats.read"},
+                       "appeal.supervise stats.read kb.write kb.publish admin task.read "
+                       "task.write task.assign"},
+    {"auditor", "unit.read user.read personal.read audit.read appeal.read stats.read "
+                "task.read"},
 };
 
 /* The demo accounts (src/demo/demo.c), their role, and the code of the unit
