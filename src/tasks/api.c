@@ -229,17 +229,6 @@ static void set_deadline(struct sq_task *t, int64_t now, int64_t due)
 
 /* ---- list ---- */
 
-static const char *const sorts[][2] = {
-    {"due_at", "t.due_at, t.id"},
-    {"-due_at", "t.due_at DESC, t.id DESC"},
-    {"created_at", "t.created_at, t.id"},
-    {"-created_at", "t.created_at DESC, t.id DESC"},
-    {"updated_at", "t.updated_at, t.id"},
-    {"-updated_at", "t.updated_at DESC, t.id DESC"},
-    {"id", "t.id"},
-    {"-id", "t.id DESC"},
-};
-
 struct list_ctx {
     const struct sq_user *u;
     json_t *items;
@@ -345,17 +334,7 @@ static int tasks_list(struct sq_req *r)
         f.assignee_id = r->user->id;
     else if ((e = query_id(r, "assignee_id", &f.assignee_id, &d)))
         return sq_reply_err(r, e, &d);
-    const char *sort = sq_req_query(r, "sort");
-    f.order = sort ? NULL : sorts[0][1];
-    for (size_t i = 0; sort && i < sizeof sorts / sizeof sorts[0]; i++)
-        if (!strcmp(sorts[i][0], sort))
-            f.order = sorts[i][1];
-    if (!f.order)
-        return sq_reply_errf(
-            r, SQ_EINVAL, "sort",
-            "sort 须为 due_at、created_at、updated_at 或 id（前加 - 为降序）/ sort "
-            "must be due_at, created_at, updated_at or id (prefix - for "
-            "descending)");
+    f.sort = sq_req_query(r, "sort");
     if (unit_id) {
         if (units_store_get(unit_id, &unit, &d))
             return sq_reply_errf(r, SQ_EINVAL, "unit_id",

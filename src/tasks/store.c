@@ -331,10 +331,29 @@ static void bind_all(struct sq_stmt *st, const struct binds *b)
     }
 }
 
+static const char *const sorts[][2] = {
+    {"due_at", "t.due_at, t.id"},
+    {"-due_at", "t.due_at DESC, t.id DESC"},
+    {"created_at", "t.created_at, t.id"},
+    {"-created_at", "t.created_at DESC, t.id DESC"},
+    {"updated_at", "t.updated_at, t.id"},
+    {"-updated_at", "t.updated_at DESC, t.id DESC"},
+    {"id", "t.id"},
+    {"-id", "t.id DESC"},
+};
+
 enum sq_err tasks_store_list(const struct sq_task_filter *f, const struct sq_page *p,
                              sq_task_visit_fn fn, void *ctx, int64_t *total, struct sq_detail *d)
 {
     struct binds b;
+    const char *order = NULL;
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+        if (!strcmp(sorts[i][0], f->sort ? f->sort : "due_at"))
+            order = sorts[i][1];
+    if (!order)
+        return sq_fail(d, SQ_EINVAL, "sort",
+                       "sort 须为 due_at、created_at、updated_at 或 id（前加 - 为降序）/ sort "
+                       "must be due_at, created_at, updated_at or id (prefix - for descending)");
     memset(&b, 0, sizeof b);
     char w[4096], sql[6144];
     where_of(f, w, sizeof w, &b);
@@ -350,7 +369,7 @@ enum sq_err tasks_store_list(const struct sq_task_filter *f, const struct sq_pag
         return sq_db_last_error(d);
     int lim = bind_int(&b, p->limit), off = bind_int(&b, p->offset);
     snprintf(sql, sizeof sql, "SELECT " TASK_COLS TASK_FROM "%s ORDER BY %s LIMIT ?%d OFFSET ?%d",
-             w, f->order ? f->order : "t.due_at, t.id", lim, off);
+             w, order, lim, off);
     if (!(st = sq_db_stmt(sql)))
         return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_all(st, &b);

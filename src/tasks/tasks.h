@@ -174,10 +174,11 @@ struct sq_task_filter {
     const char *source_domain;
     int64_t source_id;
     int64_t assignee_id;
-    const char *order; /* validated ORDER BY */
+    const char *sort; /* due_at created_at updated_at id, "-" = descending; NULL = due_at */
 };
 /* Calls fn for each task of the page (fn borrows t for the call) and sets
- * *total to the number matching. */
+ * *total to the number matching. SQ_EINVAL (field sort) for an unknown
+ * sort. */
 typedef void (*sq_task_visit_fn)(const struct sq_task *t, void *ctx);
 enum sq_err tasks_store_list(const struct sq_task_filter *f, const struct sq_page *p,
                              sq_task_visit_fn fn, void *ctx, int64_t *total, struct sq_detail *d);
