@@ -182,7 +182,7 @@ enum sq_err tasks_due_from_input(const struct sq_workcal *cal, int64_t now, cons
                        "as YYYY-MM-DD");
     if (!sq_workcal_is_workday(cal, day))
         return sq_fail(d, SQ_EINVAL, "due_date",
-                       "截止日期须为工作日（%s 为休息日）/ due_date must be a working day (%s is "
+                       "截止日期须为工作日（%s 为休息日） / due_date must be a working day (%s is "
                        "not)",
                        due_date, due_date);
     int64_t t = sq_deadline_close_of_day(cal, day);
