@@ -154,7 +154,9 @@ static int one_task(const struct sim *s, const struct sq_demo_world *w, struct s
     t.source_id = 1 + i / 3;
     t.state = SQ_TS_OPEN;
     t.created_by = s->actor;
-    t.created_at = now - (int64_t)(5 + sq_rng_below(rng, 175)) * DAY - sq_rng_below(rng, 8 * 3600);
+    /* set during working hours: now is UTC midnight, 08:00 in the district */
+    t.created_at =
+        now - (int64_t)(5 + sq_rng_below(rng, 175)) * DAY + 3600 + sq_rng_below(rng, 8 * 3600);
     int days = 5 + (int)sq_rng_below(rng, 40);
     int64_t due = sq_workcal_add_working_days(s->cal, t.created_at, days);
     if (due == SQ_WORKCAL_NEVER)
