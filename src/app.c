@@ -1,9 +1,11 @@
 /*
- * app: the list of every domain's route table. Adding a domain = one line
- * here; the router, `sanqu routes`, the OpenAPI check and the permission
- * matrix test all walk this list.
+ * app: the list of every domain's route table and event table. Adding a
+ * domain = one line in each here; the router, `sanqu routes`, the OpenAPI
+ * check and the permission matrix test all walk the route list, the event
+ * registry (core/events.c) the event list.
  */
 #include "core/db_sqlite.h"
+#include "core/events.h"
 #include "core/http.h"
 #include "core/log.h"
 #include "core/rcache.h"
@@ -42,6 +44,19 @@ const struct sq_route *const sq_route_tables[] = {
     NULL,
 };
 
+/* The event types each domain publishes, with their recipients
+ * (core/events.h, docs/events.md). */
+extern const struct sq_event_type appeals_event_types[];
+extern const struct sq_event_type kb_event_types[];
+extern const struct sq_event_type tasks_event_types[];
+
+const struct sq_event_type *const sq_event_tables[] = {
+    appeals_event_types,
+    kb_event_types,
+    tasks_event_types,
+    NULL,
+};
+
 /* Background work of the domains (schedulers, outboxes): started after the
  * database is open, stopped after the HTTP server has drained. */
 void sq_app_init(void);
@@ -58,7 +73,7 @@ void sq_app_start(const struct sq_config *c)
 {
     if (sq_writer_start())
         sq_fatal("cannot start the writer thread");
-    notify_start(c);        /* the appeals event hook and the webhook sender */
+    notify_start(c);        /* inbox + outbox subscribers, webhook sender, retention */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
     tasks_sched_start(c);   /* the same for tracked tasks */
     if (c->kb_index)
@@ -67,7 +82,7 @@ void sq_app_start(const struct sq_config *c)
 
 void sq_app_stop(void)
 {
-    /* producers first: the writer's last jobs still reach the hook */
+    /* producers first: the writer's last jobs still reach the subscribers */
     appeals_sched_stop();
     tasks_sched_stop();
     kb_indexer_stop();

@@ -55,13 +55,49 @@ static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool s
     return false;
 }
 
+/* What u's grants allow, one entry per permission held:
+ * {name, units: [ids of the units where a grant carries it, each reaching
+ * its subtree], all_units: held at the district root}. *read_only is set
+ * when none of them writes (sq_perm_writes). */
+static json_t *permissions_json(const struct sq_user *u, bool *read_only)
+{
+    json_t *out = json_array();
+    *read_only = true;
+    for (int p = SQ_PERM_SIGNED_IN + 1; p < SQ_PERM__MAX; p++) {
+        json_t *units = json_array();
+        for (int i = 0; i < u->ngrants; i++) {
+            bool seen = false;
+            if (!sq_role_has(u->grants[i].role, p))
+                continue;
+            for (int k = 0; k < i; k++)
+                seen |= sq_role_has(u->grants[k].role, p) &&
+                        u->grants[k].unit_id == u->grants[i].unit_id;
+            if (!seen)
+                json_array_append_new(units, json_integer(u->grants[i].unit_id));
+        }
+        if (!json_array_size(units)) {
+            json_decref(units);
+            continue;
+        }
+        if (sq_perm_writes(p))
+            *read_only = false;
+        json_array_append_new(out, json_pack("{s:s,s:o,s:b}", "name", sq_perm_name(p), "units",
+                                             units, "all_units", sq_may_all(u, p)));
+    }
+    return out;
+}
+
+/* u carries the grants (as authenticated, or loaded after sign-in). */
 static json_t *me_json(const struct sq_user *u)
 {
+    bool read_only;
     json_t *user = accounts_store_user_json(u->id, false);
     json_t *grants = accounts_store_grants_json(u->id);
+    json_t *perms = permissions_json(u, &read_only);
     bool must_change = json_is_true(json_object_get(user, "must_change_password"));
-    return json_pack("{s:o,s:o,s:s,s:b}", "user", user ? user : json_null(), "grants", grants,
-                     "csrf_token", u->csrf, "must_change_password", must_change);
+    return json_pack("{s:o,s:o,s:o,s:b,s:s,s:b}", "user", user ? user : json_null(), "grants",
+                     grants, "permissions", perms, "read_only", read_only, "csrf_token", u->csrf,
+                     "must_change_password", must_change);
 }
 
 /* Loads user_id's grants and applies the manage rule. Called inside the
@@ -116,6 +152,7 @@ static int auth_login(struct sq_req *r)
     sq_audit_write(uid, "login", "user", uid, r->ip, NULL);
     struct sq_user u = {.id = uid};
     snprintf(u.csrf, sizeof u.csrf, "%s", csrf);
+    accounts_store_load_grants(uid, &u);
     json_t *me = me_json(&u);
     sq_clock_iso(expires, exp);
     json_object_set_new(me, "token", json_string(token));

@@ -26,18 +26,12 @@
 
 /* ---- access ---- */
 
-static bool is_person(const struct sq_user *u, const struct sq_appeal *a)
-{
-    return u && ((a->creator_id && a->creator_id == u->id) ||
-                 (a->collector_id && a->collector_id == u->id));
-}
-
 /* The person, staff over the handling unit, and staff over the place where
  * the problem is (a community follows up an appeal it transferred away). */
 static bool may_read(const struct sq_user *u, const struct sq_appeal *a)
 {
     struct sq_unit loc;
-    if (is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
+    if (sq_appeal_is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
         sq_may_all(u, SQ_PERM_APPEAL_READ))
         return true;
     return units_store_get(a->unit_id, &loc, NULL) == SQ_OK &&
@@ -61,12 +55,24 @@ static int load(struct sq_req *r, struct sq_appeal *a)
     return 0;
 }
 
-static json_t *full_json(const struct sq_appeal *a)
+/* What this caller may do to this appeal now, by name (sq_appeal_decide). */
+static json_t *allowed_for(const struct sq_user *u, const struct sq_appeal *a)
+{
+    uint32_t m = sq_appeal_allowed_mask(u, a);
+    json_t *o = json_array();
+    for (int i = 0; i < SQ_AA__MAX; i++)
+        if (m & (1u << i))
+            json_array_append_new(o, json_string(sq_appeal_action_name(i)));
+    return o;
+}
+
+/* The appeal as its detail page shows it to caller u (NULL: anonymous). */
+static json_t *full_json(const struct sq_user *u, const struct sq_appeal *a)
 {
     json_t *o = appeals_store_json(a, true);
     json_object_set_new(o, "events", appeals_store_events_json(a->id));
     json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
-    json_object_set_new(o, "allowed_actions", sq_appeal_allowed_json(a->status));
+    json_object_set_new(o, "allowed_actions", allowed_for(u, a));
     return o;
 }
 
@@ -292,7 +298,7 @@ static int intake_reply(struct sq_req *r, struct intake *t)
         return sq_reply_err(r, e, &d);
     if (t->replayed)
         sq_reply_header(r, "Idempotent-Replayed", "true");
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 201, o);
 }
@@ -376,7 +382,7 @@ static int appeals_get(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 200, o);
 }
@@ -387,10 +393,11 @@ static int appeals_contact(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    if (!sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path) && !is_person(r->user, &a)) {
+    struct sq_detail d = {0};
+    enum sq_err e = sq_appeal_decide(r->user, &a, SQ_AA_CONTACT, &d);
+    if (e) {
         sq_appeal_cleanup(&a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
-                             "only the handling unit sees the person's contact");
+        return sq_reply_err(r, e, &d);
     }
     json_t *o = json_pack("{s:I,s:s?,s:s?}", "appeal_id", (json_int_t)a.id, "contact_name",
                           a.contact_name, "contact_phone", a.contact_phone);
@@ -662,18 +669,6 @@ static const struct sq_field *const action_fields[SQ_AA__MAX] = {
     [SQ_AA_ESCALATE] = f_reason,
 };
 
-/* Who may do an action: H handling unit staff, S supervisors of the handling
- * unit, P the appeal's person. */
-enum { WHO_H = 1, WHO_S = 2, WHO_P = 4 };
-static const int action_who[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = WHO_H,         [SQ_AA_ASSIGN] = WHO_H,         [SQ_AA_TRANSFER] = WHO_H,
-    [SQ_AA_RETURN] = WHO_H,         [SQ_AA_NOTE] = WHO_H | WHO_P,   [SQ_AA_REPLY] = WHO_H,
-    [SQ_AA_RESOLVE] = WHO_H,        [SQ_AA_REJECT] = WHO_H,         [SQ_AA_EXTEND] = WHO_H,
-    [SQ_AA_SUSPEND] = WHO_H,        [SQ_AA_RESUME] = WHO_H | WHO_P, [SQ_AA_MERGE] = WHO_H,
-    [SQ_AA_RATE] = WHO_P | WHO_S,   [SQ_AA_REVIEW] = WHO_S,         [SQ_AA_REOPEN] = WHO_P | WHO_S,
-    [SQ_AA_ESCALATE] = WHO_S,
-};
-
 static int warn_pct(void)
 {
     return sq_app_config ? sq_app_config->warn_percent : 80;
@@ -826,12 +821,8 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         *note = b->reply;
         break;
     case SQ_AA_EXTEND:
+        /* sq_appeal_decide ruled on who and on the pending request */
         if (sq_json_has(in, "approve")) {
-            if (!sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a->handler_unit_path))
-                return sq_fail(d, SQ_EFORBIDDEN, "approve",
-                               "only the unit's admin decides on an extension");
-            if (!a->extension_days)
-                return sq_fail(d, SQ_ECONFLICT, "approve", "no extension was requested");
             bool ok = sq_json_bool(in, "approve", false);
             *data = json_pack("{s:b,s:i}", "approved", ok, "days", a->extension_days);
             if (ok) {
@@ -849,8 +840,6 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
             if (!sq_json_has(in, "days") || !sq_json_has(in, "reason"))
                 return sq_fail(d, SQ_EINVAL, sq_json_has(in, "days") ? "reason" : "days",
                                "an extension request needs days (1-30) and a reason");
-            if (a->extension_days)
-                return sq_fail(d, SQ_ECONFLICT, "days", "an extension request is pending");
             b->extension_days = (int)sq_json_int(in, "days", 1);
             *data = json_pack("{s:i}", "requested_days", b->extension_days);
             *note = sq_json_str(in, "reason", NULL);
@@ -907,7 +896,7 @@ static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appea
         sq_appeal_set(&b->rating_comment, sq_json_str(in, "comment", NULL));
         b->rated_at = now;
         *data = json_deep_copy(in);
-        if (!is_person(r->user, a))
+        if (!sq_appeal_is_person(r->user, a))
             json_object_set_new(*data, "recorded_by_staff", json_true());
         *note = b->rating_comment;
         break;
@@ -971,27 +960,24 @@ static int appeals_action(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    int who = action_who[action];
-    bool allowed = ((who & WHO_H) && sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path)) ||
-                   ((who & WHO_S) &&
-                    sq_may(r->user, SQ_PERM_APPEAL_SUPERVISE, a.handler_unit_path)) ||
-                   ((who & WHO_P) && is_person(r->user, &a));
-    if (!allowed) {
-        sq_appeal_cleanup(&a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not %s this appeal",
-                             sq_appeal_action_name(action));
-    }
-    int next = sq_appeal_next_status(action, a.status);
-    if (next < 0) {
-        json_t *allowed_actions = sq_appeal_allowed_json(a.status);
-        char *list = json_dumps(allowed_actions, JSON_COMPACT);
-        st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "cannot %s an appeal that is %s; allowed: %s",
-                           sq_appeal_action_name(action), sq_appeal_status_name(a.status), list);
-        json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
-        free(list);
+    /* extend with "approve" decides a pending request: a right of its own */
+    int act = action == SQ_AA_EXTEND && sq_json_has(r->json, "approve") ? SQ_AA_EXTEND_DECIDE
+                                                                        : action;
+    if ((e = sq_appeal_decide(r->user, &a, act, &d))) {
+        if (e == SQ_ETRANSITION) {
+            /* name what the status allows (to anyone), as this error always has */
+            json_t *allowed_actions = sq_appeal_allowed_json(a.status);
+            char *list = json_dumps(allowed_actions, JSON_COMPACT);
+            st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "%s; allowed: %s", d.message, list);
+            json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
+            free(list);
+        } else {
+            st = sq_reply_err(r, e, &d);
+        }
         sq_appeal_cleanup(&a);
         return st;
     }
+    int next = sq_appeal_next_status(action, a.status);
     sq_appeal_copy(&b, &a);
     b.status = next;
     b.updated_at = sq_clock_now() > a.updated_at ? sq_clock_now() : a.updated_at + 1;
@@ -1020,7 +1006,7 @@ static int appeals_action(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if (appeals_store_get(sq_req_param_id(r, "id"), &a, &d))
         return sq_reply_err(r, SQ_EDB, &d);
-    json_t *o = full_json(&a);
+    json_t *o = full_json(r->user, &a);
     sq_appeal_cleanup(&a);
     return sq_reply_json(r, 200, o);
 }

@@ -25,6 +25,7 @@ static const char *const action_names[SQ_AA__MAX] = {
     "submit",  "accept", "assign", "transfer", "return",   "note",     "reply",
     "resolve", "reject", "extend", "suspend",  "resume",   "merge",    "rate",
     "review",  "reopen", "warn",   "overdue",  "escalate", "close",
+    "extend_decide", "attach", "contact", "kb_solve",
 };
 
 /* Actions a person or staff may ask for by name over the API. */
@@ -63,6 +64,10 @@ static const int transitions[SQ_AA__MAX][SQ_AS__MAX] = {
     [SQ_AA_OVERDUE] = {K, K, K, X, X, X, X, X, X},
     [SQ_AA_ESCALATE] = {K, K, K, K, X, X, X, X, X},
     [SQ_AA_CLOSE] = {X, X, X, X, S_CLO, S_CLO, X, X, X},
+    [SQ_AA_EXTEND_DECIDE] = {X, K, K, K, X, X, X, X, X},
+    [SQ_AA_ATTACH] = {K, K, K, K, K, K, X, X, X},
+    [SQ_AA_CONTACT] = {K, K, K, K, K, K, K, K, K},
+    [SQ_AA_KB_SOLVE] = {S_RES, S_RES, S_RES, X, X, X, X, X, X},
 };
 #undef X
 
@@ -107,6 +112,92 @@ json_t *sq_appeal_allowed_json(int status)
         if (action_public[i] && sq_appeal_next_status(i, status) >= 0)
             json_array_append_new(a, json_string(action_names[i]));
     return a;
+}
+
+/* ---- who may do what ---- */
+
+/* Who may take an action: H handlers of the handling unit, S its
+ * supervisors, P the person who filed it (creator or collector), C its
+ * creator only (who filed it for someone does not speak for them). */
+enum { WHO_H = 1, WHO_S = 2, WHO_P = 4, WHO_C = 8 };
+static const int action_who[SQ_AA__MAX] = {
+    [SQ_AA_ACCEPT] = WHO_H,        [SQ_AA_ASSIGN] = WHO_H,         [SQ_AA_TRANSFER] = WHO_H,
+    [SQ_AA_RETURN] = WHO_H,        [SQ_AA_NOTE] = WHO_H | WHO_P,   [SQ_AA_REPLY] = WHO_H,
+    [SQ_AA_RESOLVE] = WHO_H,       [SQ_AA_REJECT] = WHO_H,         [SQ_AA_EXTEND] = WHO_H,
+    [SQ_AA_SUSPEND] = WHO_H,       [SQ_AA_RESUME] = WHO_H | WHO_P, [SQ_AA_MERGE] = WHO_H,
+    [SQ_AA_RATE] = WHO_P | WHO_S, /* S: a rating taken by phone; never by its handler */
+    [SQ_AA_REVIEW] = WHO_S,        [SQ_AA_REOPEN] = WHO_P | WHO_S, [SQ_AA_ESCALATE] = WHO_S,
+    [SQ_AA_EXTEND_DECIDE] = WHO_S, [SQ_AA_ATTACH] = WHO_H | WHO_P, [SQ_AA_CONTACT] = WHO_H | WHO_P,
+    [SQ_AA_KB_SOLVE] = WHO_C,
+};
+
+bool sq_appeal_action_listed(int act)
+{
+    return act >= 0 && act < SQ_AA__MAX && action_who[act] != 0;
+}
+
+bool sq_appeal_is_person(const struct sq_user *u, const struct sq_appeal *a)
+{
+    return u && ((a->creator_id && a->creator_id == u->id) ||
+                 (a->collector_id && a->collector_id == u->id));
+}
+
+enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a, int act,
+                             struct sq_detail *why)
+{
+    if (!sq_appeal_action_listed(act))
+        return sq_fail(why, SQ_ENOTFOUND, NULL, "没有这个操作 / no such action");
+    int who = action_who[act];
+    const char *name = action_names[act];
+    bool person = sq_appeal_is_person(u, a);
+    bool handler = sq_may(u, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path);
+    bool supervisor = sq_may(u, SQ_PERM_APPEAL_SUPERVISE, a->handler_unit_path);
+    /* whoever handles an appeal does not grade their own work */
+    if (act == SQ_AA_RATE && u && a->handler_id == u->id)
+        supervisor = false;
+    bool creator = u && a->creator_id && a->creator_id == u->id;
+    bool ok = ((who & WHO_H) && handler) || ((who & WHO_S) && supervisor) ||
+              ((who & WHO_P) && person) || ((who & WHO_C) && creator);
+    if (!ok) {
+        if (act == SQ_AA_RATE && !person)
+            return sq_fail(why, SQ_EFORBIDDEN, NULL,
+                           "只有提出诉求的本人可以评价，办理人不能评价自己的办理 / only the "
+                           "person who filed it rates an appeal, never its handler");
+        if (who == WHO_P || who == WHO_C)
+            return sq_fail(why, SQ_EFORBIDDEN, NULL,
+                           "只有提出诉求的本人可以这样做 / only the person who filed it may %s it",
+                           name);
+        enum sq_perm need = (who & WHO_H) ? SQ_PERM_APPEAL_HANDLE : SQ_PERM_APPEAL_SUPERVISE;
+        if (!sq_user_has(u, need))
+            return sq_fail(why, SQ_EFORBIDDEN, NULL,
+                           "您的角色不能执行此操作（%s） / your role may not %s an appeal", name,
+                           name);
+        return sq_fail(why, SQ_EFORBIDDEN, NULL,
+                       "此诉求不在您的单位范围内（%s） / you may not %s this appeal: it is "
+                       "outside your units",
+                       name, name);
+    }
+    if (sq_appeal_next_status(act, a->status) < 0)
+        return sq_fail(why, SQ_ETRANSITION, NULL,
+                       "状态为 %s 的诉求不能执行 %s / cannot %s an appeal that is %s",
+                       sq_appeal_status_name(a->status), name, name,
+                       sq_appeal_status_name(a->status));
+    if (act == SQ_AA_EXTEND && a->extension_days)
+        return sq_fail(why, SQ_ECONFLICT, "days",
+                       "已有待审批的延期申请 / an extension request is pending");
+    if (act == SQ_AA_EXTEND_DECIDE && !a->extension_days)
+        return sq_fail(why, SQ_ECONFLICT, "approve",
+                       "没有待审批的延期申请 / no extension was requested");
+    return SQ_OK;
+}
+
+uint32_t sq_appeal_allowed_mask(const struct sq_user *u, const struct sq_appeal *a)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < SQ_AA__MAX; i++)
+        if (sq_appeal_action_listed(i) && sq_appeal_decide(u, a, i, NULL) == SQ_OK)
+            m |= 1u << i;
+    return m;
 }
 
 /* ---- deadlines ---- */

@@ -59,8 +59,16 @@ enum sq_appeal_action {
     SQ_AA_OVERDUE,  /* internal (scheduler): deadline passed */
     SQ_AA_ESCALATE, /* internal (scheduler) or supervisor: 督办 to the parent unit */
     SQ_AA_CLOSE,    /* internal (scheduler): closed after rating / unrated period */
+    /* Not timeline events: the other per-appeal acts sq_appeal_decide() rules on. */
+    SQ_AA_EXTEND_DECIDE, /* approve or deny a pending extension (POST .../extend {"approve"}) */
+    SQ_AA_ATTACH,        /* add a file (POST .../attachments) */
+    SQ_AA_CONTACT,       /* read the person's unmasked contact (GET .../contact, audited) */
+    SQ_AA_KB_SOLVE,      /* its filer says a KB answer solved it: resolved (POST
+                          * /kb/answers/{id}/solved {"appeal_id"}) */
     SQ_AA__MAX
 };
+/* Actions below this one are workflow events (timeline, notifications, webhooks). */
+#define SQ_AA__EVENTS SQ_AA_EXTEND_DECIDE
 
 extern const char *const sq_appeal_kinds[];     /* resident student employee enterprise */
 extern const char *const sq_appeal_urgencies[]; /* normal urgent critical */
@@ -109,8 +117,41 @@ void sq_appeal_set(char **field, const char *value);
 /* The status an action leads to from `from`, or -1 when illegal. Actions that
  * keep the status (note, assign, extend, review, warn...) return `from`. */
 int sq_appeal_next_status(int action, int from);
-/* The public actions legal in a status, as a JSON array of names (new ref). */
+/* The public actions legal in a status, for anyone, as a JSON array of names
+ * (new ref): the "allowed" list of a 409 illegal_transition. */
 json_t *sq_appeal_allowed_json(int status);
+
+/* The one authorisation rule of an appeal: may caller u take action act on
+ * appeal a now? Pure (no SQL, no HTTP): a decision on the caller's grants, the
+ * record and its status. The checks, in order:
+ *   1. who: each action names who may take it (docs/appeals.md, "Who may do
+ *      what"): handlers of the handling unit (SQ_PERM_APPEAL_HANDLE on
+ *      a->handler_unit_path, sq_may), its supervisors (SQ_PERM_APPEAL_SUPERVISE
+ *      there) and the person who filed it (creator or collector; kb_solve:
+ *      the creator only). A staff
+ *      member never rates an appeal they handle (a->handler_id). Otherwise
+ *      SQ_EFORBIDDEN (403), "not yours / not your role".
+ *   2. status: the state machine (sq_appeal_next_status), else SQ_ETRANSITION
+ *      (409).
+ *   3. the record's state: an extension is requested only when none is
+ *      pending, and decided only when one is (SQ_ECONFLICT, 409, field "days"
+ *      or "approve").
+ * What depends on a request body (the transfer target, the merge master, the
+ * assignee) is the handler's validation, not decided here. u may be NULL
+ * (anonymous: nothing is allowed); why may be NULL. act is any SQ_AA_* value;
+ * internal ones (submit, warn, overdue, close) are never allowed to a caller
+ * (SQ_ENOTFOUND). */
+enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a, int act,
+                             struct sq_detail *why);
+/* Is u the person of appeal a: who filed it (creator) or filed it for someone
+ * (collector)? False for NULL. */
+bool sq_appeal_is_person(const struct sq_user *u, const struct sq_appeal *a);
+/* Actions a caller may ask for: the named workflow actions and the pseudo
+ * ones (extend_decide, attach, contact, kb_solve). allowed_actions lists those of them
+ * sq_appeal_decide() allows. */
+bool sq_appeal_action_listed(int act);
+/* Bit i set when sq_appeal_decide(u, a, i) == SQ_OK for a listed action i. */
+uint32_t sq_appeal_allowed_mask(const struct sq_user *u, const struct sq_appeal *a);
 
 /* SLA: limits for a category and urgency (policy override or category). */
 struct sq_sla {
@@ -166,11 +207,8 @@ typedef void (*sq_appeal_visit_fn)(struct sq_appeal *a, void *ctx);
 int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appeal_visit_fn fn,
                             void *ctx);
 
-/* Called after every committed appeal change (notifications, webhooks).
- * Set once at start-up; NULL = nobody listens. */
-typedef void (*sq_appeal_event_fn)(const struct sq_appeal *a, int action, int64_t actor_id);
-extern sq_appeal_event_fn sq_appeal_event_hook;
-
+/* Every change above is also an "appeal.<action>" event, published inside
+ * its transaction (appeals/events.h). */
 
 /* ---- lists and intake support (store.c) ---- */
 

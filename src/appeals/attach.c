@@ -88,12 +88,10 @@ int appeals_attach(struct sq_req *r)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
-    bool person = (a.creator_id && a.creator_id == r->user->id) ||
-                  (a.collector_id && a.collector_id == r->user->id);
-    bool staff = sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a.handler_unit_path);
+    e = sq_appeal_decide(r->user, &a, SQ_AA_ATTACH, &d);
     sq_appeal_cleanup(&a);
-    if (!person && !staff)
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not add files to this appeal");
+    if (e)
+        return sq_reply_err(r, e, &d);
     const char *ct = sq_req_header(r, "Content-Type");
     if (!r->body_len)
         return sq_reply_errf(r, SQ_EINVAL, "file", "the body must be the file (JPEG, PNG or PDF)");
@@ -152,9 +150,7 @@ int appeals_attachment_get(struct sq_req *r)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such attachment");
     if (e || (e = appeals_store_get(appeal_id, &a, &d)))
         return sq_reply_err(r, e, &d);
-    bool ok = (a.creator_id && a.creator_id == r->user->id) ||
-              (a.collector_id && a.collector_id == r->user->id) ||
-              sq_may(r->user, SQ_PERM_APPEAL_READ, a.handler_unit_path) ||
+    bool ok = sq_appeal_is_person(r->user, &a) || sq_may(r->user, SQ_PERM_APPEAL_READ, a.handler_unit_path) ||
               sq_may_all(r->user, SQ_PERM_APPEAL_READ);
     sq_appeal_cleanup(&a);
     if (!ok)

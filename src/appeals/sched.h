@@ -3,7 +3,7 @@
  * every scheduler_seconds (and within 200 ms of a fake-clock change), looks
  * for appeals whose time has come and changes them through
  * appeals_store_apply(), so each change is an event on the timeline and
- * reaches the notification hook:
+ * an "appeal.<action>" domain event (appeals/events.h):
  *   - warn_at passed, not warned            -> warn      (warned = 1)
  *   - due_at passed, not overdue            -> overdue   (overdue = 1), then
  *                                              escalate  (督办 to the parent unit)

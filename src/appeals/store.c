@@ -12,19 +12,18 @@
 #include <time.h>
 
 #include "appeals/appeals.h"
+#include "appeals/events.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
 
-sq_appeal_event_fn sq_appeal_event_hook;
-
-#define APPEAL_COLS                                                                                \
-    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, "   \
-    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "      \
-    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, "   \
-    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "          \
-    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "         \
-    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "        \
+#define APPEAL_COLS                                                                              \
+    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, " \
+    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "    \
+    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, " \
+    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "        \
+    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "       \
+    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "      \
     "a.rating_comment, a.rated_at, a.reopen_count, a.master_id, a.kb_answer_id, a.updated_at"
 
 static char *dup_col(struct sq_stmt *st, int i)
@@ -309,13 +308,9 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         goto fail;
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
                        a->created_at, d)) ||
-        (e = stats_move(NULL, a, d)))
+        (e = stats_move(NULL, a, d)) || (e = appeals_publish(a, SQ_AA_SUBMIT, actor_id, d)))
         goto fail;
-    if ((e = sq_db_commit(d)))
-        return e;
-    if (sq_appeal_event_hook)
-        sq_appeal_event_hook(a, SQ_AA_SUBMIT, actor_id);
-    return SQ_OK;
+    return sq_db_commit(d);
 fail:
     sq_db_rollback();
     return e;
@@ -355,13 +350,9 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
     }
     if ((e = add_event(after->id, action, actor_id, before->status, after->status, note, data,
                        after->updated_at, d)) ||
-        (e = stats_move(before, after, d)))
+        (e = stats_move(before, after, d)) || (e = appeals_publish(after, action, actor_id, d)))
         goto fail;
-    if ((e = sq_db_commit(d)))
-        return e;
-    if (sq_appeal_event_hook)
-        sq_appeal_event_hook(after, action, actor_id);
-    return SQ_OK;
+    return sq_db_commit(d);
 fail:
     sq_db_rollback();
     return e;

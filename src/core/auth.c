@@ -79,6 +79,25 @@ bool sq_role_has(enum sq_role r, enum sq_perm p)
     return (role_perms[r] & P(p)) != 0;
 }
 
+bool sq_perm_writes(enum sq_perm p)
+{
+    switch (p) {
+    case SQ_PERM_UNIT_WRITE:
+    case SQ_PERM_USER_WRITE:
+    case SQ_PERM_GRANT:
+    case SQ_PERM_APPEAL_CREATE:
+    case SQ_PERM_APPEAL_COLLECT:
+    case SQ_PERM_APPEAL_HANDLE:
+    case SQ_PERM_APPEAL_SUPERVISE:
+    case SQ_PERM_KB_WRITE:
+    case SQ_PERM_KB_PUBLISH:
+    case SQ_PERM_ADMIN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 int sq_role_rank(enum sq_role r)
 {
     static const int rank[SQ_ROLE__MAX] = {

@@ -79,6 +79,10 @@ const char *sq_role_name(enum sq_role r);
 int sq_role_parse(const char *name);
 const char *sq_perm_name(enum sq_perm p);
 bool sq_role_has(enum sq_role r, enum sq_perm p);
+/* Does p let its holder change something (create, write, grant, handle...)?
+ * False for the read permissions and the route-level PUBLIC / SIGNED_IN: a
+ * caller holding no writing permission is read-only (the auditor). */
+bool sq_perm_writes(enum sq_perm p);
 
 /* The order in which roles may hand each other out: public < collector <
  * handler < unit_admin < district_admin. An admin grants only roles ranked at

@@ -25,6 +25,10 @@ const struct sq_config_key sq_config_keys[] = {
     {"scheduler_seconds", "deadline scheduler period in seconds (default 5)"},
     {"escalate_days", "escalate an overdue appeal again every N working days (default 2)"},
     {"webhook_attempts", "webhook delivery tries before a dead letter (default 6)"},
+    {"inbox_retention_days", "days a read notification is kept before it is purged, 0 to 3650; "
+                             "0 keeps them forever; unread ones are never purged (default 180)"},
+    {"webhook_retention_days", "days a delivered webhook attempt is kept in the outbox, 0 to "
+                               "3650; 0 keeps them forever; dead ones stay (default 30)"},
     {"webhook_allow_cidrs", "comma-separated address ranges webhooks may reach although not "
                             "public, e.g. 10.1.2.0/24 (default empty: public addresses only)"},
     {"session_hours", "sign-in token lifetime in hours (default 12)"},
@@ -65,6 +69,8 @@ void sq_config_defaults(struct sq_config *c)
     c->scheduler_seconds = 5;
     c->escalate_days = 2;
     c->webhook_attempts = 6;
+    c->inbox_retention_days = 180;
+    c->webhook_retention_days = 30;
     c->session_hours = 12;
     c->password_min_length = 10;
     c->max_body = 256 * 1024;
@@ -199,6 +205,14 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         if ((e = parse_long(key, v, 1, 20, &n, d)))
             return e;
         c->webhook_attempts = (int)n;
+    } else if (!strcmp(key, "inbox_retention_days")) {
+        if ((e = parse_long(key, v, 0, 3650, &n, d)))
+            return e;
+        c->inbox_retention_days = (int)n;
+    } else if (!strcmp(key, "webhook_retention_days")) {
+        if ((e = parse_long(key, v, 0, 3650, &n, d)))
+            return e;
+        c->webhook_retention_days = (int)n;
     } else if (!strcmp(key, "db_cache_mb")) {
         if ((e = parse_long(key, v, 1, 4096, &n, d)))
             return e;

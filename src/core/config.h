@@ -24,6 +24,8 @@ struct sq_config {
     int scheduler_seconds; /* deadline scheduler period (fake clock: reacts within 200 ms) */
     int escalate_days;    /* escalate again every N working days overdue */
     int webhook_attempts; /* webhook tries before a delivery is dead */
+    int inbox_retention_days;   /* read inbox rows older than this are purged; 0 = never */
+    int webhook_retention_days; /* delivered webhook attempts older than this go; 0 = never */
     /* comma-separated CIDR ranges webhooks may reach although they are not
      * public (loopback, private, ...); default empty: public addresses only */
     char webhook_allow_cidrs[1024];

@@ -403,6 +403,52 @@ enum sq_err sq_db_exec_id(struct sq_stmt *st, int64_t *id, struct sq_detail *d)
  * also run inside a caller's bigger one (demo generation, multi-step API). */
 static _Thread_local int tx_depth;
 
+/* After-commit callbacks of this thread's open transaction, with the depth
+ * they were registered at (a rolled-back savepoint drops its own). */
+#define ON_COMMIT_MAX 32
+struct after_commit {
+    void (*fn)(void *);
+    void *ctx;
+    int depth;
+};
+static _Thread_local struct after_commit pending[ON_COMMIT_MAX];
+static _Thread_local int n_on_commit;
+
+void sq_db_on_commit(void (*fn)(void *), void *ctx)
+{
+    if (tx_depth == 0 || n_on_commit == ON_COMMIT_MAX) {
+        fn(ctx); /* nothing to wait for (or no room: early is harmless for a hint) */
+        return;
+    }
+    for (int i = 0; i < n_on_commit; i++)
+        if (pending[i].fn == fn && pending[i].ctx == ctx)
+            return;
+    pending[n_on_commit++] = (struct after_commit){fn, ctx, tx_depth};
+}
+
+/* The transaction at depth `ended` (tx_depth is already one less) ended:
+ * committed into its parent, committed for good (depth 1) or rolled back. */
+static void on_commit_end(int ended, bool committed)
+{
+    if (committed && ended == 1) {
+        struct after_commit run[ON_COMMIT_MAX];
+        int n = n_on_commit;
+        memcpy(run, pending, sizeof run[0] * (size_t)n);
+        n_on_commit = 0;
+        for (int i = 0; i < n; i++)
+            run[i].fn(run[i].ctx);
+        return;
+    }
+    int n = 0;
+    for (int i = 0; i < n_on_commit; i++) {
+        if (pending[i].depth < ended)
+            pending[n++] = pending[i];
+        else if (committed) /* released into the parent */
+            pending[n++] = (struct after_commit){pending[i].fn, pending[i].ctx, ended - 1};
+    }
+    n_on_commit = n;
+}
+
 enum sq_err sq_db_begin(struct sq_detail *d)
 {
     sqlite3 *db = sq_db_conn();
@@ -427,6 +473,7 @@ enum sq_err sq_db_commit(struct sq_detail *d)
         return e;
     }
     tx_depth--;
+    on_commit_end(tx_depth + 1, true);
     return SQ_OK;
 }
 
@@ -440,6 +487,7 @@ void sq_db_rollback(void)
     else if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     tx_depth--;
+    on_commit_end(tx_depth + 1, false);
 }
 
 bool sq_db_in_tx(void)

@@ -136,6 +136,12 @@ enum sq_err sq_db_commit(struct sq_detail *d);
 void sq_db_rollback(void);
 /* Whether this thread is inside a transaction. */
 bool sq_db_in_tx(void);
+/* Runs fn(ctx) once this thread's outermost transaction has committed (at
+ * once when none is open); dropped if the transaction, or the savepoint it
+ * was registered in, rolls back. Registered twice, runs once. For hints
+ * (wake the thread that reads an outbox), never for work that must not be
+ * lost: that belongs in the transaction. */
+void sq_db_on_commit(void (*fn)(void *), void *ctx);
 
 /* ---- generic helpers (table and column names from callers' whitelists) ---- */
 

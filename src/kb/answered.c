@@ -1,6 +1,7 @@
 /*
  * kb answered: "this answer solves my problem" (answered by the knowledge
- * base). With an appeal of the caller's that is still open, the appeal is
+ * base). With an appeal of the caller's that is still open (the caller
+ * decided that with sq_appeal_decide(..., SQ_AA_KB_SOLVE)), the appeal is
  * resolved with a reply naming the answer and kb_answer_id set, through the
  * appeals store (event + KPI contribution in one transaction); the person
  * then rates it like any resolved appeal. Without an appeal (the person was
@@ -13,7 +14,6 @@
 #include "core/clock.h"
 #include "core/db_sqlite.h"
 #include "kb/kb.h"
-
 
 enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
                               struct sq_detail *d)
@@ -37,13 +37,8 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
             d->field = "appeal_id";
         return e == SQ_ENOTFOUND ? sq_fail(d, SQ_EINVAL, "appeal_id", "no such appeal") : e;
     }
-    if (before.creator_id != user_id) {
-        e = sq_fail(d, SQ_EFORBIDDEN, "appeal_id", "only the person who filed the appeal can say "
-                                                   "an answer solved it");
-        goto out;
-    }
-    if (before.status != SQ_AS_SUBMITTED && before.status != SQ_AS_ACCEPTED &&
-        before.status != SQ_AS_IN_PROGRESS) {
+    /* kept as a guard against a caller that skipped the rule */
+    if (sq_appeal_next_status(SQ_AA_KB_SOLVE, before.status) < 0) {
         e = sq_fail(d, SQ_ETRANSITION, "appeal_id",
                     "the appeal is %s; only an open appeal can be answered by the knowledge base",
                     sq_appeal_status_name(before.status));
@@ -64,8 +59,8 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
     sq_appeal_set(&after.reply, reply);
     if ((e = sq_db_begin(d)))
         goto out;
-    json_t *data = json_pack("{s:I,s:b}", "kb_answer_id", (json_int_t)answer_id,
-                             "answered_by_kb", 1);
+    json_t *data =
+        json_pack("{s:I,s:b}", "kb_answer_id", (json_int_t)answer_id, "answered_by_kb", 1);
     e = appeals_store_apply(&before, &after, SQ_AA_RESOLVE, user_id,
                             "answered by the knowledge base", data, d);
     json_decref(data);

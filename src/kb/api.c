@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/appeals.h"
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -709,6 +710,19 @@ static int answers_solved(struct sq_req *r)
     if (a.status != KB_PUBLISHED)
         return sq_reply_errf(r, SQ_ETRANSITION, NULL, "only a published answer can solve a case");
     int64_t appeal = sq_json_int(r->json, "appeal_id", 0);
+    if (appeal) {
+        /* the appeals rule decides: its filer, while it is open (kb_solve) */
+        struct sq_appeal ap;
+        if ((e = appeals_store_get(appeal, &ap, &d)))
+            return e == SQ_ENOTFOUND ? sq_reply_errf(r, SQ_EINVAL, "appeal_id", "no such appeal")
+                                     : sq_reply_err(r, e, &d);
+        e = sq_appeal_decide(r->user, &ap, SQ_AA_KB_SOLVE, &d);
+        sq_appeal_cleanup(&ap);
+        if (e) {
+            d.field = "appeal_id";
+            return sq_reply_err(r, e, &d);
+        }
+    }
     if ((e = kb_store_answered(a.id, appeal, r->user->id, &d)))
         return sq_reply_err(r, e, &d);
     json_t *o = kb_store_answer_json(a.id);

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/db_sqlite.h"
+#include "kb/events.h"
 #include "kb/kb.h"
 
 #define ANSWER_COLS                                                                            \
@@ -340,6 +341,9 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
 {
     int64_t now = sq_clock_now();
     /* the WHERE on the old status makes a concurrent transition lose cleanly */
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
     sqlite3_stmt *st = sq_db_raw_stmt(
         "UPDATE kb_answers SET status = ?3, updated_at = ?4, "
         "submitted_at = CASE WHEN ?5 = 0 THEN ?4 ELSE submitted_at END, "
@@ -348,8 +352,10 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
         "reviewer_id = CASE WHEN ?5 IN (1, 2) THEN ?6 ELSE reviewer_id END, "
         "review_note = CASE WHEN ?5 IN (1, 2) THEN ?7 ELSE review_note END "
         "WHERE id = ?1 AND status = ?2");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto fail;
+    }
     sqlite3_bind_int64(st, 1, a->id);
     sqlite3_bind_text(st, 2, kb_status_name(a->status), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, kb_status_name(to), -1, SQLITE_STATIC);
@@ -357,9 +363,18 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
     sqlite3_bind_int(st, 5, action);
     sq_db_raw_bind_id(st, 6, actor_id);
     sq_db_raw_bind_text(st, 7, note);
-    enum sq_err e = sq_db_raw_exec(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
-        return sq_fail(d, SQ_ECONFLICT, NULL, "the answer changed meanwhile; reload it");
+    if ((e = sq_db_raw_exec(st, d)))
+        goto fail;
+    if (sqlite3_changes(sq_db_conn()) == 0) {
+        e = sq_fail(d, SQ_ECONFLICT, NULL, "the answer changed meanwhile; reload it");
+        goto fail;
+    }
+    /* the event (kb/events.h) commits or rolls back with the transition */
+    if ((e = kb_publish_transition(a, action, actor_id, d)))
+        goto fail;
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
     return e;
 }
 

@@ -36,9 +36,9 @@ static int inbox_list(struct sq_req *r)
     }
     const char *nx = sq_page_next(&pg, total, next);
     return sq_reply_json(r, 200,
-                         json_pack("{s:o,s:I,s:o,s:I}", "items", items, "total",
-                                   (json_int_t)total, "next", nx ? json_string(nx) : json_null(),
-                                   "unread", (json_int_t)unread));
+                         json_pack("{s:o,s:I,s:o,s:I}", "items", items, "total", (json_int_t)total,
+                                   "next", nx ? json_string(nx) : json_null(), "unread",
+                                   (json_int_t)unread));
 }
 
 static int inbox_read(struct sq_req *r)
@@ -101,10 +101,12 @@ static int webhooks_create(struct sq_req *r)
     {
         if (!sq_webhook_event_valid(json_string_value(v)))
             return sq_reply_errf(r, SQ_EINVAL, "event_types",
-                                 "event_types[%zu] is not an event: use \"*\", \"appeal.*\" or "
+                                 "event_types[%zu] 不是已声明的事件类型 / event_types[%zu] is "
+                                 "not an event: use \"*\", \"appeal.*\" or "
                                  "\"appeal.<action>\" (submit, assign, warn, overdue, escalate, "
-                                 "resolve, ...)",
-                                 i);
+                                 "resolve, ...), \"kb.*\" or \"kb.answer_published\" "
+                                 "(docs/events.md)",
+                                 i, i);
     }
     /* last: it waits for DNS */
     if ((e = notify_webhook_dest_check(url, sq_app_config ? sq_app_config->webhook_allow_cidrs : "",

@@ -1,19 +1,23 @@
 /*
- * notify: telling people and systems that an appeal changed.
+ * notify: telling people and systems that something changed, in any domain.
  *
- * Two channels hang off the appeals event hook (sq_appeal_event_hook, called
- * after every committed appeal change):
- *   - the in-app inbox: one row per recipient, read at /api/v1/inbox;
+ * Two subscribers of the domain events (core/events.h), both running inside
+ * the publisher's transaction, so what they write commits or rolls back with
+ * the change itself:
+ *   - the in-app inbox: one row per recipient, the recipients and the text
+ *     asked of the event's declaration (the publishing domain says who
+ *     hears); read at /api/v1/inbox;
  *   - the webhook outbox: one row per matching subscription, POSTed as
- *     signed JSON by the outbox thread, retried with exponential backoff and
- *     dead-lettered after webhook_attempts tries.
+ *     signed JSON by the outbox thread after the commit, retried with
+ *     exponential backoff and dead-lettered after webhook_attempts tries.
  * An SMS or WeChat gateway is another delivery kind of the same outbox
- * (docs/appeals.md, "Notifications").
+ * (docs/events.md). A retention thread purges read inbox rows and delivered
+ * webhook attempts past inbox_retention_days / webhook_retention_days.
  *
- * Rules (notify.c): who hears of which action, the inbox text, the webhook
- * payload, event-name and URL validation, backoff and signature. No SQL, no
- * HTTP. Store (store.c): SQL. Outbox (outbox.c): the hook and the sender
- * thread (libcurl). API (api.c): /api/v1/inbox and /api/v1/webhooks.
+ * Rules (notify.c): event-name and URL validation, backoff and signature,
+ * the retention cut-offs. No SQL, no HTTP. Store (store.c): SQL. Outbox
+ * (outbox.c): the subscribers, the sender thread (libcurl) and the retention
+ * thread. API (api.c): /api/v1/inbox and /api/v1/webhooks.
  */
 #ifndef SQ_NOTIFY_H
 #define SQ_NOTIFY_H
@@ -23,48 +27,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "appeals/appeals.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/events.h"
 #include "core/json.h"
 #include "core/netaddr.h"
 
-/* ---- rules: recipients ---- */
-
-enum sq_audience_kind {
-    SQ_AUD_USER,            /* one user: id */
-    SQ_AUD_UNIT,            /* holders of `roles` (bit mask of 1 << SQ_ROLE_x) in unit id */
-    SQ_AUD_DISTRICT_ADMINS, /* every district admin */
-};
-
-struct sq_audience {
-    enum sq_audience_kind kind;
-    int64_t id;
-    unsigned roles;
-};
-
-#define SQ_NOTIFY_MAX_AUDIENCES 4
 /* Most inbox rows one event writes (a unit with more staff gets the first ones). */
 #define SQ_NOTIFY_MAX_RECIPIENTS 200
 
-/*
- * Who is told about `action` on appeal a (the appeal as it is after the
- * action). parent_unit_id is the parent of a's handling unit (0 = none), the
- * target of an escalation. Fills out and returns how many audiences; 0 when
- * the action notifies nobody. The caller leaves out the actor.
- */
-int sq_notify_audiences(const struct sq_appeal *a, int action, int64_t parent_unit_id,
-                        struct sq_audience out[SQ_NOTIFY_MAX_AUDIENCES]);
-
-/* Inbox title and body for the action (UTF-8, truncated to the buffers). */
-void sq_notify_text(const struct sq_appeal *a, int action, char *title, size_t tcap, char *body,
-                    size_t bcap);
-
 /* ---- rules: webhooks ---- */
 
-/* "appeal.<action>" into buf (>= 32); the event name of webhooks. */
-const char *sq_webhook_event_name(int action, char *buf);
-/* True for "*", "appeal.*" and "appeal.<any action>". */
+/* True for "*", "<domain>.*" of a domain that declares events, and every
+ * declared event name ("appeal.submit", "kb.answer_published"). */
 bool sq_webhook_event_valid(const char *name);
 /* Whether a subscription's event_types (a JSON array) includes event. */
 bool sq_webhook_wants(json_t *types, const char *event);
@@ -81,10 +56,6 @@ bool sq_webhook_addr_allowed(const struct sockaddr *sa, const struct sq_cidr *al
  * outbox cannot serve as a port scanner. */
 #define SQ_WEBHOOK_ERR_FAILED "delivery failed"
 #define SQ_WEBHOOK_ERR_REFUSED "address not allowed"
-/* The JSON body of a webhook (new reference): event, occurred_at, actor_id,
- * the appeal's non-personal fields, escalated_to_unit_id for escalations. */
-json_t *sq_webhook_payload(const struct sq_appeal *a, int action, int64_t actor_id,
-                           int64_t parent_unit_id, int64_t now);
 /* Seconds to wait after the attempts-th failed try: 1, 2, 4, ... capped at
  * SQ_WEBHOOK_BACKOFF_MAX. */
 #define SQ_WEBHOOK_BACKOFF_MAX 3600
@@ -92,15 +63,22 @@ int64_t sq_webhook_backoff(int attempts);
 /* "sha256=" + lowercase hex HMAC-SHA256 of body keyed with secret. out >= 72. */
 void sq_webhook_sign(const char *secret, const void *body, size_t len, char *out);
 
+/* ---- rules: retention ---- */
+
+/* The instant before which rows `days` old are purged at now; 0 (purge
+ * nothing) when days is 0. */
+int64_t sq_notify_retention_cutoff(int64_t now, int days);
+
 /* ---- store ---- */
 
 /* Users of the audiences (enabled accounts, deduplicated, without exclude),
  * at most max. Returns the count. */
-int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude,
-                            int64_t *out, int max);
-enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t appeal_id,
-                                   const char *title, const char *body, int64_t now,
-                                   struct sq_detail *d);
+int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exclude, int64_t *out,
+                            int max);
+/* One inbox row: kind is the event's type, (domain, record_id) its record. */
+enum sq_err notify_store_inbox_add(int64_t user_id, const char *domain, const char *kind,
+                                   int64_t record_id, const char *title, const char *body,
+                                   int64_t now, struct sq_detail *d);
 enum sq_err notify_store_inbox_list(int64_t user_id, bool unread_only, const struct sq_page *p,
                                     json_t **items, int64_t *total, int64_t *unread,
                                     struct sq_detail *d);
@@ -118,10 +96,17 @@ json_t *notify_store_webhooks_json(bool include_inactive);
 json_t *notify_store_webhook_json(int64_t id); /* NULL if missing */
 /* Deactivates a subscription and kills its pending deliveries. */
 enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detail *d);
-/* Queues the event for every active subscription that wants it; returns how
- * many deliveries were queued (in the caller's transaction). */
-int notify_store_enqueue(const char *event, const char *payload, int64_t now,
-                         struct sq_detail *d);
+/* Queues the event for every active subscription that wants it, in the
+ * caller's transaction; *queued gets how many deliveries were queued. */
+enum sq_err notify_store_enqueue(const char *event, const char *payload, int64_t now, int *queued,
+                                 struct sq_detail *d);
+
+/* Retention: deletes up to limit read inbox rows created before `before`,
+ * and up to limit delivered webhook attempts created before `before`;
+ * returns how many rows went (< 0 on a database error). Unread rows,
+ * pending and dead deliveries are never purged. */
+int notify_store_purge_inbox(int64_t before, int limit);
+int notify_store_purge_deliveries(int64_t before, int limit);
 
 struct sq_delivery {
     int64_t id, webhook_id;
@@ -141,8 +126,8 @@ struct sq_delivery_filter {
     int64_t webhook_id; /* 0 = any */
 };
 enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
-                                         const struct sq_page *p, json_t **items,
-                                         int64_t *total, struct sq_detail *d);
+                                         const struct sq_page *p, json_t **items, int64_t *total,
+                                         struct sq_detail *d);
 
 /* ---- destinations (dest.c) ---- */
 
@@ -154,15 +139,19 @@ enum sq_err notify_store_deliveries_list(const struct sq_delivery_filter *f,
  * refused. Blocks for the DNS lookup. */
 enum sq_err notify_webhook_dest_check(const char *url, const char *allow_csv, struct sq_detail *d);
 
-/* ---- the hook and the outbox thread (outbox.c) ---- */
+/* ---- the subscribers and the threads (outbox.c) ---- */
 
-/* The appeals event hook: writes inbox rows and queues webhook deliveries in
- * one small transaction; failures are logged, never reported to the caller. */
-void notify_appeal_event(const struct sq_appeal *a, int action, int64_t actor_id);
-/* Sets the hook and starts the sender thread (curl initialised here). */
+/* Subscribes the inbox and the outbox to every event ("*"). */
+void notify_subscribe(void);
+void notify_unsubscribe(void);
+/* One retention pass at now: purges at most `limit` rows of each kind.
+ * Returns the rows purged; *more when a kind had more to go. */
+int notify_retention_run(int64_t now, int inbox_days, int webhook_days, int limit, bool *more);
+/* Subscribes, starts the sender thread (curl initialised here) and the
+ * retention thread. */
 void notify_start(const struct sq_config *c);
-/* Stops the sender (an attempt in flight is aborted), unsets the hook,
- * cleans up curl. Safe without a start. */
+/* Stops the threads (an attempt in flight is aborted), unsubscribes, cleans
+ * up curl. Safe without a start. */
 void notify_stop(void);
 
 #endif

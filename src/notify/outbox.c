@@ -1,11 +1,16 @@
 /*
- * outbox: the appeals event hook (inbox rows and queued webhook deliveries)
- * and the thread that sends the deliveries.
+ * outbox: the two event subscribers (inbox rows, queued webhook deliveries),
+ * the thread that sends the deliveries and the retention thread.
  *
- * The hook runs in whichever thread changed the appeal, after that change
- * committed (or, at intake, inside the intake's transaction, so a rolled-back
- * intake notifies nobody). It only writes rows; the network is touched by the
- * sender thread alone, so a slow receiver never slows a request down.
+ * The subscribers run in whichever thread published the event, inside the
+ * publisher's transaction (core/events.h), so a rolled-back change notifies
+ * nobody and a committed one is never without its rows. They only write
+ * rows; the network is touched by the sender thread alone, woken once the
+ * rows are committed (sq_db_on_commit), so a slow receiver never slows a
+ * request down.
+ *
+ * Who hears of an event in-app is asked of its declaration (the publishing
+ * domain's recipients callback); the inbox knows no domain.
  *
  * Delivery is at least once: a delivery is marked after its POST returns, so
  * a crash in between sends it again. Receivers deduplicate on
@@ -23,6 +28,11 @@
  * SQ_WEBHOOK_ERR_FAILED without a status, and a refused address is
  * SQ_WEBHOOK_ERR_REFUSED, so the outbox tells an administrator nothing
  * about what listens where. The server log keeps the detail for operators.
+ *
+ * Retention: every RETENTION_PERIOD_MS (200 ms with the test clock) the
+ * retention thread deletes read inbox rows older than inbox_retention_days
+ * and delivered attempts older than webhook_retention_days, in batches of
+ * RETENTION_BATCH rows per short transaction.
  */
 #include <curl/curl.h>
 #include <stdatomic.h>
@@ -36,61 +46,118 @@
 #include "core/log.h"
 #include "core/worker.h"
 #include "notify/notify.h"
-#include "units/units.h"
 
 #define SENDER_BATCH 16
 #define SEND_TIMEOUT_MS 5000
 #define CONNECT_TIMEOUT_MS 3000
+#define RETENTION_PERIOD_MS 60000
+#define RETENTION_BATCH 500
 
 static struct sq_worker *sender;
 static atomic_bool sender_stopping;
 static int max_attempts = 6;
-static CURL *curl; /* used by the sender thread only */
+static CURL *curl;                        /* used by the sender thread only */
 static struct sq_cidr allow[SQ_CIDR_MAX]; /* webhook_allow_cidrs, set before the thread starts */
 static int nallow;
 static bool curl_ready; /* curl_global_init succeeded */
+static struct sq_worker *retention;
+static int inbox_days = 180, webhook_days = 30;
 
-/* ---- the hook ---- */
+/* ---- the subscribers ---- */
 
-void notify_appeal_event(const struct sq_appeal *a, int action, int64_t actor_id)
+static void wake_sender(void *ctx)
 {
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    (void)ctx;
+    sq_worker_wake(sender);
+}
+
+/* The inbox: one row per recipient the event's domain declares. */
+static enum sq_err inbox_on_event(struct sq_event *ev, void *ctx, struct sq_detail *d)
+{
+    struct sq_audience aud[SQ_EVENT_MAX_AUDIENCES];
     int64_t users[SQ_NOTIFY_MAX_RECIPIENTS];
-    struct sq_detail d = {0};
-    struct sq_unit unit;
-    char title[256], body[1024], ev[32];
-    int64_t parent = 0, now = sq_clock_now();
-    int queued = 0;
-    if (action == SQ_AA_ESCALATE && units_store_get(a->handler_unit_id, &unit, NULL) == SQ_OK)
-        parent = unit.parent_id;
-    int naud = sq_notify_audiences(a, action, parent, aud);
-    json_t *payload = sq_webhook_payload(a, action, actor_id, parent, now);
-    char *text = json_dumps(payload, JSON_COMPACT);
-    json_decref(payload);
+    char title[256], body[1024];
+    enum sq_err e;
+    (void)ctx;
+    if (!ev->decl->recipients || !ev->decl->text)
+        return SQ_OK;
+    int naud = ev->decl->recipients(ev, aud, SQ_EVENT_MAX_AUDIENCES);
+    if (naud < 0)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    if (naud == 0)
+        return SQ_OK;
+    int n = notify_store_recipients(aud, naud, ev->actor_id, users, SQ_NOTIFY_MAX_RECIPIENTS);
+    if (n == 0)
+        return SQ_OK;
+    ev->decl->text(ev, title, sizeof title, body, sizeof body);
+    for (int i = 0; i < n; i++)
+        if ((e = notify_store_inbox_add(users[i], ev->domain, ev->type, ev->record_id, title, body,
+                                        ev->occurred_at, d)))
+            return e;
+    return SQ_OK;
+}
+
+/* The outbox: one delivery per subscription that wants the event, sent
+ * after the commit. */
+static enum sq_err outbox_on_event(struct sq_event *ev, void *ctx, struct sq_detail *d)
+{
+    (void)ctx;
+    json_t *body = sq_event_json(ev);
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
     if (!text)
         sq_fatal("out of memory");
-    if (sq_db_begin(&d))
-        goto fail;
-    int n = notify_store_recipients(aud, naud, actor_id, users, SQ_NOTIFY_MAX_RECIPIENTS);
-    if (n)
-        sq_notify_text(a, action, title, sizeof title, body, sizeof body);
-    for (int i = 0; i < n; i++)
-        if (notify_store_inbox_add(users[i], sq_appeal_action_name(action), a->id, title, body,
-                                   now, &d)) {
-            sq_db_rollback();
-            goto fail;
-        }
-    queued = notify_store_enqueue(sq_webhook_event_name(action, ev), text, now, &d);
-    if (sq_db_commit(&d))
-        goto fail;
+    int queued = 0;
+    enum sq_err e = notify_store_enqueue(ev->name, text, ev->occurred_at, &queued, d);
     free(text);
+    if (e)
+        return e;
     if (queued)
-        sq_worker_wake(sender);
-    return;
-fail:
-    sq_error("event=notify_failed appeal=%lld action=%s msg=\"%s\"", (long long)a->id,
-             sq_appeal_action_name(action), d.message);
-    free(text);
+        sq_db_on_commit(wake_sender, NULL);
+    return SQ_OK;
+}
+
+void notify_subscribe(void)
+{
+    sq_event_subscribe("*", inbox_on_event, NULL);
+    sq_event_subscribe("*", outbox_on_event, NULL);
+}
+
+void notify_unsubscribe(void)
+{
+    sq_event_unsubscribe(inbox_on_event, NULL);
+    sq_event_unsubscribe(outbox_on_event, NULL);
+}
+
+/* ---- retention ---- */
+
+int notify_retention_run(int64_t now, int inbox_age_days, int webhook_age_days, int limit,
+                         bool *more)
+{
+    int total = 0, n;
+    int64_t cut;
+    *more = false;
+    if ((cut = sq_notify_retention_cutoff(now, inbox_age_days)) &&
+        (n = notify_store_purge_inbox(cut, limit)) > 0) {
+        total += n;
+        *more |= n == limit;
+    }
+    if ((cut = sq_notify_retention_cutoff(now, webhook_age_days)) &&
+        (n = notify_store_purge_deliveries(cut, limit)) > 0) {
+        total += n;
+        *more |= n == limit;
+    }
+    return total;
+}
+
+static int retention_tick(void *ctx)
+{
+    bool more;
+    (void)ctx;
+    int n = notify_retention_run(sq_clock_now(), inbox_days, webhook_days, RETENTION_BATCH, &more);
+    if (n)
+        sq_info("event=retention_purged rows=%d more=%d", n, more);
+    return more;
 }
 
 /* ---- the sender ---- */
@@ -178,8 +245,7 @@ static void send_one(const struct sq_delivery *x)
     int attempts = x->attempts + 1;
     int64_t now = sq_clock_now();
     if (rc == CURLE_OK && code >= 200 && code < 300) {
-        notify_store_delivery_result(x->id, "delivered", attempts, now, (int)code, NULL, now,
-                                     &d);
+        notify_store_delivery_result(x->id, "delivered", attempts, now, (int)code, NULL, now, &d);
         sq_info("event=webhook_delivered delivery=%lld webhook=%lld status=%ld attempts=%d",
                 (long long)x->id, (long long)x->webhook_id, code, attempts);
         return;
@@ -233,15 +299,21 @@ void notify_start(const struct sq_config *c)
     } else {
         atomic_store(&sender_stopping, false);
         /* with a test clock, time jumps: look often so retries follow it */
-        sender = sq_worker_start("webhooks", c->test_clock ? 200 : 1000, sender_tick,
-                                 sender_exit, NULL);
+        sender =
+            sq_worker_start("webhooks", c->test_clock ? 200 : 1000, sender_tick, sender_exit, NULL);
     }
-    sq_appeal_event_hook = notify_appeal_event;
+    inbox_days = c->inbox_retention_days;
+    webhook_days = c->webhook_retention_days;
+    retention = sq_worker_start("retention", c->test_clock ? 200 : RETENTION_PERIOD_MS,
+                                retention_tick, NULL, NULL);
+    notify_subscribe();
 }
 
 void notify_stop(void)
 {
-    sq_appeal_event_hook = NULL;
+    notify_unsubscribe();
+    sq_worker_stop(retention);
+    retention = NULL;
     atomic_store(&sender_stopping, true);
     sq_worker_stop(sender); /* its exit callback frees the handle */
     sender = NULL;

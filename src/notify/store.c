@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
@@ -83,24 +84,29 @@ int notify_store_recipients(const struct sq_audience *aud, int naud, int64_t exc
 
 /* ---- inbox ---- */
 
-enum sq_err notify_store_inbox_add(int64_t user_id, const char *kind, int64_t appeal_id,
-                                   const char *title, const char *body, int64_t now,
-                                   struct sq_detail *d)
+enum sq_err notify_store_inbox_add(int64_t user_id, const char *domain, const char *kind,
+                                   int64_t record_id, const char *title, const char *body,
+                                   int64_t now, struct sq_detail *d)
 {
-    struct sq_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, kind, appeal_id, title, body, "
-                                    "created_at) VALUES (?,?,?,?,?,?)");
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO inbox(user_id, domain, kind, record_id, title, "
+                                    "body, created_at) VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sq_bind_int64(st, 1, user_id);
-    sq_bind_text(st, 2, kind);
-    sq_db_bind_id(st, 3, appeal_id);
-    sq_bind_text(st, 4, title);
-    sq_db_bind_text(st, 5, body);
-    sq_bind_int64(st, 6, now);
+    sq_bind_text(st, 2, domain);
+    sq_bind_text(st, 3, kind);
+    sq_db_bind_id(st, 4, record_id);
+    sq_bind_text(st, 5, title);
+    sq_db_bind_text(st, 6, body);
+    sq_bind_int64(st, 7, now);
     return sq_db_exec_stmt(st, d);
 }
 
-#define INBOX_COLS "id, kind, appeal_id, title, body, created_at, read_at"
+/* appeal_id: the inbox API's field from before events of other domains
+ * (013_events.sql), kept for its readers. */
+#define INBOX_COLS                                                                                 \
+    "id, kind, CASE WHEN domain = 'appeal' THEN record_id END, title, body, created_at, "          \
+    "read_at, domain, record_id"
 
 static json_t *inbox_row(struct sq_stmt *st)
 {
@@ -113,6 +119,8 @@ static json_t *inbox_row(struct sq_stmt *st)
     set_time(o, "created_at", sq_col_int64(st, 5));
     set_time(o, "read_at", sq_col_int64(st, 6));
     json_object_set_new(o, "read", json_boolean(!sq_col_is_null(st, 6)));
+    json_object_set_new(o, "domain", json_string(sq_db_col_text(st, 7)));
+    json_object_set_new(o, "record_id", sq_db_col_id_json(st, 8));
     return o;
 }
 
@@ -180,6 +188,47 @@ enum sq_err notify_store_inbox_read_all(int64_t user_id, int64_t now, int64_t *u
         return e;
     *updated = sq_db_changes();
     return SQ_OK;
+}
+
+/* ---- retention ---- */
+
+/* Deletes the rows `pick` selects (binding ?1 = before, ?2 = limit), after
+ * asking `any` (?1) whether there is one: an idle pass takes no write lock. */
+static int purge(const char *any, const char *pick, int64_t before, int limit)
+{
+    struct sq_detail d = {0};
+    struct sq_stmt *st = sq_db_stmt(any);
+    if (!st)
+        return -1;
+    sq_bind_int64(st, 1, before);
+    bool found = sq_step(st) == SQ_ROW;
+    sq_db_reset(st);
+    if (!found)
+        return 0;
+    if (!(st = sq_db_stmt(pick)))
+        return -1;
+    sq_bind_int64(st, 1, before);
+    sq_bind_int(st, 2, limit);
+    if (sq_db_exec_stmt(st, &d))
+        return -1;
+    return (int)sq_db_changes();
+}
+
+int notify_store_purge_inbox(int64_t before, int limit)
+{
+    return purge("SELECT 1 FROM inbox WHERE read_at IS NOT NULL AND created_at < ?1 LIMIT 1",
+                 "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE read_at IS NOT NULL "
+                 "AND created_at < ?1 ORDER BY created_at LIMIT ?2)",
+                 before, limit);
+}
+
+int notify_store_purge_deliveries(int64_t before, int limit)
+{
+    return purge("SELECT 1 FROM webhook_deliveries WHERE status = 'delivered' AND created_at < "
+                 "?1 LIMIT 1",
+                 "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries "
+                 "WHERE status = 'delivered' AND created_at < ?1 ORDER BY created_at LIMIT ?2)",
+                 before, limit);
 }
 
 /* ---- webhooks ---- */
@@ -286,14 +335,17 @@ fail:
     return e;
 }
 
-int notify_store_enqueue(const char *event, const char *payload, int64_t now, struct sq_detail *d)
+enum sq_err notify_store_enqueue(const char *event, const char *payload, int64_t now, int *queued,
+                                 struct sq_detail *d)
 {
     int64_t ids[64];
-    int n = 0, queued = 0;
+    int n = 0;
+    enum sq_err e;
+    *queued = 0;
     struct sq_stmt *st = sq_db_stmt("SELECT id, event_types FROM webhooks WHERE active = 1 ORDER "
                                     "BY id LIMIT 64");
     if (!st)
-        return 0;
+        return sq_fail(d, SQ_EDB, NULL, "database error");
     /* collect first: the INSERT below must not run under this cursor */
     while (sq_step(st) == SQ_ROW) {
         json_t *types = json_loads(sq_db_col_text(st, 1), 0, NULL);
@@ -306,17 +358,17 @@ int notify_store_enqueue(const char *event, const char *payload, int64_t now, st
         if (!(st = sq_db_stmt("INSERT INTO webhook_deliveries(webhook_id, event_type, payload, "
                               "status, attempts, next_attempt_at, created_at) VALUES "
                               "(?,?,?,'pending',0,?,?)")))
-            break;
+            return sq_fail(d, SQ_EDB, NULL, "database error");
         sq_bind_int64(st, 1, ids[i]);
         sq_bind_text(st, 2, event);
         sq_bind_text(st, 3, payload);
         sq_bind_int64(st, 4, now);
         sq_bind_int64(st, 5, now);
-        if (sq_db_exec_stmt(st, d))
-            break;
-        queued++;
+        if ((e = sq_db_exec_stmt(st, d)))
+            return e;
+        (*queued)++;
     }
-    return queued;
+    return SQ_OK;
 }
 
 /* ---- deliveries ---- */

@@ -154,7 +154,8 @@ enum sq_err tasks_store_insert(struct sq_task *t, int64_t actor_id, const char *
     }
     t->version = 1;
     t->updated_at = t->created_at;
-    if ((e = add_note(t->id, "create", actor_id, note, t->created_at, d)))
+    if ((e = add_note(t->id, "create", actor_id, note, t->created_at, d)) ||
+        (e = tasks_publish(t, "create", actor_id, 0, t->created_at, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -226,6 +227,8 @@ enum sq_err tasks_store_apply(const struct sq_task *before, const struct sq_task
         if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
+    if ((e = tasks_publish(after, kind, actor_id, esc ? esc->to_unit_id : 0, at, d)))
+        goto fail;
     return sq_db_commit(d);
 fail:
     sq_db_rollback();

@@ -205,6 +205,15 @@ enum sq_err tasks_store_escalations(int64_t task_id,
  * soonest first, at most max. */
 int tasks_store_due(enum sq_task_tick which, int64_t now, int64_t *ids, int max);
 
+/* ---- events (events.c) ---- */
+
+/* Publishes "task.<kind>" for t (after the change) inside the caller's
+ * transaction: kind is the timeline kind, to_unit_id the unit of an
+ * escalation (0 otherwise), at the change's time. Recipients and inbox text
+ * are declared in tasks_event_types (docs/events.md). */
+enum sq_err tasks_publish(const struct sq_task *t, const char *kind, int64_t actor_id,
+                          int64_t to_unit_id, int64_t at, struct sq_detail *d);
+
 /* ---- the scheduler (sched.c) ---- */
 
 /* One bounded pass at now (batch tasks per kind). Returns the number of

@@ -201,6 +201,32 @@ json_t *h_routes(void)
     return h_keep_json(j);
 }
 
+long long h_unit_by_code(const char *code)
+{
+    struct h_resp *r = h_req("GET", h_fmt("/api/v1/units?q=%s", code), h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    H_EQ_STR(H_STR(r->json, "items.0.code"), code);
+    return H_INT(r->json, "items.0.id");
+}
+
+long long h_category_by_code(const char *code)
+{
+    struct h_resp *r = h_req("GET", "/api/v1/categories", NULL, NULL);
+    H_STATUS(r, 200);
+    json_t *roots = json_object_get(r->json, "items"), *root, *kid;
+    size_t i, j;
+    json_array_foreach(roots, i, root)
+    {
+        json_array_foreach(json_object_get(root, "children"), j, kid)
+        {
+            const char *c = json_string_value(json_object_get(kid, "code"));
+            if (c && !strcmp(c, code))
+                return json_integer_value(json_object_get(kid, "id"));
+        }
+    }
+    H_FAIL("no category %s", code);
+}
+
 char *h_path_fill(const char *pattern, const char *value)
 {
     char *out = h_fmt("%s", ""), *tail;

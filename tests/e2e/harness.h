@@ -136,6 +136,10 @@ json_t *h_keep_json(json_t *j);
 /* The server's routing table from `sanqu routes --json`:
  * [{method,pattern,perm,summary}], harness-owned. */
 json_t *h_routes(void);
+/* Demo ids by code: the unit ("CM001", "ST01", "UN01S01"; looked up as
+ * admin) and the second-level category ("WY01"). Fail the test if absent. */
+long long h_unit_by_code(const char *code);
+long long h_category_by_code(const char *code);
 /* The pattern with every ":name" segment replaced by value. */
 char *h_path_fill(const char *pattern, const char *value);
 /* Harness-owned copy of a JSON value's compact text. */

@@ -17,47 +17,21 @@
 static long long comm1, comm2, street1, university1, school1, park1, ent1;
 static long long cat_wy, cat_qy, cat_noise;
 
-static long long unit_by_code(const char *code)
-{
-    struct h_resp *r = h_req("GET", h_fmt("/api/v1/units?q=%s", code), h_tok("admin"), NULL);
-    H_STATUS(r, 200);
-    H_EQ_STR(H_STR(r->json, "items.0.code"), code);
-    return H_INT(r->json, "items.0.id");
-}
-
-static long long category_by_code(const char *code)
-{
-    struct h_resp *r = h_req("GET", "/api/v1/categories", NULL, NULL);
-    H_STATUS(r, 200);
-    json_t *roots = json_object_get(r->json, "items"), *root, *kid;
-    size_t i, j;
-    json_array_foreach(roots, i, root)
-    {
-        json_array_foreach(json_object_get(root, "children"), j, kid)
-        {
-            if (!strcmp(json_string_value(json_object_get(kid, "code")), code))
-                return json_integer_value(json_object_get(kid, "id"));
-        }
-    }
-    H_FAIL("no category %s", code);
-    return 0;
-}
-
 static void setup(void)
 {
     h_need_demo();
     if (comm1)
         return;
-    comm1 = unit_by_code("CM001");
-    comm2 = unit_by_code("CM015"); /* another street's community */
-    street1 = unit_by_code("ST01");
-    university1 = unit_by_code("UN01");
-    school1 = unit_by_code("UN01S01");
-    park1 = unit_by_code("PK01");
-    ent1 = unit_by_code("EN0001");
-    cat_wy = category_by_code("WY01");
-    cat_qy = category_by_code("QY01");
-    cat_noise = category_by_code("ZY01");
+    comm1 = h_unit_by_code("CM001");
+    comm2 = h_unit_by_code("CM015"); /* another street's community */
+    street1 = h_unit_by_code("ST01");
+    university1 = h_unit_by_code("UN01");
+    school1 = h_unit_by_code("UN01S01");
+    park1 = h_unit_by_code("PK01");
+    ent1 = h_unit_by_code("EN0001");
+    cat_wy = h_category_by_code("WY01");
+    cat_qy = h_category_by_code("QY01");
+    cat_noise = h_category_by_code("ZY01");
 }
 
 static struct h_resp *file(const char *login, long long unit, long long cat, const char *extra)

@@ -146,8 +146,8 @@ static json_t *inbox_find(const char *login, const char *kind, long long appeal,
     return found;
 }
 
-/* The hook writes the inbox just after the appeal change commits, so a
- * reader may see the change first: wait (5 s at most) for the rows. */
+/* The inbox rows commit with the appeal change (docs/events.md); the wait
+ * (5 s at most) is from when they were written just after it. */
 static json_t *inbox_expect(const char *login, const char *kind, long long appeal, int n)
 {
     int count;

@@ -225,6 +225,14 @@ static bool role_has(const char *role, const char *perm)
     H_FAIL("role %s is not in role_perms", role);
 }
 
+static const char *role_perms_of(const char *role)
+{
+    for (size_t i = 0; i < sizeof role_perms / sizeof role_perms[0]; i++)
+        if (!strcmp(role_perms[i].role, role))
+            return role_perms[i].perms;
+    return NULL;
+}
+
 static bool perm_known(const char *perm)
 {
     if (!strcmp(perm, "public") || !strcmp(perm, "signed_in"))
@@ -827,6 +835,77 @@ static void test_metrics_by_address_not_role(void)
 }
 /* end issue 10: edge */
 
+/* issue 10: actions */
+/* /me names what each role may do, where: every permission of the role (and
+ * no other), on the account's unit, district-wide only at the root; a
+ * caller with no writing permission (the auditor) is read_only. */
+static void test_me_lists_permissions(void)
+{
+    static const char *const writes[] = {"unit.write",      "user.write",    "grant",
+                                         "appeal.create",   "appeal.collect", "appeal.handle",
+                                         "appeal.supervise", "kb.write",      "kb.publish",
+                                         "admin",           NULL};
+    h_need_demo();
+    for (size_t a = 0; a < NACCOUNTS; a++) {
+        struct h_resp *me = h_req("GET", "/api/v1/me", h_tok(accounts[a].login), NULL);
+        H_STATUS(me, 200);
+        json_t *perms = json_object_get(me->json, "permissions"), *p;
+        H_ASSERTF(json_is_array(perms), "%s: /me has no permissions", accounts[a].login);
+        size_t i, want = 0;
+        bool writer = false;
+        for (const char *s = role_perms_of(accounts[a].role); s && *s; want++) {
+            s = strchr(s, ' ');
+            s = s ? s + 1 : NULL;
+        }
+        json_array_foreach(perms, i, p)
+        {
+            const char *name = json_string_value(json_object_get(p, "name"));
+            H_ASSERTF(name && role_has(accounts[a].role, name), "%s (%s) lists %s",
+                      accounts[a].login, accounts[a].role, name ? name : "(null)");
+            json_t *units = json_object_get(p, "units");
+            H_ASSERTF(json_array_size(units) == 1 &&
+                          json_integer_value(json_array_get(units, 0)) ==
+                              unit_id(accounts[a].unit),
+                      "%s: %s units %s, want [%lld]", accounts[a].login, name, h_dump(units),
+                      unit_id(accounts[a].unit));
+            H_ASSERTF(json_is_boolean(json_object_get(p, "all_units")) &&
+                          json_is_true(json_object_get(p, "all_units")) ==
+                              !strcmp(accounts[a].unit, "HS"),
+                      "%s: %s all_units is %s", accounts[a].login, name,
+                      h_dump(json_object_get(p, "all_units")));
+            for (int w = 0; writes[w]; w++)
+                writer |= !strcmp(writes[w], name);
+        }
+        H_ASSERTF(json_array_size(perms) == want, "%s lists %zu permissions, the role has %zu",
+                  accounts[a].login, json_array_size(perms), want);
+        H_ASSERTF(json_is_boolean(json_object_get(me->json, "read_only")),
+                  "%s: /me has no read_only", accounts[a].login);
+        H_ASSERTF(json_is_true(json_object_get(me->json, "read_only")) == !writer,
+                  "%s: read_only is %s", accounts[a].login,
+                  h_dump(json_object_get(me->json, "read_only")));
+        /* the fields the UI already relied on stay */
+        H_ASSERT(json_is_array(json_object_get(me->json, "grants")));
+        H_ASSERT(json_is_string(json_object_get(me->json, "csrf_token")));
+    }
+    /* the two the issue names: a handler handles in its community only; the
+     * auditor writes nothing; sign-in answers the same permissions */
+    struct h_resp *me = h_req("GET", "/api/v1/me", h_tok("community_handler"), NULL);
+    H_CONTAINS(h_dump(json_object_get(me->json, "permissions")),
+               h_fmt("{\"name\":\"appeal.handle\",\"units\":[%lld],\"all_units\":false}",
+                     unit_id("CM001")));
+    H_ASSERT(json_is_false(json_object_get(me->json, "read_only")));
+    me = h_req("GET", "/api/v1/me", h_tok("auditor"), NULL);
+    H_ASSERT(json_is_true(json_object_get(me->json, "read_only")));
+    H_ASSERT(!strstr(h_dump(json_object_get(me->json, "permissions")), "appeal.handle"));
+    struct h_resp *li = h_req("POST", "/api/v1/auth/login", NULL,
+                              "{\"login\":\"auditor\",\"password\":\"sanqu-demo\"}");
+    H_STATUS(li, 200);
+    H_EQ_STR(h_dump(json_object_get(li->json, "permissions")),
+             h_dump(json_object_get(me->json, "permissions")));
+    H_ASSERT(json_is_true(json_object_get(li->json, "read_only")));
+}
+/* end issue 10: actions */
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -836,6 +915,7 @@ int main(int argc, char **argv)
         H_TEST(test_every_role_on_every_route),
         H_TEST(test_kb_history_and_collections),  /* issue 10: kb history, columns/volumes */
         H_TEST(test_metrics_by_address_not_role), /* issue 10: edge */
+        H_TEST(test_me_lists_permissions),        /* issue 10: actions */
         H_TEST(test_tasks_by_role),               /* issue 11: tasks; writes tasks only */
         H_TEST(test_user_management),             /* issue 10: user management; last, it writes */
         {0},

@@ -376,6 +376,24 @@ static struct h_resp *wait_for(long long id, const char *path, const char *want)
     }
 }
 
+/* Whether login's inbox has a task notification of kind about task id. */
+static bool inbox_has(const char *login, const char *kind, long long id)
+{
+    struct h_resp *r = h_req("GET", "/api/v1/inbox?limit=500", h_tok(login), NULL);
+    H_STATUS(r, 200);
+    size_t i;
+    json_t *it;
+    json_array_foreach(h_get(r->json, "items"), i, it)
+    {
+        const char *d = json_string_value(json_object_get(it, "domain"));
+        const char *k = json_string_value(json_object_get(it, "kind"));
+        if (d && k && !strcmp(d, "task") && !strcmp(k, kind) &&
+            json_integer_value(json_object_get(it, "record_id")) == id)
+            return true;
+    }
+    return false;
+}
+
 static void test_warn_overdue_escalate(void)
 {
     static const char *const args[] = {"--session_hours", "2160", "--escalate_days", "2", NULL};
@@ -409,6 +427,12 @@ static void test_warn_overdue_escalate(void)
     H_EQ_STR(H_STR(r->json, "next_escalation_at"), "2026-12-11T17:30:00+08:00");
     H_EQ_STR(H_STR(r->json, "notes.2.kind"), "overdue");
     H_EQ_STR(H_STR(r->json, "notes.3.kind"), "escalate");
+    /* the events reached the inbox: the owner unit's staff of the warning
+     * and the overdue mark, the street's admin of the escalation */
+    H_ASSERT(inbox_has("community_handler", "warn", id));
+    H_ASSERT(inbox_has("community_handler", "overdue", id));
+    H_ASSERT(inbox_has("street_admin", "escalate", id));
+    H_ASSERT(!inbox_has("community2_handler", "overdue", id));
     r = h_req("GET", h_fmt("/api/v1/tasks?overdue=true&unit_id=%lld&limit=500", cm1),
               h_tok("street_admin"), NULL);
     H_CONTAINS(r->body, h_fmt("\"id\":%lld,", id));

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -52,13 +53,13 @@ static void test_illegal_transitions(void **state)
     assert_int_equal(sq_appeal_next_status(SQ_AA_RATE, SQ_AS_IN_PROGRESS), -1);
     assert_int_equal(sq_appeal_next_status(SQ_AA_RATE, SQ_AS_EVALUATED), -1);
     assert_int_equal(sq_appeal_next_status(SQ_AA_ACCEPT, SQ_AS_ACCEPTED), -1);
-    for (int a = 0; a < SQ_AA__MAX; a++) {
+    for (int a = 0; a < SQ_AA__EVENTS; a++) {
         if (a == SQ_AA_REVIEW)
             continue; /* a supervisor may review a rejection */
         assert_int_equal(sq_appeal_next_status(a, SQ_AS_REJECTED), -1);
     }
     /* a merged duplicate can only follow its master: no public action */
-    for (int a = 0; a < SQ_AA__MAX; a++)
+    for (int a = 0; a < SQ_AA__EVENTS; a++)
         assert_int_equal(sq_appeal_next_status(a, SQ_AS_MERGED), -1);
     /* out of range */
     assert_int_equal(sq_appeal_next_status(-1, 0), -1);
@@ -93,13 +94,206 @@ static void test_allowed_matches_table(void **state)
     assert_int_equal(sq_appeal_action_parse("accept"), SQ_AA_ACCEPT);
 }
 
+/* ---- who may do what: sq_appeal_decide ---- */
+
+/* Demo-like tree: district /1/, street /1/2/, its communities /1/2/5/ and
+ * /1/2/6/. */
+static struct sq_user user_with(int64_t id, enum sq_role role, const char *path)
+{
+    struct sq_user u = {.id = id, .ngrants = 1};
+    u.grants[0].role = role;
+    u.grants[0].unit_id = 1;
+    snprintf(u.grants[0].unit_path, sizeof u.grants[0].unit_path, "%s", path);
+    return u;
+}
+
+static struct sq_appeal appeal_in(int status)
+{
+    struct sq_appeal a = {.id = 9, .status = status, .creator_id = 100, .handler_unit_id = 5};
+    snprintf(a.handler_unit_path, sizeof a.handler_unit_path, "%s", "/1/2/5/");
+    return a;
+}
+
+static bool may(const struct sq_user *u, int status, int act)
+{
+    struct sq_appeal a = appeal_in(status);
+    return sq_appeal_decide(u, &a, act, NULL) == SQ_OK;
+}
+
+static void test_decide_roles(void **state)
+{
+    (void)state;
+    struct sq_user collector = user_with(20, SQ_ROLE_COLLECTOR, "/1/2/5/");
+    struct sq_user handler = user_with(21, SQ_ROLE_HANDLER, "/1/2/5/");
+    struct sq_user neighbour = user_with(22, SQ_ROLE_HANDLER, "/1/2/6/");
+    struct sq_user street = user_with(23, SQ_ROLE_HANDLER, "/1/2/");
+    struct sq_user admin = user_with(24, SQ_ROLE_UNIT_ADMIN, "/1/2/5/");
+    struct sq_user auditor = user_with(25, SQ_ROLE_AUDITOR, "/1/");
+    struct sq_user district = user_with(26, SQ_ROLE_DISTRICT_ADMIN, "/1/");
+    struct sq_user stranger = user_with(101, SQ_ROLE_PUBLIC, "/1/");
+    struct sq_detail d = {0};
+    struct sq_appeal a = appeal_in(SQ_AS_SUBMITTED);
+    /* the collector of the community reads but does not handle */
+    assert_int_equal(sq_appeal_decide(&collector, &a, SQ_AA_ACCEPT, &d), SQ_EFORBIDDEN);
+    assert_non_null(strstr(d.message, " / "));
+    assert_false(may(&collector, SQ_AS_SUBMITTED, SQ_AA_TRANSFER));
+    assert_false(may(&collector, SQ_AS_SUBMITTED, SQ_AA_REJECT));
+    assert_int_equal(sq_appeal_allowed_mask(&collector, &a), 0);
+    /* the auditor may do nothing at all, in any status */
+    for (int s = 0; s < SQ_AS__MAX; s++) {
+        struct sq_appeal x = appeal_in(s);
+        assert_int_equal(sq_appeal_allowed_mask(&auditor, &x), 0);
+        for (int act = 0; act < SQ_AA__MAX; act++)
+            assert_int_not_equal(sq_appeal_decide(&auditor, &x, act, NULL), SQ_OK);
+    }
+    assert_int_equal(sq_appeal_decide(&auditor, &a, SQ_AA_NOTE, NULL), SQ_EFORBIDDEN);
+    /* anonymous: nothing */
+    assert_int_equal(sq_appeal_allowed_mask(NULL, &a), 0);
+    /* handlers of the unit and of an ancestor may; the next community may not */
+    assert_true(may(&handler, SQ_AS_SUBMITTED, SQ_AA_ACCEPT));
+    assert_true(may(&street, SQ_AS_SUBMITTED, SQ_AA_ACCEPT));
+    assert_int_equal(sq_appeal_decide(&neighbour, &a, SQ_AA_ACCEPT, &d), SQ_EFORBIDDEN);
+    assert_non_null(strstr(d.message, "outside your units"));
+    assert_int_equal(sq_appeal_decide(&neighbour, &a, SQ_AA_CONTACT, NULL), SQ_EFORBIDDEN);
+    assert_int_equal(sq_appeal_decide(&neighbour, &a, SQ_AA_ATTACH, NULL), SQ_EFORBIDDEN);
+    assert_true(may(&handler, SQ_AS_SUBMITTED, SQ_AA_CONTACT));
+    assert_true(may(&handler, SQ_AS_SUBMITTED, SQ_AA_ATTACH));
+    /* supervising is the unit admin's: a handler neither reviews nor escalates */
+    assert_false(may(&handler, SQ_AS_IN_PROGRESS, SQ_AA_ESCALATE));
+    assert_false(may(&handler, SQ_AS_CLOSED, SQ_AA_REVIEW));
+    assert_true(may(&admin, SQ_AS_IN_PROGRESS, SQ_AA_ESCALATE));
+    assert_true(may(&admin, SQ_AS_CLOSED, SQ_AA_REVIEW));
+    assert_true(may(&district, SQ_AS_CLOSED, SQ_AA_REVIEW));
+    /* the person: notes, files, resumes, reopens; never handles */
+    struct sq_user person = user_with(100, SQ_ROLE_PUBLIC, "/1/");
+    assert_true(may(&person, SQ_AS_SUBMITTED, SQ_AA_NOTE));
+    assert_true(may(&person, SQ_AS_SUBMITTED, SQ_AA_ATTACH));
+    assert_true(may(&person, SQ_AS_SUBMITTED, SQ_AA_CONTACT));
+    assert_true(may(&person, SQ_AS_SUSPENDED, SQ_AA_RESUME));
+    assert_true(may(&person, SQ_AS_CLOSED, SQ_AA_REOPEN));
+    assert_false(may(&person, SQ_AS_SUBMITTED, SQ_AA_ACCEPT));
+    assert_false(may(&person, SQ_AS_IN_PROGRESS, SQ_AA_RESOLVE));
+    /* someone else with the same role is nobody here */
+    assert_int_equal(sq_appeal_decide(&stranger, &a, SQ_AA_NOTE, NULL), SQ_EFORBIDDEN);
+    assert_int_equal(sq_appeal_decide(&stranger, &a, SQ_AA_CONTACT, NULL), SQ_EFORBIDDEN);
+    /* a collector who filed for someone is that appeal's person */
+    struct sq_appeal onb = appeal_in(SQ_AS_RESOLVED);
+    onb.creator_id = 0;
+    onb.collector_id = 20;
+    assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_RATE, NULL), SQ_OK);
+    assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_RESOLVE, NULL), SQ_EFORBIDDEN);
+    /* "a KB answer solved it" is the filer's word, while the appeal is open */
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_KB_SOLVE, NULL), SQ_OK);
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_KB_SOLVE, NULL), SQ_EFORBIDDEN);
+    assert_int_equal(sq_appeal_decide(&collector, &onb, SQ_AA_KB_SOLVE, NULL), SQ_EFORBIDDEN);
+    struct sq_appeal done = appeal_in(SQ_AS_RESOLVED);
+    assert_int_equal(sq_appeal_decide(&person, &done, SQ_AA_KB_SOLVE, NULL), SQ_ETRANSITION);
+    /* internal actions are no caller's */
+    assert_int_equal(sq_appeal_decide(&district, &a, SQ_AA_WARN, NULL), SQ_ENOTFOUND);
+    assert_int_equal(sq_appeal_decide(&district, &a, SQ_AA_CLOSE, NULL), SQ_ENOTFOUND);
+    assert_int_equal(sq_appeal_decide(&district, &a, -1, NULL), SQ_ENOTFOUND);
+    assert_int_equal(sq_appeal_decide(&district, &a, SQ_AA__MAX, NULL), SQ_ENOTFOUND);
+}
+
+static void test_decide_rating(void **state)
+{
+    (void)state;
+    struct sq_user person = user_with(100, SQ_ROLE_PUBLIC, "/1/");
+    struct sq_user handler = user_with(21, SQ_ROLE_HANDLER, "/1/2/5/");
+    struct sq_user admin = user_with(24, SQ_ROLE_UNIT_ADMIN, "/1/2/5/");
+    struct sq_detail d = {0};
+    struct sq_appeal a = appeal_in(SQ_AS_RESOLVED);
+    a.handler_id = 21; /* the handler resolved it */
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_RATE, NULL), SQ_OK);
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_RATE, &d), SQ_EFORBIDDEN);
+    assert_non_null(strstr(d.message, "only the person"));
+    assert_false(sq_appeal_allowed_mask(&handler, &a) & (1u << SQ_AA_RATE));
+    assert_true(sq_appeal_allowed_mask(&person, &a) & (1u << SQ_AA_RATE));
+    /* the unit admin records a rating taken by phone, but not of their own work */
+    assert_int_equal(sq_appeal_decide(&admin, &a, SQ_AA_RATE, NULL), SQ_OK);
+    a.handler_id = 24;
+    assert_int_equal(sq_appeal_decide(&admin, &a, SQ_AA_RATE, NULL), SQ_EFORBIDDEN);
+    /* the person rates once, when resolved */
+    a.status = SQ_AS_EVALUATED;
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_RATE, NULL), SQ_ETRANSITION);
+    a.status = SQ_AS_IN_PROGRESS;
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_RATE, NULL), SQ_ETRANSITION);
+}
+
+static void test_decide_status(void **state)
+{
+    (void)state;
+    struct sq_user handler = user_with(21, SQ_ROLE_HANDLER, "/1/2/5/");
+    struct sq_user admin = user_with(24, SQ_ROLE_UNIT_ADMIN, "/1/2/5/");
+    struct sq_user person = user_with(100, SQ_ROLE_PUBLIC, "/1/");
+    struct sq_detail d = {0};
+    struct sq_appeal a = appeal_in(SQ_AS_ACCEPTED);
+    /* the right person in the wrong status: 409, not 403 */
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_ACCEPT, &d), SQ_ETRANSITION);
+    assert_non_null(strstr(d.message, "accepted"));
+    a.status = SQ_AS_SUBMITTED;
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_RESOLVE, NULL), SQ_ETRANSITION);
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_REOPEN, NULL), SQ_ETRANSITION);
+    /* role before status: the wrong person in the wrong status is 403 */
+    assert_int_equal(sq_appeal_decide(&person, &a, SQ_AA_RESOLVE, NULL), SQ_EFORBIDDEN);
+    /* final statuses: no files, no workflow; the contact stays readable */
+    for (int s = SQ_AS_CLOSED; s <= SQ_AS_MERGED; s++) {
+        a.status = s;
+        assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_ATTACH, NULL), SQ_ETRANSITION);
+        assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_CONTACT, NULL), SQ_OK);
+    }
+    a.status = SQ_AS_MERGED;
+    assert_int_equal(sq_appeal_allowed_mask(&admin, &a), 1u << SQ_AA_CONTACT);
+    /* extensions: requested when none is pending, decided when one is */
+    a.status = SQ_AS_IN_PROGRESS;
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_EXTEND, NULL), SQ_OK);
+    assert_int_equal(sq_appeal_decide(&admin, &a, SQ_AA_EXTEND_DECIDE, &d), SQ_ECONFLICT);
+    assert_string_equal(d.field, "approve");
+    a.extension_days = 3;
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_EXTEND, &d), SQ_ECONFLICT);
+    assert_string_equal(d.field, "days");
+    assert_int_equal(sq_appeal_decide(&handler, &a, SQ_AA_EXTEND_DECIDE, NULL), SQ_EFORBIDDEN);
+    assert_int_equal(sq_appeal_decide(&admin, &a, SQ_AA_EXTEND_DECIDE, NULL), SQ_OK);
+    a.status = SQ_AS_RESOLVED;
+    assert_int_equal(sq_appeal_decide(&admin, &a, SQ_AA_EXTEND_DECIDE, NULL), SQ_ETRANSITION);
+}
+
+/* allowed_actions is exactly what decide allows, for every caller and status */
+static void test_mask_matches_decide(void **state)
+{
+    (void)state;
+    struct sq_user users[] = {
+        user_with(21, SQ_ROLE_HANDLER, "/1/2/5/"),    user_with(24, SQ_ROLE_UNIT_ADMIN, "/1/2/"),
+        user_with(100, SQ_ROLE_PUBLIC, "/1/"),        user_with(20, SQ_ROLE_COLLECTOR, "/1/2/5/"),
+        user_with(26, SQ_ROLE_DISTRICT_ADMIN, "/1/"),
+    };
+    for (size_t k = 0; k < sizeof users / sizeof users[0]; k++)
+        for (int s = 0; s < SQ_AS__MAX; s++) {
+            struct sq_appeal a = appeal_in(s);
+            uint32_t m = sq_appeal_allowed_mask(&users[k], &a);
+            for (int act = 0; act < SQ_AA__MAX; act++) {
+                bool listed = (m >> act) & 1u;
+                assert_int_equal(listed, sq_appeal_action_listed(act) &&
+                                             sq_appeal_decide(&users[k], &a, act, NULL) == SQ_OK);
+                if (listed && act < SQ_AA__EVENTS)
+                    assert_true(sq_appeal_next_status(act, s) >= 0);
+            }
+        }
+}
+
 static void test_routing(void **state)
 {
     (void)state;
     struct sq_routing_rule rules[3] = {
-        {.id = 1, .category_id = 10, .location_unit_id = 4, .handler_unit_id = 100,
+        {.id = 1,
+         .category_id = 10,
+         .location_unit_id = 4,
+         .handler_unit_id = 100,
          .location_path = "/1/4/"},
-        {.id = 2, .category_id = 0, .location_unit_id = 5, .handler_unit_id = 200,
+        {.id = 2,
+         .category_id = 0,
+         .location_unit_id = 5,
+         .handler_unit_id = 200,
          .location_path = "/1/5/"},
         {.id = 3, .category_id = 20, .location_unit_id = 0, .handler_unit_id = 300},
     };
@@ -214,10 +408,17 @@ static void test_copy_and_cleanup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lifecycle_path),  cmocka_unit_test(test_illegal_transitions),
-        cmocka_unit_test(test_allowed_matches_table), cmocka_unit_test(test_routing),
-        cmocka_unit_test(test_deadlines),       cmocka_unit_test(test_contrib),
+        cmocka_unit_test(test_lifecycle_path),
+        cmocka_unit_test(test_illegal_transitions),
+        cmocka_unit_test(test_allowed_matches_table),
+        cmocka_unit_test(test_routing),
+        cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_contrib),
         cmocka_unit_test(test_copy_and_cleanup),
+        cmocka_unit_test(test_decide_roles),
+        cmocka_unit_test(test_decide_rating),
+        cmocka_unit_test(test_decide_status),
+        cmocka_unit_test(test_mask_matches_decide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -273,13 +273,42 @@ static void test_webhook_allow_cidrs(void **state)
     }
 }
 
+/* Retention ages (docs/events.md): defaults, 0 = keep forever, bounds. */
+static void test_retention_days(void **state)
+{
+    (void)state;
+    struct sq_config c;
+    struct sq_detail d = {0};
+    sq_config_defaults(&c);
+    assert_int_equal(c.inbox_retention_days, 180);
+    assert_int_equal(c.webhook_retention_days, 30);
+    assert_int_equal(sq_config_set(&c, "inbox_retention_days", "0", &d), SQ_OK);
+    assert_int_equal(c.inbox_retention_days, 0);
+    assert_int_equal(sq_config_set(&c, "webhook_retention_days", "3650", &d), SQ_OK);
+    assert_int_equal(c.webhook_retention_days, 3650);
+    char *env[] = {"SANQU_INBOX_RETENTION_DAYS=90", NULL};
+    assert_int_equal(sq_config_load_env(&c, env, &d), SQ_OK);
+    assert_int_equal(c.inbox_retention_days, 90);
+    const char *bad[] = {"-1", "3651", "abc", "", "7d", "1.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        refused("inbox_retention_days", bad[i]);
+        refused("webhook_retention_days", bad[i]);
+    }
+    /* both are in the --help table */
+    int found = 0;
+    for (const struct sq_config_key *k = sq_config_keys; k->key; k++)
+        found +=
+            !strcmp(k->key, "inbox_retention_days") || !strcmp(k->key, "webhook_retention_days");
+    assert_int_equal(found, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_precedence),
-        cmocka_unit_test(test_values),      cmocka_unit_test(test_edge_settings),
-        cmocka_unit_test(test_file_errors),
-        cmocka_unit_test(test_webhook_allow_cidrs),
+        cmocka_unit_test(test_defaults),       cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_values),         cmocka_unit_test(test_edge_settings),
+        cmocka_unit_test(test_file_errors),    cmocka_unit_test(test_webhook_allow_cidrs),
+        cmocka_unit_test(test_retention_days),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

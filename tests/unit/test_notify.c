@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "appeals/appeals.h"
+#include "appeals/events.h"
 #include "appeals/sched.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -49,11 +50,11 @@ static struct sq_appeal base_appeal(void)
 static void test_audiences_unit_work(void **state)
 {
     (void)state;
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    struct sq_audience aud[SQ_APPEAL_MAX_AUDIENCES];
     struct sq_appeal a = base_appeal();
     const int actions[] = {SQ_AA_SUBMIT, SQ_AA_TRANSFER, SQ_AA_RETURN, SQ_AA_REOPEN};
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
-        assert_int_equal(sq_notify_audiences(&a, actions[i], 2, aud), 1);
+        assert_int_equal(sq_appeal_audiences(&a, actions[i], 2, aud), 1);
         assert_int_equal(aud[0].kind, SQ_AUD_UNIT);
         assert_int_equal(aud[0].id, 16);
         assert_int_equal(aud[0].roles, ROLE(SQ_ROLE_HANDLER) | ROLE(SQ_ROLE_UNIT_ADMIN));
@@ -63,80 +64,80 @@ static void test_audiences_unit_work(void **state)
 static void test_audiences_assign_warn(void **state)
 {
     (void)state;
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    struct sq_audience aud[SQ_APPEAL_MAX_AUDIENCES];
     struct sq_appeal a = base_appeal();
     /* unassigned: assign tells nobody, warn/overdue go to the unit's staff */
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_ASSIGN, 2, aud), 0);
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_WARN, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_ASSIGN, 2, aud), 0);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_WARN, 2, aud), 1);
     assert_int_equal(aud[0].kind, SQ_AUD_UNIT);
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_OVERDUE, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_OVERDUE, 2, aud), 1);
     assert_int_equal(aud[0].kind, SQ_AUD_UNIT);
     /* assigned: the handler */
     a.handler_id = 7;
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_ASSIGN, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_ASSIGN, 2, aud), 1);
     assert_int_equal(aud[0].kind, SQ_AUD_USER);
     assert_int_equal(aud[0].id, 7);
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_WARN, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_WARN, 2, aud), 1);
     assert_int_equal(aud[0].kind, SQ_AUD_USER);
     assert_int_equal(aud[0].id, 7);
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_OVERDUE, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_OVERDUE, 2, aud), 1);
     assert_int_equal(aud[0].id, 7);
 }
 
 static void test_audiences_escalate(void **state)
 {
     (void)state;
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    struct sq_audience aud[SQ_APPEAL_MAX_AUDIENCES];
     struct sq_appeal a = base_appeal();
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_ESCALATE, 2, aud), 2);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_ESCALATE, 2, aud), 2);
     assert_int_equal(aud[0].kind, SQ_AUD_UNIT);
     assert_int_equal(aud[0].id, 2); /* the parent unit */
     assert_int_equal(aud[0].roles, ROLE(SQ_ROLE_UNIT_ADMIN));
     assert_int_equal(aud[1].kind, SQ_AUD_DISTRICT_ADMINS);
     /* no parent: the unit's own admins */
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_ESCALATE, 0, aud), 2);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_ESCALATE, 0, aud), 2);
     assert_int_equal(aud[0].id, 16);
 }
 
 static void test_audiences_person(void **state)
 {
     (void)state;
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    struct sq_audience aud[SQ_APPEAL_MAX_AUDIENCES];
     struct sq_appeal a = base_appeal();
     const int actions[] = {SQ_AA_REPLY, SQ_AA_RESOLVE, SQ_AA_REJECT, SQ_AA_MERGE};
     for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++) {
         a.creator_id = 13;
         a.collector_id = 0;
-        assert_int_equal(sq_notify_audiences(&a, actions[i], 2, aud), 1);
+        assert_int_equal(sq_appeal_audiences(&a, actions[i], 2, aud), 1);
         assert_int_equal(aud[0].kind, SQ_AUD_USER);
         assert_int_equal(aud[0].id, 13);
         /* filed by a collector on someone's behalf: the collector hears */
         a.creator_id = 0;
         a.collector_id = 9;
-        assert_int_equal(sq_notify_audiences(&a, actions[i], 2, aud), 1);
+        assert_int_equal(sq_appeal_audiences(&a, actions[i], 2, aud), 1);
         assert_int_equal(aud[0].id, 9);
         /* anonymous: nobody in-app */
         a.collector_id = 0;
-        assert_int_equal(sq_notify_audiences(&a, actions[i], 2, aud), 0);
+        assert_int_equal(sq_appeal_audiences(&a, actions[i], 2, aud), 0);
     }
 }
 
 static void test_audiences_quiet_actions(void **state)
 {
     (void)state;
-    struct sq_audience aud[SQ_NOTIFY_MAX_AUDIENCES];
+    struct sq_audience aud[SQ_APPEAL_MAX_AUDIENCES];
     struct sq_appeal a = base_appeal();
-    const int quiet[] = {SQ_AA_ACCEPT, SQ_AA_NOTE,   SQ_AA_SUSPEND, SQ_AA_RESUME,
-                         SQ_AA_REVIEW, SQ_AA_CLOSE};
+    const int quiet[] = {SQ_AA_ACCEPT, SQ_AA_NOTE,   SQ_AA_SUSPEND,
+                         SQ_AA_RESUME, SQ_AA_REVIEW, SQ_AA_CLOSE};
     for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
-        assert_int_equal(sq_notify_audiences(&a, quiet[i], 2, aud), 0);
+        assert_int_equal(sq_appeal_audiences(&a, quiet[i], 2, aud), 0);
     /* extension request -> unit admin; decision -> handler */
     a.extension_days = 3;
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_EXTEND, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_EXTEND, 2, aud), 1);
     assert_int_equal(aud[0].roles, ROLE(SQ_ROLE_UNIT_ADMIN));
     a.extension_days = 0;
     a.handler_id = 7;
-    assert_int_equal(sq_notify_audiences(&a, SQ_AA_EXTEND, 2, aud), 1);
+    assert_int_equal(sq_appeal_audiences(&a, SQ_AA_EXTEND, 2, aud), 1);
     assert_int_equal(aud[0].id, 7);
 }
 
@@ -149,15 +150,16 @@ static void test_text(void **state)
     struct sq_appeal a = base_appeal();
     a.due_at = 1791624600; /* 2026-10-10T17:30:00+08:00 */
     a.escalation_level = 2;
-    sq_notify_text(&a, SQ_AA_ESCALATE, title, sizeof title, body, sizeof body);
+    sq_appeal_notice_text(&a, SQ_AA_ESCALATE, title, sizeof title, body, sizeof body);
     assert_string_equal(title, "超期督办（第2次）");
-    assert_string_equal(body, "HS202610100000007「楼道灯不亮」，办理时限 2026-10-10T17:30:00+08:00");
+    assert_string_equal(body,
+                        "HS202610100000007「楼道灯不亮」，办理时限 2026-10-10T17:30:00+08:00");
     a.reply = (char *)"已修好";
-    sq_notify_text(&a, SQ_AA_RESOLVE, title, sizeof title, body, sizeof body);
+    sq_appeal_notice_text(&a, SQ_AA_RESOLVE, title, sizeof title, body, sizeof body);
     assert_string_equal(title, "您的诉求已办结，请评价");
     assert_non_null(strstr(body, "：已修好"));
     /* truncation never leaves half a UTF-8 character */
-    sq_notify_text(&a, SQ_AA_WARN, small, sizeof small, body, sizeof body);
+    sq_appeal_notice_text(&a, SQ_AA_WARN, small, sizeof small, body, sizeof body);
     assert_string_equal(small, "诉求"); /* 7 bytes fit: 2 characters and a piece */
 }
 
@@ -167,7 +169,7 @@ static void test_event_names(void **state)
 {
     (void)state;
     char buf[32];
-    assert_string_equal(sq_webhook_event_name(SQ_AA_ESCALATE, buf), "appeal.escalate");
+    assert_string_equal(sq_appeal_event_name(SQ_AA_ESCALATE, buf), "appeal.escalate");
     assert_true(sq_webhook_event_valid("*"));
     assert_true(sq_webhook_event_valid("appeal.*"));
     assert_true(sq_webhook_event_valid("appeal.submit"));
@@ -200,12 +202,18 @@ static void test_url_valid(void **state)
     const char *good[] = {"http://127.0.0.1:8080/hook", "https://example.org",
                           "https://hooks.example.org/a/b?c=d", "http://[::1]:9000/x",
                           "http://my_host.local/"};
-    const char *bad[] = {"ftp://example.org/",       "file:///etc/passwd",
-                         "http://",                  "https:///path",
-                         "http://ex ample.org/",     "http://example.org:0/",
-                         "http://example.org:70000", "http://example.org:/x",
-                         "http://exa\tmple.org",     "gopher://x",
-                         "HTTP//example.org",        "http://user@host/",
+    const char *bad[] = {"ftp://example.org/",
+                         "file:///etc/passwd",
+                         "http://",
+                         "https:///path",
+                         "http://ex ample.org/",
+                         "http://example.org:0/",
+                         "http://example.org:70000",
+                         "http://example.org:/x",
+                         "http://exa\tmple.org",
+                         "gopher://x",
+                         "HTTP//example.org",
+                         "http://user@host/",
                          "http://[::1/"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         assert_true(sq_webhook_url_valid(good[i]));
@@ -225,7 +233,7 @@ static void test_payload(void **state)
     struct sq_appeal a = base_appeal();
     a.escalation_level = 1;
     a.overdue = 1;
-    json_t *p = sq_webhook_payload(&a, SQ_AA_ESCALATE, 0, 2, 1791624600);
+    json_t *p = sq_appeal_webhook_body(&a, SQ_AA_ESCALATE, 0, 2, 1791624600);
     assert_string_equal(json_string_value(json_object_get(p, "event")), "appeal.escalate");
     assert_string_equal(json_string_value(json_object_get(p, "occurred_at")),
                         "2026-10-10T17:30:00+08:00");
@@ -241,7 +249,7 @@ static void test_payload(void **state)
     assert_null(strstr(text, "secret description"));
     free(text);
     json_decref(p);
-    p = sq_webhook_payload(&a, SQ_AA_SUBMIT, 13, 2, 1791624600);
+    p = sq_appeal_webhook_body(&a, SQ_AA_SUBMIT, 13, 2, 1791624600);
     assert_null(json_object_get(p, "escalated_to_unit_id"));
     assert_int_equal(json_integer_value(json_object_get(p, "actor_id")), 13);
     json_decref(p);
@@ -290,8 +298,8 @@ static void test_signature(void **state)
 
 static void load_2026(struct sq_workcal *cal)
 {
-    static const int holidays[] = {20261001, 20261002, 20261003, 20261004, 20261005,
-                                   20261006, 20261007, 20260925};
+    static const int holidays[] = {20261001, 20261002, 20261003, 20261004,
+                                   20261005, 20261006, 20261007, 20260925};
     static const int workdays[] = {20260920, 20261010};
     sq_workcal_init(cal);
     sq_workcal_set_hours(cal, 9 * 60, 17 * 60 + 30, 12 * 60, 13 * 60 + 30);
@@ -372,7 +380,7 @@ static int db_teardown(void **state)
 {
     (void)state;
     char cmd[128];
-    sq_appeal_event_hook = NULL;
+    notify_unsubscribe();
     appeals_calendar_free();
     sq_db_shutdown();
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
@@ -411,7 +419,7 @@ static void test_sched_overdue_scenario(void **state)
     struct sq_appeal a, got;
     struct sq_sched_opts o = {.unrated_days = 7, .escalate_days = 2, .batch = 100};
     bool more;
-    sq_appeal_event_hook = notify_appeal_event;
+    notify_subscribe();
     memset(&a, 0, sizeof a);
     snprintf(a.kind, sizeof a.kind, "resident");
     snprintf(a.urgency, sizeof a.urgency, "normal");
@@ -430,8 +438,7 @@ static void test_sched_overdue_scenario(void **state)
     sq_clock_set_fake(a.created_at);
     assert_int_equal(appeals_store_insert(&a, 4, NULL, &d), SQ_OK);
     /* submit reached the handling unit's staff (handler 3) */
-    assert_int_equal(count("SELECT count(*) FROM inbox WHERE user_id = 3 AND kind = 'submit'"),
-                     1);
+    assert_int_equal(count("SELECT count(*) FROM inbox WHERE user_id = 3 AND kind = 'submit'"), 1);
 
     /* nothing yet */
     assert_int_equal(appeals_sched_run(at("2026-10-09T14:59:00+08:00"), &o, &more), 0);
@@ -467,8 +474,7 @@ static void test_sched_overdue_scenario(void **state)
     assert_int_equal(appeals_store_apply(&got, &b, SQ_AA_RESOLVE, 3, "done", NULL, &d), SQ_OK);
     sq_appeal_cleanup(&got);
     sq_appeal_cleanup(&b);
-    assert_int_equal(count("SELECT count(*) FROM inbox WHERE user_id = 4 AND kind = 'resolve'"),
-                     1);
+    assert_int_equal(count("SELECT count(*) FROM inbox WHERE user_id = 4 AND kind = 'resolve'"), 1);
     assert_int_equal(appeals_sched_run(at("2026-10-15T17:30:00+08:00"), &o, &more), 0);
     assert_int_equal(count("SELECT count(*) FROM appeal_escalations"), 0);
     assert_int_equal(appeals_sched_run(at("2026-10-21T09:59:00+08:00"), &o, &more), 0);

@@ -126,6 +126,9 @@ export async function request(method, path, opts = {}) {
       e.request_id
     )
     err.allowed = e.allowed || (data && data.allowed) || null
+    // 429: seconds to wait before the next try (sign-in throttling, limits)
+    const ra = parseInt(res.headers.get('Retry-After') || '', 10)
+    err.retryAfter = Number.isFinite(ra) && ra > 0 ? ra : null
     if (res.status === 401 && !opts.noRedirect && unauthorizedHandler) {
       unauthorizedHandler(err)
     } else if (!quietFor(res.status)) {

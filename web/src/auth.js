@@ -1,7 +1,9 @@
 // The signed-in session: user, role grants and what they allow in the UI.
 // Loaded from GET /api/v1/me on page load (which also hands back the CSRF
 // token) and after login. Grants decide the landing page and the top nav;
-// the server remains the only authority on what a user may do.
+// write controls follow the permissions /me lists (can, canWrite) and, on
+// a record, its allowed_actions: the UI never copies the role matrix. The
+// server remains the only authority on what a user may do.
 import { reactive, computed } from 'vue'
 import { api, setCsrfToken } from './api.js'
 
@@ -9,6 +11,10 @@ export const session = reactive({
   loaded: false,
   user: null,
   grants: [],
+  // [{name, units: [unit ids, each with its subtree], all_units}] from /me
+  permissions: [],
+  // no permission that writes (the auditor): no write control anywhere
+  readOnly: true,
   // the password was set by someone else (an admin's reset, sanqu init):
   // until the user chooses their own, the server answers every other call
   // with 403 password_change_required
@@ -26,6 +32,22 @@ export function unitsWithRole(...names) {
   return session.grants.filter((g) => names.includes(g.role))
 }
 
+// Does the user hold permission perm (e.g. 'appeal.create', 'user.write')?
+// With unitId: held on that unit itself or district-wide. A grant reaches
+// its unit's subtree, which only the server can tell for other units, so
+// records carry their own allowed_actions (or may_manage) for that.
+export function can(perm, unitId) {
+  const p = session.permissions.find((x) => x.name === perm)
+  if (!p) return false
+  if (unitId === undefined || unitId === null) return true
+  return !!p.all_units || (p.units || []).includes(Number(unitId))
+}
+
+// Does the user hold any permission that writes? False for the auditor.
+export function canWrite() {
+  return !!session.user && !session.readOnly
+}
+
 export const isStaff = computed(() =>
   hasRole('handler', 'unit_admin', 'district_admin', 'auditor', 'collector')
 )
@@ -33,6 +55,8 @@ export const isStaff = computed(() =>
 function applyMe(me) {
   session.user = (me && me.user) || null
   session.grants = (me && me.grants) || []
+  session.permissions = (me && me.permissions) || []
+  session.readOnly = !(me && me.read_only === false)
   session.mustChange = !!(me && me.must_change_password)
   if (me && me.csrf_token) setCsrfToken(me.csrf_token)
   session.loaded = true
@@ -46,6 +70,8 @@ export async function loadMe() {
   } catch (e) {
     session.user = null
     session.grants = []
+    session.permissions = []
+    session.readOnly = true
     session.loaded = true
     setCsrfToken(null)
     if (e.status !== 401) throw e
@@ -74,6 +100,8 @@ export async function logout() {
 export function clearSession() {
   session.user = null
   session.grants = []
+  session.permissions = []
+  session.readOnly = true
   session.mustChange = false
   setCsrfToken(null)
 }

@@ -1064,7 +1064,13 @@ Object.assign(zh, {
   'pw.rules': '至少 10 个字符；不能是登录名、常见词或 12345、aaaaa 之类的简单规律',
   'pw.done': '密码已修改，其他设备上的登录已退出',
   'users.manageOnlyHint': '该用户持有您无权管理的角色或单位，只能查看',
-  'err.code.password_change_required': '请先修改密码'
+  'err.code.password_change_required': '请先修改密码',
+  'err.code.unsupported_media_type': '不支持的内容类型',
+  'login.wait': '登录失败次数过多，请 {s} 秒后再试',
+  'action.extend_decide': '审批延期',
+  'action.contact': '查看联系电话',
+  'cat.isPublic': '公开',
+  'cat.isPublicHint': '公开类别的诉求可出现在公开列表和 Open311 中；敏感类别请关闭'
 })
 Object.assign(en, {
   'pw.title': 'Change password',
@@ -1075,5 +1081,11 @@ Object.assign(en, {
   'pw.rules': 'At least 10 characters; not your login, a dictionary word or an easy pattern such as 12345 or aaaaa',
   'pw.done': 'Password changed; your sessions elsewhere were signed out',
   'users.manageOnlyHint': 'This user holds a role or unit outside what you administer: read only',
-  'err.code.password_change_required': 'Change your password first'
+  'err.code.password_change_required': 'Change your password first',
+  'err.code.unsupported_media_type': 'Unsupported content type',
+  'login.wait': 'Too many failed sign-ins; try again in {s} s',
+  'action.extend_decide': 'Decide extension',
+  'action.contact': 'Show phone',
+  'cat.isPublic': 'Public',
+  'cat.isPublicHint': 'Appeals of a public category may appear in public lists and Open311; switch it off for sensitive ones'
 })

@@ -1,8 +1,10 @@
 // Routes (history mode). meta.roles lists the roles that may open a page
-// (any one is enough); pages without it need only a signed-in user, and
-// meta.public pages need nothing. Route components are loaded lazily.
+// (any one is enough); meta.perm a permission /me must list (a page that
+// only writes, such as filing an appeal); pages without either need only a
+// signed-in user, and meta.public pages need nothing. Route components are
+// loaded lazily.
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, loadMe, hasRole, homeRoute } from './auth.js'
+import { session, loadMe, hasRole, can, homeRoute } from './auth.js'
 import { tasksRoutes } from './tasks/routes.js'
 
 const STAFF = ['handler', 'unit_admin', 'district_admin', 'auditor']
@@ -13,7 +15,7 @@ const DISTRICT = ['district_admin']
 const routes = [
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true, bare: true, title: 'login.title' } },
   { path: '/', name: 'home', redirect: () => homeRoute() },
-  { path: '/portal/new', name: 'portal-new', component: () => import('./views/portal/NewAppeal.vue'), meta: { title: 'nav.portalNew' } },
+  { path: '/portal/new', name: 'portal-new', component: () => import('./views/portal/NewAppeal.vue'), meta: { perm: 'appeal.create', title: 'nav.portalNew' } },
   { path: '/portal/mine', name: 'portal-mine', component: () => import('./views/portal/MyAppeals.vue'), meta: { title: 'nav.portalMine' } },
   { path: '/collector', name: 'collector', component: () => import('./views/Collector.vue'), meta: { roles: ['collector', 'district_admin'], title: 'nav.collector' } },
   { path: '/workbench', name: 'workbench', component: () => import('./views/Workbench.vue'), meta: { roles: HANDLERS, title: 'nav.workbench' } },
@@ -72,6 +74,7 @@ router.beforeEach(async (to) => {
   for (const rec of to.matched) {
     const need = rec.meta && rec.meta.roles
     if (need && !hasRole(...need)) return homeRoute()
+    if (rec.meta && rec.meta.perm && !can(rec.meta.perm)) return homeRoute()
   }
   return true
 })

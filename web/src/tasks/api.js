@@ -19,7 +19,3 @@ export const TASK_TABS = {
   late: { overdue: true, state: 'open,in_progress' },
   done: { state: 'done', sort: '-updated_at' }
 }
-
-export function can(task, action) {
-  return !!(task && Array.isArray(task.allowed_actions) && task.allowed_actions.includes(action))
-}
