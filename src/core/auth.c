@@ -92,6 +92,8 @@ bool sq_perm_writes(enum sq_perm p)
     case SQ_PERM_KB_WRITE:
     case SQ_PERM_KB_PUBLISH:
     case SQ_PERM_ADMIN:
+    case SQ_PERM_TASK_WRITE:
+    case SQ_PERM_TASK_ASSIGN:
         return true;
     default:
         return false;

@@ -844,7 +844,8 @@ static void test_me_lists_permissions(void)
     static const char *const writes[] = {"unit.write",      "user.write",    "grant",
                                          "appeal.create",   "appeal.collect", "appeal.handle",
                                          "appeal.supervise", "kb.write",      "kb.publish",
-                                         "admin",           NULL};
+                                         "admin",           "task.write",     "task.assign",
+                                         NULL};
     h_need_demo();
     for (size_t a = 0; a < NACCOUNTS; a++) {
         struct h_resp *me = h_req("GET", "/api/v1/me", h_tok(accounts[a].login), NULL);
