@@ -38,6 +38,10 @@ CREATE TABLE tasks (
 -- lists: a subtree (path prefix) in a state, soonest due first
 CREATE INDEX tasks_scope ON tasks(owner_unit_path, state, due_at);
 CREATE INDEX tasks_due ON tasks(due_at, id);
+-- district-wide lists: by state in due order (待办, 已完成), and the tabs'
+-- filters with their counts (已超期: overdue, 即将到期: warned)
+CREATE INDEX tasks_state ON tasks(state, due_at);
+CREATE INDEX tasks_state_late ON tasks(state, overdue, warned, due_at);
 CREATE INDEX tasks_source ON tasks(source_domain, source_id);
 CREATE INDEX tasks_assignee ON tasks(assignee_id, state);
 -- the scheduler: open tasks to warn, to mark overdue, to escalate again

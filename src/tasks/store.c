@@ -302,16 +302,25 @@ static void where_of(const struct sq_task_filter *f, char *w, size_t cap, struct
         cat(w, cap, " AND ");
         prefix_range(w, cap, b, f->unit_path);
     }
+    /* With a subtree range the path index (tasks_scope) is the one to use;
+     * "|| ''" and "+ 0" (portable) keep the planner off tasks_state, which
+     * it would otherwise pick for the equality and then read every open
+     * task of the district. */
+    bool scoped = f->scope_paths || f->unit_path;
     if (f->nstates) {
-        cat(w, cap, " AND t.state IN (");
+        cat(w, cap, scoped ? " AND t.state || '' IN (" : " AND t.state IN (");
         for (int i = 0; i < f->nstates; i++)
             catf_int(w, cap, i ? ", ?%d" : "?%d", bind_text(b, f->states[i]));
         cat(w, cap, ")");
     }
     if (f->overdue >= 0)
-        catf_int(w, cap, " AND t.overdue = ?%d", bind_int(b, f->overdue));
+        catf_int(w, cap, scoped ? " AND t.overdue + 0 = ?%d" : " AND t.overdue = ?%d",
+                 bind_int(b, f->overdue));
     if (f->due_soon)
-        cat(w, cap, " AND t.warned = 1 AND t.overdue = 0 AND t.state IN ('open','in_progress')");
+        cat(w, cap,
+            scoped ? " AND t.warned + 0 = 1 AND t.overdue + 0 = 0 AND t.state || '' IN "
+                     "('open','in_progress')"
+                   : " AND t.warned = 1 AND t.overdue = 0 AND t.state IN ('open','in_progress')");
     if (f->due_from)
         catf_int(w, cap, " AND t.due_at >= ?%d", bind_int(b, f->due_from));
     if (f->due_to)

@@ -17,5 +17,5 @@ export const TASK_TABS = {
   todo: { state: 'open,in_progress' },
   soon: { due_soon: true },
   late: { overdue: true, state: 'open,in_progress' },
-  done: { state: 'done', sort: '-updated_at' }
+  done: { state: 'done', sort: '-due_at' }
 }
