@@ -240,88 +240,44 @@ static void list_item(const struct sq_task *t, void *ctx)
     json_array_append_new(c->items, task_json(c->u, t));
 }
 
-static enum sq_err query_id(struct sq_req *r, const char *name, int64_t *out, struct sq_detail *d)
+/* A declared (so well-formed) local date as the instant its day starts, +
+ * one day when end; 0 when absent. */
+static int64_t query_day(struct sq_req *r, const char *name, bool end)
 {
     const char *s = sq_req_query(r, name);
-    *out = 0;
-    if (!s)
-        return SQ_OK;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return sq_fail(d, SQ_EINVAL, name, "%s 须为正整数编号 / %s must be a positive id", name,
-                       name);
-    *out = v;
-    return SQ_OK;
+    int64_t t = 0;
+    if (!s || !*s || sq_clock_parse_iso(s, &t))
+        return 0;
+    return end ? t + 86400 : t;
 }
 
-static enum sq_err query_bool(struct sq_req *r, const char *name, int *out, struct sq_detail *d)
-{
-    const char *s = sq_req_query(r, name);
-    if (!s)
-        return SQ_OK;
-    if (!strcmp(s, "true") || !strcmp(s, "1"))
-        *out = 1;
-    else if (!strcmp(s, "false") || !strcmp(s, "0"))
-        *out = 0;
-    else
-        return sq_fail(d, SQ_EINVAL, name, "%s 须为 true 或 false / %s must be true or false", name,
-                       name);
-    return SQ_OK;
-}
-
-/* A local date as the instant its day starts (+ one day when end). */
-static enum sq_err query_day(struct sq_req *r, const char *name, bool end, int64_t *out,
-                             struct sq_detail *d)
-{
-    const char *s = sq_req_query(r, name);
-    int day;
-    *out = 0;
-    if (!s)
-        return SQ_OK;
-    if (sq_workcal_parse_date(s, &day) || sq_clock_parse_iso(s, out))
-        return sq_fail(d, SQ_EINVAL, name,
-                       "%s 须为 YYYY-MM-DD 格式的日期 / %s must be a date "
-                       "as YYYY-MM-DD",
-                       name, name);
-    if (end)
-        *out += 86400;
-    return SQ_OK;
-}
-
+/* The query was checked against list_query by the router before this runs. */
 static int tasks_list(struct sq_req *r)
 {
     struct sq_detail d = {0};
     struct sq_page pg;
     struct sq_task_filter f = {.overdue = -1};
     const char *scope[SQ_MAX_GRANTS];
-    char states[64], next[32];
+    char states[256], next[32];
     struct sq_unit unit;
-    int64_t unit_id = 0, total = 0;
-    int overdue = -1, due_soon = 0;
+    int64_t total = 0;
     enum sq_err e;
-    if ((e = sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d)) ||
-        (e = query_id(r, "unit_id", &unit_id, &d)) ||
-        (e = query_id(r, "source_id", &f.source_id, &d)) ||
-        (e = query_bool(r, "overdue", &overdue, &d)) ||
-        (e = query_bool(r, "due_soon", &due_soon, &d)) ||
-        (e = query_day(r, "due_after", false, &f.due_from, &d)) ||
-        (e = query_day(r, "due_before", true, &f.due_to, &d)))
+    if ((e = sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d)))
         return sq_reply_err(r, e, &d);
-    f.overdue = overdue;
-    f.due_soon = due_soon == 1;
+    if (sq_req_query(r, "overdue"))
+        f.overdue = sq_query_bool(r, "overdue");
+    f.due_soon = sq_query_bool(r, "due_soon");
+    f.due_from = query_day(r, "due_after", false);
+    f.due_to = query_day(r, "due_before", true);
+    f.source_id = sq_query_int(r, "source_id", 0);
     const char *st = sq_req_query(r, "state");
     if (st) {
         snprintf(states, sizeof states, "%s", st);
-        for (char *save = NULL, *s = strtok_r(states, ",", &save); s;
+        for (char *save = NULL, *s = strtok_r(states, ",", &save); s && f.nstates < SQ_TS__MAX;
              s = strtok_r(NULL, ",", &save)) {
             int k = sq_task_state_parse(s);
-            if (k < 0 || f.nstates >= SQ_TS__MAX || strlen(st) >= sizeof states)
-                return sq_reply_errf(r, SQ_EINVAL, "state",
-                                     "state 须为 open、in_progress、done、cancelled（可用逗号分隔）"
-                                     " / state must be open, in_progress, done or cancelled "
-                                     "(comma-separated)");
-            f.states[f.nstates++] = sq_task_states[k];
+            if (k >= 0)
+                f.states[f.nstates++] = sq_task_states[k];
         }
     }
     f.source_domain = sq_req_query(r, "source_domain");
@@ -330,16 +286,13 @@ static int tasks_list(struct sq_req *r)
                              "来源领域须为小写字母、数字和下划线 / source_domain is lower-case "
                              "letters, digits and _");
     const char *as = sq_req_query(r, "assignee_id");
-    if (as && !strcmp(as, "me"))
-        f.assignee_id = r->user->id;
-    else if ((e = query_id(r, "assignee_id", &f.assignee_id, &d)))
-        return sq_reply_err(r, e, &d);
+    f.assignee_id = as && !strcmp(as, "me") ? r->user->id : sq_query_int(r, "assignee_id", 0);
     f.sort = sq_req_query(r, "sort");
+    int64_t unit_id = sq_query_int(r, "unit_id", 0);
     if (unit_id) {
         if (units_store_get(unit_id, &unit, &d))
             return sq_reply_errf(r, SQ_EINVAL, "unit_id",
-                                 "没有编号为 %lld 的单位 / no unit with "
-                                 "id %lld",
+                                 "没有编号为 %lld 的单位 / no unit with id %lld",
                                  (long long)unit_id, (long long)unit_id);
         if (!sq_may(r->user, SQ_PERM_TASK_READ, unit.path))
             return sq_reply_errf(r, SQ_EFORBIDDEN, "unit_id",
@@ -621,22 +574,94 @@ static int tasks_reopen(struct sq_req *r)
     return commit(r, &a, &b, "reopen", sq_json_str(r->json, "reason", ""), now);
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query list_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "unit_id",
+     .type = SQ_Q_ID,
+     .desc = "tasks owned in this unit's subtree (403 outside "
+             "your units)"},
+    {.name = "state",
+     .type = SQ_Q_LIST,
+     .choices = sq_task_states,
+     .max = SQ_TS__MAX,
+     .message = "state 须为 open、in_progress、done、cancelled（可用逗号分隔） / state must be "
+                "open, in_progress, done or cancelled (comma-separated)",
+     .desc = "one state or several, comma-separated"},
+    {.name = "overdue", .type = SQ_Q_BOOL, .desc = "only late (true) or not late (false) tasks"},
+    {.name = "due_soon", .type = SQ_Q_BOOL, .desc = "warned, not late, still open (即将到期)"},
+    {.name = "due_after", .type = SQ_Q_DATE, .desc = "due on or after this local date"},
+    {.name = "due_before", .type = SQ_Q_DATE, .desc = "due on or before this local date"},
+    {.name = "source_domain",
+     .type = SQ_Q_STR,
+     .min = 1,
+     .max = 40,
+     .desc = "the source record's domain, e.g. council_decision"},
+    {.name = "source_id", .type = SQ_Q_ID, .desc = "the source record's id"},
+    {.name = "assignee_id", .type = SQ_Q_ID, .also = "me", .desc = "a user id, or me"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = tasks_sort_names,
+     .message = "sort 须为 due_at、created_at、updated_at 或 id（前加 - 为降序） / sort must be "
+                "due_at, created_at, updated_at or id (prefix - for descending)",
+     .desc = "prefix - for descending (default due_at)"},
+    {0},
+};
+
 const struct sq_route tasks_routes[] = {
-    {"GET", "/api/v1/tasks", tasks_list, SQ_PERM_TASK_READ, 0,
-     "list tracked tasks in your scope (filters, pagination, sorting)"},
-    {"POST", "/api/v1/tasks", tasks_create, SQ_PERM_TASK_ASSIGN, 0, "set a unit a tracked task"},
-    {"GET", "/api/v1/tasks/:id", tasks_get, SQ_PERM_TASK_READ, 0,
-     "one task with its timeline and escalations"},
-    {"PATCH", "/api/v1/tasks/:id", tasks_update, SQ_PERM_TASK_ASSIGN, 0,
-     "change an open task's title, description, due date or assignee"},
-    {"POST", "/api/v1/tasks/:id/notes", tasks_note, SQ_PERM_TASK_WRITE, 0, "add a progress note"},
-    {"POST", "/api/v1/tasks/:id/start", tasks_start, SQ_PERM_TASK_WRITE, 0,
-     "start working on a task"},
-    {"POST", "/api/v1/tasks/:id/done", tasks_done, SQ_PERM_TASK_WRITE, 0,
-     "mark a task done, with evidence"},
-    {"POST", "/api/v1/tasks/:id/cancel", tasks_cancel, SQ_PERM_TASK_ASSIGN, 0,
-     "cancel a task, with a reason"},
-    {"POST", "/api/v1/tasks/:id/reopen", tasks_reopen, SQ_PERM_TASK_ASSIGN, 0,
-     "reopen a done or cancelled task (supervisors above the owner unit)"},
+    {.method = "GET",
+     .pattern = "/api/v1/tasks",
+     .fn = tasks_list,
+     .perm = SQ_PERM_TASK_READ,
+     .query = list_query,
+     .summary = "list tracked tasks in your scope (filters, pagination, sorting)"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks",
+     .fn = tasks_create,
+     .perm = SQ_PERM_TASK_ASSIGN,
+     .body = create_fields,
+     .summary = "set a unit a tracked task"},
+    {.method = "GET",
+     .pattern = "/api/v1/tasks/:id",
+     .fn = tasks_get,
+     .perm = SQ_PERM_TASK_READ,
+     .summary = "one task with its timeline and escalations"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/tasks/:id",
+     .fn = tasks_update,
+     .perm = SQ_PERM_TASK_ASSIGN,
+     .body = update_fields,
+     .summary = "change an open task's title, description, due date or assignee"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks/:id/notes",
+     .fn = tasks_note,
+     .perm = SQ_PERM_TASK_WRITE,
+     .body = note_fields,
+     .summary = "add a progress note"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks/:id/start",
+     .fn = tasks_start,
+     .perm = SQ_PERM_TASK_WRITE,
+     .body = start_fields,
+     .summary = "start working on a task"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks/:id/done",
+     .fn = tasks_done,
+     .perm = SQ_PERM_TASK_WRITE,
+     .body = done_fields,
+     .summary = "mark a task done, with evidence"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks/:id/cancel",
+     .fn = tasks_cancel,
+     .perm = SQ_PERM_TASK_ASSIGN,
+     .body = reason_fields,
+     .summary = "cancel a task, with a reason"},
+    {.method = "POST",
+     .pattern = "/api/v1/tasks/:id/reopen",
+     .fn = tasks_reopen,
+     .perm = SQ_PERM_TASK_ASSIGN,
+     .body = reopen_fields,
+     .summary = "reopen a done or cancelled task (supervisors above the owner unit)"},
     {0},
 };

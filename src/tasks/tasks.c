@@ -13,6 +13,10 @@
 
 const char *const sq_task_states[] = {"open", "in_progress", "done", "cancelled", NULL};
 
+const char *const tasks_sort_names[] = {"due_at",      "-due_at",    "created_at",
+                                        "-created_at", "updated_at", "-updated_at",
+                                        "id",          "-id",        NULL};
+
 static const char *const action_names[SQ_TA__MAX] = {
     "read", "create", "update", "note", "start", "done", "cancel", "reopen",
 };

@@ -31,6 +31,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "tasks/perms.h"
 
 enum sq_task_state {
     SQ_TS_OPEN,        /* owed, not started */
@@ -54,6 +55,9 @@ enum sq_task_action {
 };
 
 extern const char *const sq_task_states[]; /* NULL-terminated names, by enum */
+/* The list's sort names (the router's choices; the store's ORDER BY), NULL-terminated:
+ * due_at created_at updated_at id, each also with "-" for descending. */
+extern const char *const tasks_sort_names[];
 
 const char *sq_task_state_name(int s);
 int sq_task_state_parse(const char *s); /* -1 when unknown */
