@@ -245,38 +245,22 @@ int appeals_sched_run(int64_t now, const struct sq_sched_opts *o, bool *more)
 
 struct sched_state {
     struct sq_sched_opts opts;
-    int period_ms;
-    int64_t last_mono_ms, last_now;
-    bool more, ran;
+    struct sq_pass_timer timer;
 };
 
 static struct sq_worker *sched_worker;
 static struct sched_state sched_state;
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int sched_tick(void *ctx)
 {
     struct sched_state *s = ctx;
-    int64_t now = sq_clock_now(), m = mono_ms();
-    /* the worker wakes every 200 ms under a test clock: pass when the period
-     * is over, the fake time moved, or the last pass left work behind */
-    bool due = !s->ran || s->more || m - s->last_mono_ms >= s->period_ms ||
-               (sq_clock_is_fake() && now != s->last_now);
-    if (!due)
+    int64_t now = sq_clock_now();
+    if (!sq_pass_due(&s->timer, now, sq_clock_is_fake()))
         return 0;
-    s->ran = true;
-    s->last_mono_ms = m;
-    s->last_now = now;
-    int changed = appeals_sched_run(now, &s->opts, &s->more);
+    int changed = appeals_sched_run(now, &s->opts, &s->timer.more);
     if (changed)
-        sq_info("event=sched_pass changed=%d more=%d", changed, s->more);
-    return s->more;
+        sq_info("event=sched_pass changed=%d more=%d", changed, s->timer.more);
+    return s->timer.more;
 }
 
 void appeals_sched_start(const struct sq_config *c)
@@ -285,8 +269,8 @@ void appeals_sched_start(const struct sq_config *c)
     sched_state.opts.unrated_days = c->unrated_days > 0 ? c->unrated_days : 7;
     sched_state.opts.escalate_days = c->escalate_days > 0 ? c->escalate_days : 2;
     sched_state.opts.batch = SQ_SCHED_BATCH;
-    sched_state.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
-    sched_worker = sq_worker_start("scheduler", c->test_clock ? 200 : sched_state.period_ms,
+    sched_state.timer.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
+    sched_worker = sq_worker_start("scheduler", c->test_clock ? 200 : sched_state.timer.period_ms,
                                    sched_tick, NULL, &sched_state);
 }
 

@@ -14,7 +14,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
@@ -147,45 +146,32 @@ int tasks_sched_run(int64_t now, int escalate_days, int batch, bool *more)
 /* ---- the thread ---- */
 
 struct sched_state {
-    int escalate_days, period_ms;
-    int64_t last_mono_ms, last_now;
-    bool more, ran;
+    int escalate_days;
+    struct sq_pass_timer timer;
 };
 
 static struct sq_worker *worker;
 static struct sched_state state;
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int tick(void *ctx)
 {
     struct sched_state *s = ctx;
-    int64_t now = sq_clock_now(), m = mono_ms();
-    bool due = !s->ran || s->more || m - s->last_mono_ms >= s->period_ms ||
-               (sq_clock_is_fake() && now != s->last_now);
-    if (!due)
+    int64_t now = sq_clock_now();
+    if (!sq_pass_due(&s->timer, now, sq_clock_is_fake()))
         return 0;
-    s->ran = true;
-    s->last_mono_ms = m;
-    s->last_now = now;
-    int changed = tasks_sched_run(now, s->escalate_days, TASKS_SCHED_BATCH, &s->more);
+    int changed = tasks_sched_run(now, s->escalate_days, TASKS_SCHED_BATCH, &s->timer.more);
     if (changed)
-        sq_info("event=tasks_sched_pass changed=%d more=%d", changed, s->more);
-    return s->more;
+        sq_info("event=tasks_sched_pass changed=%d more=%d", changed, s->timer.more);
+    return s->timer.more;
 }
 
 void tasks_sched_start(const struct sq_config *c)
 {
     memset(&state, 0, sizeof state);
     state.escalate_days = c->escalate_days > 0 ? c->escalate_days : 2;
-    state.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
-    worker = sq_worker_start("tasks-scheduler", c->test_clock ? 200 : state.period_ms, tick, NULL,
-                             &state);
+    state.timer.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
+    worker = sq_worker_start("tasks-scheduler", c->test_clock ? 200 : state.timer.period_ms, tick,
+                             NULL, &state);
 }
 
 void tasks_sched_stop(void)
