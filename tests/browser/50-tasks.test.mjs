@@ -46,3 +46,39 @@ test('a handler marks a late task done with evidence; an auditor only reads', as
   assertClean(a.page)
   await a.ctx.close()
 })
+
+// Picks a unit in an el-tree-select fed by /units/directory, expanding the path.
+async function pickUnit(page, trigger, pathNames) {
+  await page.click(trigger)
+  for (let i = 0; i < pathNames.length; i++) {
+    // the list's own unit filter has a (hidden) tree too: take the open one
+    const node = page.locator('.el-select-dropdown:visible .el-tree-node__content', { hasText: new RegExp('^\\s*' + pathNames[i] + '\\s*$') }).first()
+    await node.waitFor({ state: 'visible', timeout: 30000 })
+    if (i < pathNames.length - 1) await node.locator('.el-tree-node__expand-icon').click()
+    else await node.click()
+  }
+}
+
+test('a community admin sets a task and records progress on it', async ({ browser, url }) => {
+  const { ctx, page } = await newPage(browser)
+  await login(page, url, 'community_admin')
+  await page.goto(url + '/tasks')
+  await page.click('.tasks-page .page-title .el-button--primary')
+  await page.waitForSelector('.el-dialog .task-create')
+  await page.fill('.task-create input[aria-label="任务"]', '共建协议：周末开放篮球场')
+  await pickUnit(page, '.task-create .unit-picker', ['洪山区', '珞南街道', '桂林社区'])
+  await page.fill('.task-create [aria-label="或：工作日数"] input, .task-create input[aria-label="或：工作日数"]', '5')
+  await page.click('.el-dialog__footer .el-button--primary')
+  await page.waitForURL('**/tasks/*')
+  await page.waitForSelector('.task-detail .page-title:has-text("周末开放篮球场")')
+  assert.match(await page.textContent('.task-detail .page-title'), /待办/)
+  await page.click('.task-detail .actions .act-note')
+  await page.fill('textarea[aria-label="进展情况"]', '已与学校体育部对接')
+  await page.click('.el-dialog .dialog-submit')
+  await page.waitForSelector('.el-dialog', { state: 'hidden', timeout: 10000 })
+  await page.waitForSelector('.task-detail .timeline:has-text("已与学校体育部对接")')
+  await settle(page, 150)
+  await shot(page, 'task-created')
+  assertClean(page)
+  await ctx.close()
+})
