@@ -396,11 +396,20 @@ static bool inbox_has(const char *login, const char *kind, long long id)
 
 static void test_warn_overdue_escalate(void)
 {
-    static const char *const args[] = {"--session_hours", "2160", "--escalate_days", "2", NULL};
+    static const char *const args[] = {
+        "--session_hours", "2160", "--escalate_days", "2", "--webhook_allow_cidrs",
+        "127.0.0.0/8",     NULL};
     h_start(&(struct h_opts){.demo = true, .args = args});
     set_clock("2026-12-07T10:00:00+08:00"); /* a Monday */
     h_forget_sessions();
     long long cm1 = unit_of("CM001"), st1 = unit_of("ST01"), hs = unit_of("HS");
+    /* webhooks subscribe to the declared task events */
+    H_STATUS(h_req("POST", "/api/v1/webhooks", h_tok("admin"),
+                   "{\"url\":\"http://127.0.0.1:9/hook\",\"event_types\":[\"task.escalate\"]}"),
+             201);
+    H_ERR_FIELD(h_req("POST", "/api/v1/webhooks", h_tok("admin"),
+                      "{\"url\":\"http://127.0.0.1:9/hook\",\"event_types\":[\"task.nope\"]}"),
+                422, "invalid", "event_types");
     long long id = new_task("限时任务：督办链", 2); /* due Wed 12-09 17:30 */
     struct h_resp *r = h_req("GET", h_fmt("/api/v1/tasks/%lld", id), h_tok("admin"), NULL);
     H_EQ_STR(H_STR(r->json, "due_at"), "2026-12-09T17:30:00+08:00");
@@ -433,6 +442,9 @@ static void test_warn_overdue_escalate(void)
     H_ASSERT(inbox_has("community_handler", "overdue", id));
     H_ASSERT(inbox_has("street_admin", "escalate", id));
     H_ASSERT(!inbox_has("community2_handler", "overdue", id));
+    r = h_req("GET", "/api/v1/webhooks/deliveries?limit=500", h_tok("admin"), NULL);
+    H_STATUS(r, 200);
+    H_CONTAINS(r->body, "task.escalate");
     r = h_req("GET", h_fmt("/api/v1/tasks?overdue=true&unit_id=%lld&limit=500", cm1),
               h_tok("street_admin"), NULL);
     H_CONTAINS(r->body, h_fmt("\"id\":%lld,", id));
