@@ -61,7 +61,7 @@ static const char *const evidence[] = {
 
 struct sim {
     const struct sq_workcal *cal;
-    int every_days;
+    int every_days, warn_percent;
     int64_t actor;
 };
 
@@ -161,7 +161,7 @@ static int one_task(const struct sim *s, const struct sq_demo_world *w, struct s
     int64_t due = sq_workcal_add_working_days(s->cal, t.created_at, days);
     if (due == SQ_WORKCAL_NEVER)
         due = t.created_at + (int64_t)days * DAY;
-    tasks_set_deadline(s->cal, 80, t.created_at, &t, due);
+    tasks_set_deadline(s->cal, s->warn_percent, t.created_at, &t, due);
     if (tasks_store_insert(&t, s->actor, "", d))
         goto out;
     /* started, one progress note a quarter of the way */
@@ -223,6 +223,8 @@ int tasks_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world
     struct sim s = {
         .every_days =
             sq_app_config && sq_app_config->escalate_days > 0 ? sq_app_config->escalate_days : 2,
+        .warn_percent =
+            sq_app_config && sq_app_config->warn_percent > 0 ? sq_app_config->warn_percent : 80,
         .actor = w->nusers ? w->users[0] : 0,
     };
     /* its own stream, so the other generators' draws do not move it */
