@@ -419,6 +419,10 @@ static int tasks_update(struct sq_req *r)
     enum sq_err e = sq_validate(r->json, update_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);
+    if (!json_object_size(r->json))
+        return sq_reply_errf(r, SQ_EINVAL, NULL,
+                             "没有要修改的内容 / nothing to change: give title, description, "
+                             "assignee_id, due_date or due_working_days");
     int st = load(r, &a, SQ_TA_UPDATE);
     if (st)
         return st;

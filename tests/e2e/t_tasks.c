@@ -223,6 +223,7 @@ static void test_validation(void)
                     qs[i][1]);
     /* done needs evidence; a link must be http(s) */
     long long id = new_task("佐证校验", 5);
+    H_ERR(h_reqf("PATCH", h_fmt("/api/v1/tasks/%lld", id), tok, "{}"), 422, "invalid");
     H_ERR_FIELD(
         h_reqf("POST", h_fmt("/api/v1/tasks/%lld/done", id), h_tok("community_handler"), "{}"), 422,
         "invalid", "evidence");
