@@ -53,11 +53,13 @@ function apiSegments() {
   return segs
 }
 
-// Pages of the UI (router paths): '/appeals' is a page as well as a resource.
+// Pages of the UI (router.js and a domain's routes.js): '/appeals' is a page
+// as well as a resource.
 function uiSegments() {
-  const s = code(path.join(SRC, 'router.js'))
   const segs = new Set()
-  for (const m of s.matchAll(/path:\s*'\/?([a-z][a-z0-9-]*)/g)) segs.add(m[1])
+  for (const p of files.filter((f) => rel(f) === 'router.js' || /^[a-z]+\/routes\.js$/.test(rel(f)))) {
+    for (const m of code(p).matchAll(/path:\s*'\/?([a-z][a-z0-9-]*)/g)) segs.add(m[1])
+  }
   return segs
 }
 

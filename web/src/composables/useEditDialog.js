@@ -13,12 +13,14 @@
 //   })
 // Template: <el-dialog v-model="dlg.open"> <el-form :ref="dlg.setForm" :model="dlg.form"
 // :rules="dlg.rules"> <el-form-item prop="code" :error="dlg.errors.code"> ...
-// dlg.submit() validates, sends, and on a 4xx naming a field of the form
-// shows the server's message under that field instead of a toast.
+// dlg.submit() validates, sends, and on a 403, 409 or 422 naming a field of
+// the form shows the server's message under that field instead of a toast.
 import { ref, reactive, computed } from 'vue'
 import { ElMessage } from 'element-plus'
 import { t } from '../i18n.js'
 import { showApiError } from '../api.js'
+
+const FIELD_STATUSES = [403, 409, 422]
 
 // The one "required" rule the admin forms use.
 export function required(trigger = 'blur') {
@@ -76,15 +78,17 @@ export function useEditDialog(opts) {
     const row = editing.value
     try {
       const body = opts.body ? opts.body({ ...form }, row) : { ...form }
-      const quiet = { quiet: [409, 422] }
+      // refusals that may name a field: invalid (422), conflict (409), and a
+      // 403 that names the field it is about (a unit out of one's reach)
+      const quiet = { quiet: FIELD_STATUSES }
       const res = row ? await opts.update(row, body, quiet) : await opts.create(body, quiet)
       ElMessage.success(t('common.saved'))
       open.value = false
       if (opts.saved) await opts.saved(res, row)
       return res
     } catch (e) {
-      if (e && e.field && e.field in form && (e.status === 422 || e.status === 409)) errors[e.field] = e.message
-      else if (e && (e.status === 422 || e.status === 409)) showApiError(e)
+      if (e && e.field && e.field in form && FIELD_STATUSES.includes(e.status)) errors[e.field] = e.message
+      else if (e && FIELD_STATUSES.includes(e.status)) showApiError(e)
       // other errors were shown by the api client
       return undefined
     } finally {
