@@ -14,6 +14,23 @@
 #include "core/json.h"
 #include "units/units.h"
 
+/* The appeal statuses and what they mean, from the rules (rules.h): the web
+ * reads which are open and which are done here instead of keeping copies. */
+static int appeal_statuses(struct sq_req *r)
+{
+    json_t *all = json_array(), *open = json_array(), *done = json_array();
+    for (int s = 0; s < SQ_AS__MAX; s++) {
+        json_array_append_new(all, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_open(s))
+            json_array_append_new(open, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_done(s))
+            json_array_append_new(done, json_string(sq_appeal_status_name(s)));
+    }
+    return sq_reply_json(
+        r, 200,
+        json_pack("{s:o,s:o,s:o}", "statuses", all, "open_statuses", open, "done_statuses", done));
+}
+
 static const char *const cat_kinds[] = {"livelihood", "enterprise", NULL};
 
 static int categories_list(struct sq_req *r)
@@ -255,18 +272,18 @@ static int rules_delete(struct sq_req *r)
 }
 
 const struct sq_route appeals_meta_routes[] = {
+    {"GET", "/api/v1/appeal-statuses", appeal_statuses, SQ_PERM_PUBLIC, 0,
+     "the appeal statuses: all, open, done"},
     {"GET", "/api/v1/categories", categories_list, SQ_PERM_PUBLIC, 0,
      "the category tree (all=1 includes inactive)"},
     {"POST", "/api/v1/categories", categories_create, SQ_PERM_ADMIN, 0, "create a category"},
-    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0,
-     "update a category"},
+    {"PATCH", "/api/v1/categories/:id", categories_update, SQ_PERM_ADMIN, 0, "update a category"},
     {"GET", "/api/v1/sla", sla_list, SQ_PERM_SIGNED_IN, 0, "SLA policies"},
     {"PUT", "/api/v1/sla", sla_put, SQ_PERM_ADMIN, 0, "set an SLA policy"},
     {"DELETE", "/api/v1/sla/:id", sla_delete, SQ_PERM_ADMIN, 0, "remove an SLA policy"},
     {"GET", "/api/v1/routing-rules", rules_list, SQ_PERM_APPEAL_HANDLE, 0, "routing rules"},
     {"POST", "/api/v1/routing-rules", rules_create, SQ_PERM_ADMIN, 0, "create a routing rule"},
-    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0,
-     "update a routing rule"},
+    {"PATCH", "/api/v1/routing-rules/:id", rules_update, SQ_PERM_ADMIN, 0, "update a routing rule"},
     {"DELETE", "/api/v1/routing-rules/:id", rules_delete, SQ_PERM_ADMIN, 0,
      "delete a routing rule"},
     {0},

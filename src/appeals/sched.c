@@ -43,9 +43,10 @@ static int64_t bump(const struct sq_appeal *a, int64_t now)
     return now > a->updated_at ? now : a->updated_at + 1;
 }
 
+/* Open with its clock running: what the scheduler warns about and marks. */
 static bool is_open(int status)
 {
-    return status == SQ_AS_SUBMITTED || status == SQ_AS_ACCEPTED || status == SQ_AS_IN_PROGRESS;
+    return sq_appeal_status_running(status);
 }
 
 static json_t *time_json(int64_t t)

@@ -69,6 +69,8 @@ static const struct {
     {"GET", "/api/v1/attachments/:id", "signed_in", 0},
     {"POST", "/api/v1/appeals/:id/:action", "signed_in", 0},
     {"GET", "/api/v1/categories", "public", 200},
+    /* issue 11: appeals rules (one definition of open) */
+    {"GET", "/api/v1/appeal-statuses", "public", 200},
     {"POST", "/api/v1/categories", "admin", 0},
     {"PATCH", "/api/v1/categories/:id", "admin", 0},
     {"GET", "/api/v1/sla", "signed_in", 200},
