@@ -1,15 +1,18 @@
 /*
  * appeals: the appeal workflow (诉求: 收集 -> 转办 -> 处置 -> 评价).
  *
- * Rules (appeals.c): the state machine (which action is legal in which
- * status and what it leads to), who may do each action, deadlines from the
- * SLA policy on the working calendar, the routing decision and the KPI
- * contribution of an appeal. No SQL, no HTTP.
+ * Rules (appeals.c, declared in appeals/rules.h, which includes neither
+ * jansson nor sqlite): the state machine, who may do each action, what each
+ * action changes and which events it writes (sq_appeal_act), deadlines on
+ * the working calendar, the routing decision, the KPI contribution of an
+ * appeal and the one definition of "open". No SQL, no HTTP.
  *
- * Store (store.c): the SQL. Every change to an appeal goes through
- * appeals_store_apply(), which in one transaction updates the row, appends
- * the event (the timeline is the audit trail) and moves the appeal's KPI
- * contribution in appeal_stats from its old key to its new one.
+ * Store (store.c, declared here): the SQL. Every change to an appeal goes
+ * through appeals_store_apply(), which in one transaction updates the row,
+ * appends the event (the timeline is the audit trail) and moves the
+ * appeal's KPI contribution in appeal_stats from its old key to its new
+ * one; appeals_store_apply_steps() writes a whole decision (several steps,
+ * several appeals) in one transaction.
  *
  * Times are Unix seconds; 0 means "not set" (NULL in SQL).
  */
