@@ -12,6 +12,12 @@
 #include <string.h>
 #include <time.h>
 
+/* The rules see plain structs only (rules.h): the build fails if a header
+ * ever drags JSON, SQL or HTTP types in. */
+#if defined(JANSSON_H) || defined(SQLITE3_H) || defined(MHD_VERSION)
+#error "appeals rules include neither jansson, sqlite nor libmicrohttpd"
+#endif
+
 const char *const sq_appeal_kinds[] = {"resident", "student", "employee", "enterprise", NULL};
 const char *const sq_appeal_urgencies[] = {"normal", "urgent", "critical", NULL};
 const char *const sq_appeal_channels[] = {"web", "api", "collector", "open311", NULL};
