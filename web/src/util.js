@@ -61,10 +61,12 @@ export function fmtDuration(ms) {
   return parts.join(' ')
 }
 
-// Which appeal statuses are open (work still owed) and which are done
-// (handled to the end), as the server's rules define them: filled once from
-// GET /api/v1/appeal-statuses by loadStatuses() (lookups.js) at start-up, never
-// copied here. Reactive, so what reads them updates when they arrive.
+// The appeal statuses in workflow order, which are open (work still owed)
+// and which are done (handled to the end), as the server's rules define
+// them: filled once from GET /api/v1/appeal-statuses by loadStatuses()
+// (lookups.js) at start-up, never copied here. Reactive, so what reads them
+// updates when they arrive.
+export const APPEAL_STATUSES = reactive([])
 export const OPEN_STATUSES = reactive([])
 export const DONE_STATUSES = reactive([])
 
