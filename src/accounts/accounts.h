@@ -20,6 +20,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "accounts/perms.h"
 
 /* ---- rules (accounts.c) ---- */
 
@@ -112,5 +113,32 @@ enum sq_err accounts_store_grant_get(int64_t id, char *role, size_t rolecap, cha
                                      int64_t *user_id, struct sq_detail *d);
 enum sq_err accounts_store_grant_delete(int64_t id, struct sq_detail *d);
 int64_t accounts_store_count_users(void);
+
+/* ---- writes that decide and write in one transaction ----
+ * A guard is a check the store runs inside its transaction before it writes
+ * (the manage rule on the target user), so that nothing it decided on (a
+ * grant given to the person meanwhile) can change before the write. A NULL
+ * guard checks nothing. Each function commits, or rolls back and returns the
+ * first error. */
+struct accounts_guard {
+    enum sq_err (*check)(const struct sq_user *caller, int64_t user_id, struct sq_detail *d);
+    const struct sq_user *caller;
+};
+/* A new user and, when role is not NULL, their first grant (given by `by`,
+ * 0 = self-registration); *gid set then. */
+enum sq_err accounts_store_user_create_granted(const char *login, const char *display_name,
+                                               const char *password, const char *phone,
+                                               const char *id_number, const char *role,
+                                               int64_t unit_id, int64_t by, int64_t *id,
+                                               int64_t *gid, struct sq_detail *d);
+enum sq_err accounts_store_user_update_guarded(const struct accounts_guard *g, int64_t id,
+                                               json_t *in, enum accounts_pw_by by,
+                                               int64_t keep_session, struct sq_detail *d);
+enum sq_err accounts_store_grant_add_guarded(const struct accounts_guard *g, int64_t user_id,
+                                             const char *role, int64_t unit_id, int64_t by,
+                                             int64_t *id, struct sq_detail *d);
+/* Deletes grant id of user_id (the guard checks user_id). */
+enum sq_err accounts_store_grant_delete_guarded(const struct accounts_guard *g, int64_t user_id,
+                                                int64_t id, struct sq_detail *d);
 
 #endif

@@ -41,7 +41,7 @@ static bool valid_login(const char *s)
  * otherwise p must cover one of the unit subtrees where the target holds a
  * role, or the caller holds p at the district root. Reads only: acting on an
  * account takes the manage rule (check_manage). */
-static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool self_ok)
+static bool may_user(const struct sq_user *u, const struct sq_perm *p, int64_t id, bool self_ok)
 {
     char paths[SQ_MAX_GRANTS][128];
     if (self_ok && u->id == id)
@@ -63,7 +63,10 @@ static json_t *permissions_json(const struct sq_user *u, bool *read_only)
 {
     json_t *out = json_array();
     *read_only = true;
-    for (int p = SQ_PERM_SIGNED_IN + 1; p < SQ_PERM__MAX; p++) {
+    for (int n = 0; n < sq_perm_count(); n++) {
+        const struct sq_perm *p = sq_perm_at(n);
+        if (p->route_only)
+            continue;
         json_t *units = json_array();
         for (int i = 0; i < u->ngrants; i++) {
             bool seen = false;
@@ -211,16 +214,10 @@ static int auth_register(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if (!(root = district_root()))
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "the district is not set up yet");
-    if ((e = sq_db_begin(&d)))
+    if ((e = accounts_store_user_create_granted(
+             login, sq_json_str(r->json, "display_name", ""), sq_json_str(r->json, "password", ""),
+             sq_json_str(r->json, "phone", NULL), NULL, "public", root, 0, &id, &gid, &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
-                                        sq_json_str(r->json, "password", ""),
-                                        sq_json_str(r->json, "phone", NULL), NULL, &id, &d)) ||
-        (e = accounts_store_grant_add(id, "public", root, 0, &gid, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     sq_audit_write(id, "register", "user", id, r->ip, NULL);
     return sq_reply_json(r, 201, accounts_store_user_json(id, false));
 }
@@ -242,19 +239,12 @@ static int users_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against users_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.q = sq_req_query(r, "q");
     f.role = sq_req_query(r, "role");
-    if (f.role && sq_role_parse(f.role) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, "role", "unknown role '%.40s'", f.role);
-    if (f.q && sq_utf8_len(f.q) > 100)
-        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
-    const char *us = sq_req_query(r, "unit");
-    if (us) {
-        char *end;
-        long long v = strtoll(us, &end, 10);
-        if (*end || v <= 0 || units_store_get(v, &unit, &d))
+    if (sq_req_query(r, "unit")) {
+        if (units_store_get(sq_query_int(r, "unit", 0), &unit, &d))
             return sq_reply_errf(r, SQ_EINVAL, "unit", "unit must be an existing unit id");
         if (!sq_may(r->user, SQ_PERM_USER_READ, unit.path))
             return sq_reply_errf(r, SQ_EFORBIDDEN, "unit", "this unit is outside your units");
@@ -274,7 +264,7 @@ static int users_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
-static int load_user_for(struct sq_req *r, enum sq_perm p, bool self_ok, int64_t *id)
+static int load_user_for(struct sq_req *r, const struct sq_perm *p, bool self_ok, int64_t *id)
 {
     *id = sq_req_param_id(r, "id");
     json_t *u = *id ? accounts_store_user_json(*id, false) : NULL;
@@ -401,16 +391,11 @@ static int users_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if ((e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = sq_db_begin(&d)))
+    if ((e = accounts_store_user_create_granted(
+             login, sq_json_str(r->json, "display_name", ""), sq_json_str(r->json, "password", ""),
+             sq_json_str(r->json, "phone", NULL), idn, role, unit_id, r->user->id, &id, &gid,
+             &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = accounts_store_user_create(login, sq_json_str(r->json, "display_name", ""),
-                                        sq_json_str(r->json, "password", ""),
-                                        sq_json_str(r->json, "phone", NULL), idn, &id, &d)) ||
-        (role && (e = accounts_store_grant_add(id, role, unit_id, r->user->id, &gid, &d))) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     json_t *det = json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id",
                             (json_int_t)unit_id);
     sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
@@ -503,13 +488,10 @@ static int users_update(struct sq_req *r)
     json_object_del(r->json, "current_password");
     /* an admin's decision and write in one transaction: a grant given to the
      * person meanwhile cannot slip between them */
-    if ((e = sq_db_begin(&d)))
-        return sq_reply_err(r, e, &d);
-    if ((!self && (e = check_manage(r->user, id, &d))) ||
-        (e = accounts_store_user_update(id, r->json, self ? ACCOUNTS_PW_SELF : ACCOUNTS_PW_ADMIN,
-                                        r->user->session_id, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_user_update_guarded(self ? NULL : &manage, id, r->json,
+                                                self ? ACCOUNTS_PW_SELF : ACCOUNTS_PW_ADMIN,
+                                                r->user->session_id, &d))) {
         if (e == SQ_EFORBIDDEN)
             d.field = NULL;
         return sq_reply_err(r, e, &d);
@@ -545,14 +527,10 @@ static int grants_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     /* giving a role is managing its holder: every role they already hold
      * must be one the caller could have given */
-    if ((e = sq_db_begin(&d)))
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_grant_add_guarded(&manage, uid, role, unit_id, r->user->id, &gid,
+                                              &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = check_manage(r->user, uid, &d)) ||
-        (e = accounts_store_grant_add(uid, role, unit_id, r->user->id, &gid, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
-        return sq_reply_err(r, e, &d);
-    }
     sq_audit_write(r->user->id, "grant", "user", uid, r->ip, r->json);
     json_t *grants = accounts_store_grants_json(uid), *g = NULL;
     size_t i;
@@ -581,11 +559,8 @@ static int grants_delete(struct sq_req *r)
     if (uid == r->user->id && rl == SQ_ROLE_DISTRICT_ADMIN)
         return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
                                                     "role");
-    if ((e = sq_db_begin(&d)))
-        return sq_reply_err(r, e, &d);
-    if ((e = check_manage(r->user, uid, &d)) || (e = accounts_store_grant_delete(id, &d)) ||
-        (e = sq_db_commit(&d))) {
-        sq_db_rollback();
+    const struct accounts_guard manage = {check_manage, r->user};
+    if ((e = accounts_store_grant_delete_guarded(&manage, uid, id, &d))) {
         if (e == SQ_EFORBIDDEN)
             d.field = NULL;
         return sq_reply_err(r, e, &d);
@@ -606,19 +581,12 @@ static int audit_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against audit_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.action = sq_req_query(r, "action");
-    const char *actor = sq_req_query(r, "actor"), *from = sq_req_query(r, "from"),
-               *to = sq_req_query(r, "to");
-    if (actor && (f.actor_id = atoll(actor)) <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, "actor", "actor must be a user id");
-    if (from && sq_clock_parse_iso(from, &f.from))
-        return sq_reply_errf(r, SQ_EINVAL, "from", "from must be a date or ISO time");
-    if (to && sq_clock_parse_iso(to, &f.to))
-        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be a date or ISO time");
-    if (f.action && strlen(f.action) > 40)
-        return sq_reply_errf(r, SQ_EINVAL, "action", "unknown action");
+    f.actor_id = sq_query_int(r, "actor", 0);
+    f.from = sq_query_time(r, "from");
+    f.to = sq_query_time(r, "to");
     enum sq_err e = sq_audit_list(&f, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);
@@ -637,24 +605,105 @@ void accounts_audit_access(const struct sq_req *r)
     json_decref(det);
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query users_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "login or name contains"},
+    {.name = "role", .type = SQ_Q_ENUM, .choices = sq_role_names, .desc = "holds this role"},
+    {.name = "unit", .type = SQ_Q_ID, .desc = "holds a role in this unit's subtree"},
+    {0},
+};
+
+static const struct sq_query audit_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "action", .type = SQ_Q_STR, .max = 40, .desc = "action name (user_create, grant ...)"},
+    {.name = "actor", .type = SQ_Q_ID, .desc = "the acting user's id"},
+    {.name = "from", .type = SQ_Q_TIME, .desc = "at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .desc = "before"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"-created_at", NULL},
+     .desc = "newest first, the only order"},
+    {0},
+};
+
 const struct sq_route accounts_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, SQ_ROUTE_PASSWORD_CHANGE, "sign in"},
-    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "sign out"},
-    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, 0,
-     "create a resident account"},
-    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "the caller, grants and CSRF token"},
-    {"GET", "/api/v1/users", users_list, SQ_PERM_USER_READ, 0, "list users in your units"},
-    {"GET", "/api/v1/users/:id", users_get, SQ_PERM_SIGNED_IN, 0, "one user (masked)"},
-    {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
-     "unmasked personal data (audited)"},
-    {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
-    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, 0, "create a user"},
-    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "update a user (self or admin)"},
-    {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
-    {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},
-    {"GET", "/api/v1/audit", audit_list, SQ_PERM_AUDIT_READ, 0, "read the audit log"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/login",
+     .body = login_fields,
+     .fn = auth_login,
+     .perm = SQ_PERM_PUBLIC,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "sign in"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/logout",
+     .fn = auth_logout,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "sign out"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/register",
+     .body = register_fields,
+     .fn = auth_register,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "create a resident account"},
+    {.method = "GET",
+     .pattern = "/api/v1/me",
+     .fn = me_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "the caller, grants and CSRF token"},
+    {.method = "GET",
+     .pattern = "/api/v1/users",
+     .query = users_query,
+     .fn = users_list,
+     .perm = SQ_PERM_USER_READ,
+     .summary = "list users in your units"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id",
+     .fn = users_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "one user (masked)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/personal",
+     .fn = users_personal,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "unmasked personal data (audited)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/grants",
+     .fn = users_grants,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "a user's roles"},
+    {.method = "POST",
+     .pattern = "/api/v1/users",
+     .body = user_create_fields,
+     .fn = users_create,
+     .perm = SQ_PERM_USER_WRITE,
+     .summary = "create a user"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/users/:id",
+     .body = user_update_fields,
+     .fn = users_update,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "update a user (self or admin)"},
+    {.method = "POST",
+     .pattern = "/api/v1/grants",
+     .body = grant_fields,
+     .fn = grants_create,
+     .perm = SQ_PERM_GRANT,
+     .summary = "grant a role in a unit"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/grants/:id",
+     .fn = grants_delete,
+     .perm = SQ_PERM_GRANT,
+     .summary = "revoke a role"},
+    {.method = "GET",
+     .pattern = "/api/v1/audit",
+     .query = audit_query,
+     .fn = audit_list,
+     .perm = SQ_PERM_AUDIT_READ,
+     .summary = "read the audit log"},
     {0},
 };

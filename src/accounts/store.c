@@ -455,3 +455,69 @@ int64_t accounts_store_count_users(void)
 {
     return sq_db_scalar("SELECT count(*) FROM users");
 }
+
+/* ---- decide and write in one transaction ---- */
+
+static enum sq_err guard_check(const struct accounts_guard *g, int64_t user_id, struct sq_detail *d)
+{
+    return g && g->check ? g->check(g->caller, user_id, d) : SQ_OK;
+}
+
+/* Commits after e == SQ_OK (a failed commit has rolled back), else rolls back. */
+static enum sq_err finish(enum sq_err e, struct sq_detail *d)
+{
+    if (!e)
+        return sq_db_commit(d);
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err accounts_store_user_create_granted(const char *login, const char *display_name,
+                                               const char *password, const char *phone,
+                                               const char *id_number, const char *role,
+                                               int64_t unit_id, int64_t by, int64_t *id,
+                                               int64_t *gid, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if (!(e = accounts_store_user_create(login, display_name, password, phone, id_number, id, d)) &&
+        role)
+        e = accounts_store_grant_add(*id, role, unit_id, by, gid, d);
+    return finish(e, d);
+}
+
+enum sq_err accounts_store_user_update_guarded(const struct accounts_guard *g, int64_t id,
+                                               json_t *in, enum accounts_pw_by by,
+                                               int64_t keep_session, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if (!(e = guard_check(g, id, d)))
+        e = accounts_store_user_update(id, in, by, keep_session, d);
+    return finish(e, d);
+}
+
+enum sq_err accounts_store_grant_add_guarded(const struct accounts_guard *g, int64_t user_id,
+                                             const char *role, int64_t unit_id, int64_t by,
+                                             int64_t *id, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if (!(e = guard_check(g, user_id, d)))
+        e = accounts_store_grant_add(user_id, role, unit_id, by, id, d);
+    return finish(e, d);
+}
+
+enum sq_err accounts_store_grant_delete_guarded(const struct accounts_guard *g, int64_t user_id,
+                                                int64_t id, struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if (!(e = guard_check(g, user_id, d)))
+        e = accounts_store_grant_delete(id, d);
+    return finish(e, d);
+}

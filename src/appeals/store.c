@@ -622,6 +622,26 @@ static void prefix_bound(const char *prefix, char *out, size_t cap)
         out[n - 1] = '0';
 }
 
+/* ORDER BY of the list's sort names (struct appeals_filter.order) */
+static const char *const list_orders[][2] = {
+    {"-created_at", "a.created_at DESC, a.id DESC"},
+    {"created_at", "a.created_at, a.id"},
+    {"due_at", "a.due_at, a.id"},
+    {"-due_at", "a.due_at DESC, a.id DESC"},
+    {"-id", "a.id DESC"},
+    {"id", "a.id"},
+};
+
+/* The ORDER BY of a sort name of the API ("-x" = descending); the first
+ * entry when the name is unknown (the api validated it already). */
+static const char *order_sql(const char *const (*t)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcmp(t[i][0], name))
+            return t[i][1];
+    return t[0][1];
+}
+
 enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq_page *p,
                                sq_appeal_item_fn fn, void *ctx, int64_t *total, struct sq_detail *d)
 {
@@ -673,6 +693,8 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
 #undef W
     if (f->unit_path)
         prefix_bound(f->unit_path, bounds[nb++], sizeof bounds[0]);
+    const char *order =
+        order_sql(list_orders, sizeof list_orders / sizeof list_orders[0], f->order);
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
             snprintf(sql, sizeof sql, "SELECT count(*)%s", where);
@@ -685,7 +707,7 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
                      "OFFSET ?13) page JOIN appeals a ON a.id = page.id JOIN categories c ON "
                      "c.id = a.category_id JOIN units lu ON lu.id = a.unit_id JOIN units hu ON "
                      "hu.id = a.handler_unit_id ORDER BY %s",
-                     where, f->order, f->order);
+                     where, order, order);
         if (!(st = sq_db_stmt(sql))) {
             sq_db_reset(count_st);
             return sq_fail(d, SQ_EDB, NULL, "database error");

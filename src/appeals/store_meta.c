@@ -73,7 +73,7 @@ json_t *appeals_store_category_json(int64_t id)
 json_t *appeals_store_categories_json(bool include_inactive)
 {
     struct sq_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
-                                    "ON p.id = c.parent_id WHERE (?1 OR c.active = 1) ORDER BY "
+                                    "ON p.id = c.parent_id WHERE (?1 = 1 OR c.active = 1) ORDER BY "
                                     "c.parent_id IS NOT NULL, c.sort, c.id");
     json_t *roots = json_array();
     if (!st)
@@ -231,7 +231,7 @@ enum sq_err appeals_store_sla_put(int64_t category_id, const char *urgency, int 
     if ((e = sq_db_begin(d)))
         return e;
     struct sq_stmt *st = sq_db_stmt("DELETE FROM sla_policies WHERE urgency = ?2 AND "
-                                    "category_id IS ?1");
+                                    "category_id IS NOT DISTINCT FROM CAST(?1 AS BIGINT)");
     sq_db_bind_id(st, 1, category_id);
     sq_bind_text(st, 2, urgency);
     if ((e = sq_db_exec_stmt(st, d)))

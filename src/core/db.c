@@ -29,9 +29,18 @@ struct stmt_slot {
     sqlite3_stmt *stmt;
 };
 
+#define STMT_FAST_SIZE 256 /* power of two */
+
 struct db_conn {
     sqlite3 *db;
     struct stmt_slot cache[STMT_CACHE_SIZE];
+    /* the slot last found for an SQL text at this address: most SQL is a
+     * string literal, so a hit skips hashing the text (strcmp still
+     * decides, as composed SQL reuses buffers) */
+    struct {
+        const char *sql;
+        struct stmt_slot *slot;
+    } fast[STMT_FAST_SIZE];
     struct db_conn *next;
 };
 
@@ -158,10 +167,19 @@ struct sq_stmt *sq_db_stmt(const char *sql)
     if (!sq_db_conn())
         return NULL;
     struct db_conn *c = db_mine;
+    size_t f = ((uintptr_t)sql >> 3) & (STMT_FAST_SIZE - 1);
+    if (c->fast[f].sql == sql && !strcmp(c->fast[f].slot->sql, sql)) {
+        sqlite3_stmt *st = c->fast[f].slot->stmt;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return (struct sq_stmt *)st;
+    }
     uint32_t h = hash_sql(sql);
     for (uint32_t i = 0; i < STMT_CACHE_SIZE; i++) {
         struct stmt_slot *s = &c->cache[(h + i) & (STMT_CACHE_SIZE - 1)];
         if (s->sql && !strcmp(s->sql, sql)) {
+            c->fast[f].sql = sql;
+            c->fast[f].slot = s;
             sqlite3_reset(s->stmt);
             sqlite3_clear_bindings(s->stmt);
             return (struct sq_stmt *)s->stmt;
@@ -493,6 +511,19 @@ void sq_db_rollback(void)
 bool sq_db_in_tx(void)
 {
     return tx_depth > 0;
+}
+
+enum sq_err sq_db_run_tx(enum sq_err (*fn)(void *ctx, struct sq_detail *d), void *ctx,
+                         struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = fn(ctx, d))) {
+        sq_db_rollback();
+        return e;
+    }
+    return sq_db_commit(d);
 }
 
 void sq_db_bind_text(struct sq_stmt *st, int idx, const char *s)

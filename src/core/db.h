@@ -136,6 +136,11 @@ enum sq_err sq_db_commit(struct sq_detail *d);
 void sq_db_rollback(void);
 /* Whether this thread is inside a transaction. */
 bool sq_db_in_tx(void);
+/* Runs fn(ctx, d) inside one transaction: committed when it returns SQ_OK,
+ * rolled back otherwise. The same shape as a group-commit writer job
+ * (core/writer.h), so a job can run inline when the writer is not running. */
+enum sq_err sq_db_run_tx(enum sq_err (*fn)(void *ctx, struct sq_detail *d), void *ctx,
+                         struct sq_detail *d);
 /* Runs fn(ctx) once this thread's outermost transaction has committed (at
  * once when none is open); dropped if the transaction, or the savepoint it
  * was registered in, rolls back. Registered twice, runs once. For hints

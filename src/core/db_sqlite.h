@@ -31,35 +31,4 @@ static inline sqlite3_stmt *sq_db_native(struct sq_stmt *st)
     return (sqlite3_stmt *)st;
 }
 
-/* ---- transitional: the sqlite3_stmt API of the files not converted yet ----
- * (the allowlist of scripts/check-engine-seam.sh); removed with the last. */
-static inline sqlite3_stmt *sq_db_raw_stmt(const char *sql)
-{
-    return (sqlite3_stmt *)sq_db_stmt(sql);
-}
-static inline void sq_db_raw_reset(sqlite3_stmt *st)
-{
-    sq_db_reset((struct sq_stmt *)st);
-}
-static inline enum sq_err sq_db_raw_exec(sqlite3_stmt *st, struct sq_detail *d)
-{
-    return sq_db_exec_stmt((struct sq_stmt *)st, d);
-}
-static inline void sq_db_raw_bind_text(sqlite3_stmt *st, int idx, const char *s)
-{
-    sq_db_bind_text((struct sq_stmt *)st, idx, s);
-}
-static inline void sq_db_raw_bind_id(sqlite3_stmt *st, int idx, int64_t id)
-{
-    sq_db_bind_id((struct sq_stmt *)st, idx, id);
-}
-static inline const char *sq_db_raw_col_text(sqlite3_stmt *st, int col)
-{
-    return sq_db_col_text((struct sq_stmt *)st, col);
-}
-static inline json_t *sq_db_raw_col_id_json(sqlite3_stmt *st, int col)
-{
-    return sq_db_col_id_json((struct sq_stmt *)st, col);
-}
-
 #endif

@@ -35,9 +35,10 @@
 #include "appeals/meta.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "demo/appeal_templates.h"
 #include "demo/demo.h"
+#include "demo/store.h"
 #include "units/units.h"
 
 #define DEFAULT_VOLUME 300000
@@ -245,8 +246,6 @@ struct gen {
     struct year_sum years[16];
     int nyears;
     long count, events;
-    /* statements */
-    sqlite3_stmt *ins_appeal, *ins_event, *ins_seq;
 };
 
 /* ---- small helpers ---- */
@@ -450,52 +449,41 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
+static void load_unit(void *arg, int64_t id, int64_t parent, const char *kind, const char *path,
+                      const char *name)
+{
+    struct gen *g = arg;
+    if (id <= 0 || id >= g->nu)
+        return;
+    struct gunit *u = &g->u[id];
+    u->parent = parent;
+    u->kind = sq_unit_kind_parse(kind);
+    snprintf(u->path, sizeof u->path, "%s", path);
+    snprintf(u->name, sizeof u->name, "%s", name);
+    /* a fixed spot in Hongshan per unit (30.45-30.58 N, 114.30-114.52 E) */
+    uint64_t h = mix64((uint64_t)id * 0x9E3779B97F4A7C15ull + g->o->seed);
+    u->lat = 30.45 + 0.13 * (double)(h & 0xffff) / 65536.0;
+    u->lon = 114.30 + 0.22 * (double)((h >> 16) & 0xffff) / 65536.0;
+    if (u->kind == SQ_UNIT_SCHOOL)
+        g->schools[g->nschools++] = id;
+    else if (u->kind == SQ_UNIT_ENTERPRISE)
+        g->ents[g->nents++] = id;
+}
+
 static int load_units(struct gen *g, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT max(id) FROM units");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    g->nu = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
-    sq_db_raw_reset(st);
+    g->nu = demo_store_max_unit_id() + 1;
     g->u = calloc((size_t)g->nu, sizeof *g->u);
     g->schools = calloc((size_t)g->nu, sizeof *g->schools);
     g->ents = calloc((size_t)g->nu, sizeof *g->ents);
     if (!g->u || !g->schools || !g->ents)
         return sq_fail(d, SQ_EINTERNAL, NULL, "out of memory"), -1;
-    st = sq_db_raw_stmt("SELECT id, parent_id, kind, path, name FROM units ORDER BY id");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        struct gunit *u = &g->u[id];
-        u->parent = sqlite3_column_int64(st, 1);
-        u->kind = sq_unit_kind_parse(sq_db_raw_col_text(st, 2));
-        snprintf(u->path, sizeof u->path, "%s", sq_db_raw_col_text(st, 3));
-        snprintf(u->name, sizeof u->name, "%s", sq_db_raw_col_text(st, 4));
-        /* a fixed spot in Hongshan per unit (30.45-30.58 N, 114.30-114.52 E) */
-        uint64_t h = mix64((uint64_t)id * 0x9E3779B97F4A7C15ull + g->o->seed);
-        u->lat = 30.45 + 0.13 * (double)(h & 0xffff) / 65536.0;
-        u->lon = 114.30 + 0.22 * (double)((h >> 16) & 0xffff) / 65536.0;
-        if (u->kind == SQ_UNIT_SCHOOL)
-            g->schools[g->nschools++] = id;
-        else if (u->kind == SQ_UNIT_ENTERPRISE)
-            g->ents[g->nents++] = id;
-    }
-    sq_db_raw_reset(st);
-    return 0;
+    return demo_store_units_each(load_unit, g, d) ? -1 : 0;
 }
 
 static int64_t user_id(const char *login)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM users WHERE login = ?");
-    int64_t id = 0;
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
-    return id;
+    return demo_store_user_id(login);
 }
 
 static int top_index(const char *code)
@@ -506,27 +494,30 @@ static int top_index(const char *code)
     return -1;
 }
 
+static bool load_leaf(void *arg, int64_t id, const char *code, const char *name)
+{
+    struct gen *g = arg;
+    if (g->nleaves >= MAX_LEAVES)
+        return false;
+    struct leaf *l = &g->leaves[g->nleaves++];
+    l->id = id;
+    snprintf(l->code, sizeof l->code, "%s", code);
+    snprintf(l->name, sizeof l->name, "%s", name);
+    l->w = 1;
+    l->dept = -1;
+    for (size_t i = 0; i < sizeof leaf_info / sizeof leaf_info[0]; i++)
+        if (!strcmp(leaf_info[i].code, l->code)) {
+            l->w = leaf_info[i].w;
+            l->dept = leaf_info[i].dept;
+        }
+    l->tpl = sq_appeal_template_find(l->code);
+    return g->nleaves < MAX_LEAVES;
+}
+
 static int load_categories(struct gen *g, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT c.id, c.code, c.name FROM categories c WHERE c.active "
-                                  "AND c.parent_id IS NOT NULL ORDER BY c.id");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    while (g->nleaves < MAX_LEAVES && sqlite3_step(st) == SQLITE_ROW) {
-        struct leaf *l = &g->leaves[g->nleaves++];
-        l->id = sqlite3_column_int64(st, 0);
-        snprintf(l->code, sizeof l->code, "%s", sq_db_raw_col_text(st, 1));
-        snprintf(l->name, sizeof l->name, "%s", sq_db_raw_col_text(st, 2));
-        l->w = 1;
-        l->dept = -1;
-        for (size_t i = 0; i < sizeof leaf_info / sizeof leaf_info[0]; i++)
-            if (!strcmp(leaf_info[i].code, l->code)) {
-                l->w = leaf_info[i].w;
-                l->dept = leaf_info[i].dept;
-            }
-        l->tpl = sq_appeal_template_find(l->code);
-    }
-    sq_db_raw_reset(st);
+    if (demo_store_leaf_categories_each(load_leaf, g, d))
+        return -1;
     for (int i = 0; i < g->nleaves; i++) {
         struct leaf *l = &g->leaves[i];
         if (appeals_store_category(l->id, &l->cat, d))
@@ -560,26 +551,14 @@ static int load_categories(struct gen *g, struct sq_detail *d)
 
 static int seed_calendar(struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO calendar_days(day, kind, name) VALUES "
-                                  "(?, ?, ?)");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     for (size_t i = 0; i < sizeof holidays / sizeof holidays[0]; i++)
         for (int64_t t = local_midnight(holidays[i].first); local_date(t) <= holidays[i].last;
-             t += DAY) {
-            sqlite3_bind_int(st, 1, local_date(t));
-            sqlite3_bind_text(st, 2, "holiday", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, holidays[i].name, -1, SQLITE_STATIC);
-            if (sq_db_raw_exec(st, d))
+             t += DAY)
+            if (demo_store_calendar_day(local_date(t), "holiday", holidays[i].name, d))
                 return -1;
-        }
-    for (size_t i = 0; i < sizeof makeup_days / sizeof makeup_days[0]; i++) {
-        sqlite3_bind_int(st, 1, makeup_days[i]);
-        sqlite3_bind_text(st, 2, "workday", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, "调休上班", -1, SQLITE_STATIC);
-        if (sq_db_raw_exec(st, d))
+    for (size_t i = 0; i < sizeof makeup_days / sizeof makeup_days[0]; i++)
+        if (demo_store_calendar_day(makeup_days[i], "workday", "调休上班", d))
             return -1;
-    }
     appeals_calendar_invalidate(); /* the server's copy reloads on next use */
     return 0;
 }
@@ -738,117 +717,19 @@ static int stats_write(struct gen *g, struct sq_detail *d)
 
 /* ---- writing one appeal ---- */
 
-static void bind_opt_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_int64(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static int write_appeal(struct gen *g, struct sq_detail *d)
 {
-    const struct sq_appeal *a = &g->sim.a;
-    sqlite3_stmt *st = g->ins_appeal;
-    sqlite3_bind_text(st, 1, a->tracking_no, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, a->description, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, a->category_id);
-    sqlite3_bind_int64(st, 6, a->unit_id);
-    bind_opt_text(st, 7, a->address);
-    if (a->has_geo) {
-        sqlite3_bind_double(st, 8, a->lat);
-        sqlite3_bind_double(st, 9, a->lon);
-    } else {
-        sqlite3_bind_null(st, 8);
-        sqlite3_bind_null(st, 9);
-    }
-    bind_opt_text(st, 10, a->contact_name);
-    bind_opt_text(st, 11, a->contact_phone);
-    sqlite3_bind_text(st, 12, a->urgency, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, sq_appeal_status_name(a->status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 14, a->handler_unit_id);
-    sqlite3_bind_text(st, 15, a->handler_unit_path, -1, SQLITE_STATIC);
-    bind_opt_int64(st, 16, a->handler_id);
-    bind_opt_int64(st, 17, a->creator_id);
-    bind_opt_int64(st, 18, a->collector_id);
-    sqlite3_bind_text(st, 19, a->channel, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 20, a->created_at);
-    bind_opt_int64(st, 21, a->accepted_at);
-    bind_opt_int64(st, 22, a->response_due_at);
-    bind_opt_int64(st, 23, a->due_at);
-    bind_opt_int64(st, 24, a->warn_at);
-    bind_opt_int64(st, 25, a->resolved_at);
-    bind_opt_int64(st, 26, a->closed_at);
-    bind_opt_int64(st, 27, a->suspended_at);
-    sqlite3_bind_int(st, 28, a->warned);
-    sqlite3_bind_int(st, 29, a->overdue);
-    sqlite3_bind_int(st, 30, a->escalation_level);
-    sqlite3_bind_int(st, 31, a->extension_days);
-    bind_opt_text(st, 32, a->reply);
-    bind_opt_int64(st, 33, a->rating_speed);
-    bind_opt_int64(st, 34, a->rating_result);
-    bind_opt_int64(st, 35, a->rating_attitude);
-    bind_opt_text(st, 36, a->rating_solved);
-    bind_opt_text(st, 37, a->satisfaction);
-    bind_opt_text(st, 38, a->rating_comment);
-    bind_opt_int64(st, 39, a->rated_at);
-    sqlite3_bind_int(st, 40, a->reopen_count);
-    bind_opt_int64(st, 41, a->master_id);
-    sqlite3_bind_int64(st, 42, a->updated_at);
-    if (sq_db_raw_exec(st, d))
+    int64_t id = 0;
+    if (demo_store_appeal_insert(&g->sim.a, &id, d))
         return -1;
-    int64_t id = sqlite3_last_insert_rowid(sq_db_conn());
     g->sim.a.id = id;
     for (int i = 0; i < g->sim.nev; i++) {
         const struct ev *e = &g->sim.ev[i];
-        st = g->ins_event;
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, sq_appeal_action_name(e->action), -1, SQLITE_STATIC);
-        bind_opt_int64(st, 3, e->actor);
-        if (e->from >= 0)
-            sqlite3_bind_text(st, 4, sq_appeal_status_name(e->from), -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, 4);
-        sqlite3_bind_text(st, 5, sq_appeal_status_name(e->to), -1, SQLITE_STATIC);
-        bind_opt_text(st, 6, e->note);
-        bind_opt_text(st, 7, e->data);
-        sqlite3_bind_int64(st, 8, e->t);
-        if (sq_db_raw_exec(st, d))
+        if (demo_store_event_insert(id, e->action, e->actor, e->from, e->to, e->note, e->data, e->t,
+                                    d))
             return -1;
     }
     g->events += g->sim.nev;
-    return 0;
-}
-
-static int prepare(struct gen *g, struct sq_detail *d)
-{
-    g->ins_appeal = sq_db_raw_stmt(
-        "INSERT INTO appeals(tracking_no, kind, title, description, category_id, unit_id, "
-        "address, lat, lon, contact_name, contact_phone, urgency, status, handler_unit_id, "
-        "handler_unit_path, handler_id, creator_id, collector_id, channel, created_at, "
-        "accepted_at, response_due_at, due_at, warn_at, resolved_at, closed_at, suspended_at, "
-        "warned, overdue, escalation_level, extension_days, reply, rating_speed, rating_result, "
-        "rating_attitude, rating_solved, satisfaction, rating_comment, rated_at, reopen_count, "
-        "master_id, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
-        "?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,"
-        "?38,?39,?40,?41,?42)");
-    g->ins_event = sq_db_raw_stmt("INSERT INTO appeal_events(appeal_id, action, actor_id, "
-                              "from_status, to_status, note, data, created_at) VALUES "
-                              "(?,?,?,?,?,?,?,?)");
-    g->ins_seq = sq_db_raw_stmt("INSERT INTO tracking_seq(day, last) VALUES (?1, ?2) ON "
-                            "CONFLICT(day) DO UPDATE SET last = max(last, ?2)");
-    if (!g->ins_appeal || !g->ins_event || !g->ins_seq)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
     return 0;
 }
 
@@ -1700,9 +1581,7 @@ static int generate(struct gen *g, struct sq_detail *d)
             }
         }
         if (n) {
-            sqlite3_bind_int(g->ins_seq, 1, dd->ymd);
-            sqlite3_bind_int64(g->ins_seq, 2, n);
-            if (sq_db_raw_exec(g->ins_seq, d))
+            if (demo_store_tracking_seq(dd->ymd, n, d))
                 goto out;
         }
     }
@@ -1717,50 +1596,7 @@ out:
  * load and built again after it: building an index from sorted rows costs a
  * fraction of keeping a dozen indexes up to date row by row. Their SQL comes from the schema
  * itself, so the migrations stay the only definition. */
-struct saved_index {
-    char *sql[32];
-    int n;
-};
-
-static int indexes_drop(struct saved_index *x, struct sq_detail *d)
-{
-    char *names[32];
-    int n = 0;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                                  "tbl_name IN ('appeals', 'appeal_events') AND sql IS NOT NULL ORDER BY name");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    while (n < 32 && sqlite3_step(st) == SQLITE_ROW) {
-        names[n] = strdup(sq_db_raw_col_text(st, 0));
-        x->sql[n] = strdup(sq_db_raw_col_text(st, 1));
-        n++;
-    }
-    sq_db_raw_reset(st);
-    x->n = n;
-    int rc = 0;
-    for (int i = 0; i < n; i++) {
-        char sql[256];
-        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", names[i]);
-        if (!rc && sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL) != SQLITE_OK)
-            rc = -1;
-        free(names[i]);
-    }
-    if (rc)
-        sq_fail(d, SQ_EDB, NULL, "database error");
-    return rc;
-}
-
-static int indexes_restore(struct saved_index *x, struct sq_detail *d)
-{
-    int rc = 0;
-    for (int i = 0; i < x->n; i++) {
-        if (!rc && sqlite3_exec(sq_db_conn(), x->sql[i], NULL, NULL, NULL) != SQLITE_OK)
-            rc = sq_db_error(sqlite3_extended_errcode(sq_db_conn()), d) ? -1 : -1;
-        free(x->sql[i]);
-    }
-    x->n = 0;
-    return rc;
-}
+static const char *const bulk_tables[] = {"appeals", "appeal_events", NULL};
 
 static void print_summary(struct gen *g, double secs)
 {
@@ -1809,13 +1645,13 @@ int demo_appeals_generate(const struct sq_demo_opts *o, const struct sq_demo_wor
         sq_fail(d, SQ_EINTERNAL, NULL, "out of memory");
         goto out;
     }
-    struct saved_index idx = {0};
-    if (load_world(&g, rng, d) || indexes_drop(&idx, d) || prepare(&g, d) || generate(&g, d) ||
+    struct sq_db_saved_indexes idx = {0};
+    if (load_world(&g, rng, d) || sq_db_indexes_drop(bulk_tables, &idx, d) || generate(&g, d) ||
         stats_write(&g, d)) {
-        indexes_restore(&idx, NULL);
+        sq_db_indexes_restore(&idx, NULL);
         goto out;
     }
-    if (indexes_restore(&idx, d))
+    if (sq_db_indexes_restore(&idx, d))
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     print_summary(&g, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);

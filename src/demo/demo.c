@@ -12,7 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "units/units.h"
 
 void sq_rng_seed(struct sq_rng *r, uint64_t seed)
@@ -263,14 +263,9 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
         return -1;
     }
     sq_rng_seed(&rng, o->seed);
-    /* The new file is filled in one big transaction. In WAL mode every page
-     * would be written twice (to the log, then by the checkpoint); a rollback
-     * journal only saves the few pages that existed before, so the build
-     * writes once and still rolls back cleanly, even after a crash. */
-    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
-    /* a page cache that holds the whole transaction: a smaller one spills
-     * dirty pages to the file and reads them back */
-    sqlite3_exec(sq_db_conn(), "PRAGMA cache_size=-1048576", NULL, NULL, NULL);
+    /* the new file is filled in one big transaction (core/db: written once,
+     * still rolled back cleanly) */
+    sq_db_bulk_begin();
     if (sq_db_begin(d))
         goto fail_mode;
     if (build_units(&w, &rng, d) || build_users(&w, d))
@@ -280,8 +275,7 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
             goto fail;
     if (sq_db_commit(d))
         goto fail_mode;
-    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16000", NULL, NULL,
-                 NULL);
+    sq_db_bulk_end();
     printf("demo district built (synthetic data, seed %lu): 1 district, %d streets, %d "
            "communities, %d departments, %d universities, %d parks, %lld enterprises\n",
            o->seed, w.nstreets, w.ncommunities, w.ndepartments, w.nuniversities, w.nparks,
@@ -293,7 +287,6 @@ int sq_demo_build(const struct sq_demo_opts *o, struct sq_detail *d)
 fail:
     sq_db_rollback();
 fail_mode:
-    sqlite3_exec(sq_db_conn(), "PRAGMA journal_mode=WAL; PRAGMA cache_size=-16000", NULL, NULL,
-                 NULL);
+    sq_db_bulk_end();
     return -1;
 }

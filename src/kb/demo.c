@@ -5,28 +5,16 @@
  * (专栏, the article's 28) and the two volumes (汇编 两册). Answers are
  * linked to resolved demo appeals of their category when the appeals
  * generator made some. Deterministic for a seed (its own PRNG draws).
+ * Writes through the kb store (kb_store_create, _update, _link ...) and the
+ * demo's own few statements in store_demo.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/db_sqlite.h"
 #include "demo/demo.h"
 #include "kb/demo_answers.h"
 #include "kb/kb.h"
-
-static int64_t category_id(const char *code)
-{
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM categories WHERE code = ?");
-    int64_t id = 0;
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
-    return id;
-}
 
 /* json array from "a,b,c" */
 static json_t *split_tags(const char *s)
@@ -40,61 +28,23 @@ static json_t *split_tags(const char *s)
 }
 
 /* Links an answer to the five newest resolved appeals of its category not
- * linked yet. The unary + keeps SQLite off the category and status indexes
- * (which would gather every appeal of the category and sort them): walking
- * the table newest first stops after a few dozen rows. */
+ * linked yet. */
 static int link_appeals(int64_t answer, int64_t cat, int64_t user, struct sq_detail *d)
 {
     int64_t ids[5];
-    int n = 0;
-    sqlite3_stmt *st = sq_db_raw_stmt(
-        "SELECT a.id FROM appeals a WHERE +a.category_id IN (SELECT id FROM categories WHERE id "
-        "= ?1 OR parent_id = ?1) AND +a.status IN ('resolved','evaluated','closed') AND NOT "
-        "EXISTS (SELECT 1 FROM kb_answer_appeals l WHERE l.appeal_id = a.id) ORDER BY a.id DESC "
-        "LIMIT 5");
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, cat);
-    while (n < 5 && sqlite3_step(st) == SQLITE_ROW)
-        ids[n++] = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    int n = kb_demo_store_unlinked_appeals(cat, ids, 5);
     for (int i = 0; i < n; i++)
         if (kb_store_link(answer, ids[i], user, d))
             return -1;
     return n;
 }
 
-/* Sets an answer's status, reviewer, dates and counters as if it had been
- * through review. */
-static int demo_publish(int64_t id, const char *status, int64_t reviewer, int64_t pub,
-                        int deflect, int reuse, struct sq_detail *d)
-{
-    sqlite3_stmt *st = sq_db_raw_stmt(
-        "UPDATE kb_answers SET status = ?2, reviewer_id = CASE WHEN ?2 = 'published' THEN ?3 "
-        "END, published_at = CASE WHEN ?2 = 'published' THEN ?4 END, submitted_at = CASE WHEN "
-        "?2 <> 'draft' THEN ?4 - 86400 END, deflect_count = ?5, reuse_count = reuse_count + ?6 "
-        "WHERE id = ?1");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sq_db_raw_bind_id(st, 3, reviewer);
-    sqlite3_bind_int64(st, 4, pub);
-    sqlite3_bind_int(st, 5, deflect);
-    sqlite3_bind_int(st, 6, reuse);
-    return sq_db_raw_exec(st, d) ? -1 : 0;
-}
-
 /* Local follow-up measures that make a variant read differently. */
 static const char *const demo_local_measures[] = {
-    "社区网格员每日巡查，问题当日登记、当日派单。",
-    "联合辖区高校志愿者开展入户宣传和意见征集。",
-    "召开居民议事会，协商确定实施方案和时间表。",
-    "街道、社区、物业三方每周例会，跟踪整改进度。",
-    "邀请共建单位党员认领项目，结对推进。",
-    "在小区公告栏和业主群公示处理结果，接受监督。",
-    "引入第三方专业机构评估，形成长效管理制度。",
-    "设立意见箱和热线回访，满意度纳入考核。",
+    "社区网格员每日巡查，问题当日登记、当日派单。", "联合辖区高校志愿者开展入户宣传和意见征集。",
+    "召开居民议事会，协商确定实施方案和时间表。",   "街道、社区、物业三方每周例会，跟踪整改进度。",
+    "邀请共建单位党员认领项目，结对推进。",         "在小区公告栏和业主群公示处理结果，接受监督。",
+    "引入第三方专业机构评估，形成长效管理制度。",   "设立意见箱和热线回访，满意度纳入考核。",
 };
 
 /* o->answers - 48 more published answers when the caller asked for a large
@@ -110,37 +60,30 @@ static int kb_demo_variants(const struct sq_demo_opts *o, const struct sq_demo_w
     for (long k = 0; k < n; k++) {
         const struct kb_demo_answer *x = &kb_demo_answers[k % KB_DEMO_NANSWERS];
         char code[3] = {x->key[0], x->key[1], 0};
-        int64_t cat = category_id(code);
+        int64_t cat = kb_demo_store_category_id(code);
         int64_t unit = w->communities[sq_rng_below(rng, (uint32_t)w->ncommunities)];
         char name[128] = "", path[128] = "";
-        sqlite3_stmt *st = sq_db_raw_stmt("SELECT name, path FROM units WHERE id = ?");
-        if (!st)
-            return sq_fail(d, SQ_EDB, NULL, "database error"), -1;
-        sqlite3_bind_int64(st, 1, unit);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            snprintf(name, sizeof name, "%s", sq_db_raw_col_text(st, 0));
-            snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 1));
-        }
-        sq_db_raw_reset(st);
+        if (kb_demo_store_unit(unit, name, sizeof name, path, sizeof path, d))
+            return -1;
         char title[400], problem[1200], measures[1600];
         snprintf(title, sizeof title, "%s：%s", name, x->title);
         snprintf(problem, sizeof problem, "%s居民反映：%s", name, x->problem);
         snprintf(measures, sizeof measures, "%s%s", x->measures,
-                 demo_local_measures[sq_rng_below(
-                     rng, sizeof demo_local_measures / sizeof demo_local_measures[0])]);
+                 demo_local_measures[sq_rng_below(rng, sizeof demo_local_measures /
+                                                           sizeof demo_local_measures[0])]);
         json_t *units = json_pack("[I]", (json_int_t)unit);
         json_t *in = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "category_id", (json_int_t)cat,
-                               "title", title, "problem", problem, "measures", measures,
-                               "result", x->result, "conditions", x->conditions, "source_units",
-                               units, "tags", split_tags(x->tags));
+                               "title", title, "problem", problem, "measures", measures, "result",
+                               x->result, "conditions", x->conditions, "source_units", units,
+                               "tags", split_tags(x->tags));
         int64_t id = 0;
         enum sq_err e = kb_store_create(in, unit, path, author, 0, &id, d);
         json_decref(in);
         if (e)
             return -1;
         int64_t pub = now - (int64_t)(1 + sq_rng_below(rng, 3 * 365)) * 86400;
-        if (demo_publish(id, "published", reviewer, pub, (int)sq_rng_below(rng, 10),
-                         (int)sq_rng_below(rng, 8), d))
+        if (kb_demo_store_publish(id, "published", reviewer, pub, (int)sq_rng_below(rng, 10),
+                                  (int)sq_rng_below(rng, 8), d))
             return -1;
     }
     return n > 0 ? (int)n : 0;
@@ -157,7 +100,7 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
     for (int i = 0; i < KB_DEMO_NANSWERS; i++) {
         const struct kb_demo_answer *x = &kb_demo_answers[i];
         char code[3] = {x->key[0], x->key[1], 0};
-        int64_t cat = category_id(code);
+        int64_t cat = kb_demo_store_category_id(code);
         if (!cat)
             return sq_fail(d, SQ_EINTERNAL, NULL, "demo: no category %s", code), -1;
         /* the owning unit: a community; practice used there and in 1-3 others */
@@ -174,12 +117,8 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
                                "title", x->title, "problem", x->problem, "measures", x->measures,
                                "result", x->result, "conditions", x->conditions, "source_units",
                                units, "tags", split_tags(x->tags));
-        char path[128] = "";
-        sqlite3_stmt *st = sq_db_raw_stmt("SELECT path FROM units WHERE id = ?");
-        sqlite3_bind_int64(st, 1, unit);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 0));
-        sq_db_raw_reset(st);
+        char name[128] = "", path[128] = "";
+        kb_demo_store_unit(unit, name, sizeof name, path, sizeof path, NULL);
         enum sq_err e = kb_store_create(in, unit, path, author, 0, &ids[i], d);
         json_decref(in);
         if (e)
@@ -197,12 +136,14 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
                 return -1;
         }
         /* 44 of 48 published over the last three years; the rest show the workflow */
-        const char *status = i == 5 ? "draft" : (i == 17 || i == 29 || i == 41) ? "in_review"
-                                                                                 : "published";
+        const char *status = i == 5                            ? "draft"
+                             : (i == 17 || i == 29 || i == 41) ? "in_review"
+                                                               : "published";
         int64_t pub = now - (int64_t)(1 + sq_rng_below(rng, 3 * 365)) * 86400;
         int pubd = !strcmp(status, "published");
-        if (demo_publish(ids[i], status, reviewer, pub, pubd ? (int)sq_rng_below(rng, 40) : 0,
-                         pubd ? (int)sq_rng_below(rng, 25) : 0, d))
+        if (kb_demo_store_publish(ids[i], status, reviewer, pub,
+                                  pubd ? (int)sq_rng_below(rng, 40) : 0,
+                                  pubd ? (int)sq_rng_below(rng, 25) : 0, d))
             return -1;
         int n = link_appeals(ids[i], cat, author, d);
         if (n < 0)
@@ -229,8 +170,8 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
                 snprintf(cats, sizeof cats, "%s", kb_demo_answers[i].title);
         }
         snprintf(title, sizeof title, "社区答案·你我共学 第%d期：%s", k + 1, cats);
-        json_t *in = json_pack("{s:i,s:s,s:s,s:s,s:o}", "issue_no", k + 1, "title", title,
-                               "intro", "展示为民办实事做法，引导街道社区互学互鉴。（演示数据）",
+        json_t *in = json_pack("{s:i,s:s,s:s,s:s,s:o}", "issue_no", k + 1, "title", title, "intro",
+                               "展示为民办实事做法，引导街道社区互学互鉴。（演示数据）",
                                "publish_date", date, "answer_ids", aid);
         int64_t cid = 0;
         enum sq_err e = kb_store_column_save(&cid, in, reviewer, d);

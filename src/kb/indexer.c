@@ -17,69 +17,12 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "core/db_sqlite.h"
 #include "core/log.h"
 #include "kb/kb.h"
+#include "kb/search_engine.h"
 
 #define KB_INDEX_PERIOD_MS 500
 #define KB_INDEX_BATCH 1000
-
-int kb_index_appeals_batch(int batch)
-{
-    struct sq_detail d = {0};
-    int n = 0;
-    if (sq_db_begin(&d))
-        return -1;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT last_id FROM kb_index_state WHERE name = 'appeals'");
-    if (!st)
-        goto fail;
-    int64_t last = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sq_db_raw_reset(st);
-    st = sq_db_raw_stmt("SELECT count(*), max(id) FROM (SELECT id FROM appeals WHERE id > ? ORDER "
-                    "BY id LIMIT ?)");
-    if (!st)
-        goto fail;
-    sqlite3_bind_int64(st, 1, last);
-    sqlite3_bind_int(st, 2, batch);
-    int64_t upto = last;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        n = sqlite3_column_int(st, 0);
-        upto = sqlite3_column_int64(st, 1);
-    }
-    sq_db_raw_reset(st);
-    if (n == 0) {
-        sq_db_rollback();
-        return 0;
-    }
-    /* every new appeal into the search index; the open ones also into the
-     * small index of open appeals (008) */
-    static const char *const fill[] = {
-        "INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, description FROM "
-        "appeals WHERE id > ? AND id <= ? ORDER BY id",
-        "INSERT INTO appeals_open_fts(rowid, title, description, unit_id, category_id) SELECT "
-        "id, title, description, unit_id, category_id FROM appeals WHERE id > ? AND id <= ? AND "
-        "status IN ('submitted','accepted','in_progress','suspended') ORDER BY id",
-    };
-    for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++) {
-        if (!(st = sq_db_raw_stmt(fill[i])))
-            goto fail;
-        sqlite3_bind_int64(st, 1, last);
-        sqlite3_bind_int64(st, 2, upto);
-        if (sq_db_raw_exec(st, &d))
-            goto fail;
-    }
-    st = sq_db_raw_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
-    if (!st)
-        goto fail;
-    sqlite3_bind_int64(st, 1, upto);
-    if (sq_db_raw_exec(st, &d) || sq_db_commit(&d))
-        goto fail;
-    return n;
-fail:
-    sq_db_rollback();
-    sq_warn("event=kb_index_failed msg=\"%s\"", d.message);
-    return -1;
-}
 
 static pthread_t indexer;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

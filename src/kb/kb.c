@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/perms.h"
 #include "core/log.h"
 
 #define SQ_TERM_CAP 72 /* one query term: a bigram or a Latin word (<= 64 bytes) */
@@ -81,7 +82,7 @@ bool kb_status_editable(int s)
 
 /* ---- who may do what ---- */
 
-enum sq_perm kb_edit_perm(int status)
+const struct sq_perm *kb_edit_perm(int status)
 {
     return status == KB_DRAFT || status == KB_IN_REVIEW ? SQ_PERM_KB_WRITE : SQ_PERM_KB_PUBLISH;
 }
@@ -94,7 +95,8 @@ bool kb_may_edit(const struct sq_user *u, const struct kb_answer *a)
 
 enum kb_refusal kb_check_action(const struct sq_user *u, const struct kb_answer *a, int action)
 {
-    enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
+    const struct sq_perm *need =
+        kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
     if (!u || !sq_may(u, need, a->unit_path))
         return KB_NO_RIGHT;
     if (kb_next_status(action, a->status) < 0)
@@ -556,4 +558,40 @@ char *kb_snippet_html(const char *text, char *const *terms, int nterms, int max_
         kb_buf_adds(&b, "…");
     free(cov);
     return b.p;
+}
+
+/* ---- who may read what in search (struct kb_scope, kb/search_engine.h) ---- */
+
+void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
+{
+    memset(s, 0, sizeof *s);
+    if (!u)
+        return;
+    s->user_id = u->id;
+    for (int i = 0; i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        /* a public role's appeal-read right covers its own appeals only */
+        if (g->role == SQ_ROLE_PUBLIC || !sq_role_has(g->role, SQ_PERM_APPEAL_READ))
+            continue;
+        int slashes = 0;
+        for (const char *p = g->unit_path; *p; p++)
+            slashes += *p == '/';
+        if (slashes <= 2)
+            s->all_appeals = true;
+        if (s->npaths < SQ_MAX_GRANTS)
+            s->paths[s->npaths++] = g->unit_path;
+    }
+}
+
+bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
+                           int64_t collector)
+{
+    if (sc->all_appeals)
+        return true;
+    if (sc->user_id && (creator == sc->user_id || collector == sc->user_id))
+        return true;
+    for (int i = 0; i < sc->npaths; i++)
+        if (!strncmp(handler_path, sc->paths[i], strlen(sc->paths[i])))
+            return true;
+    return false;
 }

@@ -6,8 +6,10 @@
  *
  * Rules (kb.c): the answer state machine, text diff, safe highlighting,
  * the similarity query, the bounded-ranking rule, hot-problem growth. No SQL,
- * no HTTP. Store (store.c, search.c): the SQL. The appeals full-text index is
- * filled off the request path by the indexer thread (indexer.c).
+ * no HTTP. Store (store.c, store_hot.c, store_answered.c): the SQL. Full-text
+ * search and suggestions sit behind kb/search_engine.h (SQLite FTS5:
+ * search_sqlite.c). The appeals full-text index is filled off the request
+ * path by the indexer thread (indexer.c).
  *
  * Invariants: kb_answers.version equals the newest kb_answer_versions row of
  * the answer (both change in one transaction); kb_answers_fts follows
@@ -18,7 +20,6 @@
 #define SQ_KB_H
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "kb/perms.h"
 
 /* ---- answers: status machine ---- */
 
@@ -67,7 +69,7 @@ bool kb_status_editable(int s);
  * unit: kb.write for a draft or an answer in review, kb.publish for a
  * published or archived one (changing public text, or restoring withdrawn
  * text, is review work). */
-enum sq_perm kb_edit_perm(int status);
+const struct sq_perm *kb_edit_perm(int status);
 
 struct kb_answer;
 /* May u edit answer a: kb.write on its unit and kb_edit_perm(status) there.
@@ -131,11 +133,6 @@ void kb_buf_free(struct kb_buf *b);
 char *kb_similar_query(const char *text, int max_terms);
 #define KB_SIMILAR_MAX_TERMS 40
 
-/* Registers on db what kb's full-text tables need: the sanqu_cjk tokenizer
- * and sq_rank(), the ranking function of appeal search (kb/rank.c). A
- * per-connection open hook (sq_db_add_open_hook). */
-int kb_fts_register(sqlite3 *db);
-
 /* The bounded-ranking rule (docs/search.md): bm25 ranks at most the
  * KB_RANK_WINDOW most recent matches of a query (after filters); matches
  * beyond are reached with from/to or order=time. */
@@ -191,7 +188,7 @@ struct kb_answer_filter {
     const char **review_paths; /* every status (archived too) visible within these */
     int nreview;
     bool all_statuses;     /* caller may see every status everywhere (district) */
-    const char *sort;      /* validated ORDER BY */
+    const char *sort;      /* validated sort name ([-]published_at, -updated_at, ...) */
 };
 enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
                           json_t **items, int64_t *total, struct sq_detail *d);
@@ -261,49 +258,10 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d);
  * that are published now, in their current text. NULL if missing. */
 char *kb_volume_print_html(int64_t id, size_t *len);
 
-/* ---- search and suggestions (search.c) ---- */
+/* ---- search and suggestions: the search engine (kb/search_engine.h) ---- */
+#include "kb/search_engine.h"
 
-/* Who is asking, reduced to what search needs. */
-struct kb_scope {
-    int64_t user_id;          /* 0 = anonymous */
-    bool all_appeals;         /* district admin / auditor */
-    const char *paths[SQ_MAX_GRANTS]; /* appeal-read subtrees (handler_unit_path prefix) */
-    int npaths;
-};
-void kb_scope_init(struct kb_scope *s, const struct sq_user *u);
-/* May the scope read an appeal with this handler path, creator, collector?
- * (A public role's grant covers only the person's own appeals.) */
-bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
-                       int64_t collector);
-
-struct kb_search {
-    const char *q;
-    bool answers, appeals;  /* which types */
-    int64_t category_id;    /* top-level or sub category; 0 = any */
-    const char *unit_path;  /* appeals: location unit subtree; answers: owning unit */
-    int64_t from, to;       /* created_at window, 0 = open */
-    bool by_time;           /* order by time instead of rank */
-    int limit;
-    int64_t offset;
-};
-/* Ranked hits as a new JSON array; *total is the number of matches counted
- * (capped; *capped says so). */
-enum sq_err kb_search_run(const struct kb_search *s, const struct kb_scope *sc, json_t **items,
-                          int64_t *total, bool *capped, struct sq_detail *d);
-
-struct kb_suggest {
-    const char *text;
-    int64_t category_id;
-    int64_t unit_id;   /* where the problem is (0 = anywhere) */
-    int64_t exclude_appeal_id;
-    int k;
-};
-/* {"answers":[...],"appeals":[...],"similar_open_appeals":n}; appeals are
- * listed with titles only when the scope may read them. */
-enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
-                           struct sq_detail *d);
-
-/* ---- hot problems and themes (hot.c) ---- */
+/* ---- hot problems and themes (store_hot.c) ---- */
 struct kb_hot_query {
     int64_t from, to;      /* window; the previous window has the same length */
     const char *unit_path; /* subtree of the appeals' location, NULL = all */
@@ -315,10 +273,8 @@ enum sq_err kb_theme_update(int64_t id, json_t *in, struct sq_detail *d);
 json_t *kb_theme_json(int64_t id);
 json_t *kb_themes_json(void);
 
-/* ---- appeals index (indexer.c) ---- */
-/* Indexes up to batch appeals newer than the last indexed id, in one
- * transaction. Returns the number indexed or -1. */
-int kb_index_appeals_batch(int batch);
+/* ---- appeals index (indexer.c: the thread; the batch is the search
+ * engine's kb_index_appeals_batch) ---- */
 void kb_indexer_start(void);
 void kb_indexer_stop(void);
 
@@ -336,5 +292,16 @@ struct sq_rng;
 /* The demo answer library, columns and volumes (a sq_demo_gen_fn). */
 int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w,
                      struct sq_rng *rng, struct sq_detail *d);
+/* The demo's own statements (store_demo.c). The category with this code, 0
+ * if none; a unit's name and path ("" if none; -1 only on a database
+ * error); up to max (<= 5) newest resolved appeals of a top-level category
+ * not linked to an answer yet (count); an answer set to status as if
+ * reviewed by reviewer at pub, with its counters (0 or -1). */
+int64_t kb_demo_store_category_id(const char *code);
+int kb_demo_store_unit(int64_t unit, char *name, size_t name_cap, char *path, size_t path_cap,
+                       struct sq_detail *d);
+int kb_demo_store_unlinked_appeals(int64_t cat, int64_t *ids, int max);
+int kb_demo_store_publish(int64_t id, const char *status, int64_t reviewer, int64_t pub,
+                          int deflect, int reuse, struct sq_detail *d);
 
 #endif

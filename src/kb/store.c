@@ -10,43 +10,42 @@
 
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "kb/events.h"
 #include "kb/kb.h"
 
-#define ANSWER_COLS                                                                            \
-    "a.id, a.category_id, c.name, c.code, a.title, a.problem, a.measures, a.result, "         \
-    "a.conditions, a.source_units, a.tags, a.status, a.version, a.unit_id, u.name, "          \
-    "a.author_id, a.reviewer_id, a.review_note, a.source_appeal_id, a.reuse_count, "          \
-    "a.deflect_count, a.created_at, a.updated_at, a.submitted_at, a.published_at, "           \
+#define ANSWER_COLS                                                                                \
+    "a.id, a.category_id, c.name, c.code, a.title, a.problem, a.measures, a.result, "              \
+    "a.conditions, a.source_units, a.tags, a.status, a.version, a.unit_id, u.name, "               \
+    "a.author_id, a.reviewer_id, a.review_note, a.source_appeal_id, a.reuse_count, "               \
+    "a.deflect_count, a.created_at, a.updated_at, a.submitted_at, a.published_at, "                \
     "a.archived_at"
-#define ANSWER_FROM                                                                            \
-    " FROM kb_answers a JOIN categories c ON c.id = a.category_id JOIN units u ON u.id = "    \
+#define ANSWER_FROM                                                                                \
+    " FROM kb_answers a JOIN categories c ON c.id = a.category_id JOIN units u ON u.id = "         \
     "a.unit_id "
 
 static void today(char *out);
 
-static void set_time(json_t *o, const char *key, sqlite3_stmt *st, int col)
+static void set_time(json_t *o, const char *key, struct sq_stmt *st, int col)
 {
-    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+    if (sq_col_is_null(st, col)) {
         json_object_set_new(o, key, json_null());
         return;
     }
     char t[32];
-    sq_clock_iso(sqlite3_column_int64(st, col), t);
+    sq_clock_iso(sq_col_int64(st, col), t);
     json_object_set_new(o, key, json_string(t));
 }
 
-static void set_id(json_t *o, const char *key, sqlite3_stmt *st, int col)
+static void set_id(json_t *o, const char *key, struct sq_stmt *st, int col)
 {
-    json_object_set_new(o, key, sqlite3_column_type(st, col) == SQLITE_NULL
-                                    ? json_null()
-                                    : json_integer(sqlite3_column_int64(st, col)));
+    json_object_set_new(
+        o, key, sq_col_is_null(st, col) ? json_null() : json_integer(sq_col_int64(st, col)));
 }
 
-static json_t *json_col(sqlite3_stmt *st, int col)
+static json_t *json_col(struct sq_stmt *st, int col)
 {
-    json_t *v = json_loads(sq_db_raw_col_text(st, col), 0, NULL);
+    json_t *v = json_loads(sq_db_col_text(st, col), 0, NULL);
     return v ? v : json_array();
 }
 
@@ -56,49 +55,48 @@ static json_t *units_named(json_t *ids)
     json_t *out = json_array();
     size_t i;
     json_t *v;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT name FROM units WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT name FROM units WHERE id = ?");
     json_array_foreach(ids, i, v)
     {
         const char *name = "";
         if (st) {
-            sqlite3_bind_int64(st, 1, json_integer_value(v));
-            if (sqlite3_step(st) == SQLITE_ROW)
-                name = sq_db_raw_col_text(st, 0);
+            sq_bind_int64(st, 1, json_integer_value(v));
+            if (sq_step(st) == SQ_ROW)
+                name = sq_db_col_text(st, 0);
         }
-        json_array_append_new(out, json_pack("{s:I,s:s}", "id", json_integer_value(v), "name",
-                                             name));
+        json_array_append_new(out,
+                              json_pack("{s:I,s:s}", "id", json_integer_value(v), "name", name));
         if (st)
-            sq_db_raw_reset(st);
+            sq_db_reset(st);
     }
     return out;
 }
 
 /* The list/detail row; `full` adds the long texts. */
-static json_t *answer_row(sqlite3_stmt *st, bool full)
+static json_t *answer_row(struct sq_stmt *st, bool full)
 {
     json_t *o = json_pack("{s:I,s:{s:I,s:s,s:s},s:s,s:s,s:i,s:{s:I,s:s}}", "id",
-                          (json_int_t)sqlite3_column_int64(st, 0), "category", "id",
-                          (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_raw_col_text(st, 2),
-                          "code", sq_db_raw_col_text(st, 3), "title", sq_db_raw_col_text(st, 4),
-                          "status", sq_db_raw_col_text(st, 11), "version", sqlite3_column_int(st, 12),
-                          "unit", "id", (json_int_t)sqlite3_column_int64(st, 13), "name",
-                          sq_db_raw_col_text(st, 14));
+                          (json_int_t)sq_col_int64(st, 0), "category", "id",
+                          (json_int_t)sq_col_int64(st, 1), "name", sq_db_col_text(st, 2), "code",
+                          sq_db_col_text(st, 3), "title", sq_db_col_text(st, 4), "status",
+                          sq_db_col_text(st, 11), "version", sq_col_int(st, 12), "unit", "id",
+                          (json_int_t)sq_col_int64(st, 13), "name", sq_db_col_text(st, 14));
     if (full) {
-        json_object_set_new(o, "problem", json_string(sq_db_raw_col_text(st, 5)));
-        json_object_set_new(o, "measures", json_string(sq_db_raw_col_text(st, 6)));
-        sq_json_set_str(o, "result", sq_db_raw_col_text(st, 7));
-        sq_json_set_str(o, "conditions", sq_db_raw_col_text(st, 8));
+        json_object_set_new(o, "problem", json_string(sq_db_col_text(st, 5)));
+        json_object_set_new(o, "measures", json_string(sq_db_col_text(st, 6)));
+        sq_json_set_str(o, "result", sq_db_col_text(st, 7));
+        sq_json_set_str(o, "conditions", sq_db_col_text(st, 8));
         json_t *ids = json_col(st, 9);
         json_object_set_new(o, "source_units", units_named(ids));
         json_decref(ids);
         set_id(o, "author_id", st, 15);
         set_id(o, "reviewer_id", st, 16);
-        sq_json_set_str(o, "review_note", sq_db_raw_col_text(st, 17));
+        sq_json_set_str(o, "review_note", sq_db_col_text(st, 17));
         set_id(o, "source_appeal_id", st, 18);
     }
     json_object_set_new(o, "tags", json_col(st, 10));
-    json_object_set_new(o, "reuse_count", json_integer(sqlite3_column_int64(st, 19)));
-    json_object_set_new(o, "deflect_count", json_integer(sqlite3_column_int64(st, 20)));
+    json_object_set_new(o, "reuse_count", json_integer(sq_col_int64(st, 19)));
+    json_object_set_new(o, "deflect_count", json_integer(sq_col_int64(st, 20)));
     set_time(o, "created_at", st, 21);
     set_time(o, "updated_at", st, 22);
     if (full) {
@@ -111,62 +109,61 @@ static json_t *answer_row(sqlite3_stmt *st, bool full)
 
 enum sq_err kb_store_get(int64_t id, struct kb_answer *a, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, status, version, category_id, unit_id, unit_path, "
-                                  "author_id, published_at FROM kb_answers WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, status, version, category_id, unit_id, unit_path, "
+                                    "author_id, published_at FROM kb_answers WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no answer with id %lld", (long long)id);
     }
-    a->id = sqlite3_column_int64(st, 0);
-    a->status = kb_status_parse(sq_db_raw_col_text(st, 1));
-    a->version = sqlite3_column_int(st, 2);
-    a->category_id = sqlite3_column_int64(st, 3);
-    a->unit_id = sqlite3_column_int64(st, 4);
-    snprintf(a->unit_path, sizeof a->unit_path, "%s", sq_db_raw_col_text(st, 5));
-    a->author_id = sqlite3_column_int64(st, 6);
-    a->published_at = sqlite3_column_int64(st, 7);
-    sq_db_raw_reset(st);
+    a->id = sq_col_int64(st, 0);
+    a->status = kb_status_parse(sq_db_col_text(st, 1));
+    a->version = sq_col_int(st, 2);
+    a->category_id = sq_col_int64(st, 3);
+    a->unit_id = sq_col_int64(st, 4);
+    snprintf(a->unit_path, sizeof a->unit_path, "%s", sq_db_col_text(st, 5));
+    a->author_id = sq_col_int64(st, 6);
+    a->published_at = sq_col_int64(st, 7);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
-
 json_t *kb_store_answer_json(int64_t id)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " ANSWER_COLS ANSWER_FROM "WHERE a.id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " ANSWER_COLS ANSWER_FROM "WHERE a.id = ?");
     json_t *o = NULL;
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW) {
         o = answer_row(st, true);
         json_object_set_new(o, "allowed_actions",
-                            kb_allowed_json(kb_status_parse(sq_db_raw_col_text(st, 11))));
+                            kb_allowed_json(kb_status_parse(sq_db_col_text(st, 11))));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (!o)
         return NULL;
-    json_object_set_new(
-        o, "linked_appeals",
-        json_integer(sq_db_scalar_id("SELECT count(*) FROM kb_answer_appeals WHERE answer_id = ?", id)));
+    json_object_set_new(o, "linked_appeals",
+                        json_integer(sq_db_scalar_id(
+                            "SELECT count(*) FROM kb_answer_appeals WHERE answer_id = ?", id)));
     json_t *cols = json_array();
     char day[16];
     today(day);
     /* the issues that carry it and are out: a scheduled issue is not public */
-    st = sq_db_raw_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
+    st = sq_db_stmt("SELECT k.id, k.issue_no, k.title, k.publish_date FROM kb_column_answers ca "
                     "JOIN kb_columns k ON k.id = ca.column_id WHERE ca.answer_id = ?1 AND "
                     "k.publish_date <= ?2 ORDER BY k.issue_no");
     if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(
-                cols, json_pack("{s:I,s:i,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                                "issue_no", sqlite3_column_int(st, 1), "title",
-                                sq_db_raw_col_text(st, 2), "publish_date", sq_db_raw_col_text(st, 3)));
-        sq_db_raw_reset(st);
+        sq_bind_int64(st, 1, id);
+        sq_bind_text(st, 2, day);
+        while (sq_step(st) == SQ_ROW)
+            json_array_append_new(cols, json_pack("{s:I,s:i,s:s,s:s}", "id",
+                                                  (json_int_t)sq_col_int64(st, 0), "issue_no",
+                                                  sq_col_int(st, 1), "title", sq_db_col_text(st, 2),
+                                                  "publish_date", sq_db_col_text(st, 3)));
+        sq_db_reset(st);
     }
     json_object_set_new(o, "columns", cols);
     return o;
@@ -175,31 +172,31 @@ json_t *kb_store_answer_json(int64_t id)
 bool kb_store_category_ok(int64_t category_id)
 {
     return sq_db_scalar_id("SELECT count(*) FROM categories WHERE id = ? AND parent_id IS NULL AND "
-                    "kind = 'livelihood' AND active = 1",
-                    category_id) > 0;
+                           "kind = 'livelihood' AND active = 1",
+                           category_id) > 0;
 }
 
 int64_t kb_store_category_top(int64_t category_id)
 {
-    return sq_db_scalar_id("SELECT coalesce(parent_id, id) FROM categories WHERE id = ?", category_id);
+    return sq_db_scalar_id("SELECT coalesce(parent_id, id) FROM categories WHERE id = ?",
+                           category_id);
 }
 
 json_t *kb_store_categories_json(void)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT c.id, c.code, c.name, (SELECT count(*) FROM kb_answers x WHERE x.category_id = "
         "c.id AND x.status = 'published') FROM categories c WHERE c.parent_id IS NULL AND "
         "c.kind = 'livelihood' AND c.active = 1 ORDER BY c.sort, c.id");
     if (!st)
         return a;
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:I}", "id",
-                                           (json_int_t)sqlite3_column_int64(st, 0), "code",
-                                           sq_db_raw_col_text(st, 1), "name", sq_db_raw_col_text(st, 2),
-                                           "published_answers",
-                                           (json_int_t)sqlite3_column_int64(st, 3)));
-    sq_db_raw_reset(st);
+                                           (json_int_t)sq_col_int64(st, 0), "code",
+                                           sq_db_col_text(st, 1), "name", sq_db_col_text(st, 2),
+                                           "published_answers", (json_int_t)sq_col_int64(st, 3)));
+    sq_db_reset(st);
     return a;
 }
 
@@ -212,56 +209,54 @@ static char *dump_or(json_t *in, const char *key, const char *dflt)
 static enum sq_err snapshot_version(int64_t id, int64_t editor_id, const char *note,
                                     struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO kb_answer_versions(answer_id, version, category_id, title, problem, "
         "measures, result, conditions, source_units, tags, editor_id, note, created_at) "
         "SELECT id, version, category_id, title, problem, measures, result, conditions, "
         "source_units, tags, ?2, ?3, ?4 FROM kb_answers WHERE id = ?1");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sq_db_raw_bind_id(st, 2, editor_id);
-    sq_db_raw_bind_text(st, 3, note);
-    sqlite3_bind_int64(st, 4, sq_clock_now());
-    return sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, id);
+    sq_db_bind_id(st, 2, editor_id);
+    sq_db_bind_text(st, 3, note);
+    sq_bind_int64(st, 4, sq_clock_now());
+    return sq_db_exec_stmt(st, d);
 }
 
-enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
-                            int64_t author_id, int64_t source_appeal_id, int64_t *id,
-                            struct sq_detail *d)
+enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path, int64_t author_id,
+                            int64_t source_appeal_id, int64_t *id, struct sq_detail *d)
 {
     enum sq_err e;
     int64_t now = sq_clock_now();
     char *units = dump_or(in, "source_units", "[]"), *tags = dump_or(in, "tags", "[]");
     if ((e = sq_db_begin(d)))
         goto out;
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO kb_answers(category_id, title, problem, measures, result, conditions, "
         "source_units, tags, status, version, unit_id, unit_path, author_id, source_appeal_id, "
         "created_at, updated_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,'draft',1,?9,"
         /* the owner's path as it is at commit, even if it moved meanwhile */
-        "coalesce((SELECT path FROM units WHERE id = ?9), ?10),?11,?12,?13,?14)");
+        "coalesce((SELECT path FROM units WHERE id = ?9), ?10),?11,?12,?13,?14) RETURNING id");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, sq_json_int(in, "category_id", 0));
-    sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", ""));
-    sq_db_raw_bind_text(st, 3, sq_json_str(in, "problem", ""));
-    sq_db_raw_bind_text(st, 4, sq_json_str(in, "measures", ""));
-    sq_db_raw_bind_text(st, 5, sq_json_str(in, "result", NULL));
-    sq_db_raw_bind_text(st, 6, sq_json_str(in, "conditions", NULL));
-    sqlite3_bind_text(st, 7, units, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 8, tags, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 9, unit_id);
-    sqlite3_bind_text(st, 10, unit_path, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 11, author_id);
-    sq_db_raw_bind_id(st, 12, source_appeal_id);
-    sqlite3_bind_int64(st, 13, now);
-    sqlite3_bind_int64(st, 14, now);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, sq_json_int(in, "category_id", 0));
+    sq_db_bind_text(st, 2, sq_json_str(in, "title", ""));
+    sq_db_bind_text(st, 3, sq_json_str(in, "problem", ""));
+    sq_db_bind_text(st, 4, sq_json_str(in, "measures", ""));
+    sq_db_bind_text(st, 5, sq_json_str(in, "result", NULL));
+    sq_db_bind_text(st, 6, sq_json_str(in, "conditions", NULL));
+    sq_bind_text(st, 7, units);
+    sq_bind_text(st, 8, tags);
+    sq_bind_int64(st, 9, unit_id);
+    sq_bind_text(st, 10, unit_path);
+    sq_db_bind_id(st, 11, author_id);
+    sq_db_bind_id(st, 12, source_appeal_id);
+    sq_bind_int64(st, 13, now);
+    sq_bind_int64(st, 14, now);
+    if ((e = sq_db_exec_id(st, id, d)))
         goto fail;
-    *id = sqlite3_last_insert_rowid(sq_db_conn());
     if ((e = snapshot_version(*id, author_id, "created", d)))
         goto fail;
     if (source_appeal_id) {
@@ -281,8 +276,8 @@ out:
 enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t editor_id,
                             int new_status, struct sq_detail *d)
 {
-    static const char *const text_cols[] = {"title", "problem", "measures", "result",
-                                            "conditions", NULL};
+    static const char *const text_cols[] = {"title",  "problem",    "measures",
+                                            "result", "conditions", NULL};
     static const char *const json_cols[] = {"source_units", "tags", NULL};
     enum sq_err e;
     char sql[160];
@@ -293,41 +288,41 @@ enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t edito
         if (!sq_json_has(in, text_cols[i]))
             continue;
         snprintf(sql, sizeof sql, "UPDATE kb_answers SET %s = ?2 WHERE id = ?1", text_cols[i]);
-        sqlite3_stmt *st = sq_db_raw_stmt(sql);
+        struct sq_stmt *st = sq_db_stmt(sql);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, a->id);
-        sq_db_raw_bind_text(st, 2, sq_json_str(in, text_cols[i], NULL));
-        if ((e = sq_db_raw_exec(st, d)))
+        sq_bind_int64(st, 1, a->id);
+        sq_db_bind_text(st, 2, sq_json_str(in, text_cols[i], NULL));
+        if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
     for (int i = 0; json_cols[i]; i++) {
         if (!sq_json_has(in, json_cols[i]))
             continue;
         snprintf(sql, sizeof sql, "UPDATE kb_answers SET %s = ?2 WHERE id = ?1", json_cols[i]);
-        sqlite3_stmt *st = sq_db_raw_stmt(sql);
+        struct sq_stmt *st = sq_db_stmt(sql);
         char *v = dump_or(in, json_cols[i], "[]");
-        sqlite3_bind_int64(st, 1, a->id);
-        sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+        sq_bind_int64(st, 1, a->id);
+        sq_bind_text(st, 2, v);
         free(v);
-        if ((e = sq_db_raw_exec(st, d)))
+        if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "UPDATE kb_answers SET category_id = coalesce(?2, category_id), version = version + 1, "
         "updated_at = ?3, status = coalesce(?4, status) WHERE id = ?1");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, a->id);
-    sq_db_raw_bind_id(st, 2, sq_json_int(in, "category_id", 0));
-    sqlite3_bind_int64(st, 3, now);
+    sq_bind_int64(st, 1, a->id);
+    sq_db_bind_id(st, 2, sq_json_int(in, "category_id", 0));
+    sq_bind_int64(st, 3, now);
     if (new_status >= 0)
-        sqlite3_bind_text(st, 4, kb_status_name(new_status), -1, SQLITE_STATIC);
-    if ((e = sq_db_raw_exec(st, d)) ||
+        sq_bind_text_ref(st, 4, kb_status_name(new_status));
+    if ((e = sq_db_exec_stmt(st, d)) ||
         (e = snapshot_version(a->id, editor_id, sq_json_str(in, "note", "edited"), d)))
         goto fail;
     return sq_db_commit(d);
@@ -344,7 +339,7 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
     enum sq_err e;
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "UPDATE kb_answers SET status = ?3, updated_at = ?4, "
         "submitted_at = CASE WHEN ?5 = 0 THEN ?4 ELSE submitted_at END, "
         "published_at = CASE WHEN ?5 = 1 THEN ?4 ELSE published_at END, "
@@ -356,16 +351,16 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, a->id);
-    sqlite3_bind_text(st, 2, kb_status_name(a->status), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, kb_status_name(to), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int(st, 5, action);
-    sq_db_raw_bind_id(st, 6, actor_id);
-    sq_db_raw_bind_text(st, 7, note);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, a->id);
+    sq_bind_text_ref(st, 2, kb_status_name(a->status));
+    sq_bind_text_ref(st, 3, kb_status_name(to));
+    sq_bind_int64(st, 4, now);
+    sq_bind_int(st, 5, action);
+    sq_db_bind_id(st, 6, actor_id);
+    sq_db_bind_text(st, 7, note);
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
-    if (sqlite3_changes(sq_db_conn()) == 0) {
+    if (sq_db_changes() == 0) {
         e = sq_fail(d, SQ_ECONFLICT, NULL, "the answer changed meanwhile; reload it");
         goto fail;
     }
@@ -393,13 +388,13 @@ enum sq_err kb_store_delete(int64_t id, struct sq_detail *d)
     if ((e = sq_db_begin(d)))
         return e;
     for (int i = 0; sqls[i]; i++) {
-        sqlite3_stmt *st = sq_db_raw_stmt(sqls[i]);
+        struct sq_stmt *st = sq_db_stmt(sqls[i]);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, id);
-        if ((e = sq_db_raw_exec(st, d)))
+        sq_bind_int64(st, 1, id);
+        if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
     }
     return sq_db_commit(d);
@@ -408,8 +403,29 @@ fail:
     return e;
 }
 
-enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
-                          json_t **items, int64_t *total, struct sq_detail *d)
+/* ORDER BY of the answer list's sort names (struct kb_answer_filter.sort) */
+static const char *const list_orders[][2] = {
+    {"-published_at", "a.published_at DESC, a.id DESC"},
+    {"published_at", "a.published_at, a.id"},
+    {"-updated_at", "a.updated_at DESC, a.id DESC"},
+    {"-reuse_count", "a.reuse_count DESC, a.id DESC"},
+    {"-deflect_count", "a.deflect_count DESC, a.id DESC"},
+    {"id", "a.id"},
+    {"-id", "a.id DESC"},
+    {"title", "a.title, a.id"},
+};
+/* The ORDER BY of a sort name of the API ("-x" = descending); the first
+ * entry when the name is unknown (the api validated it already). */
+static const char *order_sql(const char *const (*t)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcmp(t[i][0], name))
+            return t[i][1];
+    return t[0][1];
+}
+
+enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p, json_t **items,
+                          int64_t *total, struct sq_detail *d)
 {
     /* The WHERE is assembled from fixed fragments only; values are bound. */
     struct kb_buf w = {0};
@@ -431,44 +447,49 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
          * to its reviewers too (kb_may_edit) */
         kb_buf_adds(&w, " AND (a.status = 'published'");
         for (int i = 0; i < f->nscope && i < 16; i++)
-            kb_buf_addf(&w, " OR (a.status IN ('draft', 'in_review') AND substr(a.unit_path, 1, "
-                            "length(?%d)) = ?%d)",
+            kb_buf_addf(&w,
+                        " OR (a.status IN ('draft', 'in_review') AND substr(a.unit_path, 1, "
+                        "length(?%d)) = ?%d)",
                         10 + i, 10 + i);
         for (int i = 0; i < f->nreview && i < 16; i++)
             kb_buf_addf(&w, " OR substr(a.unit_path, 1, length(?%d)) = ?%d", 30 + i, 30 + i);
         kb_buf_adds(&w, ")");
     }
     struct kb_buf q = {0};
-    kb_buf_addf(&q, "SELECT " ANSWER_COLS ", count(*) OVER () " ANSWER_FROM "%s ORDER BY %s "
-                    "LIMIT ?5 OFFSET ?6",
-                w.p, f->sort ? f->sort : "a.id DESC");
-    sqlite3_stmt *st = sq_db_raw_stmt(q.p);
+    kb_buf_addf(&q,
+                "SELECT " ANSWER_COLS ", count(*) OVER () " ANSWER_FROM "%s ORDER BY %s "
+                "LIMIT ?5 OFFSET ?6",
+                w.p,
+                f->sort
+                    ? order_sql(list_orders, sizeof list_orders / sizeof list_orders[0], f->sort)
+                    : "a.id DESC");
+    struct sq_stmt *st = sq_db_stmt(q.p);
     kb_buf_free(&w);
     kb_buf_free(&q);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     if (f->status >= 0)
-        sqlite3_bind_text(st, 1, kb_status_name(f->status), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, f->category_id);
-    sq_db_raw_bind_text(st, 3, f->tag);
-    sqlite3_bind_int64(st, 4, f->unit_id);
-    sqlite3_bind_int(st, 5, p->limit);
-    sqlite3_bind_int64(st, 6, p->offset);
-    sqlite3_bind_int64(st, 7, f->column_id);
+        sq_bind_text_ref(st, 1, kb_status_name(f->status));
+    sq_bind_int64(st, 2, f->category_id);
+    sq_db_bind_text(st, 3, f->tag);
+    sq_bind_int64(st, 4, f->unit_id);
+    sq_bind_int(st, 5, p->limit);
+    sq_bind_int64(st, 6, p->offset);
+    sq_bind_int64(st, 7, f->column_id);
     for (int i = 0; !f->all_statuses && i < f->nscope && i < 16; i++)
-        sqlite3_bind_text(st, 10 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, 10 + i, f->scope_paths[i]);
     for (int i = 0; !f->all_statuses && i < f->nreview && i < 16; i++)
-        sqlite3_bind_text(st, 30 + i, f->review_paths[i], -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, 30 + i, f->review_paths[i]);
     *items = json_array();
     *total = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         json_array_append_new(*items, answer_row(st, false));
-        *total = sqlite3_column_int64(st, 26);
+        *total = sq_col_int64(st, 26);
     }
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_db_error(rc, d);
+    sq_db_reset(st);
+    if (rc != SQ_DONE)
+        return sq_db_last_error(d);
     if (json_array_size(*items) == 0 && p->offset > 0) {
         /* past the end: the window count is unknown without a row */
         *total = p->offset;
@@ -476,56 +497,56 @@ enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page
     return SQ_OK;
 }
 
-static json_t *version_row(sqlite3_stmt *st, bool full)
+static json_t *version_row(struct sq_stmt *st, bool full)
 {
     char t[32];
-    sq_clock_iso(sqlite3_column_int64(st, 12), t);
-    json_t *o = json_pack("{s:i,s:I,s:s,s:s}", "version", sqlite3_column_int(st, 1),
-                          "category_id", (json_int_t)sqlite3_column_int64(st, 2), "title",
-                          sq_db_raw_col_text(st, 3), "created_at", t);
+    sq_clock_iso(sq_col_int64(st, 12), t);
+    json_t *o =
+        json_pack("{s:i,s:I,s:s,s:s}", "version", sq_col_int(st, 1), "category_id",
+                  (json_int_t)sq_col_int64(st, 2), "title", sq_db_col_text(st, 3), "created_at", t);
     set_id(o, "editor_id", st, 10);
-    sq_json_set_str(o, "note", sq_db_raw_col_text(st, 11));
+    sq_json_set_str(o, "note", sq_db_col_text(st, 11));
     if (full) {
-        json_object_set_new(o, "problem", json_string(sq_db_raw_col_text(st, 4)));
-        json_object_set_new(o, "measures", json_string(sq_db_raw_col_text(st, 5)));
-        sq_json_set_str(o, "result", sq_db_raw_col_text(st, 6));
-        sq_json_set_str(o, "conditions", sq_db_raw_col_text(st, 7));
+        json_object_set_new(o, "problem", json_string(sq_db_col_text(st, 4)));
+        json_object_set_new(o, "measures", json_string(sq_db_col_text(st, 5)));
+        sq_json_set_str(o, "result", sq_db_col_text(st, 6));
+        sq_json_set_str(o, "conditions", sq_db_col_text(st, 7));
         json_object_set_new(o, "source_units", json_col(st, 8));
         json_object_set_new(o, "tags", json_col(st, 9));
     }
     return o;
 }
 
-#define VERSION_COLS                                                                           \
-    "answer_id, version, category_id, title, problem, measures, result, conditions, "         \
+#define VERSION_COLS                                                                               \
+    "answer_id, version, category_id, title, problem, measures, result, conditions, "              \
     "source_units, tags, editor_id, note, created_at"
 
 json_t *kb_store_versions_json(int64_t id)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
-                                  "answer_id = ? ORDER BY version DESC");
+    struct sq_stmt *st = sq_db_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
+                                    "answer_id = ? ORDER BY version DESC");
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, id);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(a, version_row(st, false));
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return a;
 }
 
 json_t *kb_store_version_json(int64_t id, int version)
 {
     json_t *o = NULL;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
-                                  "answer_id = ? AND version = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " VERSION_COLS " FROM kb_answer_versions WHERE "
+                                    "answer_id = ? AND version = ?");
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, version);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    sq_bind_int(st, 2, version);
+    if (sq_step(st) == SQ_ROW)
         o = version_row(st, true);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return o;
 }
 
@@ -542,27 +563,27 @@ void kb_appeal_ref_cleanup(struct kb_appeal_ref *r)
 enum sq_err kb_store_appeal_ref(int64_t appeal_id, struct kb_appeal_ref *r, struct sq_detail *d)
 {
     memset(r, 0, sizeof *r);
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, category_id, unit_id, coalesce(creator_id, 0), "
-                                  "status, handler_unit_path, title, description, reply FROM "
-                                  "appeals WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, category_id, unit_id, coalesce(creator_id, 0), "
+                                    "status, handler_unit_path, title, description, reply FROM "
+                                    "appeals WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, appeal_id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, appeal_id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, "appeal_id", "no appeal with id %lld",
                        (long long)appeal_id);
     }
-    r->id = sqlite3_column_int64(st, 0);
-    r->category_id = sqlite3_column_int64(st, 1);
-    r->unit_id = sqlite3_column_int64(st, 2);
-    r->creator_id = sqlite3_column_int64(st, 3);
-    snprintf(r->status, sizeof r->status, "%s", sq_db_raw_col_text(st, 4));
-    snprintf(r->handler_unit_path, sizeof r->handler_unit_path, "%s", sq_db_raw_col_text(st, 5));
-    r->title = strdup(sq_db_raw_col_text(st, 6));
-    r->description = strdup(sq_db_raw_col_text(st, 7));
-    r->reply = strdup(sq_db_raw_col_text(st, 8));
-    sq_db_raw_reset(st);
+    r->id = sq_col_int64(st, 0);
+    r->category_id = sq_col_int64(st, 1);
+    r->unit_id = sq_col_int64(st, 2);
+    r->creator_id = sq_col_int64(st, 3);
+    snprintf(r->status, sizeof r->status, "%s", sq_db_col_text(st, 4));
+    snprintf(r->handler_unit_path, sizeof r->handler_unit_path, "%s", sq_db_col_text(st, 5));
+    r->title = strdup(sq_db_col_text(st, 6));
+    r->description = strdup(sq_db_col_text(st, 7));
+    r->reply = strdup(sq_db_col_text(st, 8));
+    sq_db_reset(st);
     if (!r->title || !r->description || !r->reply)
         sq_fatal("out of memory");
     return SQ_OK;
@@ -574,26 +595,27 @@ enum sq_err kb_store_link(int64_t answer_id, int64_t appeal_id, int64_t user_id,
     enum sq_err e;
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, appeal_id, "
-                                  "linked_by, created_at) VALUES (?,?,?,?)");
+    struct sq_stmt *st =
+        sq_db_stmt("INSERT INTO kb_answer_appeals(answer_id, appeal_id, "
+                   "linked_by, created_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, answer_id);
-    sqlite3_bind_int64(st, 2, appeal_id);
-    sq_db_raw_bind_id(st, 3, user_id);
-    sqlite3_bind_int64(st, 4, sq_clock_now());
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, answer_id);
+    sq_bind_int64(st, 2, appeal_id);
+    sq_db_bind_id(st, 3, user_id);
+    sq_bind_int64(st, 4, sq_clock_now());
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
-    if (sqlite3_changes(sq_db_conn()) == 0) {
+    if (sq_db_changes() == 0) {
         e = sq_fail(d, SQ_ECONFLICT, "appeal_id", "this appeal is already linked");
         goto fail;
     }
     /* a link means the answer was used on a case: count the reuse */
-    st = sq_db_raw_stmt("UPDATE kb_answers SET reuse_count = reuse_count + 1 WHERE id = ?");
-    sqlite3_bind_int64(st, 1, answer_id);
-    if ((e = sq_db_raw_exec(st, d)))
+    st = sq_db_stmt("UPDATE kb_answers SET reuse_count = reuse_count + 1 WHERE id = ?");
+    sq_bind_int64(st, 1, answer_id);
+    if ((e = sq_db_exec_stmt(st, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -603,14 +625,14 @@ fail:
 
 enum sq_err kb_store_unlink(int64_t answer_id, int64_t appeal_id, struct sq_detail *d)
 {
-    sqlite3_stmt *st =
-        sq_db_raw_stmt("DELETE FROM kb_answer_appeals WHERE answer_id = ? AND appeal_id = ?");
+    struct sq_stmt *st =
+        sq_db_stmt("DELETE FROM kb_answer_appeals WHERE answer_id = ? AND appeal_id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, answer_id);
-    sqlite3_bind_int64(st, 2, appeal_id);
-    enum sq_err e = sq_db_raw_exec(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
+    sq_bind_int64(st, 1, answer_id);
+    sq_bind_int64(st, 2, appeal_id);
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e && sq_db_changes() == 0)
         return sq_fail(d, SQ_ENOTFOUND, NULL, "this appeal is not linked to the answer");
     return e;
 }
@@ -618,39 +640,39 @@ enum sq_err kb_store_unlink(int64_t answer_id, int64_t appeal_id, struct sq_deta
 json_t *kb_store_links_json(int64_t answer_id, const char **scope_paths, int nscope)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT p.id, p.tracking_no, p.title, p.status, p.handler_unit_path, l.created_at FROM "
         "kb_answer_appeals l JOIN appeals p ON p.id = l.appeal_id WHERE l.answer_id = ? ORDER "
         "BY l.created_at DESC, p.id DESC LIMIT 500");
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, answer_id);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *path = sq_db_raw_col_text(st, 4);
+    sq_bind_int64(st, 1, answer_id);
+    while (sq_step(st) == SQ_ROW) {
+        const char *path = sq_db_col_text(st, 4);
         bool ok = !scope_paths;
         for (int i = 0; !ok && i < nscope; i++)
             ok = !strncmp(path, scope_paths[i], strlen(scope_paths[i]));
         if (!ok)
             continue;
         char t[32];
-        sq_clock_iso(sqlite3_column_int64(st, 5), t);
+        sq_clock_iso(sq_col_int64(st, 5), t);
         json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id",
-                                           (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
-                                           sq_db_raw_col_text(st, 1), "title", sq_db_raw_col_text(st, 2),
-                                           "status", sq_db_raw_col_text(st, 3), "linked_at", t));
+                                           (json_int_t)sq_col_int64(st, 0), "tracking_no",
+                                           sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2),
+                                           "status", sq_db_col_text(st, 3), "linked_at", t));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return a;
 }
 
 enum sq_err kb_store_count_deflect(int64_t answer_id, struct sq_detail *d)
 {
-    sqlite3_stmt *st =
-        sq_db_raw_stmt("UPDATE kb_answers SET deflect_count = deflect_count + 1 WHERE id = ?");
+    struct sq_stmt *st =
+        sq_db_stmt("UPDATE kb_answers SET deflect_count = deflect_count + 1 WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, answer_id);
-    return sq_db_raw_exec(st, d);
+    sq_bind_int64(st, 1, answer_id);
+    return sq_db_exec_stmt(st, d);
 }
 
 /* ---- columns ---- */
@@ -659,15 +681,15 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d)
 {
     size_t i;
     json_t *v;
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT status FROM kb_answers WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT status FROM kb_answers WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     json_array_foreach(ids, i, v)
     {
-        sqlite3_bind_int64(st, 1, json_integer_value(v));
-        int rc = sqlite3_step(st);
-        bool ok = rc == SQLITE_ROW && !strcmp(sq_db_raw_col_text(st, 0), "published");
-        sq_db_raw_reset(st);
+        sq_bind_int64(st, 1, json_integer_value(v));
+        int rc = sq_step(st);
+        bool ok = rc == SQ_ROW && !strcmp(sq_db_col_text(st, 0), "published");
+        sq_db_reset(st);
         if (!ok)
             return sq_fail(d, SQ_EINVAL, "answer_ids",
                            "answer %lld does not exist or is not published",
@@ -681,19 +703,18 @@ enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d)
 static json_t *answers_of(const char *sql, int64_t id, bool all)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, all);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    sq_bind_int(st, 2, all);
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(a, json_pack("{s:I,s:s,s:{s:I,s:s},s:s}", "id",
-                                           (json_int_t)sqlite3_column_int64(st, 0), "title",
-                                           sq_db_raw_col_text(st, 1), "category", "id",
-                                           (json_int_t)sqlite3_column_int64(st, 2), "name",
-                                           sq_db_raw_col_text(st, 3), "status",
-                                           sq_db_raw_col_text(st, 4)));
-    sq_db_raw_reset(st);
+                                           (json_int_t)sq_col_int64(st, 0), "title",
+                                           sq_db_col_text(st, 1), "category", "id",
+                                           (json_int_t)sq_col_int64(st, 2), "name",
+                                           sq_db_col_text(st, 3), "status", sq_db_col_text(st, 4)));
+    sq_db_reset(st);
     return a;
 }
 
@@ -707,82 +728,81 @@ static void today(char *out)
 
 /* The owner of a column or volume: its unit, or the district root for one
  * made before owners existed (010_kb_ownership.sql gives those the root). */
-#define OWNER_JOIN(alias)                                                                      \
-    " LEFT JOIN units ou ON ou.id = coalesce(" alias ".unit_id, (SELECT id FROM units WHERE "  \
+#define OWNER_JOIN(alias)                                                                          \
+    " LEFT JOIN units ou ON ou.id = coalesce(" alias ".unit_id, (SELECT id FROM units WHERE "      \
     "parent_id IS NULL ORDER BY id LIMIT 1))"
 
 enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d)
 {
-    sqlite3_stmt *st =
-        sq_db_raw_stmt(volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k"
-                                OWNER_JOIN("k") " WHERE k.id = ?"
-                          : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k"
-                                OWNER_JOIN("k") " WHERE k.id = ?");
+    struct sq_stmt *st = sq_db_stmt(
+        volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k" OWNER_JOIN(
+                     "k") " WHERE k.id = ?"
+               : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k" OWNER_JOIN(
+                     "k") " WHERE k.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) != SQ_ROW) {
+        sq_db_reset(st);
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no %s with id %lld", volume ? "volume" : "column",
                        (long long)id);
     }
-    o->unit_id = sqlite3_column_int64(st, 0);
-    snprintf(o->path, sizeof o->path, "%s", sq_db_raw_col_text(st, 1));
-    sq_db_raw_reset(st);
+    o->unit_id = sq_col_int64(st, 0);
+    snprintf(o->path, sizeof o->path, "%s", sq_db_col_text(st, 1));
+    sq_db_reset(st);
     return SQ_OK;
 }
 
-static void set_owner(json_t *o, sqlite3_stmt *st, int col)
+static void set_owner(json_t *o, struct sq_stmt *st, int col)
 {
-    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+    if (sq_col_is_null(st, col)) {
         json_object_set_new(o, "unit", json_null());
         return;
     }
-    json_object_set_new(o, "unit", json_pack("{s:I,s:s}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, col), "name",
-                                             sq_db_raw_col_text(st, col + 1)));
+    json_object_set_new(o, "unit",
+                        json_pack("{s:I,s:s}", "id", (json_int_t)sq_col_int64(st, col), "name",
+                                  sq_db_col_text(st, col + 1)));
 }
 
-static json_t *column_row(sqlite3_stmt *st)
+static json_t *column_row(struct sq_stmt *st)
 {
     char t[32];
-    sq_clock_iso(sqlite3_column_int64(st, 5), t);
-    json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:I}", "id",
-                          (json_int_t)sqlite3_column_int64(st, 0), "issue_no",
-                          sqlite3_column_int(st, 1), "title", sq_db_raw_col_text(st, 2),
-                          "publish_date", sq_db_raw_col_text(st, 4), "created_at", t, "answer_count",
-                          (json_int_t)sqlite3_column_int64(st, 6));
-    sq_json_set_str(o, "intro", sq_db_raw_col_text(st, 3));
+    sq_clock_iso(sq_col_int64(st, 5), t);
+    json_t *o = json_pack("{s:I,s:i,s:s,s:s,s:s,s:I}", "id", (json_int_t)sq_col_int64(st, 0),
+                          "issue_no", sq_col_int(st, 1), "title", sq_db_col_text(st, 2),
+                          "publish_date", sq_db_col_text(st, 4), "created_at", t, "answer_count",
+                          (json_int_t)sq_col_int64(st, 6));
+    sq_json_set_str(o, "intro", sq_db_col_text(st, 3));
     set_owner(o, st, 7);
     return o;
 }
 
 /* answer_count is what the public sees: the published members */
-#define COLUMN_COLS                                                                            \
-    "k.id, k.issue_no, k.title, k.intro, k.publish_date, k.created_at, (SELECT count(*) FROM " \
-    "kb_column_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.column_id = k.id "    \
+#define COLUMN_COLS                                                                                \
+    "k.id, k.issue_no, k.title, k.intro, k.publish_date, k.created_at, (SELECT count(*) FROM "     \
+    "kb_column_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.column_id = k.id "        \
     "AND a.status = 'published'), ou.id, ou.name"
 
-#define COLUMN_MEMBERS                                                                         \
-    "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_column_answers x JOIN "     \
-    "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "      \
+#define COLUMN_MEMBERS                                                                             \
+    "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_column_answers x JOIN "         \
+    "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "          \
     "x.column_id = ?1 AND (?2 OR a.status = 'published') ORDER BY x.pos"
 
 json_t *kb_store_column_json(int64_t id, bool full)
 {
     char day[16];
     today(day);
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN("k")
-                                  " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)");
+    struct sq_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN(
+        "k") " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)");
     json_t *o = NULL;
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, full);
-    sqlite3_bind_text(st, 3, day, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    sq_bind_int(st, 2, full);
+    sq_bind_text(st, 3, day);
+    if (sq_step(st) == SQ_ROW)
         o = column_row(st);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (o) {
         json_t *members = answers_of(COLUMN_MEMBERS, id, full);
         json_object_set_new(o, "answer_count", json_integer((json_int_t)json_array_size(members)));
@@ -799,30 +819,30 @@ enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const str
     /* scheduled issues show to those who manage them: all, or the ones owned
      * inside a subtree where the caller holds kb.publish */
     struct kb_buf q = {0};
-    kb_buf_adds(&q, "SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k" OWNER_JOIN("k")
-                    " WHERE (?1 OR k.publish_date <= ?2");
+    kb_buf_adds(&q, "SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k" OWNER_JOIN(
+                        "k") " WHERE (?1 OR k.publish_date <= ?2");
     for (int i = 0; i < f->nscope && i < 16; i++)
         kb_buf_addf(&q, " OR substr(ou.path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
     kb_buf_adds(&q, ") ORDER BY k.issue_no DESC LIMIT ?3 OFFSET ?4");
-    sqlite3_stmt *st = sq_db_raw_stmt(q.p);
+    struct sq_stmt *st = sq_db_stmt(q.p);
     kb_buf_free(&q);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, f->all);
-    sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, p->limit);
-    sqlite3_bind_int64(st, 4, p->offset);
+    sq_bind_int(st, 1, f->all);
+    sq_bind_text(st, 2, day);
+    sq_bind_int(st, 3, p->limit);
+    sq_bind_int64(st, 4, p->offset);
     for (int i = 0; i < f->nscope && i < 16; i++)
-        sqlite3_bind_text(st, 10 + i, f->scope_paths[i], -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, 10 + i, f->scope_paths[i]);
     *items = json_array();
     *total = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         json_array_append_new(*items, column_row(st));
-        *total = sqlite3_column_int64(st, 9);
+        *total = sq_col_int64(st, 9);
     }
-    sq_db_raw_reset(st);
-    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
+    sq_db_reset(st);
+    return rc == SQ_DONE ? SQ_OK : sq_db_last_error(d);
 }
 
 /* Replaces the answer list of a column or volume. */
@@ -830,21 +850,21 @@ static enum sq_err set_members(const char *del_sql, const char *ins_sql, int64_t
                                struct sq_detail *d)
 {
     enum sq_err e;
-    sqlite3_stmt *st = sq_db_raw_stmt(del_sql);
+    struct sq_stmt *st = sq_db_stmt(del_sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_bind_int64(st, 1, id);
+    if ((e = sq_db_exec_stmt(st, d)))
         return e;
     size_t i;
     json_t *v;
     json_array_foreach(ids, i, v)
     {
-        st = sq_db_raw_stmt(ins_sql);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, json_integer_value(v));
-        sqlite3_bind_int64(st, 3, (int64_t)i + 1);
-        if ((e = sq_db_raw_exec(st, d))) {
+        st = sq_db_stmt(ins_sql);
+        sq_bind_int64(st, 1, id);
+        sq_bind_int64(st, 2, json_integer_value(v));
+        sq_bind_int64(st, 3, (int64_t)i + 1);
+        if ((e = sq_db_exec_stmt(st, d))) {
             if (e == SQ_ECONFLICT)
                 sq_fail(d, SQ_EINVAL, "answer_ids", "answer %lld is listed twice",
                         (long long)json_integer_value(v));
@@ -863,47 +883,46 @@ enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struc
     int64_t now = sq_clock_now();
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     if (!*id) {
-        st = sq_db_raw_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
+        st = sq_db_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
                         "created_by, created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,"
-                        "?6," NEW_OWNER ")");
+                        "?6," NEW_OWNER ") RETURNING id");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, sq_json_int(in, "issue_no", 0));
-        sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", ""));
-        sq_db_raw_bind_text(st, 3, sq_json_str(in, "intro", NULL));
-        sq_db_raw_bind_text(st, 4, sq_json_str(in, "publish_date", ""));
-        sq_db_raw_bind_id(st, 5, user_id);
-        sqlite3_bind_int64(st, 6, now);
+        sq_bind_int64(st, 1, sq_json_int(in, "issue_no", 0));
+        sq_db_bind_text(st, 2, sq_json_str(in, "title", ""));
+        sq_db_bind_text(st, 3, sq_json_str(in, "intro", NULL));
+        sq_db_bind_text(st, 4, sq_json_str(in, "publish_date", ""));
+        sq_db_bind_id(st, 5, user_id);
+        sq_bind_int64(st, 6, now);
     } else {
-        st = sq_db_raw_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
-                        "coalesce(?3, title), intro = CASE WHEN ?7 THEN ?4 ELSE intro END, "
+        st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
+                        "coalesce(?3, title), intro = CASE WHEN ?7 = 1 THEN ?4 ELSE intro END, "
                         "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
                         "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, *id);
-        sq_db_raw_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
-        sq_db_raw_bind_text(st, 3, sq_json_str(in, "title", NULL));
-        sq_db_raw_bind_text(st, 4, sq_json_str(in, "intro", NULL));
-        sq_db_raw_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
-        sqlite3_bind_int64(st, 6, now);
-        sqlite3_bind_int(st, 7, sq_json_has(in, "intro"));
+        sq_bind_int64(st, 1, *id);
+        sq_db_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
+        sq_db_bind_text(st, 3, sq_json_str(in, "title", NULL));
+        sq_db_bind_text(st, 4, sq_json_str(in, "intro", NULL));
+        sq_db_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
+        sq_bind_int64(st, 6, now);
+        sq_bind_int(st, 7, sq_json_has(in, "intro"));
     }
-    sq_db_raw_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    if ((e = sq_db_raw_exec(st, d))) {
+    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
+    /* a new column returns its id; an update keeps *id */
+    if ((e = *id ? sq_db_exec_stmt(st, d) : sq_db_exec_id(st, id, d))) {
         if (e == SQ_ECONFLICT)
             sq_fail(d, SQ_ECONFLICT, "issue_no", "column issue %lld already exists",
                     (long long)sq_json_int(in, "issue_no", 0));
         goto fail;
     }
-    if (!*id)
-        *id = sqlite3_last_insert_rowid(sq_db_conn());
     json_t *ids = json_object_get(in, "answer_ids");
     if (ids && (e = set_members("DELETE FROM kb_column_answers WHERE column_id = ?",
                                 "INSERT INTO kb_column_answers(column_id, answer_id, pos) VALUES "
@@ -923,15 +942,15 @@ static enum sq_err delete_pair(const char *a, const char *b, int64_t id, struct 
         return e;
     const char *sqls[] = {a, b};
     for (int i = 0; i < 2; i++) {
-        sqlite3_stmt *st = sq_db_raw_stmt(sqls[i]);
+        struct sq_stmt *st = sq_db_stmt(sqls[i]);
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, id);
-        if ((e = sq_db_raw_exec(st, d)))
+        sq_bind_int64(st, 1, id);
+        if ((e = sq_db_exec_stmt(st, d)))
             goto fail;
-        if (i == 1 && sqlite3_changes(sq_db_conn()) == 0) {
+        if (i == 1 && sq_db_changes() == 0) {
             e = sq_fail(d, SQ_ENOTFOUND, NULL, "no such record");
             goto fail;
         }
@@ -950,23 +969,23 @@ enum sq_err kb_store_column_delete(int64_t id, struct sq_detail *d)
 
 /* ---- volumes ---- */
 
-static json_t *volume_row(sqlite3_stmt *st)
+static json_t *volume_row(struct sq_stmt *st)
 {
     char t[32];
-    sq_clock_iso(sqlite3_column_int64(st, 5), t);
-    json_t *o = json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                          "title", sq_db_raw_col_text(st, 1), "created_at", t, "answer_count",
-                          (json_int_t)sqlite3_column_int64(st, 6));
-    sq_json_set_str(o, "subtitle", sq_db_raw_col_text(st, 2));
-    sq_json_set_str(o, "preface", sq_db_raw_col_text(st, 3));
-    sq_json_set_str(o, "edition", sq_db_raw_col_text(st, 4));
+    sq_clock_iso(sq_col_int64(st, 5), t);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)sq_col_int64(st, 0), "title",
+                          sq_db_col_text(st, 1), "created_at", t, "answer_count",
+                          (json_int_t)sq_col_int64(st, 6));
+    sq_json_set_str(o, "subtitle", sq_db_col_text(st, 2));
+    sq_json_set_str(o, "preface", sq_db_col_text(st, 3));
+    sq_json_set_str(o, "edition", sq_db_col_text(st, 4));
     set_owner(o, st, 7);
     return o;
 }
 
-#define VOLUME_COLS                                                                            \
-    "v.id, v.title, v.subtitle, v.preface, v.edition, v.created_at, (SELECT count(*) FROM "    \
-    "kb_volume_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.volume_id = v.id "    \
+#define VOLUME_COLS                                                                                \
+    "v.id, v.title, v.subtitle, v.preface, v.edition, v.created_at, (SELECT count(*) FROM "        \
+    "kb_volume_answers x JOIN kb_answers a ON a.id = x.answer_id WHERE x.volume_id = v.id "        \
     "AND a.status = 'published'), ou.id, ou.name"
 
 /* Chapters: one per category, in category order; answers by position. */
@@ -975,47 +994,45 @@ static json_t *volume_chapters(int64_t id, bool all, int *count)
     json_t *chapters = json_array(), *cur = NULL;
     int64_t cur_cat = -1;
     *count = 0;
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.status FROM kb_volume_answers x JOIN "
         "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "
         "x.volume_id = ?1 AND (?2 OR a.status = 'published') ORDER BY c.sort, c.id, x.pos");
     if (!st)
         return chapters;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, all);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t cat = sqlite3_column_int64(st, 2);
+    sq_bind_int64(st, 1, id);
+    sq_bind_int(st, 2, all);
+    while (sq_step(st) == SQ_ROW) {
+        int64_t cat = sq_col_int64(st, 2);
         if (cat != cur_cat) {
             cur = json_array();
-            json_array_append_new(chapters,
-                                  json_pack("{s:i,s:{s:I,s:s},s:o}", "chapter",
-                                            (int)json_array_size(chapters) + 1, "category", "id",
-                                            (json_int_t)cat, "name", sq_db_raw_col_text(st, 3),
-                                            "answers", cur));
+            json_array_append_new(chapters, json_pack("{s:i,s:{s:I,s:s},s:o}", "chapter",
+                                                      (int)json_array_size(chapters) + 1,
+                                                      "category", "id", (json_int_t)cat, "name",
+                                                      sq_db_col_text(st, 3), "answers", cur));
             cur_cat = cat;
         }
-        json_array_append_new(cur, json_pack("{s:I,s:s,s:s}", "id",
-                                             (json_int_t)sqlite3_column_int64(st, 0), "title",
-                                             sq_db_raw_col_text(st, 1), "status",
-                                             sq_db_raw_col_text(st, 4)));
+        json_array_append_new(cur, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)sq_col_int64(st, 0),
+                                             "title", sq_db_col_text(st, 1), "status",
+                                             sq_db_col_text(st, 4)));
         (*count)++;
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return chapters;
 }
 
 json_t *kb_store_volume_json(int64_t id, bool full)
 {
-    sqlite3_stmt *st =
-        sq_db_raw_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
+    struct sq_stmt *st =
+        sq_db_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
     json_t *o = NULL;
     int n = 0;
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
         o = volume_row(st);
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (o) {
         json_object_set_new(o, "chapters", volume_chapters(id, full, &n));
         json_object_set_new(o, "answer_count", json_integer(n));
@@ -1026,21 +1043,22 @@ json_t *kb_store_volume_json(int64_t id, bool full)
 enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
                                  struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v"
-                                  OWNER_JOIN("v") " ORDER BY v.id LIMIT ? OFFSET ?");
+    struct sq_stmt *st = sq_db_stmt(
+        "SELECT " VOLUME_COLS
+        ", count(*) OVER () FROM kb_volumes v" OWNER_JOIN("v") " ORDER BY v.id LIMIT ? OFFSET ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, p->limit);
-    sqlite3_bind_int64(st, 2, p->offset);
+    sq_bind_int(st, 1, p->limit);
+    sq_bind_int64(st, 2, p->offset);
     *items = json_array();
     *total = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         json_array_append_new(*items, volume_row(st));
-        *total = sqlite3_column_int64(st, 9);
+        *total = sq_col_int64(st, 9);
     }
-    sq_db_raw_reset(st);
-    return rc == SQLITE_DONE ? SQ_OK : sq_db_error(rc, d);
+    sq_db_reset(st);
+    return rc == SQ_DONE ? SQ_OK : sq_db_last_error(d);
 }
 
 enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d)
@@ -1049,46 +1067,46 @@ enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struc
     int64_t now = sq_clock_now();
     if ((e = sq_db_begin(d)))
         return e;
-    sqlite3_stmt *st;
+    struct sq_stmt *st;
     if (!*id) {
-        st = sq_db_raw_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
+        st = sq_db_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
                         "created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,?6," NEW_OWNER
-                        ")");
+                        ") RETURNING id");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sq_db_raw_bind_text(st, 1, sq_json_str(in, "title", ""));
-        sq_db_raw_bind_text(st, 2, sq_json_str(in, "subtitle", NULL));
-        sq_db_raw_bind_text(st, 3, sq_json_str(in, "preface", NULL));
-        sq_db_raw_bind_text(st, 4, sq_json_str(in, "edition", NULL));
-        sq_db_raw_bind_id(st, 5, user_id);
-        sqlite3_bind_int64(st, 6, now);
+        sq_db_bind_text(st, 1, sq_json_str(in, "title", ""));
+        sq_db_bind_text(st, 2, sq_json_str(in, "subtitle", NULL));
+        sq_db_bind_text(st, 3, sq_json_str(in, "preface", NULL));
+        sq_db_bind_text(st, 4, sq_json_str(in, "edition", NULL));
+        sq_db_bind_id(st, 5, user_id);
+        sq_bind_int64(st, 6, now);
     } else {
-        st = sq_db_raw_stmt(
+        st = sq_db_stmt(
             "UPDATE kb_volumes SET title = coalesce(?2, title), "
-            "subtitle = CASE WHEN ?6 & 1 THEN ?3 ELSE subtitle END, "
-            "preface = CASE WHEN ?6 & 2 THEN ?4 ELSE preface END, "
-            "edition = CASE WHEN ?6 & 4 THEN ?5 ELSE edition END, updated_at = ?7, "
+            "subtitle = CASE WHEN (?6 & 1) <> 0 THEN ?3 ELSE subtitle END, "
+            "preface = CASE WHEN (?6 & 2) <> 0 THEN ?4 ELSE preface END, "
+            "edition = CASE WHEN (?6 & 4) <> 0 THEN ?5 ELSE edition END, updated_at = ?7, "
             "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
         if (!st) {
             e = sq_fail(d, SQ_EDB, NULL, "database error");
             goto fail;
         }
-        sqlite3_bind_int64(st, 1, *id);
-        sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", NULL));
-        sq_db_raw_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
-        sq_db_raw_bind_text(st, 4, sq_json_str(in, "preface", NULL));
-        sq_db_raw_bind_text(st, 5, sq_json_str(in, "edition", NULL));
-        sqlite3_bind_int(st, 6, sq_json_has(in, "subtitle") | sq_json_has(in, "preface") << 1 |
-                                    sq_json_has(in, "edition") << 2);
-        sqlite3_bind_int64(st, 7, now);
+        sq_bind_int64(st, 1, *id);
+        sq_db_bind_text(st, 2, sq_json_str(in, "title", NULL));
+        sq_db_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
+        sq_db_bind_text(st, 4, sq_json_str(in, "preface", NULL));
+        sq_db_bind_text(st, 5, sq_json_str(in, "edition", NULL));
+        sq_bind_int(st, 6,
+                    sq_json_has(in, "subtitle") | sq_json_has(in, "preface") << 1 |
+                        sq_json_has(in, "edition") << 2);
+        sq_bind_int64(st, 7, now);
     }
-    sq_db_raw_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    if ((e = sq_db_raw_exec(st, d)))
+    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
+    /* a new volume returns its id; an update keeps *id */
+    if ((e = *id ? sq_db_exec_stmt(st, d) : sq_db_exec_id(st, id, d)))
         goto fail;
-    if (!*id)
-        *id = sqlite3_last_insert_rowid(sq_db_conn());
     json_t *ids = json_object_get(in, "answer_ids");
     if (ids && (e = set_members("DELETE FROM kb_volume_answers WHERE volume_id = ?",
                                 "INSERT INTO kb_volume_answers(volume_id, answer_id, pos) VALUES "
@@ -1136,14 +1154,13 @@ char *kb_volume_print_html(int64_t id, size_t *len)
     kb_buf_adds(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<title>");
     kb_buf_esc(&b, title);
-    kb_buf_adds(&b,
-                "</title>\n<style>\nbody{font-family:\"Songti SC\",\"SimSun\",serif;max-width:"
-                "46em;margin:2em auto;line-height:1.7;color:#111}\nh1{text-align:center;"
-                "font-size:1.8em}\n.subtitle{text-align:center}\nnav ol{padding-left:1.2em}\n"
-                "section.answer{page-break-before:always}\nh2.chapter{page-break-before:always;"
-                "border-bottom:2px solid #b00}\nh4{margin:.8em 0 .2em}\n.meta{color:#555;"
-                "font-size:.9em}\n@media print{nav a{color:#111;text-decoration:none}}\n"
-                "</style>\n</head>\n<body>\n<header>\n<h1>");
+    kb_buf_adds(&b, "</title>\n<style>\nbody{font-family:\"Songti SC\",\"SimSun\",serif;max-width:"
+                    "46em;margin:2em auto;line-height:1.7;color:#111}\nh1{text-align:center;"
+                    "font-size:1.8em}\n.subtitle{text-align:center}\nnav ol{padding-left:1.2em}\n"
+                    "section.answer{page-break-before:always}\nh2.chapter{page-break-before:always;"
+                    "border-bottom:2px solid #b00}\nh4{margin:.8em 0 .2em}\n.meta{color:#555;"
+                    "font-size:.9em}\n@media print{nav a{color:#111;text-decoration:none}}\n"
+                    "</style>\n</head>\n<body>\n<header>\n<h1>");
     kb_buf_esc(&b, title);
     kb_buf_adds(&b, "</h1>\n");
     const char *sub = json_string_value(json_object_get(v, "subtitle"));
@@ -1168,8 +1185,7 @@ char *kb_volume_print_html(int64_t id, size_t *len)
     json_array_foreach(chapters, i, ch)
     {
         kb_buf_addf(&b, "<li><a href=\"#ch%zu\">", i + 1);
-        kb_buf_esc(&b, json_string_value(json_object_get(json_object_get(ch, "category"),
-                                                         "name")));
+        kb_buf_esc(&b, json_string_value(json_object_get(json_object_get(ch, "category"), "name")));
         kb_buf_adds(&b, "</a>\n<ol>\n");
         json_array_foreach(json_object_get(ch, "answers"), j, ans)
         {
@@ -1186,8 +1202,7 @@ char *kb_volume_print_html(int64_t id, size_t *len)
     json_array_foreach(chapters, i, ch)
     {
         kb_buf_addf(&b, "<h2 class=\"chapter\" id=\"ch%zu\">第%zu章　", i + 1, i + 1);
-        kb_buf_esc(&b, json_string_value(json_object_get(json_object_get(ch, "category"),
-                                                         "name")));
+        kb_buf_esc(&b, json_string_value(json_object_get(json_object_get(ch, "category"), "name")));
         kb_buf_adds(&b, "</h2>\n");
         json_array_foreach(json_object_get(ch, "answers"), j, ans)
         {
@@ -1217,8 +1232,9 @@ char *kb_volume_print_html(int64_t id, size_t *len)
             json_decref(a);
         }
     }
-    kb_buf_addf(&b, "<footer class=\"meta\"><p>共 %d 篇。由三区融合治理平台生成。</p></footer>\n"
-                    "</body>\n</html>\n",
+    kb_buf_addf(&b,
+                "<footer class=\"meta\"><p>共 %d 篇。由三区融合治理平台生成。</p></footer>\n"
+                "</body>\n</html>\n",
                 n);
     json_decref(v);
     *len = b.len;

@@ -193,15 +193,16 @@ int64_t open311_store_unit_by_code(const char *code)
 int64_t open311_store_unit_in_text(const char *text)
 {
     /* a scan of a few thousand names; the deepest (most precise) match wins */
-    struct sq_stmt *st = sq_db_stmt("SELECT id FROM units WHERE archived = 0 AND length(name) >= 2 "
-                                    "AND instr(?1, name) > 0 ORDER BY depth DESC, length(name) "
-                                    "DESC, id LIMIT 1");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, name FROM units WHERE archived = 0 AND "
+                                    "length(name) >= 2 ORDER BY depth DESC, length(name) DESC, id");
     int64_t id = 0;
-    if (!st)
-        return 0;
-    sq_bind_text(st, 1, text);
-    if (sq_step(st) == SQ_ROW)
-        id = sq_col_int64(st, 0);
+    if (!st || !text)
+        return sq_db_reset(st), 0;
+    /* the substring test in C: instr() is not in PostgreSQL, and LIKE would
+     * read % and _ in a name as wildcards */
+    while (!id && sq_step(st) == SQ_ROW)
+        if (strstr(text, sq_db_col_text(st, 1)))
+            id = sq_col_int64(st, 0);
     sq_db_reset(st);
     return id;
 }

@@ -276,6 +276,30 @@ enum sq_err units_store_archive(int64_t id, struct sq_detail *d)
     return e;
 }
 
+/* ORDER BY of the list's sort names (struct units_filter.sort); "id" first,
+ * the default */
+static const char *const list_orders[][2] = {
+    {"id", "id"},
+    {"-id", "id DESC"},
+    {"name", "name, id"},
+    {"-name", "name DESC, id DESC"},
+    {"code", "code"},
+    {"-code", "code DESC"},
+    {"created_at", "created_at, id"},
+    {"-created_at", "created_at DESC, id DESC"},
+    {"path", "path"},
+};
+
+/* The ORDER BY of a sort name of the API ("-x" = descending); the first
+ * entry when the name is unknown (the api validated it already). */
+static const char *order_sql(const char *const (*t)[2], size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (!strcmp(t[i][0], name))
+            return t[i][1];
+    return t[0][1];
+}
+
 enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_page *p,
                              json_t **items, int64_t *total, struct sq_detail *d)
 {
@@ -296,6 +320,7 @@ enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_pag
                                   nbind + 1 + i);
         w += (size_t)snprintf(where + w, sizeof where - w, ")");
     }
+    const char *order = order_sql(list_orders, sizeof list_orders / sizeof list_orders[0], f->sort);
     *items = json_array();
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0)
@@ -304,10 +329,10 @@ enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_pag
             snprintf(sql, sizeof sql,
                      "SELECT id, kind, name, parent_id, (SELECT count(*) FROM units c WHERE "
                      "c.parent_id = units.id AND c.archived = 0)%s ORDER BY %s LIMIT ? OFFSET ?",
-                     where, f->sort);
+                     where, order);
         else
             snprintf(sql, sizeof sql, "SELECT " UNIT_COLS "%s ORDER BY %s LIMIT ? OFFSET ?", where,
-                     f->sort);
+                     order);
         struct sq_stmt *st = sq_db_stmt(sql);
         if (!st)
             return sq_fail(d, SQ_EDB, NULL, "database error");

@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "units/perms.h"
 
 enum sq_unit_kind {
     SQ_UNIT_DISTRICT,
@@ -74,7 +75,7 @@ struct sq_unit_filter {
     const char *kind, *zone, *q;
     int64_t parent_id;
     int archived;            /* 0 active only, 1 archived only, -1 both */
-    const char *sort;        /* validated column + direction */
+    const char *sort;        /* validated sort name ([-]name, [-]code, [-]id ...) */
     const char **scope_paths; /* NULL = unrestricted, else any-of prefixes */
     int nscope;
     bool directory;          /* minimal fields */

@@ -262,6 +262,17 @@ static void test_statement_api(void **state)
     assert_true(sq_db_in_tx());
     sq_db_rollback();
     assert_int_equal(sq_step(NULL), SQ_STEP_ERROR);
+    /* composed SQL in a reused buffer: the same address, another text, is
+     * another statement (the cache's address shortcut still compares text) */
+    char sql[64];
+    for (int round = 0; round < 2; round++)
+        for (int v = 1; v <= 3; v++) {
+            snprintf(sql, sizeof sql, "SELECT %d", v);
+            st = sq_db_stmt(sql);
+            assert_int_equal(sq_step(st), SQ_ROW);
+            assert_int_equal(sq_col_int(st, 0), v);
+            sq_db_reset(st);
+        }
     sq_db_shutdown();
 }
 

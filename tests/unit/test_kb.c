@@ -224,12 +224,12 @@ static int64_t u_res1, u_res2;
 
 static int64_t cat(const char *code)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id FROM categories WHERE code = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT id FROM categories WHERE code = ?");
     int64_t id = 0;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    sq_bind_text(st, 1, code);
+    if (sq_step(st) == SQ_ROW)
+        id = sq_col_int64(st, 0);
+    sq_db_reset(st);
     assert_true(id > 0);
     return id;
 }
@@ -252,11 +252,11 @@ static int64_t unit(int64_t parent, const char *kind, const char *code, char *pa
 
 static int64_t user(const char *login)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("INSERT INTO users(login, display_name, password_hash, "
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO users(login, display_name, password_hash, "
                                   "created_at, updated_at) VALUES (?, ?, 'x', 0, 0)");
-    sqlite3_bind_text(st, 1, login, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, login, -1, SQLITE_TRANSIENT);
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    sq_bind_text(st, 1, login);
+    sq_bind_text(st, 2, login);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     return sqlite3_last_insert_rowid(sq_db_conn());
 }
 
@@ -266,20 +266,20 @@ static int64_t appeal(const char *title, const char *desc, int64_t category, int
     static int seq;
     char tn[32];
     snprintf(tn, sizeof tn, "T%07d", ++seq);
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO appeals(tracking_no, kind, title, description, category_id, unit_id, status, "
         "handler_unit_id, handler_unit_path, creator_id, created_at, updated_at) VALUES "
         "(?1,'resident',?2,?3,?4,?5,?6,?5,?7,?8,?9,?9)");
-    sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, title, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, desc, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, category);
-    sqlite3_bind_int64(st, 5, loc);
-    sqlite3_bind_text(st, 6, status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, handler_path, -1, SQLITE_TRANSIENT);
-    sq_db_raw_bind_id(st, 8, creator);
-    sqlite3_bind_int64(st, 9, at);
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    sq_bind_text(st, 1, tn);
+    sq_bind_text(st, 2, title);
+    sq_bind_text(st, 3, desc);
+    sq_bind_int64(st, 4, category);
+    sq_bind_int64(st, 5, loc);
+    sq_bind_text_ref(st, 6, status);
+    sq_bind_text(st, 7, handler_path);
+    sq_db_bind_id(st, 8, creator);
+    sq_bind_int64(st, 9, at);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     return sqlite3_last_insert_rowid(sq_db_conn());
 }
 
@@ -633,10 +633,10 @@ static int64_t suggested_appeals(const char *text, int64_t exclude)
 
 static void set_status(int64_t id, const char *status)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE appeals SET status = ? WHERE id = ?");
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    struct sq_stmt *st = sq_db_stmt("UPDATE appeals SET status = ? WHERE id = ?");
+    sq_bind_text_ref(st, 1, status);
+    sq_bind_int64(st, 2, id);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
 }
 
 /* Likely duplicates come from the index of open appeals (008_open_fts.sql):
@@ -675,10 +675,10 @@ static void test_open_index(void **state)
     assert_int_equal(kb_suggest_run(&s, &all, &out, NULL), SQ_OK);
     assert_int_equal(json_integer_value(json_object_get(out, "similar_open_appeals")), 0);
     json_decref(out);
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE appeals SET category_id = ? WHERE id = ?");
-    sqlite3_bind_int64(st, 1, cat("TC01"));
-    sqlite3_bind_int64(st, 2, open);
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    struct sq_stmt *st = sq_db_stmt("UPDATE appeals SET category_id = ? WHERE id = ?");
+    sq_bind_int64(st, 1, cat("TC01"));
+    sq_bind_int64(st, 2, open);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     s.unit_id = comm_b;
     assert_int_equal(kb_suggest_run(&s, &all, &out, NULL), SQ_OK);
     assert_int_equal(json_integer_value(json_object_get(out, "similar_open_appeals")), 1);
@@ -687,9 +687,9 @@ static void test_open_index(void **state)
     set_status(closed, "merged");
     assert_int_equal(suggested_appeals(text, 0), 0);
     /* deleting an appeal that was never in the index is harmless */
-    st = sq_db_raw_stmt("DELETE FROM appeals WHERE id = ?");
-    sqlite3_bind_int64(st, 1, closed);
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    st = sq_db_stmt("DELETE FROM appeals WHERE id = ?");
+    sq_bind_int64(st, 1, closed);
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     assert_int_equal(suggested_appeals(text, 0), 0);
 }
 
@@ -698,8 +698,8 @@ static void test_suggest_precision(void **state)
     (void)state;
     int64_t ids[KB_DEMO_NANSWERS];
     /* a clean library: archive what earlier tests published */
-    sqlite3_stmt *st = sq_db_raw_stmt("UPDATE kb_answers SET status = 'archived'");
-    assert_int_equal(sq_db_raw_exec(st, NULL), SQ_OK);
+    struct sq_stmt *st = sq_db_stmt("UPDATE kb_answers SET status = 'archived'");
+    assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
     for (int i = 0; i < KB_DEMO_NANSWERS; i++) {
         char code[3] = {kb_demo_answers[i].key[0], kb_demo_answers[i].key[1], 0};
         ids[i] = answer(code, kb_demo_answers[i].title, kb_demo_answers[i].problem,

@@ -389,11 +389,11 @@ static int db_teardown(void **state)
 
 static int64_t count(const char *sql)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     int64_t n = -1;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sq_db_raw_reset(st);
+    if (st && sq_step(st) == SQ_ROW)
+        n = sq_col_int64(st, 0);
+    sq_db_reset(st);
     return n;
 }
 

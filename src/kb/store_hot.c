@@ -1,5 +1,5 @@
 /*
- * kb hot problems (高频问题) and the monthly theme (每月一题).
+ * kb store, hot problems (高频问题) and the monthly theme (每月一题).
  *
  * A cluster is (top-level category) x (place) x (window): the place of an
  * appeal is the street-level ancestor of its location unit (a community's
@@ -16,7 +16,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "kb/kb.h"
 
 struct unit_ent {
@@ -75,63 +75,63 @@ static int64_t place_of(const char *path)
 
 static int load_units(struct unit_ent **out)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT id, path FROM units ORDER BY id");
+    struct sq_stmt *st = sq_db_stmt("SELECT id, path FROM units ORDER BY id");
     int n = 0, cap = 1024;
     struct unit_ent *v = malloc(sizeof *v * (size_t)cap);
     if (!v)
         sq_fatal("out of memory");
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
+    while (st && sq_step(st) == SQ_ROW) {
         if (n == cap) {
             cap *= 2;
             if (!(v = realloc(v, sizeof *v * (size_t)cap)))
                 sq_fatal("out of memory");
         }
-        v[n].id = sqlite3_column_int64(st, 0);
-        v[n].place = place_of(sq_db_raw_col_text(st, 1));
+        v[n].id = sq_col_int64(st, 0);
+        v[n].place = place_of(sq_db_col_text(st, 1));
         n++;
     }
     if (st)
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     *out = v;
     return n;
 }
 
 static const char *name_of(const char *sql, int64_t id, char *buf, size_t cap)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     buf[0] = 0;
     if (!st)
         return buf;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(buf, cap, "%s", sq_db_raw_col_text(st, 0));
-    sq_db_raw_reset(st);
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
+        snprintf(buf, cap, "%s", sq_db_col_text(st, 0));
+    sq_db_reset(st);
     return buf;
 }
 
 static json_t *representatives(int64_t cat, int64_t place, int64_t from, int64_t to)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT a.id, a.tracking_no, a.title, a.status, a.created_at FROM appeals a WHERE "
         "a.category_id IN (SELECT id FROM categories WHERE id = ?1 OR parent_id = ?1) AND "
         "a.created_at >= ?2 AND a.created_at < ?3 AND a.unit_id IN (SELECT id FROM units WHERE "
-        "instr(path, '/' || ?4 || '/') > 0) ORDER BY a.created_at DESC LIMIT 3");
+        "path LIKE '%/' || CAST(?4 AS TEXT) || '/%') ORDER BY a.created_at DESC LIMIT 3");
     if (!st)
         return a;
-    sqlite3_bind_int64(st, 1, cat);
-    sqlite3_bind_int64(st, 2, from);
-    sqlite3_bind_int64(st, 3, to);
-    sqlite3_bind_int64(st, 4, place);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    sq_bind_int64(st, 1, cat);
+    sq_bind_int64(st, 2, from);
+    sq_bind_int64(st, 3, to);
+    sq_bind_int64(st, 4, place);
+    while (sq_step(st) == SQ_ROW) {
         char t[32];
-        sq_clock_iso(sqlite3_column_int64(st, 4), t);
+        sq_clock_iso(sq_col_int64(st, 4), t);
         json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id",
-                                           (json_int_t)sqlite3_column_int64(st, 0), "tracking_no",
-                                           sq_db_raw_col_text(st, 1), "title", sq_db_raw_col_text(st, 2),
-                                           "status", sq_db_raw_col_text(st, 3), "created_at", t));
+                                           (json_int_t)sq_col_int64(st, 0), "tracking_no",
+                                           sq_db_col_text(st, 1), "title", sq_db_col_text(st, 2),
+                                           "status", sq_db_col_text(st, 3), "created_at", t));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return a;
 }
 
@@ -145,33 +145,34 @@ enum sq_err kb_hot_run(const struct kb_hot_query *q, json_t **items, struct sq_d
     int64_t len = q->to - q->from, prev_from = q->from - len;
     int nunits = load_units(&units);
     *items = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT coalesce(c.parent_id, c.id), a.unit_id, sum(a.created_at >= ?1), "
         "sum(a.created_at < ?1) FROM appeals a JOIN categories c ON c.id = a.category_id WHERE "
-        "a.created_at >= ?3 AND a.created_at < ?2 AND (?4 IS NULL OR a.unit_id IN (SELECT id "
+        "a.created_at >= ?3 AND a.created_at < ?2 AND (CAST(?4 AS TEXT) IS NULL OR a.unit_id IN "
+        "(SELECT id "
         "FROM units WHERE substr(path, 1, length(?4)) = ?4)) GROUP BY 1, 2");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto out;
     }
-    sqlite3_bind_int64(st, 1, q->from);
-    sqlite3_bind_int64(st, 2, q->to);
-    sqlite3_bind_int64(st, 3, prev_from);
-    sq_db_raw_bind_text(st, 4, q->unit_path);
+    sq_bind_int64(st, 1, q->from);
+    sq_bind_int64(st, 2, q->to);
+    sq_bind_int64(st, 3, prev_from);
+    sq_db_bind_text(st, 4, q->unit_path);
     if (!(rows = malloc(sizeof *rows * cap)))
         sq_fatal("out of memory");
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         if (nrows == cap && !(rows = realloc(rows, sizeof *rows * (cap *= 2))))
             sq_fatal("out of memory");
-        struct unit_ent key = {.id = sqlite3_column_int64(st, 1)}, *u;
+        struct unit_ent key = {.id = sq_col_int64(st, 1)}, *u;
         u = bsearch(&key, units, (size_t)nunits, sizeof *units, cmp_unit);
-        rows[nrows++] = (struct row){sqlite3_column_int64(st, 0), u ? u->place : key.id, key.id,
-                                     sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+        rows[nrows++] = (struct row){sq_col_int64(st, 0), u ? u->place : key.id, key.id,
+                                     sq_col_int64(st, 2), sq_col_int64(st, 3)};
     }
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE) {
-        e = sq_db_error(rc, d);
+    sq_db_reset(st);
+    if (rc != SQ_DONE) {
+        e = sq_db_last_error(d);
         goto out;
     }
     qsort(rows, nrows, sizeof *rows, cmp_row);
@@ -244,15 +245,15 @@ enum sq_err kb_theme_create(json_t *in, int64_t user_id, int64_t *id, struct sq_
     if (!kb_store_category_ok(cat))
         return sq_fail(d, SQ_EINVAL, "category_id",
                        "category_id must be one of the 16 livelihood categories");
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT path, name FROM units WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT path, name FROM units WHERE id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, place);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 0));
-        snprintf(pname, sizeof pname, "%s", sq_db_raw_col_text(st, 1));
+    sq_bind_int64(st, 1, place);
+    if (sq_step(st) == SQ_ROW) {
+        snprintf(path, sizeof path, "%s", sq_db_col_text(st, 0));
+        snprintf(pname, sizeof pname, "%s", sq_db_col_text(st, 1));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (!path[0])
         return sq_fail(d, SQ_EINVAL, "place_unit_id", "no unit with id %lld", (long long)place);
     if (sq_clock_parse_iso(sq_json_str(in, "from", ""), &from) ||
@@ -265,84 +266,80 @@ enum sq_err kb_theme_create(json_t *in, int64_t user_id, int64_t *id, struct sq_
         return sq_fail(d, SQ_EINVAL, "month", "month is YYYYMM");
     name_of("SELECT name FROM categories WHERE id = ?", cat, cname, sizeof cname);
     snprintf(title, sizeof title, "%s：%s问题", pname, cname);
-    st = sq_db_raw_stmt("INSERT INTO kb_themes(month, title, category_id, place_unit_id, place_path, "
+    st = sq_db_stmt("INSERT INTO kb_themes(month, title, category_id, place_unit_id, place_path, "
                     "window_from, window_to, note, created_by, created_at, updated_at) VALUES "
                     "(?1,?2,?3,?4,coalesce((SELECT path FROM units WHERE id = ?4), ?5),?6,?7,"
-                    "?8,?9,?10,?10)");
+                    "?8,?9,?10,?10) RETURNING id");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int(st, 1, month);
-    sq_db_raw_bind_text(st, 2, sq_json_str(in, "title", title));
-    sqlite3_bind_int64(st, 3, cat);
-    sqlite3_bind_int64(st, 4, place);
-    sqlite3_bind_text(st, 5, path, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 6, from);
-    sqlite3_bind_int64(st, 7, to);
-    sq_db_raw_bind_text(st, 8, sq_json_str(in, "note", NULL));
-    sq_db_raw_bind_id(st, 9, user_id);
-    sqlite3_bind_int64(st, 10, sq_clock_now());
-    enum sq_err e = sq_db_raw_exec(st, d);
+    sq_bind_int(st, 1, month);
+    sq_db_bind_text(st, 2, sq_json_str(in, "title", title));
+    sq_bind_int64(st, 3, cat);
+    sq_bind_int64(st, 4, place);
+    sq_bind_text(st, 5, path);
+    sq_bind_int64(st, 6, from);
+    sq_bind_int64(st, 7, to);
+    sq_db_bind_text(st, 8, sq_json_str(in, "note", NULL));
+    sq_db_bind_id(st, 9, user_id);
+    sq_bind_int64(st, 10, sq_clock_now());
+    enum sq_err e = sq_db_exec_id(st, id, d);
     if (e == SQ_ECONFLICT)
         return sq_fail(d, SQ_ECONFLICT, "month", "month %d already has a theme", month);
-    if (!e)
-        *id = sqlite3_last_insert_rowid(sq_db_conn());
     return e;
 }
 
 enum sq_err kb_theme_update(int64_t id, json_t *in, struct sq_detail *d)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt(
-        "UPDATE kb_themes SET answer_id = CASE WHEN ?5 & 1 THEN ?2 ELSE answer_id END, "
-        "note = CASE WHEN ?5 & 2 THEN ?3 ELSE note END, title = coalesce(?4, title), "
+    struct sq_stmt *st = sq_db_stmt(
+        "UPDATE kb_themes SET answer_id = CASE WHEN (?5 & 1) <> 0 THEN ?2 ELSE answer_id END, "
+        "note = CASE WHEN (?5 & 2) <> 0 THEN ?3 ELSE note END, title = coalesce(?4, title), "
         "updated_at = ?6 WHERE id = ?1");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_int64(st, 1, id);
-    sq_db_raw_bind_id(st, 2, sq_json_int(in, "answer_id", 0));
-    sq_db_raw_bind_text(st, 3, sq_json_str(in, "note", NULL));
-    sq_db_raw_bind_text(st, 4, sq_json_str(in, "title", NULL));
-    sqlite3_bind_int(st, 5, sq_json_has(in, "answer_id") | sq_json_has(in, "note") << 1);
-    sqlite3_bind_int64(st, 6, sq_clock_now());
-    enum sq_err e = sq_db_raw_exec(st, d);
-    if (!e && sqlite3_changes(sq_db_conn()) == 0)
+    sq_bind_int64(st, 1, id);
+    sq_db_bind_id(st, 2, sq_json_int(in, "answer_id", 0));
+    sq_db_bind_text(st, 3, sq_json_str(in, "note", NULL));
+    sq_db_bind_text(st, 4, sq_json_str(in, "title", NULL));
+    sq_bind_int(st, 5, sq_json_has(in, "answer_id") | sq_json_has(in, "note") << 1);
+    sq_bind_int64(st, 6, sq_clock_now());
+    enum sq_err e = sq_db_exec_stmt(st, d);
+    if (!e && sq_db_changes() == 0)
         return sq_fail(d, SQ_ENOTFOUND, NULL, "no theme with id %lld", (long long)id);
     return e;
 }
 
-#define THEME_COLS                                                                             \
-    "t.id, t.month, t.title, t.category_id, c.name, t.place_unit_id, u.name, t.window_from, "  \
+#define THEME_COLS                                                                                 \
+    "t.id, t.month, t.title, t.category_id, c.name, t.place_unit_id, u.name, t.window_from, "      \
     "t.window_to, t.answer_id, t.note, t.created_at, t.place_path"
 
-static json_t *theme_row(sqlite3_stmt *st)
+static json_t *theme_row(struct sq_stmt *st)
 {
     char f[32], to[32];
-    sq_clock_iso(sqlite3_column_int64(st, 7), f);
-    sq_clock_iso(sqlite3_column_int64(st, 8), to);
-    json_t *o = json_pack("{s:I,s:i,s:s,s:{s:I,s:s},s:{s:I,s:s},s:s,s:s}", "id",
-                          (json_int_t)sqlite3_column_int64(st, 0), "month",
-                          sqlite3_column_int(st, 1), "title", sq_db_raw_col_text(st, 2), "category",
-                          "id", (json_int_t)sqlite3_column_int64(st, 3), "name",
-                          sq_db_raw_col_text(st, 4), "place", "id",
-                          (json_int_t)sqlite3_column_int64(st, 5), "name", sq_db_raw_col_text(st, 6),
-                          "window_from", f, "window_to", to);
-    json_object_set_new(o, "answer_id", sqlite3_column_type(st, 9) == SQLITE_NULL
-                                            ? json_null()
-                                            : json_integer(sqlite3_column_int64(st, 9)));
-    sq_json_set_str(o, "note", sq_db_raw_col_text(st, 10));
+    sq_clock_iso(sq_col_int64(st, 7), f);
+    sq_clock_iso(sq_col_int64(st, 8), to);
+    json_t *o =
+        json_pack("{s:I,s:i,s:s,s:{s:I,s:s},s:{s:I,s:s},s:s,s:s}", "id",
+                  (json_int_t)sq_col_int64(st, 0), "month", sq_col_int(st, 1), "title",
+                  sq_db_col_text(st, 2), "category", "id", (json_int_t)sq_col_int64(st, 3), "name",
+                  sq_db_col_text(st, 4), "place", "id", (json_int_t)sq_col_int64(st, 5), "name",
+                  sq_db_col_text(st, 6), "window_from", f, "window_to", to);
+    json_object_set_new(o, "answer_id",
+                        sq_col_is_null(st, 9) ? json_null() : json_integer(sq_col_int64(st, 9)));
+    sq_json_set_str(o, "note", sq_db_col_text(st, 10));
     return o;
 }
 
 json_t *kb_themes_json(void)
 {
     json_t *a = json_array();
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " THEME_COLS " FROM kb_themes t JOIN categories c ON "
-                                  "c.id = t.category_id JOIN units u ON u.id = t.place_unit_id "
-                                  "ORDER BY t.month DESC LIMIT 240");
+    struct sq_stmt *st = sq_db_stmt("SELECT " THEME_COLS " FROM kb_themes t JOIN categories c ON "
+                                    "c.id = t.category_id JOIN units u ON u.id = t.place_unit_id "
+                                    "ORDER BY t.month DESC LIMIT 240");
     if (!st)
         return a;
-    while (sqlite3_step(st) == SQLITE_ROW)
+    while (sq_step(st) == SQ_ROW)
         json_array_append_new(a, theme_row(st));
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return a;
 }
 
@@ -353,46 +350,46 @@ json_t *kb_theme_json(int64_t id)
     json_t *o = NULL;
     int64_t cat = 0, from = 0, answer = 0;
     char path[160] = "";
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT " THEME_COLS " FROM kb_themes t JOIN categories c ON "
-                                  "c.id = t.category_id JOIN units u ON u.id = t.place_unit_id "
-                                  "WHERE t.id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT " THEME_COLS " FROM kb_themes t JOIN categories c ON "
+                                    "c.id = t.category_id JOIN units u ON u.id = t.place_unit_id "
+                                    "WHERE t.id = ?");
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW) {
         o = theme_row(st);
-        cat = sqlite3_column_int64(st, 3);
-        from = sqlite3_column_int64(st, 7);
-        answer = sqlite3_column_int64(st, 9);
-        snprintf(path, sizeof path, "%s", sq_db_raw_col_text(st, 12));
+        cat = sq_col_int64(st, 3);
+        from = sq_col_int64(st, 7);
+        answer = sq_col_int64(st, 9);
+        snprintf(path, sizeof path, "%s", sq_db_col_text(st, 12));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     if (!o)
         return NULL;
     json_t *by = json_object();
     int64_t total = 0, resolved = 0, open = 0, rated = 0, satisfied = 0;
-    st = sq_db_raw_stmt(
+    st = sq_db_stmt(
         "SELECT a.status, count(*), sum(a.satisfaction IN ('satisfied','basically_satisfied')), "
         "sum(a.satisfaction IS NOT NULL) FROM appeals a WHERE a.category_id IN (SELECT id FROM "
         "categories WHERE id = ?1 OR parent_id = ?1) AND a.created_at >= ?2 AND a.unit_id IN "
         "(SELECT id FROM units WHERE substr(path, 1, length(?3)) = ?3) GROUP BY a.status");
     if (st) {
-        sqlite3_bind_int64(st, 1, cat);
-        sqlite3_bind_int64(st, 2, from);
-        sqlite3_bind_text(st, 3, path, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *s = sq_db_raw_col_text(st, 0);
-            int64_t n = sqlite3_column_int64(st, 1);
+        sq_bind_int64(st, 1, cat);
+        sq_bind_int64(st, 2, from);
+        sq_bind_text(st, 3, path);
+        while (sq_step(st) == SQ_ROW) {
+            const char *s = sq_db_col_text(st, 0);
+            int64_t n = sq_col_int64(st, 1);
             json_object_set_new(by, s, json_integer(n));
             total += n;
             if (!strcmp(s, "resolved") || !strcmp(s, "evaluated") || !strcmp(s, "closed"))
                 resolved += n;
             else if (strcmp(s, "rejected") && strcmp(s, "merged"))
                 open += n;
-            satisfied += sqlite3_column_int64(st, 2);
-            rated += sqlite3_column_int64(st, 3);
+            satisfied += sq_col_int64(st, 2);
+            rated += sq_col_int64(st, 3);
         }
-        sq_db_raw_reset(st);
+        sq_db_reset(st);
     }
     json_object_set_new(
         o, "tracking",

@@ -1,11 +1,15 @@
 /*
- * kb search: full-text search over answers and appeals, and similar-case
- * suggestions, on the FTS5 tables of 005_kb.sql (tokenizer sanqu_cjk).
+ * kb search, the SQLite engine (kb/search_engine.h): full-text search over
+ * answers and appeals, similar-case suggestions and the appeals index, on
+ * the FTS5 tables of 005_kb.sql and 008_open_fts.sql (tokenizer sanqu_cjk).
+ * With the tokenizer (cjk_tokenizer.c) and sq_rank (search_sqlite_rank.c)
+ * this is the one kb module that may use SQLite itself; its statements still
+ * go through core/db.h.
  *
  * The bounded-ranking rule (docs/search.md): answers are few and ranked in
  * full. For appeals, one query walks the matches newest first (FTS5
  * iterates a doclist backwards cheaply) after the filters and scope, taking
- * sq_rank() of each (bm25 without the per-query idf scan, kb/rank.c), and
+ * sq_rank() of each (bm25 without the per-query idf scan, kb/search_sqlite_rank.c), and
  * stops at KB_RANK_WINDOW; the window is sorted in memory
  * and only the page is read from the appeals table. So the work of a very
  * common term is bounded by the window, not by the hundreds of thousands of
@@ -26,7 +30,10 @@
 #include "core/db_sqlite.h"
 #include "core/log.h"
 #include "kb/cjk_tokenizer.h"
+#include "appeals/perms.h"
 #include "kb/kb.h"
+#include "kb/search_engine.h"
+#include "kb/search_sqlite.h"
 #include "units/units.h"
 
 /* Placeholders used by the appeals queries. */
@@ -41,40 +48,6 @@ enum {
     P_LIMIT,
     P_SCOPE0 = 20 /* ..51 */
 };
-
-void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
-{
-    memset(s, 0, sizeof *s);
-    if (!u)
-        return;
-    s->user_id = u->id;
-    for (int i = 0; i < u->ngrants; i++) {
-        const struct sq_grant *g = &u->grants[i];
-        /* a public role's appeal-read right covers its own appeals only */
-        if (g->role == SQ_ROLE_PUBLIC || !sq_role_has(g->role, SQ_PERM_APPEAL_READ))
-            continue;
-        int slashes = 0;
-        for (const char *p = g->unit_path; *p; p++)
-            slashes += *p == '/';
-        if (slashes <= 2)
-            s->all_appeals = true;
-        if (s->npaths < SQ_MAX_GRANTS)
-            s->paths[s->npaths++] = g->unit_path;
-    }
-}
-
-bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
-                           int64_t collector)
-{
-    if (sc->all_appeals)
-        return true;
-    if (sc->user_id && (creator == sc->user_id || collector == sc->user_id))
-        return true;
-    for (int i = 0; i < sc->npaths; i++)
-        if (!strncmp(handler_path, sc->paths[i], strlen(sc->paths[i])))
-            return true;
-    return false;
-}
 
 static void add_time(json_t *o, const char *key, int64_t t)
 {
@@ -128,51 +101,51 @@ static enum sq_err search_answers(const char *match, const struct terms *tm,
     char sql[1400];
     snprintf(sql, sizeof sql, "SELECT a.id, bm25(kb_answers_fts, 5.0, 2.0, 1.0)%s ORDER BY %s",
              where, s->by_time ? "a.published_at DESC, a.id DESC" : "2, a.id DESC");
-    sqlite3_stmt *st = sq_db_raw_stmt(sql);
+    struct sq_stmt *st = sq_db_stmt(sql);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
-    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, s->category_id);
-    sq_db_raw_bind_text(st, 3, s->unit_path);
-    sqlite3_bind_int64(st, 4, s->from);
-    sqlite3_bind_int64(st, 5, s->to);
+    sq_bind_text(st, 1, match);
+    sq_bind_int64(st, 2, s->category_id);
+    sq_db_bind_text(st, 3, s->unit_path);
+    sq_bind_int64(st, 4, s->from);
+    sq_bind_int64(st, 5, s->to);
     /* one pass: every match is counted, the page's ids are kept */
     int64_t page[100];
     double score[100];
     int npage = 0, rc;
     *total = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = sq_step(st)) == SQ_ROW) {
         if (*total >= s->offset && npage < s->limit && npage < 100) {
-            page[npage] = sqlite3_column_int64(st, 0);
-            score[npage++] = sqlite3_column_double(st, 1);
+            page[npage] = sq_col_int64(st, 0);
+            score[npage++] = sq_col_double(st, 1);
         }
         (*total)++;
     }
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq_db_error(rc, d);
-    st = sq_db_raw_stmt("SELECT a.title, a.category_id, c.name, a.problem, a.measures, "
+    sq_db_reset(st);
+    if (rc != SQ_DONE)
+        return sq_db_last_error(d);
+    st = sq_db_stmt("SELECT a.title, a.category_id, c.name, a.problem, a.measures, "
                     "a.published_at, a.reuse_count, a.deflect_count FROM kb_answers a JOIN "
                     "categories c ON c.id = a.category_id WHERE a.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     for (int i = 0; i < npage; i++) {
-        sqlite3_bind_int64(st, 1, page[i]);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            json_t *o = json_pack(
-                "{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer", "id",
-                (json_int_t)page[i], "title", sq_db_raw_col_text(st, 0), "category", "id",
-                (json_int_t)sqlite3_column_int64(st, 1), "name", sq_db_raw_col_text(st, 2),
-                "title_html", snip(sq_db_raw_col_text(st, 0), tm, 0), "snippet_html",
-                snip_best(sq_db_raw_col_text(st, 3), sq_db_raw_col_text(st, 4), tm), "score", -score[i],
-                "reuse_count", (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
-                (json_int_t)sqlite3_column_int64(st, 7));
-            add_time(o, "published_at", sqlite3_column_int64(st, 5));
+        sq_bind_int64(st, 1, page[i]);
+        if (sq_step(st) == SQ_ROW) {
+            json_t *o =
+                json_pack("{s:s,s:I,s:s,s:{s:I,s:s},s:o,s:o,s:f,s:I,s:I}", "type", "answer", "id",
+                          (json_int_t)page[i], "title", sq_db_col_text(st, 0), "category", "id",
+                          (json_int_t)sq_col_int64(st, 1), "name", sq_db_col_text(st, 2),
+                          "title_html", snip(sq_db_col_text(st, 0), tm, 0), "snippet_html",
+                          snip_best(sq_db_col_text(st, 3), sq_db_col_text(st, 4), tm), "score",
+                          -score[i], "reuse_count", (json_int_t)sq_col_int64(st, 6),
+                          "deflect_count", (json_int_t)sq_col_int64(st, 7));
+            add_time(o, "published_at", sq_col_int64(st, 5));
             json_array_append_new(items, o);
         }
-        sqlite3_reset(st);
+        sq_db_reset(st);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return SQ_OK;
 }
 
@@ -234,22 +207,22 @@ static void appeal_where(struct kb_buf *b, const struct appeal_q *q)
 }
 
 /* Binds the values appeal_where used (binding one it did not use is a
- * harmless SQLITE_RANGE). */
-static void bind_appeal(sqlite3_stmt *st, const struct appeal_q *q)
+ * harmless range error). */
+static void bind_appeal(struct sq_stmt *st, const struct appeal_q *q)
 {
-    sqlite3_bind_text(st, P_MATCH, q->match, -1, SQLITE_TRANSIENT);
+    sq_bind_text(st, P_MATCH, q->match);
     if (q->category_id)
-        sqlite3_bind_int64(st, P_CAT, q->category_id);
+        sq_bind_int64(st, P_CAT, q->category_id);
     if (q->unit_path)
-        sqlite3_bind_text(st, P_UNIT, q->unit_path, -1, SQLITE_TRANSIENT);
+        sq_bind_text(st, P_UNIT, q->unit_path);
     if (q->from)
-        sqlite3_bind_int64(st, P_FROM, q->from);
+        sq_bind_int64(st, P_FROM, q->from);
     if (q->to)
-        sqlite3_bind_int64(st, P_TO, q->to);
+        sq_bind_int64(st, P_TO, q->to);
     if (q->sc && !q->sc->all_appeals) {
-        sqlite3_bind_int64(st, P_ME, q->sc->user_id ? q->sc->user_id : -1);
+        sq_bind_int64(st, P_ME, q->sc->user_id ? q->sc->user_id : -1);
         for (int i = 0; i < q->sc->npaths; i++)
-            sqlite3_bind_text(st, P_SCOPE0 + i, q->sc->paths[i], -1, SQLITE_TRANSIENT);
+            sq_bind_text(st, P_SCOPE0 + i, q->sc->paths[i]);
     }
 }
 
@@ -269,23 +242,22 @@ static int hit_cmp(const void *a, const void *b)
 /* One appeal of a result page, read by id after ranking. */
 static json_t *appeal_item(int64_t id, double score, const struct terms *tm)
 {
-    sqlite3_stmt *st = sq_db_raw_stmt("SELECT tracking_no, title, status, category_id, unit_id, "
-                                  "created_at, description FROM appeals WHERE id = ?");
+    struct sq_stmt *st = sq_db_stmt("SELECT tracking_no, title, status, category_id, unit_id, "
+                                    "created_at, description FROM appeals WHERE id = ?");
     if (!st)
         return NULL;
-    sqlite3_bind_int64(st, 1, id);
+    sq_bind_int64(st, 1, id);
     json_t *o = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (sq_step(st) == SQ_ROW) {
         o = json_pack("{s:s,s:I,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:f}", "type", "appeal", "id",
-                      (json_int_t)id, "tracking_no", sq_db_raw_col_text(st, 0), "title",
-                      sq_db_raw_col_text(st, 1), "status", sq_db_raw_col_text(st, 2), "category_id",
-                      (json_int_t)sqlite3_column_int64(st, 3), "unit_id",
-                      (json_int_t)sqlite3_column_int64(st, 4), "title_html",
-                      snip(sq_db_raw_col_text(st, 1), tm, 0), "snippet_html",
-                      snip(sq_db_raw_col_text(st, 6), tm, 80), "score", -score);
-        add_time(o, "created_at", sqlite3_column_int64(st, 5));
+                      (json_int_t)id, "tracking_no", sq_db_col_text(st, 0), "title",
+                      sq_db_col_text(st, 1), "status", sq_db_col_text(st, 2), "category_id",
+                      (json_int_t)sq_col_int64(st, 3), "unit_id", (json_int_t)sq_col_int64(st, 4),
+                      "title_html", snip(sq_db_col_text(st, 1), tm, 0), "snippet_html",
+                      snip(sq_db_col_text(st, 6), tm, 80), "score", -score);
+        add_time(o, "created_at", sq_col_int64(st, 5));
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
     return o;
 }
 
@@ -295,33 +267,32 @@ static json_t *appeal_item(int64_t id, double score, const struct terms *tm)
  * only the requested page is read from the appeals table. */
 static enum sq_err search_appeals(const char *match, const struct terms *tm,
                                   const struct kb_search *s, const struct kb_scope *sc,
-                                  json_t *items, int64_t *total, bool *capped,
-                                  struct sq_detail *d)
+                                  json_t *items, int64_t *total, bool *capped, struct sq_detail *d)
 {
     struct appeal_q q = {match, s->category_id, s->unit_path, s->from, s->to, sc};
     struct kb_buf b = {0};
     kb_buf_addf(&b, "SELECT f.rowid, %s", s->by_time ? "0.0" : "sq_rank(appeals_fts, 3.0, 1.0)");
     appeal_where(&b, &q);
     kb_buf_addf(&b, " ORDER BY f.rowid DESC LIMIT ?%d", P_LIMIT);
-    sqlite3_stmt *st = sq_db_raw_stmt(b.p);
+    struct sq_stmt *st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_appeal(st, &q);
-    sqlite3_bind_int(st, P_LIMIT, KB_RANK_WINDOW + 1);
+    sq_bind_int(st, P_LIMIT, KB_RANK_WINDOW + 1);
     struct hit *hits = malloc((KB_RANK_WINDOW + 1) * sizeof *hits);
     if (!hits)
         sq_fatal("out of memory");
     int n = 0, rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n <= KB_RANK_WINDOW) {
-        hits[n].id = sqlite3_column_int64(st, 0);
-        hits[n].score = sqlite3_column_double(st, 1);
+    while ((rc = sq_step(st)) == SQ_ROW && n <= KB_RANK_WINDOW) {
+        hits[n].id = sq_col_int64(st, 0);
+        hits[n].score = sq_col_double(st, 1);
         n++;
     }
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    sq_db_reset(st);
+    if (rc != SQ_DONE && rc != SQ_ROW) {
         free(hits);
-        return sq_db_error(rc, d);
+        return sq_db_last_error(d);
     }
     *capped = n > KB_RANK_WINDOW;
     if (*capped)
@@ -406,7 +377,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library,
      * ranked inside the full-text index (no row read for the others), then
      * the published ones re-ranked with the same-category boost */
-    sqlite3_stmt *st = sq_db_raw_stmt(
+    struct sq_stmt *st = sq_db_stmt(
         "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
         "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
         "(SELECT rowid, bm25(kb_answers_fts, 5.0, 2.0, 1.0) AS r FROM kb_answers_fts WHERE "
@@ -417,25 +388,23 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto done;
     }
-    sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, top);
-    sqlite3_bind_int(st, 3, SUGGEST_ANSWER_POOL);
-    sqlite3_bind_int(st, 5, s->k);
+    sq_bind_text(st, 1, match);
+    sq_bind_int64(st, 2, top);
+    sq_bind_int(st, 3, SUGGEST_ANSWER_POOL);
+    sq_bind_int(st, 5, s->k);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+    while ((rc = sq_step(st)) == SQ_ROW)
         json_array_append_new(
-            answers, json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
-                               (json_int_t)sqlite3_column_int64(st, 0), "title",
-                               sq_db_raw_col_text(st, 1), "category", "id",
-                               (json_int_t)sqlite3_column_int64(st, 2), "name",
-                               sq_db_raw_col_text(st, 3), "snippet_html",
-                               snip(sq_db_raw_col_text(st, 4), &tm, 60), "score",
-                               -sqlite3_column_double(st, 5), "reuse_count",
-                               (json_int_t)sqlite3_column_int64(st, 6), "deflect_count",
-                               (json_int_t)sqlite3_column_int64(st, 7)));
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE) {
-        e = sq_db_error(rc, d);
+            answers,
+            json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
+                      (json_int_t)sq_col_int64(st, 0), "title", sq_db_col_text(st, 1), "category",
+                      "id", (json_int_t)sq_col_int64(st, 2), "name", sq_db_col_text(st, 3),
+                      "snippet_html", snip(sq_db_col_text(st, 4), &tm, 60), "score",
+                      -sq_col_double(st, 5), "reuse_count", (json_int_t)sq_col_int64(st, 6),
+                      "deflect_count", (json_int_t)sq_col_int64(st, 7)));
+    sq_db_reset(st);
+    if (rc != SQ_DONE) {
+        e = sq_db_last_error(d);
         goto done;
     }
     /* open appeals near the unit (likely duplicates): the small index of
@@ -454,31 +423,31 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
                 P_MATCH, P_EXCL);
     place_filters(&b, "+", top != 0, near[0] != 0);
     kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
-    st = sq_db_raw_stmt(b.p);
+    st = sq_db_stmt(b.p);
     kb_buf_free(&b);
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto done;
     }
-    sqlite3_bind_text(st, P_MATCH, match, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, P_EXCL, s->exclude_appeal_id);
+    sq_bind_text(st, P_MATCH, match);
+    sq_bind_int64(st, P_EXCL, s->exclude_appeal_id);
     if (top)
-        sqlite3_bind_int64(st, P_CAT, top);
+        sq_bind_int64(st, P_CAT, top);
     if (near[0])
-        sqlite3_bind_text(st, P_UNIT, near, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
+        sq_bind_text(st, P_UNIT, near);
+    sq_bind_int(st, P_LIMIT, SUGGEST_WINDOW);
     /* the SUGGEST_WINDOW most recent matches, ranked here; "likely
      * duplicates" = those scoring at least half the best one, counted from
      * the index alone */
     struct hit hits[SUGGEST_WINDOW];
     int n = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < SUGGEST_WINDOW) {
-        hits[n].id = sqlite3_column_int64(st, 0);
-        hits[n++].score = sqlite3_column_double(st, 1);
+    while ((rc = sq_step(st)) == SQ_ROW && n < SUGGEST_WINDOW) {
+        hits[n].id = sq_col_int64(st, 0);
+        hits[n++].score = sq_col_double(st, 1);
     }
-    sq_db_raw_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        e = sq_db_error(rc, d);
+    sq_db_reset(st);
+    if (rc != SQ_DONE && rc != SQ_ROW) {
+        e = sq_db_last_error(d);
         goto done;
     }
     qsort(hits, (size_t)n, sizeof *hits, hit_cmp);
@@ -492,27 +461,26 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     similar = n;
     /* only those the caller may read are listed, the best first, looking at
      * no more than SUGGEST_LIST_SCAN rows of the appeals table */
-    st = sq_db_raw_stmt("SELECT tracking_no, title, status, created_at, handler_unit_path, "
+    st = sq_db_stmt("SELECT tracking_no, title, status, created_at, handler_unit_path, "
                     "coalesce(creator_id, 0), coalesce(collector_id, 0) FROM appeals WHERE id = ?");
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
         goto done;
     }
     for (int i = 0; i < n && i < SUGGEST_LIST_SCAN && (int)json_array_size(appeals) < s->k; i++) {
-        sqlite3_bind_int64(st, 1, hits[i].id);
-        if (sqlite3_step(st) == SQLITE_ROW &&
-            kb_scope_may_read(sc, sq_db_raw_col_text(st, 4), sqlite3_column_int64(st, 5),
-                              sqlite3_column_int64(st, 6))) {
-            json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:f}", "id", (json_int_t)hits[i].id,
-                                  "tracking_no", sq_db_raw_col_text(st, 0), "title",
-                                  sq_db_raw_col_text(st, 1), "status", sq_db_raw_col_text(st, 2),
-                                  "score", hits[i].score);
-            add_time(o, "created_at", sqlite3_column_int64(st, 3));
+        sq_bind_int64(st, 1, hits[i].id);
+        if (sq_step(st) == SQ_ROW && kb_scope_may_read(sc, sq_db_col_text(st, 4),
+                                                       sq_col_int64(st, 5), sq_col_int64(st, 6))) {
+            json_t *o =
+                json_pack("{s:I,s:s,s:s,s:s,s:f}", "id", (json_int_t)hits[i].id, "tracking_no",
+                          sq_db_col_text(st, 0), "title", sq_db_col_text(st, 1), "status",
+                          sq_db_col_text(st, 2), "score", hits[i].score);
+            add_time(o, "created_at", sq_col_int64(st, 3));
             json_array_append_new(appeals, o);
         }
-        sqlite3_reset(st);
+        sq_db_reset(st);
     }
-    sq_db_raw_reset(st);
+    sq_db_reset(st);
 done:
     kb_terms_free(tm.v, tm.n);
     free(match);
@@ -526,4 +494,70 @@ done:
     if (near[0])
         json_object_set_new(*out, "near_path", json_string(near));
     return SQ_OK;
+}
+
+/* ---- the engine's setup and the appeals index ---- */
+
+void kb_search_engine_init(void)
+{
+    sq_db_add_open_hook(kb_fts_register);
+}
+
+/* Appeal ids grow in commit order (one writer), so "ids above the last
+ * indexed" are exactly the new appeals (see kb/indexer.c). */
+int kb_index_appeals_batch(int batch)
+{
+    struct sq_detail d = {0};
+    int n = 0;
+    if (sq_db_begin(&d))
+        return -1;
+    struct sq_stmt *st = sq_db_stmt("SELECT last_id FROM kb_index_state WHERE name = 'appeals'");
+    if (!st)
+        goto fail;
+    int64_t last = sq_step(st) == SQ_ROW ? sq_col_int64(st, 0) : 0;
+    sq_db_reset(st);
+    st = sq_db_stmt("SELECT count(*), max(id) FROM (SELECT id FROM appeals WHERE id > ? ORDER "
+                    "BY id LIMIT ?)");
+    if (!st)
+        goto fail;
+    sq_bind_int64(st, 1, last);
+    sq_bind_int(st, 2, batch);
+    int64_t upto = last;
+    if (sq_step(st) == SQ_ROW) {
+        n = sq_col_int(st, 0);
+        upto = sq_col_int64(st, 1);
+    }
+    sq_db_reset(st);
+    if (n == 0) {
+        sq_db_rollback();
+        return 0;
+    }
+    /* every new appeal into the search index; the open ones also into the
+     * small index of open appeals (008) */
+    static const char *const fill[] = {
+        "INSERT INTO appeals_fts(rowid, title, description) SELECT id, title, description FROM "
+        "appeals WHERE id > ? AND id <= ? ORDER BY id",
+        "INSERT INTO appeals_open_fts(rowid, title, description, unit_id, category_id) SELECT "
+        "id, title, description, unit_id, category_id FROM appeals WHERE id > ? AND id <= ? AND "
+        "status IN ('submitted','accepted','in_progress','suspended') ORDER BY id",
+    };
+    for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++) {
+        if (!(st = sq_db_stmt(fill[i])))
+            goto fail;
+        sq_bind_int64(st, 1, last);
+        sq_bind_int64(st, 2, upto);
+        if (sq_db_exec_stmt(st, &d))
+            goto fail;
+    }
+    st = sq_db_stmt("UPDATE kb_index_state SET last_id = ? WHERE name = 'appeals'");
+    if (!st)
+        goto fail;
+    sq_bind_int64(st, 1, upto);
+    if (sq_db_exec_stmt(st, &d) || sq_db_commit(&d))
+        goto fail;
+    return n;
+fail:
+    sq_db_rollback();
+    sq_warn("event=kb_index_failed msg=\"%s\"", d.message);
+    return -1;
 }

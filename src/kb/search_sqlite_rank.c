@@ -1,5 +1,6 @@
 /*
- * kb rank: sq_rank(), the FTS5 ranking function of appeal search.
+ * kb search (SQLite engine), rank: sq_rank(), the FTS5 ranking function of
+ * appeal search.
  *
  * FTS5's bm25() computes, once per query, the inverse document frequency of
  * every phrase by running the phrase over the whole index (xQueryPhrase) to
@@ -23,6 +24,7 @@
 
 #include "kb/cjk_tokenizer.h"
 #include "kb/kb.h"
+#include "kb/search_sqlite.h"
 
 #define RANK_K1 1.2
 #define RANK_MAX_CELLS 512 /* phrases counted on the stack */
@@ -50,8 +52,8 @@ static struct rank_query *rank_query(const Fts5ExtensionApi *api, Fts5Context *f
     return q;
 }
 
-static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-                    int nval, sqlite3_value **vals)
+static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx, int nval,
+                    sqlite3_value **vals)
 {
     struct rank_query *q = rank_query(api, fts, nval, vals);
     if (!q) {

@@ -1,7 +1,7 @@
 /*
- * kb answered: "this answer solves my problem" (answered by the knowledge
- * base). With an appeal of the caller's that is still open (the caller
- * decided that with sq_appeal_decide(..., SQ_AA_KB_SOLVE)), the appeal is
+ * kb store, answered: "this answer solves my problem" (answered by the
+ * knowledge base). With an appeal of the caller's that is still open (the
+ * caller decided that with sq_appeal_decide(..., SQ_AA_KB_SOLVE)), the appeal is
  * resolved with a reply naming the answer and kb_answer_id set, through the
  * appeals store (event + KPI contribution in one transaction); the person
  * then rates it like any resolved appeal. Without an appeal (the person was
@@ -12,7 +12,7 @@
 
 #include "appeals/appeals.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
+#include "core/db.h"
 #include "kb/kb.h"
 
 enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user_id,
@@ -67,14 +67,15 @@ enum sq_err kb_store_answered(int64_t answer_id, int64_t appeal_id, int64_t user
     if (!e)
         e = kb_store_count_deflect(answer_id, d);
     if (!e) {
-        sqlite3_stmt *st = sq_db_raw_stmt("INSERT OR IGNORE INTO kb_answer_appeals(answer_id, "
-                                      "appeal_id, linked_by, created_at) VALUES (?,?,?,?)");
+        struct sq_stmt *st = sq_db_stmt("INSERT INTO kb_answer_appeals(answer_id, appeal_id, "
+                                        "linked_by, created_at) VALUES (?,?,?,?) "
+                                        "ON CONFLICT DO NOTHING");
         if (st) {
-            sqlite3_bind_int64(st, 1, answer_id);
-            sqlite3_bind_int64(st, 2, appeal_id);
-            sqlite3_bind_int64(st, 3, user_id);
-            sqlite3_bind_int64(st, 4, now);
-            e = sq_db_raw_exec(st, d);
+            sq_bind_int64(st, 1, answer_id);
+            sq_bind_int64(st, 2, appeal_id);
+            sq_bind_int64(st, 3, user_id);
+            sq_bind_int64(st, 4, now);
+            e = sq_db_exec_stmt(st, d);
         }
     }
     if (e)
