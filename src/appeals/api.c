@@ -507,10 +507,9 @@ static int appeals_list(struct sq_req *r)
             f.creator_or_collector = r->user->id;
         if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
             /* staff queues show open work unless a status is asked for */
-            static const char *const open[] = {"submitted", "accepted", "in_progress",
-                                               "suspended"};
-            for (int i = 0; i < 4; i++)
-                f.statuses[f.nstatuses++] = open[i];
+            for (int i = 0; i < SQ_AS__MAX; i++)
+                if (sq_appeal_status_open(i))
+                    f.statuses[f.nstatuses++] = sq_appeal_status_name(i);
         }
     }
     const char *sort = sq_req_query(r, "sort");

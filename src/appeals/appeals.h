@@ -41,6 +41,8 @@ enum sq_err appeals_store_load_calendar(struct sq_workcal *cal, struct sq_detail
  * same lists); test_appeals_flow holds them to the C functions. */
 #define SQ_APPEAL_OPEN_SQL "('submitted','accepted','in_progress','suspended')"
 #define SQ_APPEAL_RUNNING_SQL "('submitted','accepted','in_progress')"
+/* sq_appeal_status_done() in SQL. */
+#define SQ_APPEAL_DONE_SQL "('resolved','evaluated','closed')"
 
 enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail *d);
 /* Inserts a new appeal (a->id and a->tracking_no are filled) with its

@@ -616,6 +616,7 @@ static void test_open_is_one_definition(void **state)
         assert_int_equal(strstr(SQ_APPEAL_OPEN_SQL, quoted) != NULL, sq_appeal_status_open(s));
         assert_int_equal(strstr(SQ_APPEAL_RUNNING_SQL, quoted) != NULL,
                          sq_appeal_status_running(s));
+        assert_int_equal(strstr(SQ_APPEAL_DONE_SQL, quoted) != NULL, sq_appeal_status_done(s));
         /* done and open never overlap; running is open without the pause */
         assert_false(sq_appeal_status_open(s) && sq_appeal_status_done(s));
         assert_int_equal(sq_appeal_status_running(s),
