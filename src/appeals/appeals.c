@@ -636,3 +636,31 @@ void sq_appeal_follow_master(const struct sq_appeal *master, const struct sq_app
     datum_int(&out->ev, "master_id", master->id);
     datum_text(&out->ev, "master_tracking_no", master->tracking_no);
 }
+
+enum sq_err sq_appeal_kb_solved(const struct sq_appeal *a, int64_t answer_id, const char *reply,
+                                int64_t actor_id, int64_t now, struct sq_appeal_step *out,
+                                struct sq_detail *d)
+{
+    memset(out, 0, sizeof *out);
+    if (sq_appeal_next_status(SQ_AA_KB_SOLVE, a->status) < 0)
+        return sq_fail(d, SQ_ETRANSITION, "appeal_id",
+                       "诉求状态为 %s，只有办理中的诉求可由知识库答复 / the appeal is %s; only "
+                       "an open appeal can be answered by the knowledge base",
+                       sq_appeal_status_name(a->status), sq_appeal_status_name(a->status));
+    struct sq_appeal *b = &out->after;
+    out->before = a;
+    sq_appeal_copy(b, a);
+    b->status = sq_appeal_next_status(SQ_AA_KB_SOLVE, a->status);
+    b->updated_at = sq_appeal_change_time(a, now);
+    if (!b->accepted_at)
+        b->accepted_at = now;
+    b->resolved_at = now;
+    b->kb_answer_id = answer_id;
+    sq_appeal_set(&b->reply, reply);
+    out->ev.action = SQ_AA_RESOLVE;
+    out->ev.actor_id = actor_id;
+    out->ev.note = "answered by the knowledge base";
+    datum_int(&out->ev, "kb_answer_id", answer_id);
+    datum_bool(&out->ev, "answered_by_kb", true);
+    return SQ_OK;
+}

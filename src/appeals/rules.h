@@ -321,6 +321,17 @@ void sq_appeal_follow_master(const struct sq_appeal *master, const struct sq_app
                              int64_t actor_id, struct sq_appeal_step *out);
 void sq_appeal_step_cleanup(struct sq_appeal_step *s);
 
+/* Its person says a published knowledge-base answer solved appeal a
+ * (kb_solve; the caller decided with sq_appeal_decide(..., SQ_AA_KB_SOLVE)):
+ * out->after is a resolved at now with `reply` (borrowed, copied) and
+ * kb_answer_id set (accepted now if it never was), out->ev a resolve by
+ * actor_id with data {kb_answer_id, answered_by_kb}. SQ_ETRANSITION (field
+ * appeal_id) when a is no longer open for it; pair with
+ * sq_appeal_step_cleanup either way. */
+enum sq_err sq_appeal_kb_solved(const struct sq_appeal *a, int64_t answer_id, const char *reply,
+                                int64_t actor_id, int64_t now, struct sq_appeal_step *out,
+                                struct sq_detail *d);
+
 /* The state changes themselves, in place on b (a copy of the record), for
  * sq_appeal_act and for whoever simulates the workflow (the demo).
  * Reopen (重办): accepted again by the same unit with half the resolve time

@@ -603,6 +603,40 @@ static void test_merge_and_follow_master(void **state)
     sq_appeal_decision_cleanup(&dec);
 }
 
+/* ---- answered by the knowledge base ---- */
+
+static void test_kb_solved(void **state)
+{
+    (void)state;
+    struct sq_appeal a = appeal_in(SQ_AS_SUBMITTED);
+    struct sq_appeal_step st;
+    struct sq_detail d = {0};
+    int64_t now = at("2026-11-30T10:00:00+08:00");
+    assert_int_equal(sq_appeal_kb_solved(&a, 33, "已由社区答案解决", 100, now, &st, &d), SQ_OK);
+    assert_ptr_equal(st.before, &a);
+    assert_int_equal(st.after.status, SQ_AS_RESOLVED);
+    assert_int_equal(st.after.accepted_at, now); /* never accepted: now */
+    assert_int_equal(st.after.resolved_at, now);
+    assert_int_equal(st.after.kb_answer_id, 33);
+    assert_string_equal(st.after.reply, "已由社区答案解决");
+    assert_int_equal(st.ev.action, SQ_AA_RESOLVE);
+    assert_int_equal(st.ev.actor_id, 100);
+    assert_int_equal(datum_i(&st.ev, "kb_answer_id"), 33);
+    assert_true(datum(&st.ev, "answered_by_kb")->i);
+    sq_appeal_step_cleanup(&st);
+    /* accepted before: that time stays */
+    struct sq_appeal acc = appeal_in(SQ_AS_ACCEPTED);
+    assert_int_equal(sq_appeal_kb_solved(&acc, 33, "x", 100, now, &st, &d), SQ_OK);
+    assert_int_equal(st.after.accepted_at, acc.accepted_at);
+    sq_appeal_step_cleanup(&st);
+    /* only while it is open and not suspended */
+    struct sq_appeal done = appeal_in(SQ_AS_RESOLVED);
+    assert_int_equal(sq_appeal_kb_solved(&done, 33, "x", 100, now, &st, &d), SQ_ETRANSITION);
+    assert_string_equal(d.field, "appeal_id");
+    assert_non_null(strstr(d.message, " / "));
+    sq_appeal_step_cleanup(&st);
+}
+
 /* ---- one definition of open ---- */
 
 static void test_open_is_one_definition(void **state)
@@ -644,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_dissatisfied_rating_reopens),
         cmocka_unit_test(test_reopen),
         cmocka_unit_test(test_merge_and_follow_master),
+        cmocka_unit_test(test_kb_solved),
         cmocka_unit_test(test_open_is_one_definition),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
