@@ -627,6 +627,16 @@ static bool unit_load(int64_t id, struct sq_appeal_unit *out)
     return true;
 }
 
+/* The parent of a's handling unit into *out; NULL at the top of the tree. */
+static const struct sq_appeal_unit *parent_load(const struct sq_appeal *a,
+                                                struct sq_appeal_unit *out)
+{
+    struct sq_unit h;
+    if (units_store_get(a->handler_unit_id, &h, NULL) != SQ_OK || !unit_load(h.parent_id, out))
+        return NULL;
+    return out;
+}
+
 /* What an action's rule needs besides the body: loaded here, borrowed by
  * the input. Absent records leave their pointer NULL: the rule says why. */
 struct action_load {
@@ -659,15 +669,12 @@ static enum sq_err action_input(const struct sq_appeal *a, int action, json_t *i
     case SQ_AA_RETURN: {
         if (action == SQ_AA_TRANSFER && unit_load(sq_json_int(in, "unit_id", 0), &l->unit))
             x->unit = &l->unit;
-        struct sq_unit h;
         if (unit_load(a->handler_unit_id, &l->handler_unit))
             x->handler_unit = &l->handler_unit;
         if (action == SQ_AA_RETURN) {
             if (unit_load(appeals_store_transferred_from(a->id), &l->transferred_from))
                 x->transferred_from = &l->transferred_from;
-            if (units_store_get(a->handler_unit_id, &h, NULL) == SQ_OK &&
-                unit_load(h.parent_id, &l->parent))
-                x->parent = &l->parent;
+            x->parent = parent_load(a, &l->parent);
         }
         break;
     }
@@ -688,14 +695,11 @@ static enum sq_err action_input(const struct sq_appeal *a, int action, json_t *i
     case SQ_AA_REOPEN: {
         /* a dissatisfied rating reopens: both need the SLA and the tier above */
         struct sq_category cat;
-        struct sq_unit h;
         enum sq_err e;
         if ((e = appeals_store_category(a->category_id, &cat, d)))
             return e;
         appeals_store_sla(&cat, a->urgency, &x->sla);
-        if (units_store_get(a->handler_unit_id, &h, NULL) == SQ_OK &&
-            unit_load(h.parent_id, &l->parent))
-            x->parent = &l->parent;
+        x->parent = parent_load(a, &l->parent);
         x->speed = (int)sq_json_int(in, "speed", 0);
         x->result = (int)sq_json_int(in, "result", 0);
         x->attitude = (int)sq_json_int(in, "attitude", 0);
