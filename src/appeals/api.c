@@ -646,6 +646,9 @@ struct action_load {
     bool has_master;
 };
 
+/* The handler's part of an action: the validated body of `action` into x,
+ * and the records it names loaded into l. Nothing is decided here (that is
+ * sq_appeal_act); only a failing database read is an error. */
 static enum sq_err action_input(const struct sq_appeal *a, int action, json_t *in,
                                 struct action_load *l, struct sq_appeal_input *x,
                                 struct sq_detail *d)
