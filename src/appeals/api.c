@@ -45,12 +45,13 @@ static int load(struct sq_req *r, struct sq_appeal *a)
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
     enum sq_err e = id ? appeals_store_get(id, a, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "没有这个诉求 / no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_read(r->user, a)) {
         sq_appeal_cleanup(a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this appeal is outside your units");
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "此诉求不在您的单位范围内 / this appeal is outside your units");
     }
     return 0;
 }
@@ -774,7 +775,7 @@ static int appeals_action(struct sq_req *r)
     int nsteps = 0, nchildren = 0;
     int action = sq_appeal_action_parse(sq_req_param(r, "action"));
     if (action < 0)
-        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such action: %.40s",
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "没有这个操作 / no such action: %.40s",
                              sq_req_param(r, "action"));
     enum sq_err e = sq_validate(r->json, action_fields[action], &d);
     if (e)
@@ -797,7 +798,7 @@ static int appeals_action(struct sq_req *r)
         goto out;
     }
     if (!e && !(steps = steps_of(&dec, action, &children, &nchildren, &nsteps)))
-        e = sq_fail(&d, SQ_EINTERNAL, NULL, "out of memory");
+        e = sq_fail(&d, SQ_EINTERNAL, NULL, "内存不足 / out of memory");
     if (!e)
         e = appeals_store_apply_steps(steps, nsteps, &d);
     if (e) {

@@ -346,7 +346,8 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
         goto fail;
     if (sq_db_changes() != 1) {
         e = sq_fail(d, SQ_ECONFLICT, NULL,
-                    "the appeal was changed by someone else meanwhile; reload and try again");
+                    "诉求已被他人修改，请刷新后重试 / the appeal was changed by someone else "
+                    "meanwhile; reload and try again");
         goto fail;
     }
     if ((e = add_event(after->id, action, actor_id, before->status, after->status, note, data,
