@@ -14,6 +14,23 @@
 #include "core/json.h"
 #include "units/units.h"
 
+/* The appeal statuses and what they mean, from the rules (rules.h): the web
+ * reads which are open and which are done here instead of keeping copies. */
+static int appeal_statuses(struct sq_req *r)
+{
+    json_t *all = json_array(), *open = json_array(), *done = json_array();
+    for (int s = 0; s < SQ_AS__MAX; s++) {
+        json_array_append_new(all, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_open(s))
+            json_array_append_new(open, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_done(s))
+            json_array_append_new(done, json_string(sq_appeal_status_name(s)));
+    }
+    return sq_reply_json(
+        r, 200,
+        json_pack("{s:o,s:o,s:o}", "statuses", all, "open_statuses", open, "done_statuses", done));
+}
+
 static const char *const cat_kinds[] = {"livelihood", "enterprise", NULL};
 
 static int categories_list(struct sq_req *r)
@@ -265,6 +282,11 @@ static const struct sq_query rules_query[] = {
 };
 
 const struct sq_route appeals_meta_routes[] = {
+    {.method = "GET",
+     .pattern = "/api/v1/appeal-statuses",
+     .fn = appeal_statuses,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "the appeal statuses: all, open, done"},
     {.method = "GET",
      .pattern = "/api/v1/categories",
      .query = categories_query,

@@ -1,8 +1,30 @@
 // Cached reference data shared by many views: the category tree and units.
 import { api, itemsOf } from './api.js'
-import { indexTree } from './util.js'
+import { indexTree, APPEAL_STATUSES, OPEN_STATUSES, DONE_STATUSES } from './util.js'
 
 let categoriesPromise = null
+let statusesPromise = null
+
+// The appeal statuses (all, open, done) from GET /api/v1/appeal-statuses
+// into util.js's APPEAL_STATUSES / OPEN_STATUSES / DONE_STATUSES, once per
+// page load (again after a failure).
+export function loadStatuses() {
+  if (!statusesPromise) {
+    statusesPromise = api
+      .get('/appeal-statuses', undefined, { quiet: true, noRedirect: true })
+      .then((d) => {
+        APPEAL_STATUSES.splice(0, APPEAL_STATUSES.length, ...((d && d.statuses) || []))
+        OPEN_STATUSES.splice(0, OPEN_STATUSES.length, ...((d && d.open_statuses) || []))
+        DONE_STATUSES.splice(0, DONE_STATUSES.length, ...((d && d.done_statuses) || []))
+        return d
+      })
+      .catch((e) => {
+        statusesPromise = null
+        throw e
+      })
+  }
+  return statusesPromise
+}
 
 // Category tree from GET /api/v1/categories (two levels), cached per page load.
 export function loadCategories(force = false) {

@@ -7,6 +7,7 @@ import { installElements } from './elements.js'
 import { setUnauthorizedHandler } from './api.js'
 import { clearSession } from './auth.js'
 import { locale } from './i18n.js'
+import { loadStatuses } from './lookups.js'
 import './styles.css'
 
 document.documentElement.lang = locale.value
@@ -21,3 +22,5 @@ const app = createApp(App)
 installElements(app)
 app.use(router)
 app.mount('#app')
+// the appeal statuses that are open / done come from the server's rules
+loadStatuses().catch(() => {})

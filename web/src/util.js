@@ -1,6 +1,6 @@
 // Small helpers shared by the views: dates, countdowns, CSV export, safe
 // search snippets, debounce and a phone-width media query.
-import { ref, onBeforeUnmount, onMounted } from 'vue'
+import { ref, reactive, onBeforeUnmount, onMounted } from 'vue'
 import { t } from './i18n.js'
 
 const pad = (n) => String(n).padStart(2, '0')
@@ -61,7 +61,14 @@ export function fmtDuration(ms) {
   return parts.join(' ')
 }
 
-export const OPEN_STATUSES = ['submitted', 'accepted', 'in_progress', 'suspended']
+// The appeal statuses in workflow order, which are open (work still owed)
+// and which are done (handled to the end), as the server's rules define
+// them: filled once from GET /api/v1/appeal-statuses by loadStatuses()
+// (lookups.js) at start-up, never copied here. Reactive, so what reads them
+// updates when they arrive.
+export const APPEAL_STATUSES = reactive([])
+export const OPEN_STATUSES = reactive([])
+export const DONE_STATUSES = reactive([])
 
 export function statusType(status) {
   return (
