@@ -15,6 +15,23 @@
 #include "core/json.h"
 #include "units/units.h"
 
+/* The appeal statuses and what they mean, from the rules (rules.h): the web
+ * reads which are open and which are done here instead of keeping copies. */
+static int appeal_statuses(struct sq_req *r)
+{
+    json_t *all = json_array(), *open = json_array(), *done = json_array();
+    for (int s = 0; s < SQ_AS__MAX; s++) {
+        json_array_append_new(all, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_open(s))
+            json_array_append_new(open, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_done(s))
+            json_array_append_new(done, json_string(sq_appeal_status_name(s)));
+    }
+    return sq_reply_json(
+        r, 200,
+        json_pack("{s:o,s:o,s:o}", "statuses", all, "open_statuses", open, "done_statuses", done));
+}
+
 static const char *const cat_kinds[] = {"livelihood", "enterprise", NULL};
 
 static int categories_list(struct sq_req *r)
@@ -275,26 +292,21 @@ static json_t *names_json(const char *const *names)
     return a;
 }
 
-/* The lists the UI would otherwise copy: which appeal statuses exist, which
- * are open and which done (handled with a reply), appeal kinds, urgencies,
- * channels, category kinds, unit kinds with the kind their parent must have,
- * zones, roles in the order they may hand each other out, and the declared
- * event types (what a webhook may subscribe to). Names only:
- * labels are the UI's. Built from the C tables, no SQL. */
 static void add_event_type(const struct sq_event_type *t, void *ctx)
 {
     json_array_append_new(ctx, json_string(t->name));
 }
 
+/* The other lists the UI would otherwise copy (the statuses are GET
+ * /appeal-statuses): appeal kinds, urgencies, channels, category kinds, unit
+ * kinds with the kind their parent must have, zones, roles in the order they
+ * may hand each other out, and the declared event types (what a webhook may
+ * subscribe to). Names only: labels are the UI's. Built from the C tables,
+ * no SQL. */
 static int meta_enums(struct sq_req *r)
 {
-    json_t *statuses = json_array(), *units = json_array(), *roles = json_array(),
-           *events = json_array();
+    json_t *units = json_array(), *roles = json_array(), *events = json_array();
     sq_event_types_each(add_event_type, events);
-    for (int s = 0; s < SQ_AS__MAX; s++)
-        json_array_append_new(statuses, json_pack("{s:s,s:b,s:b}", "name", sq_appeal_status_name(s),
-                                                  "open", sq_appeal_status_open(s), "done",
-                                                  sq_appeal_status_done(s)));
     for (int k = 0; sq_unit_kinds[k]; k++) {
         int pk = sq_unit_parent_kind(k);
         json_array_append_new(units,
@@ -305,10 +317,10 @@ static int meta_enums(struct sq_req *r)
         json_array_append_new(
             roles, json_pack("{s:s,s:i}", "name", sq_role_name(i), "rank", sq_role_rank(i)));
     json_t *out = json_pack(
-        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_statuses", statuses, "appeal_kinds",
-        names_json(sq_appeal_kinds), "urgencies", names_json(sq_appeal_urgencies), "channels",
-        names_json(sq_appeal_channels), "category_kinds", names_json(cat_kinds), "unit_kinds",
-        units, "zones", names_json(sq_unit_zones), "roles", roles, "event_types", events);
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_kinds", names_json(sq_appeal_kinds),
+        "urgencies", names_json(sq_appeal_urgencies), "channels", names_json(sq_appeal_channels),
+        "category_kinds", names_json(cat_kinds), "unit_kinds", units, "zones",
+        names_json(sq_unit_zones), "roles", roles, "event_types", events);
     return sq_reply_json(r, 200, out);
 }
 
@@ -317,8 +329,12 @@ const struct sq_route appeals_meta_routes[] = {
      .pattern = "/api/v1/meta/enums",
      .fn = meta_enums,
      .perm = SQ_PERM_PUBLIC,
-     .summary = "appeal statuses (which are open, which done), kinds, urgencies, unit kinds, "
-                "zones, roles"},
+     .summary = "appeal kinds, urgencies, channels, unit kinds, zones, roles, event types"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeal-statuses",
+     .fn = appeal_statuses,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "the appeal statuses: all, open, done"},
     {.method = "GET",
      .pattern = "/api/v1/categories",
      .query = categories_query,

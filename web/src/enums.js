@@ -1,5 +1,6 @@
-// The server's enumerations (GET /api/v1/meta/enums): which appeal statuses
-// exist and which are open, appeal kinds, urgencies, channels, category
+// The server's enumerations: which appeal statuses exist, which are open and
+// which done (GET /api/v1/appeal-statuses), and (GET /api/v1/meta/enums)
+// appeal kinds, urgencies, channels, category
 // kinds, unit kinds with their parent kind, zones, roles with their rank and
 // the declared event types.
 // The UI never copies these lists; their labels live in the i18n files,
@@ -7,7 +8,7 @@
 // zone.*, role.*). Loaded once per page load (main.js starts it); the lists
 // are empty until then, and views that build forms from them await loadEnums().
 import { reactive } from 'vue'
-import { getEnums } from './meta/api.js'
+import { getEnums, getAppealStatuses } from './meta/api.js'
 
 export const enums = reactive({
   loaded: false,
@@ -30,13 +31,13 @@ let loading = null
 
 export function loadEnums() {
   if (!loading) {
-    loading = getEnums({ quiet: true })
-      .then((d) => {
-        const statuses = d.appeal_statuses || []
+    const quiet = { quiet: true, noRedirect: true }
+    loading = Promise.all([getEnums(quiet), getAppealStatuses(quiet)])
+      .then(([d, st]) => {
         Object.assign(enums, {
-          appealStatuses: statuses.map((s) => s.name),
-          openStatuses: statuses.filter((s) => s.open).map((s) => s.name),
-          doneStatuses: statuses.filter((s) => s.done).map((s) => s.name),
+          appealStatuses: st.statuses || [],
+          openStatuses: st.open_statuses || [],
+          doneStatuses: st.done_statuses || [],
           appealKinds: d.appeal_kinds || [],
           urgencies: d.urgencies || [],
           channels: d.channels || [],

@@ -5,8 +5,10 @@ import { api } from '../api.js'
 
 const id = (x) => encodeURIComponent(x)
 
-// GET /meta/enums: the lists the UI must not copy (see ../enums.js).
+// GET /meta/enums and GET /appeal-statuses: the lists the UI must not copy
+// (see ../enums.js).
 export const getEnums = (opts) => api.get('/meta/enums', null, opts)
+export const getAppealStatuses = (opts) => api.get('/appeal-statuses', null, opts)
 
 export const listCategories = (params, opts) => api.get('/categories', params, opts)
 export const createCategory = (body, opts) => api.post('/categories', body, opts)
