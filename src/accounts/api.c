@@ -251,9 +251,7 @@ static int users_list(struct sq_req *r)
         f.unit_path = unit.path;
     }
     if (!sq_may_all(r->user, SQ_PERM_USER_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++)
-            if (sq_role_has(r->user->grants[i].role, SQ_PERM_USER_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_USER_READ, scope, SQ_MAX_GRANTS);
         f.scope_paths = scope;
     }
     enum sq_err e = accounts_store_user_list(&f, &pg, &items, &total, &d);

@@ -528,11 +528,8 @@ static int appeals_list(struct sq_req *r)
     }
     /* scoping: staff see their subtrees; people see their own */
     if (!sq_may_all(r->user, SQ_PERM_APPEAL_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++) {
-            enum sq_role role = r->user->grants[i].role;
-            if (role != SQ_ROLE_PUBLIC && sq_role_has(role, SQ_PERM_APPEAL_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
-        }
+        f.nscope = sq_scope_paths_except(r->user, SQ_PERM_APPEAL_READ, SQ_ROLE_BIT(SQ_ROLE_PUBLIC),
+                                         scope, SQ_MAX_GRANTS);
         if (!f.nscope || (q && !strcmp(q, "own")))
             f.creator_or_collector = r->user->id;
         else

@@ -40,15 +40,6 @@ static bool may_read_appeal(const struct sq_user *u, const struct kb_appeal_ref 
     return kb_scope_may_read(&sc, ap->handler_unit_path, ap->creator_id, 0);
 }
 
-static int collect_paths(const struct sq_user *u, const struct sq_perm *p, const char **out)
-{
-    int n = 0;
-    for (int i = 0; u && i < u->ngrants && n < 16; i++)
-        if (sq_role_has(u->grants[i].role, p))
-            out[n++] = u->grants[i].unit_path;
-    return n;
-}
-
 static bool may_see(const struct sq_user *u, const struct kb_answer *a)
 {
     return a->status == KB_PUBLISHED || kb_may_edit(u, a);
@@ -347,9 +338,9 @@ static int answers_list(struct sq_req *r)
         f.all_statuses = true;
     } else {
         /* what kb_may_edit allows, as a filter */
-        f.nscope = collect_paths(r->user, SQ_PERM_KB_WRITE, scope);
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_KB_WRITE, scope, 16);
         f.scope_paths = scope;
-        f.nreview = collect_paths(r->user, SQ_PERM_KB_PUBLISH, review);
+        f.nreview = sq_scope_paths(r->user, SQ_PERM_KB_PUBLISH, review, 16);
         f.review_paths = review;
     }
     if (!f.all_statuses && f.nscope == 0 && f.status < 0)
@@ -702,7 +693,7 @@ static void collection_filter(const struct sq_req *r, struct kb_collection_filte
                               const char **paths)
 {
     f->all = sq_may_all(r->user, SQ_PERM_KB_PUBLISH);
-    f->nscope = f->all ? 0 : collect_paths(r->user, SQ_PERM_KB_PUBLISH, paths);
+    f->nscope = f->all ? 0 : sq_scope_paths(r->user, SQ_PERM_KB_PUBLISH, paths, 16);
     f->scope_paths = paths;
 }
 
@@ -1122,7 +1113,7 @@ static int hot_problems(struct sq_req *r)
         q.unit_path = u.path;
     } else if (!sq_may_all(r->user, SQ_PERM_STATS_READ)) {
         const char *paths[16];
-        if (collect_paths(r->user, SQ_PERM_STATS_READ, paths) == 0)
+        if (sq_scope_paths(r->user, SQ_PERM_STATS_READ, paths, 16) == 0)
             return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not read statistics");
         q.unit_path = paths[0];
     }
