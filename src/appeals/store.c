@@ -274,14 +274,8 @@ static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
     return SQ_OK;
 }
 
-enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
-                                 struct sq_detail *d)
+enum sq_err appeals_store_insert_row(const struct sq_appeal *a, int64_t *id, struct sq_detail *d)
 {
-    enum sq_err e;
-    if ((e = sq_db_begin(d)))
-        return e;
-    if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
-        goto fail;
     struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO appeals(title, description, category_id, unit_id, address, lat, lon, "
         "contact_name, contact_phone, urgency, status, handler_unit_id, handler_unit_path, "
@@ -293,11 +287,8 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12," HANDLER_PATH
         ",?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,"
         "?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42,?43) RETURNING id");
-    if (!st) {
-        e = sq_fail(d, SQ_EDB, NULL, "database error");
-        goto fail;
-    }
-    a->updated_at = a->created_at;
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_mutable(st, a);
     sq_bind_text(st, 38, a->tracking_no);
     sq_bind_text(st, 39, a->kind);
@@ -305,7 +296,19 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
     sq_db_bind_id(st, 41, a->collector_id);
     sq_bind_text(st, 42, a->channel);
     sq_bind_int64(st, 43, a->created_at);
-    if ((e = sq_db_exec_id(st, &a->id, d)))
+    return sq_db_exec_id(st, id, d);
+}
+
+enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
+                                 struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
+        goto fail;
+    a->updated_at = a->created_at;
+    if ((e = appeals_store_insert_row(a, &a->id, d)))
         goto fail;
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
                        a->created_at, d)) ||
