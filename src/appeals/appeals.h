@@ -72,8 +72,9 @@ int64_t appeals_store_transferred_from(int64_t appeal_id);
  * appeals_store_apply(). */
 enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
                                     struct sq_detail *d);
-/* The appeal as API JSON; mask_phone hides contact_phone. New reference. */
-json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone);
+/* The appeal record as JSON, contact_phone as stored (the api masks it with
+ * sq_json_mask_personal). New reference. */
+json_t *appeals_store_json(const struct sq_appeal *a);
 /* Events of an appeal, oldest first (new reference). */
 json_t *appeals_store_events_json(int64_t appeal_id);
 

@@ -464,9 +464,8 @@ static void add_names(json_t *o, const struct sq_appeal *a)
     sq_db_reset(st);
 }
 
-json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
+json_t *appeals_store_json(const struct sq_appeal *a)
 {
-    char phone[40];
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(a->id));
     json_object_set_new(o, "tracking_no", json_string(a->tracking_no));
@@ -479,12 +478,7 @@ json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
     json_object_set_new(o, "lat", a->has_geo ? json_real(a->lat) : json_null());
     json_object_set_new(o, "lon", a->has_geo ? json_real(a->lon) : json_null());
     sq_json_set_str(o, "contact_name", a->contact_name);
-    if (mask_phone) {
-        sq_mask_phone(a->contact_phone, phone, sizeof phone);
-        sq_json_set_str(o, "contact_phone", phone);
-    } else {
-        sq_json_set_str(o, "contact_phone", a->contact_phone);
-    }
+    sq_json_set_str(o, "contact_phone", a->contact_phone);
     json_object_set_new(o, "urgency", json_string(a->urgency));
     json_object_set_new(o, "status", json_string(sq_appeal_status_name(a->status)));
     json_object_set_new(o, "handler_unit_id", json_integer(a->handler_unit_id));
