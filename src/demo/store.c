@@ -67,22 +67,6 @@ enum sq_err demo_store_calendar_day(int ymd, const char *kind, const char *name,
     return sq_db_exec_stmt(st, d);
 }
 
-static void bind_opt_text(struct sq_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sq_bind_text_ref(st, i, s);
-    else
-        sq_bind_null(st, i);
-}
-
-static void bind_opt_int64(struct sq_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sq_bind_int64(st, i, v);
-    else
-        sq_bind_null(st, i);
-}
-
 enum sq_err demo_store_event_insert(int64_t appeal_id, int action, int64_t actor, int from, int to,
                                     const char *note, const char *data, int64_t t,
                                     struct sq_detail *d)
@@ -94,14 +78,14 @@ enum sq_err demo_store_event_insert(int64_t appeal_id, int action, int64_t actor
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sq_bind_int64(st, 1, appeal_id);
     sq_bind_text_ref(st, 2, sq_appeal_action_name(action));
-    bind_opt_int64(st, 3, actor);
+    sq_db_bind_id(st, 3, actor);
     if (from >= 0)
         sq_bind_text_ref(st, 4, sq_appeal_status_name(from));
     else
         sq_bind_null(st, 4);
     sq_bind_text_ref(st, 5, sq_appeal_status_name(to));
-    bind_opt_text(st, 6, note);
-    bind_opt_text(st, 7, data);
+    sq_db_bind_text(st, 6, note);
+    sq_db_bind_text(st, 7, data);
     sq_bind_int64(st, 8, t);
     return sq_db_exec_stmt(st, d);
 }
