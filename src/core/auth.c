@@ -207,6 +207,21 @@ int sq_scope_paths(const struct sq_user *u, const struct sq_perm *p, const char 
     return sq_scope_paths_except(u, p, 0, out, max);
 }
 
+const struct sq_grant *sq_widest_grant(const struct sq_user *u, const struct sq_perm *p)
+{
+    const struct sq_grant *best = NULL;
+    size_t best_len = 0;
+    for (int i = 0; u && i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        size_t len = strlen(g->unit_path);
+        if (sq_role_has(g->role, p) && len && (!best || len < best_len)) {
+            best = g;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
 int sq_auth_init(void)
 {
     return sodium_init() < 0 ? -1 : 0;

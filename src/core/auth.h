@@ -120,6 +120,9 @@ bool sq_may_all(const struct sq_user *u, const struct sq_perm *p);
  * many; 0 for a NULL u. sq_scope_paths_except() skips grants whose role is in
  * the SQ_ROLE_BIT() mask skip (appeals: a public grant reads its own only). */
 int sq_scope_paths(const struct sq_user *u, const struct sq_perm *p, const char **out, int max);
+/* The grant of u carrying p in the widest unit (shortest path; the first of
+ * equals), or NULL: the default scope of a caller who names no unit. */
+const struct sq_grant *sq_widest_grant(const struct sq_user *u, const struct sq_perm *p);
 int sq_scope_paths_except(const struct sq_user *u, const struct sq_perm *p, unsigned skip,
                           const char **out, int max);
 

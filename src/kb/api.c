@@ -718,13 +718,7 @@ static int pick_owner(struct sq_req *r, bool create)
     if (!id && !create)
         return 0;
     if (!id) {
-        const struct sq_grant *top = NULL;
-        for (int i = 0; i < r->user->ngrants; i++) {
-            const struct sq_grant *g = &r->user->grants[i];
-            if (sq_role_has(g->role, SQ_PERM_KB_PUBLISH) &&
-                (!top || strlen(g->unit_path) < strlen(top->unit_path)))
-                top = g;
-        }
+        const struct sq_grant *top = sq_widest_grant(r->user, SQ_PERM_KB_PUBLISH);
         if (!top)
             return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, MANAGE_REFUSED);
         id = top->unit_id;
