@@ -4,8 +4,8 @@
  * Tokens are random (core/auth), stored only as their hash, expire after
  * session_hours and are revoked on logout. Passwords are argon2id hashes and
  * pass the password policy (sq_password_check) wherever a person chooses one.
- * Personal data (phone, ID number) leaves the store masked unless the caller
- * asks for the unmasked form, which the API audits.
+ * Personal data (phone, ID number) leaves the store whole; the API masks it
+ * (sq_json_mask_personal) unless the caller may see it, which it audits.
  *
  * Rules (accounts.c, no SQL, no HTTP): who may grant which role where, and
  * who may manage whom (docs/security.md, "Accounts and passwords").
@@ -90,8 +90,9 @@ enum sq_err accounts_store_set_must_change(int64_t id, bool on, struct sq_detail
  * the user does not exist. */
 enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t,
                                   struct sq_detail *d);
-/* User record; unmasked=true returns real phone/id_number. NULL if missing. */
-json_t *accounts_store_user_json(int64_t id, bool unmasked);
+/* User record, phone and id_number as stored (the api masks them with
+ * sq_json_mask_personal for whoever may not see them). NULL if missing. */
+json_t *accounts_store_user_json(int64_t id);
 struct sq_user_filter {
     const char *q;
     int64_t unit_id;       /* users holding any role in this unit's subtree */

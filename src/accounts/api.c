@@ -55,6 +55,13 @@ static bool may_user(const struct sq_user *u, const struct sq_perm *p, int64_t i
     return false;
 }
 
+/* A user as the API shows it: phone and ID number masked (the unmasked
+ * form is its own audited route). NULL if missing. */
+static json_t *user_view(int64_t id)
+{
+    return sq_json_mask_personal(accounts_store_user_json(id));
+}
+
 /* What u's grants allow, one entry per permission held:
  * {name, units: [ids of the units where a grant carries it, each reaching
  * its subtree], all_units: held at the district root}. *read_only is set
@@ -94,7 +101,7 @@ static json_t *permissions_json(const struct sq_user *u, bool *read_only)
 static json_t *me_json(const struct sq_user *u)
 {
     bool read_only;
-    json_t *user = accounts_store_user_json(u->id, false);
+    json_t *user = user_view(u->id);
     json_t *grants = accounts_store_grants_json(u->id);
     json_t *perms = permissions_json(u, &read_only);
     bool must_change = json_is_true(json_object_get(user, "must_change_password"));
@@ -219,7 +226,7 @@ static int auth_register(struct sq_req *r)
              sq_json_str(r->json, "phone", NULL), NULL, "public", root, 0, &id, &gid, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(id, "register", "user", id, r->ip, NULL);
-    return sq_reply_json(r, 201, accounts_store_user_json(id, false));
+    return sq_reply_json(r, 201, user_view(id));
 }
 
 static int me_get(struct sq_req *r)
@@ -251,9 +258,7 @@ static int users_list(struct sq_req *r)
         f.unit_path = unit.path;
     }
     if (!sq_may_all(r->user, SQ_PERM_USER_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++)
-            if (sq_role_has(r->user->grants[i].role, SQ_PERM_USER_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_USER_READ, scope, SQ_MAX_GRANTS);
         f.scope_paths = scope;
     }
     enum sq_err e = accounts_store_user_list(&f, &pg, &items, &total, &d);
@@ -261,13 +266,13 @@ static int users_list(struct sq_req *r)
         json_decref(items);
         return sq_reply_err(r, e, &d);
     }
-    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
+    return sq_reply_list(r, sq_json_mask_personal(items), total, sq_page_next(&pg, total, next));
 }
 
 static int load_user_for(struct sq_req *r, const struct sq_perm *p, bool self_ok, int64_t *id)
 {
     *id = sq_req_param_id(r, "id");
-    json_t *u = *id ? accounts_store_user_json(*id, false) : NULL;
+    json_t *u = *id ? user_view(*id) : NULL;
     if (!u)
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
     json_decref(u);
@@ -282,7 +287,7 @@ static int users_get(struct sq_req *r)
     int st = load_user_for(r, SQ_PERM_USER_READ, true, &id);
     if (st)
         return st;
-    json_t *o = accounts_store_user_json(id, false);
+    json_t *o = user_view(id);
     json_object_set_new(o, "grants", accounts_store_grants_json(id));
     /* what the UI may offer: edit, reset, disable, grant and revoke */
     json_object_set_new(o, "may_manage", json_boolean(!check_manage(r->user, id, NULL)));
@@ -296,7 +301,7 @@ static int users_personal(struct sq_req *r)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
-    json_t *u = id ? accounts_store_user_json(id, false) : NULL;
+    json_t *u = id ? user_view(id) : NULL;
     if (!u)
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
     json_decref(u);
@@ -304,7 +309,7 @@ static int users_personal(struct sq_req *r)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
                              "只有本人和可管理该用户的管理员能查看完整个人信息 / only the "
                              "person and the admins who may manage them see unmasked data");
-    json_t *o = accounts_store_user_json(id, true);
+    json_t *o = accounts_store_user_json(id);
     sq_audit_write(r->user->id, "personal_read", "user", id, r->ip, NULL);
     return sq_reply_json(r, 200, o);
 }
@@ -400,7 +405,7 @@ static int users_create(struct sq_req *r)
                             (json_int_t)unit_id);
     sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
     json_decref(det);
-    json_t *o = accounts_store_user_json(id, false);
+    json_t *o = user_view(id);
     json_object_set_new(o, "grants", accounts_store_grants_json(id));
     return sq_reply_json(r, 201, o);
 }
@@ -439,7 +444,7 @@ static int users_update(struct sq_req *r)
     enum sq_err e = sq_validate(r->json, user_update_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);
-    json_t *cur = id ? accounts_store_user_json(id, false) : NULL;
+    json_t *cur = id ? user_view(id) : NULL;
     if (!cur)
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such user");
     snprintf(login, sizeof login, "%s", json_string_value(json_object_get(cur, "login")));
@@ -497,7 +502,7 @@ static int users_update(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     }
     audit_update(r, id, pw && !self);
-    return sq_reply_json(r, 200, accounts_store_user_json(id, false));
+    return sq_reply_json(r, 200, user_view(id));
 }
 
 /* ---- grants ---- */
@@ -519,7 +524,7 @@ static int grants_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     int64_t uid = sq_json_int(r->json, "user_id", 0), unit_id = sq_json_int(r->json, "unit_id", 0);
     const char *role = sq_json_str(r->json, "role", "");
-    json_t *target = accounts_store_user_json(uid, false);
+    json_t *target = user_view(uid);
     if (!target)
         return sq_reply_errf(r, SQ_EINVAL, "user_id", "no such user");
     json_decref(target);

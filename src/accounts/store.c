@@ -281,23 +281,15 @@ enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t, st
     return SQ_OK;
 }
 
-static json_t *user_row(struct sq_stmt *st, bool unmasked)
+static json_t *user_row(struct sq_stmt *st)
 {
-    char phone[64], idn[64], c[32];
-    const char *p = sq_db_col_text(st, 3), *i = sq_db_col_text(st, 4);
-    if (unmasked) {
-        snprintf(phone, sizeof phone, "%s", p);
-        snprintf(idn, sizeof idn, "%s", i);
-    } else {
-        sq_mask_phone(p, phone, sizeof phone);
-        sq_mask_id(i, idn, sizeof idn);
-    }
+    char c[32];
     sq_clock_iso(sq_col_int64(st, 6), c);
     json_t *o = json_pack("{s:I,s:s,s:s,s:b,s:s}", "id", (json_int_t)sq_col_int64(st, 0), "login",
                           sq_db_col_text(st, 1), "display_name", sq_db_col_text(st, 2), "disabled",
                           sq_col_int(st, 5), "created_at", c);
-    sq_json_set_str(o, "phone", phone);
-    sq_json_set_str(o, "id_number", idn);
+    sq_json_set_str(o, "phone", sq_db_col_text(st, 3));
+    sq_json_set_str(o, "id_number", sq_db_col_text(st, 4));
     json_object_set_new(o, "must_change_password", json_boolean(sq_col_int(st, 7)));
     return o;
 }
@@ -306,17 +298,9 @@ static json_t *user_row(struct sq_stmt *st, bool unmasked)
     "u.id, u.login, u.display_name, u.phone, u.id_number, u.disabled, u.created_at, "              \
     "u.must_change_password"
 
-json_t *accounts_store_user_json(int64_t id, bool unmasked)
+json_t *accounts_store_user_json(int64_t id)
 {
-    struct sq_stmt *st = sq_db_stmt("SELECT " USER_COLS " FROM users u WHERE u.id = ?");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = user_row(st, unmasked);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json("SELECT " USER_COLS " FROM users u WHERE u.id = ?", id, user_row);
 }
 
 enum sq_err accounts_store_user_list(const struct sq_user_filter *f, const struct sq_page *p,
@@ -364,7 +348,7 @@ enum sq_err accounts_store_user_list(const struct sq_user_filter *f, const struc
         sq_bind_int(st, n + 1, p->limit);
         sq_bind_int64(st, n + 2, p->offset);
         while (sq_step(st) == SQ_ROW)
-            json_array_append_new(*items, user_row(st, false));
+            json_array_append_new(*items, user_row(st));
         sq_db_reset(st);
     }
     return SQ_OK;

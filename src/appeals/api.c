@@ -70,7 +70,7 @@ static json_t *allowed_for(const struct sq_user *u, const struct sq_appeal *a)
 /* The appeal as its detail page shows it to caller u (NULL: anonymous). */
 static json_t *full_json(const struct sq_user *u, const struct sq_appeal *a)
 {
-    json_t *o = appeals_store_json(a, true);
+    json_t *o = sq_json_mask_personal(appeals_store_json(a));
     json_object_set_new(o, "events", appeals_store_events_json(a->id));
     json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
     json_object_set_new(o, "allowed_actions", allowed_for(u, a));
@@ -187,7 +187,7 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
     sq_appeal_set(&a->contact_phone, sq_json_str(in, "contact_phone", NULL));
     if (!a->contact_phone && u && !on_behalf) {
         /* a person filing for themselves is called back on their own number */
-        json_t *me = accounts_store_user_json(u->id, true);
+        json_t *me = accounts_store_user_json(u->id);
         sq_appeal_set(&a->contact_phone, sq_json_str(me, "phone", NULL));
         json_decref(me);
     }
@@ -528,11 +528,8 @@ static int appeals_list(struct sq_req *r)
     }
     /* scoping: staff see their subtrees; people see their own */
     if (!sq_may_all(r->user, SQ_PERM_APPEAL_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++) {
-            enum sq_role role = r->user->grants[i].role;
-            if (role != SQ_ROLE_PUBLIC && sq_role_has(role, SQ_PERM_APPEAL_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
-        }
+        f.nscope = sq_scope_paths_except(r->user, SQ_PERM_APPEAL_READ, SQ_ROLE_BIT(SQ_ROLE_PUBLIC),
+                                         scope, SQ_MAX_GRANTS);
         if (!f.nscope || (q && !strcmp(q, "own")))
             f.creator_or_collector = r->user->id;
         else
@@ -660,7 +657,7 @@ static enum sq_err action_input(const struct sq_appeal *a, int action, json_t *i
     switch (action) {
     case SQ_AA_ASSIGN: {
         x->handler_id = sq_json_int(in, "handler_id", 0);
-        json_t *tu = accounts_store_user_json(x->handler_id, false);
+        json_t *tu = accounts_store_user_json(x->handler_id);
         if (tu) {
             l->assignee.id = x->handler_id;
             accounts_store_load_grants(x->handler_id, &l->assignee);

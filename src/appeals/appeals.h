@@ -49,6 +49,10 @@ enum sq_err appeals_store_get(int64_t id, struct sq_appeal *a, struct sq_detail 
  * SUBMIT event, in the caller's transaction if any. */
 enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
                                  struct sq_detail *d);
+/* The appeals row alone, every column as a has it (tracking_no, status,
+ * dates, rating, updated_at), *id set: no event, no KPI, no transaction.
+ * appeals_store_insert and the demo generator (whole histories) use it. */
+enum sq_err appeals_store_insert_row(const struct sq_appeal *a, int64_t *id, struct sq_detail *d);
 /* Writes `after` over `before` (same id), appends one event (action, actor,
  * note, data borrowed) and moves the KPI contribution. Atomic. */
 enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_appeal *after,
@@ -68,8 +72,9 @@ int64_t appeals_store_transferred_from(int64_t appeal_id);
  * appeals_store_apply(). */
 enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
                                     struct sq_detail *d);
-/* The appeal as API JSON; mask_phone hides contact_phone. New reference. */
-json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone);
+/* The appeal record as JSON, contact_phone as stored (the api masks it with
+ * sq_json_mask_personal). New reference. */
+json_t *appeals_store_json(const struct sq_appeal *a);
 /* Events of an appeal, oldest first (new reference). */
 json_t *appeals_store_events_json(int64_t appeal_id);
 

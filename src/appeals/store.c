@@ -274,14 +274,8 @@ static enum sq_err next_tracking_no(int64_t now, char *out, struct sq_detail *d)
     return SQ_OK;
 }
 
-enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
-                                 struct sq_detail *d)
+enum sq_err appeals_store_insert_row(const struct sq_appeal *a, int64_t *id, struct sq_detail *d)
 {
-    enum sq_err e;
-    if ((e = sq_db_begin(d)))
-        return e;
-    if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
-        goto fail;
     struct sq_stmt *st = sq_db_stmt(
         "INSERT INTO appeals(title, description, category_id, unit_id, address, lat, lon, "
         "contact_name, contact_phone, urgency, status, handler_unit_id, handler_unit_path, "
@@ -293,11 +287,8 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12," HANDLER_PATH
         ",?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,"
         "?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42,?43) RETURNING id");
-    if (!st) {
-        e = sq_fail(d, SQ_EDB, NULL, "database error");
-        goto fail;
-    }
-    a->updated_at = a->created_at;
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
     bind_mutable(st, a);
     sq_bind_text(st, 38, a->tracking_no);
     sq_bind_text(st, 39, a->kind);
@@ -305,7 +296,19 @@ enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *
     sq_db_bind_id(st, 41, a->collector_id);
     sq_bind_text(st, 42, a->channel);
     sq_bind_int64(st, 43, a->created_at);
-    if ((e = sq_db_exec_id(st, &a->id, d)))
+    return sq_db_exec_id(st, id, d);
+}
+
+enum sq_err appeals_store_insert(struct sq_appeal *a, int64_t actor_id, json_t *event_data,
+                                 struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    if ((e = next_tracking_no(a->created_at, a->tracking_no, d)))
+        goto fail;
+    a->updated_at = a->created_at;
+    if ((e = appeals_store_insert_row(a, &a->id, d)))
         goto fail;
     if ((e = add_event(a->id, SQ_AA_SUBMIT, actor_id, -1, a->status, NULL, event_data,
                        a->created_at, d)) ||
@@ -461,9 +464,8 @@ static void add_names(json_t *o, const struct sq_appeal *a)
     sq_db_reset(st);
 }
 
-json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
+json_t *appeals_store_json(const struct sq_appeal *a)
 {
-    char phone[40];
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(a->id));
     json_object_set_new(o, "tracking_no", json_string(a->tracking_no));
@@ -476,12 +478,7 @@ json_t *appeals_store_json(const struct sq_appeal *a, bool mask_phone)
     json_object_set_new(o, "lat", a->has_geo ? json_real(a->lat) : json_null());
     json_object_set_new(o, "lon", a->has_geo ? json_real(a->lon) : json_null());
     sq_json_set_str(o, "contact_name", a->contact_name);
-    if (mask_phone) {
-        sq_mask_phone(a->contact_phone, phone, sizeof phone);
-        sq_json_set_str(o, "contact_phone", phone);
-    } else {
-        sq_json_set_str(o, "contact_phone", a->contact_phone);
-    }
+    sq_json_set_str(o, "contact_phone", a->contact_phone);
     json_object_set_new(o, "urgency", json_string(a->urgency));
     json_object_set_new(o, "status", json_string(sq_appeal_status_name(a->status)));
     json_object_set_new(o, "handler_unit_id", json_integer(a->handler_unit_id));

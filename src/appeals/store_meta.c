@@ -58,16 +58,9 @@ static json_t *cat_row(struct sq_stmt *st)
 
 json_t *appeals_store_category_json(int64_t id)
 {
-    struct sq_stmt *st = sq_db_stmt("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p "
-                                    "ON p.id = c.parent_id WHERE c.id = ?");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = cat_row(st);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json("SELECT " CAT_COLS " FROM categories c LEFT JOIN categories p ON p.id = "
+                          "c.parent_id WHERE c.id = ?",
+                          id, cat_row);
 }
 
 json_t *appeals_store_categories_json(bool include_inactive)
@@ -307,27 +300,12 @@ static json_t *rule_row(struct sq_stmt *st)
 
 json_t *appeals_store_rules_json(void)
 {
-    struct sq_stmt *st = sq_db_stmt(RULE_SQL " ORDER BY r.priority, r.id");
-    json_t *a = json_array();
-    if (!st)
-        return a;
-    while (sq_step(st) == SQ_ROW)
-        json_array_append_new(a, rule_row(st));
-    sq_db_reset(st);
-    return a;
+    return sq_db_list_json(RULE_SQL " ORDER BY r.priority, r.id", rule_row);
 }
 
 json_t *appeals_store_rule_json(int64_t id)
 {
-    struct sq_stmt *st = sq_db_stmt(RULE_SQL " WHERE r.id = ?");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = rule_row(st);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json(RULE_SQL " WHERE r.id = ?", id, rule_row);
 }
 
 enum sq_err appeals_store_rule_create(json_t *in, int64_t *id, struct sq_detail *d)

@@ -11,34 +11,8 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/json.h"
 #include "core/log.h"
-
-/* Masks, in place, every personal field anywhere in j. */
-static void mask_personal(json_t *j)
-{
-    const char *key;
-    json_t *v;
-    size_t i;
-    if (json_is_array(j)) {
-        json_array_foreach(j, i, v) mask_personal(v);
-        return;
-    }
-    json_object_foreach(j, key, v)
-    {
-        bool phone = !strcmp(key, "phone") || !strcmp(key, "contact_phone");
-        bool idn = !strcmp(key, "id_number");
-        if ((phone || idn) && json_is_string(v)) {
-            char m[128];
-            if (phone)
-                sq_mask_phone(json_string_value(v), m, sizeof m);
-            else
-                sq_mask_id(json_string_value(v), m, sizeof m);
-            json_string_set(v, m);
-        } else if (json_is_object(v) || json_is_array(v)) {
-            mask_personal(v);
-        }
-    }
-}
 
 enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *target_type,
                            int64_t target_id, const char *ip, json_t *detail)
@@ -48,7 +22,7 @@ enum sq_err sq_audit_write(int64_t actor_id, const char *action, const char *tar
     if (!st)
         return SQ_EDB;
     json_t *masked = detail ? json_deep_copy(detail) : NULL; /* detail is the caller's */
-    mask_personal(masked);
+    sq_json_mask_personal(masked);
     char *text = masked ? json_dumps(masked, JSON_COMPACT) : NULL;
     json_decref(masked);
     sq_bind_int64(st, 1, sq_clock_now());
@@ -113,7 +87,7 @@ enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page 
                                                       : json_integer(sq_col_int64(st, 6)));
             sq_json_set_str(row, "ip", sq_db_col_text(st, 7));
             json_t *det = json_loads(sq_db_col_text(st, 8), 0, NULL);
-            mask_personal(det);
+            sq_json_mask_personal(det);
             json_object_set_new(row, "detail", det ? det : json_null());
             json_array_append_new(*items, row);
         }

@@ -190,6 +190,38 @@ bool sq_may_all(const struct sq_user *u, const struct sq_perm *p)
     return false;
 }
 
+int sq_scope_paths_except(const struct sq_user *u, const struct sq_perm *p, unsigned skip,
+                          const char **out, int max)
+{
+    int n = 0;
+    for (int i = 0; u && i < u->ngrants && n < max; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        if (!(skip & SQ_ROLE_BIT(g->role)) && sq_role_has(g->role, p))
+            out[n++] = g->unit_path;
+    }
+    return n;
+}
+
+int sq_scope_paths(const struct sq_user *u, const struct sq_perm *p, const char **out, int max)
+{
+    return sq_scope_paths_except(u, p, 0, out, max);
+}
+
+const struct sq_grant *sq_widest_grant(const struct sq_user *u, const struct sq_perm *p)
+{
+    const struct sq_grant *best = NULL;
+    size_t best_len = 0;
+    for (int i = 0; u && i < u->ngrants; i++) {
+        const struct sq_grant *g = &u->grants[i];
+        size_t len = strlen(g->unit_path);
+        if (sq_role_has(g->role, p) && len && (!best || len < best_len)) {
+            best = g;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
 int sq_auth_init(void)
 {
     return sodium_init() < 0 ? -1 : 0;

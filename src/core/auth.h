@@ -115,6 +115,16 @@ bool sq_user_has_role(const struct sq_user *u, enum sq_role r);
 bool sq_may(const struct sq_user *u, const struct sq_perm *p, const char *unit_path);
 /* True when u holds p at the district root (unrestricted). */
 bool sq_may_all(const struct sq_user *u, const struct sq_perm *p);
+/* The unit paths of u's grants that carry p, in grant order, at most max of
+ * them, into out (pointers into u): the scope of a list query. Returns how
+ * many; 0 for a NULL u. sq_scope_paths_except() skips grants whose role is in
+ * the SQ_ROLE_BIT() mask skip (appeals: a public grant reads its own only). */
+int sq_scope_paths(const struct sq_user *u, const struct sq_perm *p, const char **out, int max);
+/* The grant of u carrying p in the widest unit (shortest path; the first of
+ * equals), or NULL: the default scope of a caller who names no unit. */
+const struct sq_grant *sq_widest_grant(const struct sq_user *u, const struct sq_perm *p);
+int sq_scope_paths_except(const struct sq_user *u, const struct sq_perm *p, unsigned skip,
+                          const char **out, int max);
 
 /* Password hashing (argon2id, interactive limits). out >= 128 bytes. */
 int sq_password_hash(const char *password, char *out);

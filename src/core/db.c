@@ -553,6 +553,54 @@ json_t *sq_db_col_id_json(struct sq_stmt *st, int col)
     return sq_col_is_null(st, col) ? json_null() : json_integer(sq_col_int64(st, col));
 }
 
+json_t *sq_db_row_json(struct sq_stmt *st)
+{
+    json_t *o = json_object();
+    for (int i = 0, n = sq_col_count(st); i < n; i++) {
+        json_t *v;
+        switch (sq_col_type(st, i)) {
+        case SQ_COL_INT:
+            v = json_integer(sq_col_int64(st, i));
+            break;
+        case SQ_COL_REAL:
+            v = json_real(sq_col_double(st, i));
+            break;
+        case SQ_COL_TEXT:
+            v = json_string(sq_col_text(st, i));
+            break;
+        default:
+            v = json_null();
+        }
+        json_object_set_new(o, sq_col_name(st, i), v ? v : json_null());
+    }
+    return o;
+}
+
+json_t *sq_db_get_json(const char *sql, int64_t id, sq_row_json_fn row)
+{
+    struct sq_stmt *st = sq_db_stmt(sql);
+    json_t *o = NULL;
+    if (!st)
+        return NULL;
+    sq_bind_int64(st, 1, id);
+    if (sq_step(st) == SQ_ROW)
+        o = (row ? row : sq_db_row_json)(st);
+    sq_db_reset(st);
+    return o;
+}
+
+json_t *sq_db_list_json(const char *sql, sq_row_json_fn row)
+{
+    json_t *a = json_array();
+    struct sq_stmt *st = sq_db_stmt(sql);
+    if (!st)
+        return a;
+    while (sq_step(st) == SQ_ROW)
+        json_array_append_new(a, (row ? row : sq_db_row_json)(st));
+    sq_db_reset(st);
+    return a;
+}
+
 int64_t sq_db_scalar_id(const char *sql, int64_t id)
 {
     struct sq_stmt *st = sq_db_stmt(sql);

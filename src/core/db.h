@@ -107,6 +107,19 @@ const char *sq_db_col_text(struct sq_stmt *st, int col);
 /* Column value as JSON: an integer, or null when SQL NULL (new reference). */
 json_t *sq_db_col_id_json(struct sq_stmt *st, int col);
 
+/* Reads the current row of st as a JSON object (new reference). */
+typedef json_t *(*sq_row_json_fn)(struct sq_stmt *st);
+/* The generic row reader: every column under its name (sq_col_name, so
+ * alias it in the SELECT), valued by its type (sq_col_type): an integer, a
+ * real, a string; SQL NULL and blobs as null. */
+json_t *sq_db_row_json(struct sq_stmt *st);
+/* The one row of sql with ?1 bound to id, read by row (sq_db_row_json when
+ * NULL); NULL when there is no such row or on a database error. */
+json_t *sq_db_get_json(const char *sql, int64_t id, sq_row_json_fn row);
+/* Every row of sql (no parameters), read by row as above, as an array
+ * (empty on a database error). */
+json_t *sq_db_list_json(const char *sql, sq_row_json_fn row);
+
 /* Rows inserted, changed or deleted by the last completed write statement
  * of this thread. */
 int64_t sq_db_changes(void);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -378,6 +379,33 @@ bool sq_json_has(json_t *obj, const char *key)
 void sq_json_set_str(json_t *obj, const char *key, const char *s)
 {
     json_object_set_new(obj, key, s && *s ? json_string(s) : json_null());
+}
+
+json_t *sq_json_mask_personal(json_t *j)
+{
+    const char *key;
+    json_t *v;
+    size_t i;
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v) sq_json_mask_personal(v);
+        return j;
+    }
+    json_object_foreach(j, key, v)
+    {
+        bool phone = !strcmp(key, "phone") || !strcmp(key, "contact_phone");
+        bool idn = !strcmp(key, "id_number");
+        if ((phone || idn) && json_is_string(v)) {
+            char m[128];
+            if (phone)
+                sq_mask_phone(json_string_value(v), m, sizeof m);
+            else
+                sq_mask_id(json_string_value(v), m, sizeof m);
+            json_string_set(v, m);
+        } else if (json_is_object(v) || json_is_array(v)) {
+            sq_json_mask_personal(v);
+        }
+    }
+    return j;
 }
 
 enum sq_err sq_page_parse(const char *limit, const char *cursor, struct sq_page *p,

@@ -112,6 +112,13 @@ bool sq_phone_valid(const char *s);
 /* Sets key to a string or JSON null when s is NULL/empty. */
 void sq_json_set_str(json_t *obj, const char *key, const char *s);
 
+/* Masks in place every personal field anywhere in j (objects and arrays
+ * within): "phone" and "contact_phone" by sq_mask_phone, "id_number" by
+ * sq_mask_id. Returns j (NULL stays NULL). Stores return records whole; the
+ * api layer masks them for callers who may not see them (and the audit log
+ * for what it keeps). */
+json_t *sq_json_mask_personal(json_t *j);
+
 /* Grows the malloc'd block *p to hold at least need bytes (doubling from
  * 256); out of memory is fatal. The growable text buffers use it. */
 void sq_grow(char **p, size_t *cap, size_t need);

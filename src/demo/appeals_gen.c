@@ -720,7 +720,7 @@ static int stats_write(struct gen *g, struct sq_detail *d)
 static int write_appeal(struct gen *g, struct sq_detail *d)
 {
     int64_t id = 0;
-    if (demo_store_appeal_insert(&g->sim.a, &id, d))
+    if (appeals_store_insert_row(&g->sim.a, &id, d))
         return -1;
     g->sim.a.id = id;
     for (int i = 0; i < g->sim.nev; i++) {

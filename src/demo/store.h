@@ -1,8 +1,9 @@
 /*
  * demo store: the statements of the synthetic district's bulk load
  * (appeals_gen.c) that the product's stores do not have: reading the units
- * and categories the earlier generators made, and writing whole appeals with
- * their finished timelines in one statement each (no workflow replay).
+ * and categories the earlier generators made, and writing the finished
+ * timelines of whole appeals (no workflow replay). The appeal row itself goes
+ * through the appeals store's own insert (appeals_store_insert_row).
  * Callers hold the demo's transaction (sq_demo_build).
  */
 #ifndef SQ_DEMO_STORE_H
@@ -30,9 +31,6 @@ int64_t demo_store_user_id(const char *login);
  * when the day is already set. */
 enum sq_err demo_store_calendar_day(int ymd, const char *kind, const char *name,
                                     struct sq_detail *d);
-/* Inserts a whole appeal as it stands (status, dates, rating), *id set.
- * The text of a is not copied: it stays valid until the call returns. */
-enum sq_err demo_store_appeal_insert(const struct sq_appeal *a, int64_t *id, struct sq_detail *d);
 /* One event of an appeal's timeline; from < 0 = none; note, data may be "". */
 enum sq_err demo_store_event_insert(int64_t appeal_id, int action, int64_t actor, int from, int to,
                                     const char *note, const char *data, int64_t t,

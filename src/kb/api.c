@@ -40,15 +40,6 @@ static bool may_read_appeal(const struct sq_user *u, const struct kb_appeal_ref 
     return kb_scope_may_read(&sc, ap->handler_unit_path, ap->creator_id, 0);
 }
 
-static int collect_paths(const struct sq_user *u, const struct sq_perm *p, const char **out)
-{
-    int n = 0;
-    for (int i = 0; u && i < u->ngrants && n < 16; i++)
-        if (sq_role_has(u->grants[i].role, p))
-            out[n++] = u->grants[i].unit_path;
-    return n;
-}
-
 static bool may_see(const struct sq_user *u, const struct kb_answer *a)
 {
     return a->status == KB_PUBLISHED || kb_may_edit(u, a);
@@ -347,9 +338,9 @@ static int answers_list(struct sq_req *r)
         f.all_statuses = true;
     } else {
         /* what kb_may_edit allows, as a filter */
-        f.nscope = collect_paths(r->user, SQ_PERM_KB_WRITE, scope);
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_KB_WRITE, scope, 16);
         f.scope_paths = scope;
-        f.nreview = collect_paths(r->user, SQ_PERM_KB_PUBLISH, review);
+        f.nreview = sq_scope_paths(r->user, SQ_PERM_KB_PUBLISH, review, 16);
         f.review_paths = review;
     }
     if (!f.all_statuses && f.nscope == 0 && f.status < 0)
@@ -697,21 +688,24 @@ static int kb_categories(struct sq_req *r)
     "汇编只有区级管理员可以管理 / only admins holding kb.publish at the owning unit or above "     \
     "manage it; district-wide ones only district admins"
 
+static const char *const kind_noun[] = {[KB_COLUMN] = "column", [KB_VOLUME] = "volume"};
+static const char *const kind_type[] = {[KB_COLUMN] = "kb_column", [KB_VOLUME] = "kb_volume"};
+
 /* The kb.publish subtrees of the caller (who sees scheduled columns). */
 static void collection_filter(const struct sq_req *r, struct kb_collection_filter *f,
                               const char **paths)
 {
     f->all = sq_may_all(r->user, SQ_PERM_KB_PUBLISH);
-    f->nscope = f->all ? 0 : collect_paths(r->user, SQ_PERM_KB_PUBLISH, paths);
+    f->nscope = f->all ? 0 : sq_scope_paths(r->user, SQ_PERM_KB_PUBLISH, paths, 16);
     f->scope_paths = paths;
 }
 
 /* May the caller see the column or volume `id` in full (it manages it)?
  * A missing record is simply not managed. */
-static bool manages(const struct sq_req *r, bool volume, int64_t id)
+static bool manages(const struct sq_req *r, enum kb_kind kind, int64_t id)
 {
     struct kb_owner o;
-    return id && !kb_store_owner(volume, id, &o, NULL) && kb_may_manage(r->user, o.path);
+    return id && !kb_store_owner(kind, id, &o, NULL) && kb_may_manage(r->user, o.path);
 }
 
 /* The owner a new or edited column or volume is to have: the body's
@@ -724,13 +718,7 @@ static int pick_owner(struct sq_req *r, bool create)
     if (!id && !create)
         return 0;
     if (!id) {
-        const struct sq_grant *top = NULL;
-        for (int i = 0; i < r->user->ngrants; i++) {
-            const struct sq_grant *g = &r->user->grants[i];
-            if (sq_role_has(g->role, SQ_PERM_KB_PUBLISH) &&
-                (!top || strlen(g->unit_path) < strlen(top->unit_path)))
-                top = g;
-        }
+        const struct sq_grant *top = sq_widest_grant(r->user, SQ_PERM_KB_PUBLISH);
         if (!top)
             return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, MANAGE_REFUSED);
         id = top->unit_id;
@@ -749,13 +737,12 @@ static int pick_owner(struct sq_req *r, bool create)
 
 /* For edit and delete: the record must exist (404) and the caller manage
  * its owner (403). 0 = go on. */
-static int check_managed(struct sq_req *r, bool volume, int64_t id)
+static int check_managed(struct sq_req *r, enum kb_kind kind, int64_t id)
 {
     struct sq_detail d = {0};
     struct kb_owner o;
-    enum sq_err e =
-        id ? kb_store_owner(volume, id, &o, &d)
-           : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", volume ? "volume" : "column");
+    enum sq_err e = id ? kb_store_owner(kind, id, &o, &d)
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such %s", kind_noun[kind]);
     if (e)
         return sq_reply_err(r, e, &d);
     if (!kb_may_manage(r->user, o.path))
@@ -784,87 +771,6 @@ static const struct sq_field column_update_fields[] = {
     {0},
 };
 
-static int columns_list(struct sq_req *r)
-{
-    struct sq_detail d = {0};
-    struct sq_page pg;
-    struct kb_collection_filter f;
-    const char *paths[16];
-    json_t *items = NULL;
-    int64_t total = 0;
-    char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
-    collection_filter(r, &f, paths);
-    enum sq_err e = kb_store_column_list(&f, &pg, &items, &total, &d);
-    if (e) {
-        json_decref(items);
-        return sq_reply_err(r, e, &d);
-    }
-    return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
-}
-
-static int columns_get(struct sq_req *r)
-{
-    int64_t id = sq_req_param_id(r, "id");
-    json_t *o = id ? kb_store_column_json(id, manages(r, false, id)) : NULL;
-    return o ? sq_reply_json(r, 200, o)
-             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no column with id %lld", (long long)id);
-}
-
-static int columns_save(struct sq_req *r, bool create)
-{
-    struct sq_detail d = {0};
-    int64_t id = create ? 0 : sq_req_param_id(r, "id");
-    int st;
-    enum sq_err e = sq_validate(r->json, create ? column_create_fields : column_update_fields, &d);
-    if (e)
-        return sq_reply_err(r, e, &d);
-    if ((!create && (st = check_managed(r, false, id))) || (st = pick_owner(r, create)))
-        return st;
-    if ((e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
-        return sq_reply_err(r, e, &d);
-    if ((e = kb_store_column_save(&id, r->json, r->user->id, &d)))
-        return sq_reply_err(r, e, &d);
-    sq_audit_write(r->user->id, create ? "kb_column_create" : "kb_column_update", "kb_column", id,
-                   r->ip, NULL);
-    return sq_reply_json(r, create ? 201 : 200, kb_store_column_json(id, true));
-}
-
-static int columns_create(struct sq_req *r)
-{
-    return columns_save(r, true);
-}
-
-static int columns_update(struct sq_req *r)
-{
-    return columns_save(r, false);
-}
-
-/* DELETE of a column or a volume: ownership, the store call, the audit row,
- * the reply. */
-static int delete_record(struct sq_req *r, bool volume,
-                         enum sq_err (*del)(int64_t, struct sq_detail *), const char *type)
-{
-    struct sq_detail d = {0};
-    char action[48];
-    int64_t id = sq_req_param_id(r, "id");
-    int st = check_managed(r, volume, id);
-    if (st)
-        return st;
-    enum sq_err e = del(id, &d);
-    if (e)
-        return sq_reply_err(r, e, &d);
-    snprintf(action, sizeof action, "%s_delete", type);
-    sq_audit_write(r->user->id, action, type, id, r->ip, NULL);
-    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
-}
-
-static int columns_delete(struct sq_req *r)
-{
-    return delete_record(r, false, kb_store_column_delete, "kb_column");
-}
-
 /* ---- volumes ---- */
 
 static const struct sq_field volume_create_fields[] = {
@@ -886,16 +792,30 @@ static const struct sq_field volume_update_fields[] = {
     {0},
 };
 
-static int volumes_list(struct sq_req *r)
+/* ---- the handlers of both kinds: the route says which ---- */
+
+static enum kb_kind kind_of(const struct sq_req *r)
 {
+    return strstr(r->route->pattern, "/kb/volumes") ? KB_VOLUME : KB_COLUMN;
+}
+
+/* Columns: scheduled ones only to those who manage them; volumes: all. */
+static int collections_list(struct sq_req *r)
+{
+    enum kb_kind kind = kind_of(r);
     struct sq_detail d = {0};
     struct sq_page pg;
+    struct kb_collection_filter f;
+    const char *paths[16];
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
     if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
         return sq_reply_err(r, SQ_EINVAL, &d);
-    enum sq_err e = kb_store_volume_list(&pg, &items, &total, &d);
+    if (kind == KB_COLUMN)
+        collection_filter(r, &f, paths);
+    enum sq_err e =
+        kb_store_collection_list(kind, kind == KB_COLUMN ? &f : NULL, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);
         return sq_reply_err(r, e, &d);
@@ -903,46 +823,55 @@ static int volumes_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
-static int volumes_get(struct sq_req *r)
+static int collection_get(struct sq_req *r)
 {
+    enum kb_kind kind = kind_of(r);
     int64_t id = sq_req_param_id(r, "id");
-    json_t *o = id ? kb_store_volume_json(id, manages(r, true, id)) : NULL;
+    json_t *o = id ? kb_store_collection_json(kind, id, manages(r, kind, id)) : NULL;
     return o ? sq_reply_json(r, 200, o)
-             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no volume with id %lld", (long long)id);
+             : sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no %s with id %lld", kind_noun[kind],
+                             (long long)id);
 }
 
-static int volumes_save(struct sq_req *r, bool create)
+/* POST creates, PATCH edits; the body is checked against the route's table. */
+static int collection_save(struct sq_req *r)
 {
+    enum kb_kind kind = kind_of(r);
+    bool create = !strcmp(r->route->method, "POST");
     struct sq_detail d = {0};
+    char action[48];
     int64_t id = create ? 0 : sq_req_param_id(r, "id");
     int st;
-    enum sq_err e = sq_validate(r->json, create ? volume_create_fields : volume_update_fields, &d);
+    enum sq_err e = sq_validate(r->json, r->route->body, &d);
     if (e)
         return sq_reply_err(r, e, &d);
-    if ((!create && (st = check_managed(r, true, id))) || (st = pick_owner(r, create)))
+    if ((!create && (st = check_managed(r, kind, id))) || (st = pick_owner(r, create)))
         return st;
     if ((e = check_answer_ids(json_object_get(r->json, "answer_ids"), &d)))
         return sq_reply_err(r, e, &d);
-    if ((e = kb_store_volume_save(&id, r->json, r->user->id, &d)))
+    if ((e = kb_store_collection_save(kind, &id, r->json, r->user->id, &d)))
         return sq_reply_err(r, e, &d);
-    sq_audit_write(r->user->id, create ? "kb_volume_create" : "kb_volume_update", "kb_volume", id,
-                   r->ip, NULL);
-    return sq_reply_json(r, create ? 201 : 200, kb_store_volume_json(id, true));
+    snprintf(action, sizeof action, "%s_%s", kind_type[kind], create ? "create" : "update");
+    sq_audit_write(r->user->id, action, kind_type[kind], id, r->ip, NULL);
+    return sq_reply_json(r, create ? 201 : 200, kb_store_collection_json(kind, id, true));
 }
 
-static int volumes_create(struct sq_req *r)
+/* DELETE: ownership, the store call, the audit row, the reply. */
+static int collection_delete(struct sq_req *r)
 {
-    return volumes_save(r, true);
-}
-
-static int volumes_update(struct sq_req *r)
-{
-    return volumes_save(r, false);
-}
-
-static int volumes_delete(struct sq_req *r)
-{
-    return delete_record(r, true, kb_store_volume_delete, "kb_volume");
+    enum kb_kind kind = kind_of(r);
+    struct sq_detail d = {0};
+    char action[48];
+    int64_t id = sq_req_param_id(r, "id");
+    int st = check_managed(r, kind, id);
+    if (st)
+        return st;
+    enum sq_err e = kb_store_collection_delete(kind, id, &d);
+    if (e)
+        return sq_reply_err(r, e, &d);
+    snprintf(action, sizeof action, "%s_delete", kind_type[kind]);
+    sq_audit_write(r->user->id, action, kind_type[kind], id, r->ip, NULL);
+    return sq_reply_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
 }
 
 static int volumes_print(struct sq_req *r)
@@ -1122,7 +1051,7 @@ static int hot_problems(struct sq_req *r)
         q.unit_path = u.path;
     } else if (!sq_may_all(r->user, SQ_PERM_STATS_READ)) {
         const char *paths[16];
-        if (collect_paths(r->user, SQ_PERM_STATS_READ, paths) == 0)
+        if (sq_scope_paths(r->user, SQ_PERM_STATS_READ, paths, 16) == 0)
             return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you may not read statistics");
         q.unit_path = paths[0];
     }
@@ -1431,57 +1360,57 @@ const struct sq_route kb_routes[] = {
     {.method = "GET",
      .pattern = "/api/v1/kb/columns",
      .query = columns_query,
-     .fn = columns_list,
+     .fn = collections_list,
      .perm = SQ_PERM_PUBLIC,
      .summary = "numbered columns (专栏)"},
     {.method = "POST",
      .pattern = "/api/v1/kb/columns",
      .body = column_create_fields,
-     .fn = columns_create,
+     .fn = collection_save,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "create a column issue (owned by a unit you publish for)"},
     {.method = "GET",
      .pattern = "/api/v1/kb/columns/:id",
-     .fn = columns_get,
+     .fn = collection_get,
      .perm = SQ_PERM_PUBLIC,
      .summary = "one column issue"},
     {.method = "PATCH",
      .pattern = "/api/v1/kb/columns/:id",
      .body = column_update_fields,
-     .fn = columns_update,
+     .fn = collection_save,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "edit a column issue"},
     {.method = "DELETE",
      .pattern = "/api/v1/kb/columns/:id",
-     .fn = columns_delete,
+     .fn = collection_delete,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "delete a column issue"},
     {.method = "GET",
      .pattern = "/api/v1/kb/volumes",
      .query = volumes_query,
-     .fn = volumes_list,
+     .fn = collections_list,
      .perm = SQ_PERM_PUBLIC,
      .summary = "volumes (汇编)"},
     {.method = "POST",
      .pattern = "/api/v1/kb/volumes",
      .body = volume_create_fields,
-     .fn = volumes_create,
+     .fn = collection_save,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "create a volume (owned by a unit you publish for)"},
     {.method = "GET",
      .pattern = "/api/v1/kb/volumes/:id",
-     .fn = volumes_get,
+     .fn = collection_get,
      .perm = SQ_PERM_PUBLIC,
      .summary = "one volume with its chapters"},
     {.method = "PATCH",
      .pattern = "/api/v1/kb/volumes/:id",
      .body = volume_update_fields,
-     .fn = volumes_update,
+     .fn = collection_save,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "edit a volume"},
     {.method = "DELETE",
      .pattern = "/api/v1/kb/volumes/:id",
-     .fn = volumes_delete,
+     .fn = collection_delete,
      .perm = SQ_PERM_KB_PUBLISH,
      .summary = "delete a volume"},
     {.method = "GET",

@@ -174,7 +174,7 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
                                "展示为民办实事做法，引导街道社区互学互鉴。（演示数据）",
                                "publish_date", date, "answer_ids", aid);
         int64_t cid = 0;
-        enum sq_err e = kb_store_column_save(&cid, in, reviewer, d);
+        enum sq_err e = kb_store_collection_save(KB_COLUMN, &cid, in, reviewer, d);
         json_decref(in);
         if (e)
             return -1;
@@ -194,7 +194,7 @@ int kb_demo_generate(const struct sq_demo_opts *o, const struct sq_demo_world *w
             "题转变。\n本册内容为演示用合成数据。",
             "edition", "洪山区 · 演示版", "answer_ids", aid);
         int64_t vid = 0;
-        enum sq_err e = kb_store_volume_save(&vid, in, reviewer, d);
+        enum sq_err e = kb_store_collection_save(KB_VOLUME, &vid, in, reviewer, d);
         json_decref(in);
         if (e)
             return -1;

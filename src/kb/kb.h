@@ -223,12 +223,15 @@ struct kb_owner {
     int64_t unit_id;
     char path[128];
 };
-enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d);
-/* A column with its owner ("unit") and answers. full = as its managers see
- * it: before its publish_date too, every member with its status; otherwise
- * as the public does: NULL before the date, published members only.
+/* Columns (专栏) and volumes (汇编) share one implementation. */
+enum kb_kind { KB_COLUMN, KB_VOLUME };
+enum sq_err kb_store_owner(enum kb_kind kind, int64_t id, struct kb_owner *o, struct sq_detail *d);
+/* A column or volume with its owner ("unit") and members: a column's
+ * answers, a volume's chapters. full = as its managers see it: every member
+ * with its status (a column: before its publish_date too); otherwise as the
+ * public does: published members only (a column: NULL before its date).
  * answer_count counts the members listed. NULL if missing. */
-json_t *kb_store_column_json(int64_t id, bool full);
+json_t *kb_store_collection_json(enum kb_kind kind, int64_t id, bool full);
 /* Who sees scheduled columns in lists: all, or those owned inside one of
  * the scope paths (the caller's kb.publish subtrees). */
 struct kb_collection_filter {
@@ -236,22 +239,17 @@ struct kb_collection_filter {
     const char **scope_paths;
     int nscope;
 };
-/* Columns, newest issue first; answer_count counts published members. */
-enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const struct sq_page *p,
-                                 json_t **items, int64_t *total, struct sq_detail *d);
-/* Creates (id 0) or updates a column; answer_ids replaces the list when set;
- * unit_id (validated by the caller) sets the owner, the root when absent on
- * create. */
-enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
-enum sq_err kb_store_column_delete(int64_t id, struct sq_detail *d);
-/* A volume with its owner and chapters; full as for columns (every member
- * with its status, else the published ones only). NULL if missing. */
-json_t *kb_store_volume_json(int64_t id, bool full);
-enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
-                                 struct sq_detail *d);
-/* As kb_store_column_save. */
-enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d);
-enum sq_err kb_store_volume_delete(int64_t id, struct sq_detail *d);
+/* Columns newest issue first (f applies; NULL: all), volumes by id (f
+ * unused); answer_count counts published members. */
+enum sq_err kb_store_collection_list(enum kb_kind kind, const struct kb_collection_filter *f,
+                                     const struct sq_page *p, json_t **items, int64_t *total,
+                                     struct sq_detail *d);
+/* Creates (id 0) or updates a column or volume; answer_ids replaces the
+ * list when set; unit_id (validated by the caller) sets the owner, the root
+ * when absent on create. */
+enum sq_err kb_store_collection_save(enum kb_kind kind, int64_t *id, json_t *in, int64_t user_id,
+                                     struct sq_detail *d);
+enum sq_err kb_store_collection_delete(enum kb_kind kind, int64_t id, struct sq_detail *d);
 /* Checks that every id of an answer_ids array names a published answer. */
 enum sq_err kb_store_check_published(json_t *ids, struct sq_detail *d);
 /* The printable HTML of a volume (malloc'd, *len set): the answers of it

@@ -732,20 +732,21 @@ static void today(char *out)
     " LEFT JOIN units ou ON ou.id = coalesce(" alias ".unit_id, (SELECT id FROM units WHERE "      \
     "parent_id IS NULL ORDER BY id LIMIT 1))"
 
-enum sq_err kb_store_owner(bool volume, int64_t id, struct kb_owner *o, struct sq_detail *d)
+enum sq_err kb_store_owner(enum kb_kind kind, int64_t id, struct kb_owner *o, struct sq_detail *d)
 {
     struct sq_stmt *st = sq_db_stmt(
-        volume ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k" OWNER_JOIN(
-                     "k") " WHERE k.id = ?"
-               : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k" OWNER_JOIN(
-                     "k") " WHERE k.id = ?");
+        kind == KB_VOLUME
+            ? "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_volumes k" OWNER_JOIN(
+                  "k") " WHERE k.id = ?"
+            : "SELECT coalesce(ou.id, 0), coalesce(ou.path, '') FROM kb_columns k" OWNER_JOIN(
+                  "k") " WHERE k.id = ?");
     if (!st)
         return sq_fail(d, SQ_EDB, NULL, "database error");
     sq_bind_int64(st, 1, id);
     if (sq_step(st) != SQ_ROW) {
         sq_db_reset(st);
-        return sq_fail(d, SQ_ENOTFOUND, NULL, "no %s with id %lld", volume ? "volume" : "column",
-                       (long long)id);
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "no %s with id %lld",
+                       kind == KB_VOLUME ? "volume" : "column", (long long)id);
     }
     o->unit_id = sq_col_int64(st, 0);
     snprintf(o->path, sizeof o->path, "%s", sq_db_col_text(st, 1));
@@ -788,183 +789,48 @@ static json_t *column_row(struct sq_stmt *st)
     "kb_answers a ON a.id = x.answer_id JOIN categories c ON c.id = a.category_id WHERE "          \
     "x.column_id = ?1 AND (?2 OR a.status = 'published') ORDER BY x.pos"
 
-json_t *kb_store_column_json(int64_t id, bool full)
+static void column_members(json_t *o, int64_t id, bool full)
 {
-    char day[16];
-    today(day);
-    struct sq_stmt *st = sq_db_stmt("SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN(
-        "k") " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    sq_bind_int(st, 2, full);
-    sq_bind_text(st, 3, day);
-    if (sq_step(st) == SQ_ROW)
-        o = column_row(st);
-    sq_db_reset(st);
-    if (o) {
-        json_t *members = answers_of(COLUMN_MEMBERS, id, full);
-        json_object_set_new(o, "answer_count", json_integer((json_int_t)json_array_size(members)));
-        json_object_set_new(o, "answers", members);
-    }
-    return o;
-}
-
-enum sq_err kb_store_column_list(const struct kb_collection_filter *f, const struct sq_page *p,
-                                 json_t **items, int64_t *total, struct sq_detail *d)
-{
-    char day[16];
-    today(day);
-    /* scheduled issues show to those who manage them: all, or the ones owned
-     * inside a subtree where the caller holds kb.publish */
-    struct kb_buf q = {0};
-    kb_buf_adds(&q, "SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k" OWNER_JOIN(
-                        "k") " WHERE (?1 OR k.publish_date <= ?2");
-    for (int i = 0; i < f->nscope && i < 16; i++)
-        kb_buf_addf(&q, " OR substr(ou.path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
-    kb_buf_adds(&q, ") ORDER BY k.issue_no DESC LIMIT ?3 OFFSET ?4");
-    struct sq_stmt *st = sq_db_stmt(q.p);
-    kb_buf_free(&q);
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sq_bind_int(st, 1, f->all);
-    sq_bind_text(st, 2, day);
-    sq_bind_int(st, 3, p->limit);
-    sq_bind_int64(st, 4, p->offset);
-    for (int i = 0; i < f->nscope && i < 16; i++)
-        sq_bind_text(st, 10 + i, f->scope_paths[i]);
-    *items = json_array();
-    *total = 0;
-    int rc;
-    while ((rc = sq_step(st)) == SQ_ROW) {
-        json_array_append_new(*items, column_row(st));
-        *total = sq_col_int64(st, 9);
-    }
-    sq_db_reset(st);
-    return rc == SQ_DONE ? SQ_OK : sq_db_last_error(d);
-}
-
-/* Replaces the answer list of a column or volume. */
-static enum sq_err set_members(const char *del_sql, const char *ins_sql, int64_t id, json_t *ids,
-                               struct sq_detail *d)
-{
-    enum sq_err e;
-    struct sq_stmt *st = sq_db_stmt(del_sql);
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sq_bind_int64(st, 1, id);
-    if ((e = sq_db_exec_stmt(st, d)))
-        return e;
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v)
-    {
-        st = sq_db_stmt(ins_sql);
-        sq_bind_int64(st, 1, id);
-        sq_bind_int64(st, 2, json_integer_value(v));
-        sq_bind_int64(st, 3, (int64_t)i + 1);
-        if ((e = sq_db_exec_stmt(st, d))) {
-            if (e == SQ_ECONFLICT)
-                sq_fail(d, SQ_EINVAL, "answer_ids", "answer %lld is listed twice",
-                        (long long)json_integer_value(v));
-            return e;
-        }
-    }
-    return SQ_OK;
+    json_t *members = answers_of(COLUMN_MEMBERS, id, full);
+    json_object_set_new(o, "answer_count", json_integer((json_int_t)json_array_size(members)));
+    json_object_set_new(o, "answers", members);
 }
 
 /* The owner of a new column or volume: the given unit_id, else the root. */
 #define NEW_OWNER "coalesce(?8, (SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1))"
 
-enum sq_err kb_store_column_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d)
+/* The INSERT (id 0) or UPDATE of a column, ?1..?7 bound; ?8 is the owner. */
+static struct sq_stmt *column_save_stmt(int64_t id, json_t *in, int64_t user_id, int64_t now)
 {
-    enum sq_err e;
-    int64_t now = sq_clock_now();
-    if ((e = sq_db_begin(d)))
-        return e;
     struct sq_stmt *st;
-    if (!*id) {
+    if (!id) {
         st = sq_db_stmt("INSERT INTO kb_columns(issue_no, title, intro, publish_date, "
                         "created_by, created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,"
                         "?6," NEW_OWNER ") RETURNING id");
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
-        }
+        if (!st)
+            return NULL;
         sq_bind_int64(st, 1, sq_json_int(in, "issue_no", 0));
         sq_db_bind_text(st, 2, sq_json_str(in, "title", ""));
         sq_db_bind_text(st, 3, sq_json_str(in, "intro", NULL));
         sq_db_bind_text(st, 4, sq_json_str(in, "publish_date", ""));
         sq_db_bind_id(st, 5, user_id);
         sq_bind_int64(st, 6, now);
-    } else {
-        st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
-                        "coalesce(?3, title), intro = CASE WHEN ?7 = 1 THEN ?4 ELSE intro END, "
-                        "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
-                        "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
-        }
-        sq_bind_int64(st, 1, *id);
-        sq_db_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
-        sq_db_bind_text(st, 3, sq_json_str(in, "title", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "intro", NULL));
-        sq_db_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
-        sq_bind_int64(st, 6, now);
-        sq_bind_int(st, 7, sq_json_has(in, "intro"));
+        return st;
     }
-    sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    /* a new column returns its id; an update keeps *id */
-    if ((e = *id ? sq_db_exec_stmt(st, d) : sq_db_exec_id(st, id, d))) {
-        if (e == SQ_ECONFLICT)
-            sq_fail(d, SQ_ECONFLICT, "issue_no", "column issue %lld already exists",
-                    (long long)sq_json_int(in, "issue_no", 0));
-        goto fail;
-    }
-    json_t *ids = json_object_get(in, "answer_ids");
-    if (ids && (e = set_members("DELETE FROM kb_column_answers WHERE column_id = ?",
-                                "INSERT INTO kb_column_answers(column_id, answer_id, pos) VALUES "
-                                "(?,?,?)",
-                                *id, ids, d)))
-        goto fail;
-    return sq_db_commit(d);
-fail:
-    sq_db_rollback();
-    return e;
-}
-
-static enum sq_err delete_pair(const char *a, const char *b, int64_t id, struct sq_detail *d)
-{
-    enum sq_err e;
-    if ((e = sq_db_begin(d)))
-        return e;
-    const char *sqls[] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        struct sq_stmt *st = sq_db_stmt(sqls[i]);
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
-        }
-        sq_bind_int64(st, 1, id);
-        if ((e = sq_db_exec_stmt(st, d)))
-            goto fail;
-        if (i == 1 && sq_db_changes() == 0) {
-            e = sq_fail(d, SQ_ENOTFOUND, NULL, "no such record");
-            goto fail;
-        }
-    }
-    return sq_db_commit(d);
-fail:
-    sq_db_rollback();
-    return e;
-}
-
-enum sq_err kb_store_column_delete(int64_t id, struct sq_detail *d)
-{
-    return delete_pair("DELETE FROM kb_column_answers WHERE column_id = ?",
-                       "DELETE FROM kb_columns WHERE id = ?", id, d);
+    st = sq_db_stmt("UPDATE kb_columns SET issue_no = coalesce(?2, issue_no), title = "
+                    "coalesce(?3, title), intro = CASE WHEN ?7 = 1 THEN ?4 ELSE intro END, "
+                    "publish_date = coalesce(?5, publish_date), updated_at = ?6, "
+                    "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
+    if (!st)
+        return NULL;
+    sq_bind_int64(st, 1, id);
+    sq_db_bind_id(st, 2, sq_json_int(in, "issue_no", 0));
+    sq_db_bind_text(st, 3, sq_json_str(in, "title", NULL));
+    sq_db_bind_text(st, 4, sq_json_str(in, "intro", NULL));
+    sq_db_bind_text(st, 5, sq_json_str(in, "publish_date", NULL));
+    sq_bind_int64(st, 6, now);
+    sq_bind_int(st, 7, sq_json_has(in, "intro"));
+    return st;
 }
 
 /* ---- volumes ---- */
@@ -1021,97 +887,215 @@ static json_t *volume_chapters(int64_t id, bool all, int *count)
     return chapters;
 }
 
-json_t *kb_store_volume_json(int64_t id, bool full)
+static void volume_members(json_t *o, int64_t id, bool full)
 {
-    struct sq_stmt *st =
-        sq_db_stmt("SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?");
-    json_t *o = NULL;
     int n = 0;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = volume_row(st);
-    sq_db_reset(st);
-    if (o) {
-        json_object_set_new(o, "chapters", volume_chapters(id, full, &n));
-        json_object_set_new(o, "answer_count", json_integer(n));
-    }
-    return o;
+    json_object_set_new(o, "chapters", volume_chapters(id, full, &n));
+    json_object_set_new(o, "answer_count", json_integer(n));
 }
 
-enum sq_err kb_store_volume_list(const struct sq_page *p, json_t **items, int64_t *total,
-                                 struct sq_detail *d)
+/* As column_save_stmt. */
+static struct sq_stmt *volume_save_stmt(int64_t id, json_t *in, int64_t user_id, int64_t now)
 {
-    struct sq_stmt *st = sq_db_stmt(
-        "SELECT " VOLUME_COLS
-        ", count(*) OVER () FROM kb_volumes v" OWNER_JOIN("v") " ORDER BY v.id LIMIT ? OFFSET ?");
-    if (!st)
-        return sq_fail(d, SQ_EDB, NULL, "database error");
-    sq_bind_int(st, 1, p->limit);
-    sq_bind_int64(st, 2, p->offset);
-    *items = json_array();
-    *total = 0;
-    int rc;
-    while ((rc = sq_step(st)) == SQ_ROW) {
-        json_array_append_new(*items, volume_row(st));
-        *total = sq_col_int64(st, 9);
-    }
-    sq_db_reset(st);
-    return rc == SQ_DONE ? SQ_OK : sq_db_last_error(d);
-}
-
-enum sq_err kb_store_volume_save(int64_t *id, json_t *in, int64_t user_id, struct sq_detail *d)
-{
-    enum sq_err e;
-    int64_t now = sq_clock_now();
-    if ((e = sq_db_begin(d)))
-        return e;
     struct sq_stmt *st;
-    if (!*id) {
+    if (!id) {
         st = sq_db_stmt("INSERT INTO kb_volumes(title, subtitle, preface, edition, created_by, "
                         "created_at, updated_at, unit_id) VALUES (?1,?2,?3,?4,?5,?6,?6," NEW_OWNER
                         ") RETURNING id");
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
-        }
+        if (!st)
+            return NULL;
         sq_db_bind_text(st, 1, sq_json_str(in, "title", ""));
         sq_db_bind_text(st, 2, sq_json_str(in, "subtitle", NULL));
         sq_db_bind_text(st, 3, sq_json_str(in, "preface", NULL));
         sq_db_bind_text(st, 4, sq_json_str(in, "edition", NULL));
         sq_db_bind_id(st, 5, user_id);
         sq_bind_int64(st, 6, now);
-    } else {
-        st = sq_db_stmt(
-            "UPDATE kb_volumes SET title = coalesce(?2, title), "
-            "subtitle = CASE WHEN (?6 & 1) <> 0 THEN ?3 ELSE subtitle END, "
-            "preface = CASE WHEN (?6 & 2) <> 0 THEN ?4 ELSE preface END, "
-            "edition = CASE WHEN (?6 & 4) <> 0 THEN ?5 ELSE edition END, updated_at = ?7, "
-            "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
-        if (!st) {
-            e = sq_fail(d, SQ_EDB, NULL, "database error");
-            goto fail;
+        return st;
+    }
+    st = sq_db_stmt("UPDATE kb_volumes SET title = coalesce(?2, title), "
+                    "subtitle = CASE WHEN (?6 & 1) <> 0 THEN ?3 ELSE subtitle END, "
+                    "preface = CASE WHEN (?6 & 2) <> 0 THEN ?4 ELSE preface END, "
+                    "edition = CASE WHEN (?6 & 4) <> 0 THEN ?5 ELSE edition END, updated_at = ?7, "
+                    "unit_id = coalesce(?8, unit_id) WHERE id = ?1");
+    if (!st)
+        return NULL;
+    sq_bind_int64(st, 1, id);
+    sq_db_bind_text(st, 2, sq_json_str(in, "title", NULL));
+    sq_db_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
+    sq_db_bind_text(st, 4, sq_json_str(in, "preface", NULL));
+    sq_db_bind_text(st, 5, sq_json_str(in, "edition", NULL));
+    sq_bind_int(st, 6,
+                sq_json_has(in, "subtitle") | sq_json_has(in, "preface") << 1 |
+                    sq_json_has(in, "edition") << 2);
+    sq_bind_int64(st, 7, now);
+    return st;
+}
+
+/* ---- one implementation for both kinds ---- */
+
+/* What differs between a column and a volume. A dated kind (columns) has a
+ * publish_date: before it, only its managers see it. */
+struct kind {
+    bool dated;
+    const char *one;  /* SELECT of one record: ?1 id (dated: ?2 full, ?3 today) */
+    const char *list; /* SELECT of the list up to its WHERE clause */
+    const char *order;
+    json_t *(*row)(struct sq_stmt *st);
+    void (*members)(json_t *o, int64_t id, bool full);
+    struct sq_stmt *(*save_stmt)(int64_t id, json_t *in, int64_t user_id, int64_t now);
+    const char *members_del, *member_ins, *record_del;
+};
+
+static const struct kind kinds[] = {
+    [KB_COLUMN] =
+        {
+            .dated = true,
+            .one = "SELECT " COLUMN_COLS " FROM kb_columns k" OWNER_JOIN(
+                "k") " WHERE k.id = ?1 AND (?2 OR k.publish_date <= ?3)",
+            .list = "SELECT " COLUMN_COLS ", count(*) OVER () FROM kb_columns k" OWNER_JOIN("k"),
+            .order = " ORDER BY k.issue_no DESC",
+            .row = column_row,
+            .members = column_members,
+            .save_stmt = column_save_stmt,
+            .members_del = "DELETE FROM kb_column_answers WHERE column_id = ?",
+            .member_ins = "INSERT INTO kb_column_answers(column_id, answer_id, pos) VALUES (?,?,?)",
+            .record_del = "DELETE FROM kb_columns WHERE id = ?",
+        },
+    [KB_VOLUME] =
+        {
+            .one = "SELECT " VOLUME_COLS " FROM kb_volumes v" OWNER_JOIN("v") " WHERE v.id = ?1",
+            .list = "SELECT " VOLUME_COLS ", count(*) OVER () FROM kb_volumes v" OWNER_JOIN("v"),
+            .order = " ORDER BY v.id",
+            .row = volume_row,
+            .members = volume_members,
+            .save_stmt = volume_save_stmt,
+            .members_del = "DELETE FROM kb_volume_answers WHERE volume_id = ?",
+            .member_ins = "INSERT INTO kb_volume_answers(volume_id, answer_id, pos) VALUES (?,?,?)",
+            .record_del = "DELETE FROM kb_volumes WHERE id = ?",
+        },
+};
+
+json_t *kb_store_collection_json(enum kb_kind kind, int64_t id, bool full)
+{
+    const struct kind *k = &kinds[kind];
+    char day[16];
+    struct sq_stmt *st = sq_db_stmt(k->one);
+    json_t *o = NULL;
+    if (!st)
+        return NULL;
+    sq_bind_int64(st, 1, id);
+    if (k->dated) {
+        today(day);
+        sq_bind_int(st, 2, full);
+        sq_bind_text(st, 3, day);
+    }
+    if (sq_step(st) == SQ_ROW)
+        o = k->row(st);
+    sq_db_reset(st);
+    if (o)
+        k->members(o, id, full);
+    return o;
+}
+
+enum sq_err kb_store_collection_list(enum kb_kind kind, const struct kb_collection_filter *f,
+                                     const struct sq_page *p, json_t **items, int64_t *total,
+                                     struct sq_detail *d)
+{
+    const struct kind *k = &kinds[kind];
+    static const struct kb_collection_filter none = {.all = true};
+    char day[16];
+    int page = 1; /* the parameter number of the LIMIT */
+    if (!f)
+        f = &none;
+    /* scheduled issues show to those who manage them: all, or the ones owned
+     * inside a subtree where the caller holds kb.publish */
+    struct kb_buf q = {0};
+    kb_buf_adds(&q, k->list);
+    if (k->dated) {
+        kb_buf_adds(&q, " WHERE (?1 OR k.publish_date <= ?2");
+        for (int i = 0; i < f->nscope && i < 16; i++)
+            kb_buf_addf(&q, " OR substr(ou.path, 1, length(?%d)) = ?%d", 10 + i, 10 + i);
+        kb_buf_adds(&q, ")");
+        page = 3;
+    }
+    kb_buf_adds(&q, k->order);
+    kb_buf_addf(&q, " LIMIT ?%d OFFSET ?%d", page, page + 1);
+    struct sq_stmt *st = sq_db_stmt(q.p);
+    kb_buf_free(&q);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    if (k->dated) {
+        today(day);
+        sq_bind_int(st, 1, f->all);
+        sq_bind_text(st, 2, day);
+        for (int i = 0; i < f->nscope && i < 16; i++)
+            sq_bind_text(st, 10 + i, f->scope_paths[i]);
+    }
+    sq_bind_int(st, page, p->limit);
+    sq_bind_int64(st, page + 1, p->offset);
+    *items = json_array();
+    *total = 0;
+    int rc;
+    while ((rc = sq_step(st)) == SQ_ROW) {
+        json_array_append_new(*items, k->row(st));
+        *total = sq_col_int64(st, 9);
+    }
+    sq_db_reset(st);
+    return rc == SQ_DONE ? SQ_OK : sq_db_last_error(d);
+}
+
+/* Replaces the answer list of a column or volume. */
+static enum sq_err set_members(const char *del_sql, const char *ins_sql, int64_t id, json_t *ids,
+                               struct sq_detail *d)
+{
+    enum sq_err e;
+    struct sq_stmt *st = sq_db_stmt(del_sql);
+    if (!st)
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    sq_bind_int64(st, 1, id);
+    if ((e = sq_db_exec_stmt(st, d)))
+        return e;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        st = sq_db_stmt(ins_sql);
+        sq_bind_int64(st, 1, id);
+        sq_bind_int64(st, 2, json_integer_value(v));
+        sq_bind_int64(st, 3, (int64_t)i + 1);
+        if ((e = sq_db_exec_stmt(st, d))) {
+            if (e == SQ_ECONFLICT)
+                sq_fail(d, SQ_EINVAL, "answer_ids", "answer %lld is listed twice",
+                        (long long)json_integer_value(v));
+            return e;
         }
-        sq_bind_int64(st, 1, *id);
-        sq_db_bind_text(st, 2, sq_json_str(in, "title", NULL));
-        sq_db_bind_text(st, 3, sq_json_str(in, "subtitle", NULL));
-        sq_db_bind_text(st, 4, sq_json_str(in, "preface", NULL));
-        sq_db_bind_text(st, 5, sq_json_str(in, "edition", NULL));
-        sq_bind_int(st, 6,
-                    sq_json_has(in, "subtitle") | sq_json_has(in, "preface") << 1 |
-                        sq_json_has(in, "edition") << 2);
-        sq_bind_int64(st, 7, now);
+    }
+    return SQ_OK;
+}
+
+enum sq_err kb_store_collection_save(enum kb_kind kind, int64_t *id, json_t *in, int64_t user_id,
+                                     struct sq_detail *d)
+{
+    const struct kind *k = &kinds[kind];
+    enum sq_err e;
+    int64_t now = sq_clock_now();
+    if ((e = sq_db_begin(d)))
+        return e;
+    struct sq_stmt *st = k->save_stmt(*id, in, user_id, now);
+    if (!st) {
+        e = sq_fail(d, SQ_EDB, NULL, "database error");
+        goto fail;
     }
     sq_db_bind_id(st, 8, sq_json_int(in, "unit_id", 0));
-    /* a new volume returns its id; an update keeps *id */
-    if ((e = *id ? sq_db_exec_stmt(st, d) : sq_db_exec_id(st, id, d)))
+    /* a new record returns its id; an update keeps *id */
+    if ((e = *id ? sq_db_exec_stmt(st, d) : sq_db_exec_id(st, id, d))) {
+        if (e == SQ_ECONFLICT && kind == KB_COLUMN)
+            sq_fail(d, SQ_ECONFLICT, "issue_no", "column issue %lld already exists",
+                    (long long)sq_json_int(in, "issue_no", 0));
         goto fail;
+    }
     json_t *ids = json_object_get(in, "answer_ids");
-    if (ids && (e = set_members("DELETE FROM kb_volume_answers WHERE volume_id = ?",
-                                "INSERT INTO kb_volume_answers(volume_id, answer_id, pos) VALUES "
-                                "(?,?,?)",
-                                *id, ids, d)))
+    if (ids && (e = set_members(k->members_del, k->member_ins, *id, ids, d)))
         goto fail;
     return sq_db_commit(d);
 fail:
@@ -1119,10 +1103,35 @@ fail:
     return e;
 }
 
-enum sq_err kb_store_volume_delete(int64_t id, struct sq_detail *d)
+static enum sq_err delete_pair(const char *a, const char *b, int64_t id, struct sq_detail *d)
 {
-    return delete_pair("DELETE FROM kb_volume_answers WHERE volume_id = ?",
-                       "DELETE FROM kb_volumes WHERE id = ?", id, d);
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    const char *sqls[] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        struct sq_stmt *st = sq_db_stmt(sqls[i]);
+        if (!st) {
+            e = sq_fail(d, SQ_EDB, NULL, "database error");
+            goto fail;
+        }
+        sq_bind_int64(st, 1, id);
+        if ((e = sq_db_exec_stmt(st, d)))
+            goto fail;
+        if (i == 1 && sq_db_changes() == 0) {
+            e = sq_fail(d, SQ_ENOTFOUND, NULL, "no such record");
+            goto fail;
+        }
+    }
+    return sq_db_commit(d);
+fail:
+    sq_db_rollback();
+    return e;
+}
+
+enum sq_err kb_store_collection_delete(enum kb_kind kind, int64_t id, struct sq_detail *d)
+{
+    return delete_pair(kinds[kind].members_del, kinds[kind].record_del, id, d);
 }
 
 /* ---- printable volume ---- */
@@ -1146,7 +1155,7 @@ static void print_para(struct kb_buf *b, const char *label, const char *text)
 char *kb_volume_print_html(int64_t id, size_t *len)
 {
     /* the publication: published answers only, whoever prints it */
-    json_t *v = kb_store_volume_json(id, false);
+    json_t *v = kb_store_collection_json(KB_VOLUME, id, false);
     if (!v)
         return NULL;
     struct kb_buf b = {0};

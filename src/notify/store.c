@@ -276,30 +276,15 @@ static json_t *hook_row(struct sq_stmt *st)
 
 json_t *notify_store_webhooks_json(bool include_inactive)
 {
-    struct sq_stmt *st =
-        sq_db_stmt(include_inactive ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
-                                    : "SELECT " HOOK_COLS " FROM webhooks w WHERE w.active = 1 "
-                                      "ORDER BY w.id");
-    json_t *arr = json_array();
-    if (!st)
-        return arr;
-    while (sq_step(st) == SQ_ROW)
-        json_array_append_new(arr, hook_row(st));
-    sq_db_reset(st);
-    return arr;
+    return sq_db_list_json(include_inactive ? "SELECT " HOOK_COLS " FROM webhooks w ORDER BY w.id"
+                                            : "SELECT " HOOK_COLS " FROM webhooks w WHERE "
+                                              "w.active = 1 ORDER BY w.id",
+                           hook_row);
 }
 
 json_t *notify_store_webhook_json(int64_t id)
 {
-    struct sq_stmt *st = sq_db_stmt("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = hook_row(st);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json("SELECT " HOOK_COLS " FROM webhooks w WHERE w.id = ?", id, hook_row);
 }
 
 enum sq_err notify_store_webhook_delete(int64_t id, int64_t now, struct sq_detail *d)

@@ -87,27 +87,12 @@ static json_t *client_row(struct sq_stmt *st)
 
 json_t *open311_store_clients_json(void)
 {
-    json_t *items = json_array();
-    struct sq_stmt *st = sq_db_stmt(CLIENT_SQL " ORDER BY c.id");
-    if (!st)
-        return items;
-    while (sq_step(st) == SQ_ROW)
-        json_array_append_new(items, client_row(st));
-    sq_db_reset(st);
-    return items;
+    return sq_db_list_json(CLIENT_SQL " ORDER BY c.id", client_row);
 }
 
 json_t *open311_store_client_json(int64_t id)
 {
-    json_t *o = NULL;
-    struct sq_stmt *st = sq_db_stmt(CLIENT_SQL " WHERE c.id = ?");
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = client_row(st);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json(CLIENT_SQL " WHERE c.id = ?", id, client_row);
 }
 
 enum sq_err open311_store_client_revoke(int64_t id, struct sq_detail *d)

@@ -24,17 +24,8 @@
 /* The widest unit in which the caller holds p (shortest path), or 0. */
 static int64_t widest_unit(const struct sq_user *u, const struct sq_perm *p)
 {
-    int64_t best = 0;
-    size_t best_len = 0;
-    for (int i = 0; u && i < u->ngrants; i++) {
-        const struct sq_grant *g = &u->grants[i];
-        size_t len = strlen(g->unit_path);
-        if (sq_role_has(g->role, p) && len && (!best || len < best_len)) {
-            best = g->unit_id;
-            best_len = len;
-        }
-    }
-    return best;
+    const struct sq_grant *g = sq_widest_grant(u, p);
+    return g ? g->unit_id : 0;
 }
 
 /* Reads an id query parameter; 0 when absent. Returns a reply status on

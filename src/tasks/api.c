@@ -300,9 +300,7 @@ static int tasks_list(struct sq_req *r)
         f.unit_path = unit.path;
     }
     if (!sq_may_all(r->user, SQ_PERM_TASK_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++)
-            if (sq_role_has(r->user->grants[i].role, SQ_PERM_TASK_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_TASK_READ, scope, SQ_MAX_GRANTS);
         f.scope_paths = scope;
     }
     struct list_ctx c = {.u = r->user, .items = json_array()};

@@ -81,9 +81,7 @@ static int list_common(struct sq_req *r, bool directory)
         if (!f.parent_id && !f.kind && !f.q)
             f.kind = "district";
     } else if (!sq_may_all(r->user, SQ_PERM_UNIT_READ)) {
-        for (int i = 0; i < r->user->ngrants; i++)
-            if (sq_role_has(r->user->grants[i].role, SQ_PERM_UNIT_READ))
-                scope[f.nscope++] = r->user->grants[i].unit_path;
+        f.nscope = sq_scope_paths(r->user, SQ_PERM_UNIT_READ, scope, SQ_MAX_GRANTS);
         f.scope_paths = scope;
     }
     enum sq_err e = units_store_list(&f, &pg, &items, &total, &d);

@@ -59,15 +59,7 @@ enum sq_err units_store_get(int64_t id, struct sq_unit *u, struct sq_detail *d)
 
 json_t *units_store_get_json(int64_t id)
 {
-    struct sq_stmt *st = sq_db_stmt("SELECT " UNIT_COLS " FROM units WHERE id = ?");
-    json_t *o = NULL;
-    if (!st)
-        return NULL;
-    sq_bind_int64(st, 1, id);
-    if (sq_step(st) == SQ_ROW)
-        o = row_json(st);
-    sq_db_reset(st);
-    return o;
+    return sq_db_get_json("SELECT " UNIT_COLS " FROM units WHERE id = ?", id, row_json);
 }
 
 int64_t units_store_count(void)

@@ -211,6 +211,40 @@ static void test_may_subtree(void **state)
     assert_false(sq_may(&e, SQ_PERM_UNIT_READ, "/1/"));
 }
 
+/* The scope of a list query: the paths of the grants carrying p, in grant
+ * order, capped at max; a skipped role's grants left out; the widest one. */
+static void test_scope_paths(void **state)
+{
+    (void)state;
+    enum sq_role roles[] = {SQ_ROLE_HANDLER, SQ_ROLE_UNIT_ADMIN, SQ_ROLE_PUBLIC};
+    const char *paths[] = {"/1/2/16/", "/1/3/", "/1/"};
+    struct sq_user u = user_with(3, roles, paths);
+    const char *out[4];
+    bool pub = sq_role_has(SQ_ROLE_PUBLIC, SQ_PERM_APPEAL_READ);
+    int n = sq_scope_paths(&u, SQ_PERM_APPEAL_READ, out, 4);
+    assert_int_equal(n, pub ? 3 : 2);
+    assert_string_equal(out[0], "/1/2/16/");
+    assert_string_equal(out[1], "/1/3/");
+    assert_ptr_equal(out[0], u.grants[0].unit_path); /* pointers into u */
+    assert_int_equal(sq_scope_paths(&u, SQ_PERM_APPEAL_READ, out, 1), 1);
+    n = sq_scope_paths_except(&u, SQ_PERM_APPEAL_READ, SQ_ROLE_BIT(SQ_ROLE_PUBLIC), out, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(sq_scope_paths_except(&u, SQ_PERM_APPEAL_READ,
+                                           SQ_ROLE_BIT(SQ_ROLE_HANDLER) |
+                                               SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
+                                               SQ_ROLE_BIT(SQ_ROLE_PUBLIC),
+                                           out, 4),
+                     0);
+    assert_int_equal(sq_scope_paths(NULL, SQ_PERM_APPEAL_READ, out, 4), 0);
+    /* the widest grant: the shortest path among those carrying p */
+    const struct sq_grant *g = sq_widest_grant(&u, SQ_PERM_APPEAL_READ);
+    assert_non_null(g);
+    assert_string_equal(g->unit_path, pub ? "/1/" : "/1/3/");
+    g = sq_widest_grant(&u, SQ_PERM_ADMIN); /* district settings: none of these roles */
+    assert_null(g);
+    assert_null(sq_widest_grant(NULL, SQ_PERM_APPEAL_READ));
+}
+
 static void test_may_several_grants(void **state)
 {
     (void)state;
@@ -561,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_user_has),
         cmocka_unit_test(test_may_subtree),
         cmocka_unit_test(test_may_several_grants),
+        cmocka_unit_test(test_scope_paths),
         cmocka_unit_test(test_may_all),
         cmocka_unit_test(test_passwords),
         cmocka_unit_test(test_tokens),

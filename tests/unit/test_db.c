@@ -342,13 +342,42 @@ static void test_check_and_backup(void **state)
     assert_int_not_equal(sq_db_backup(path_in("missing.db"), path_in("x.db"), &d), SQ_OK);
 }
 
+/* The generic row readers: columns by name and type, one row by id, all rows. */
+static void test_row_json(void **state)
+{
+    (void)state;
+    struct sq_detail d = {0};
+    assert_int_equal(sq_db_open(path_in("j.db"), &d), SQ_OK);
+    exec("CREATE TABLE j(id INTEGER PRIMARY KEY, n INTEGER, r REAL, t TEXT, b BLOB)");
+    exec("INSERT INTO j(n, r, t, b) VALUES (7, 1.5, 'x', x'00'), (NULL, NULL, NULL, NULL)");
+    json_t *o = sq_db_get_json("SELECT id, n AS count, r, t, b FROM j WHERE id = ?", 1, NULL);
+    assert_non_null(o);
+    char *s = json_dumps(o, JSON_COMPACT);
+    assert_string_equal(s, "{\"id\":1,\"count\":7,\"r\":1.5,\"t\":\"x\",\"b\":null}");
+    free(s);
+    json_decref(o);
+    assert_null(sq_db_get_json("SELECT id FROM j WHERE id = ?", 99, NULL));
+    json_t *a = sq_db_list_json("SELECT n, t FROM j ORDER BY id", NULL);
+    s = json_dumps(a, JSON_COMPACT);
+    assert_string_equal(s, "[{\"n\":7,\"t\":\"x\"},{\"n\":null,\"t\":null}]");
+    free(s);
+    json_decref(a);
+    /* a bad statement: NULL for one row, an empty array for a list */
+    sq_log_set_quiet(1);
+    assert_null(sq_db_get_json("SELECT nope FROM j WHERE id = ?", 1, NULL));
+    a = sq_db_list_json("SELECT nope FROM j", NULL);
+    assert_int_equal(json_array_size(a), 0);
+    json_decref(a);
+    sq_db_shutdown();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations),       cmocka_unit_test(test_newer_schema_refused),
         cmocka_unit_test(test_transactions),     cmocka_unit_test(test_statement_api),
         cmocka_unit_test(test_error_mapping),    cmocka_unit_test(test_audit_append_only),
-        cmocka_unit_test(test_check_and_backup),
+        cmocka_unit_test(test_check_and_backup), cmocka_unit_test(test_row_json),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
