@@ -617,10 +617,11 @@ void accounts_audit_access(const struct sq_req *r)
 }
 
 const struct sq_route accounts_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC, SQ_ROUTE_PASSWORD_CHANGE, "sign in"},
+    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC,
+     SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT, "sign in"},
     {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
      "sign out"},
-    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, 0,
+    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, SQ_ROUTE_DIRECT,
      "create a resident account"},
     {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
      "the caller, grants and CSRF token"},
@@ -629,9 +630,9 @@ const struct sq_route accounts_routes[] = {
     {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
      "unmasked personal data (audited)"},
     {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
-    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, 0, "create a user"},
-    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "update a user (self or admin)"},
+    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, SQ_ROUTE_DIRECT, "create a user"},
+    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN,
+     SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT, "update a user (self or admin)"},
     {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
     {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},
     {"GET", "/api/v1/audit", audit_list, SQ_PERM_AUDIT_READ, 0, "read the audit log"},

@@ -1019,7 +1019,7 @@ int appeals_attach(struct sq_req *r);
 int appeals_attachment_get(struct sq_req *r);
 
 const struct sq_route appeals_routes[] = {
-    {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, 0,
+    {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, SQ_ROUTE_DIRECT,
      "file an appeal (Idempotency-Key honoured)"},
     {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_SIGNED_IN, 0,
      "list appeals in your scope, with filters and queues"},
@@ -1030,7 +1030,7 @@ const struct sq_route appeals_routes[] = {
     {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_SIGNED_IN, 0,
      "the person's unmasked contact (audited)"},
     {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_SIGNED_IN,
-     SQ_ROUTE_RAW_BODY, "attach a photo or PDF"},
+     SQ_ROUTE_RAW_BODY | SQ_ROUTE_DIRECT, "attach a photo or PDF"},
     {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_SIGNED_IN, 0,
      "download an attachment"},
     {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_SIGNED_IN, 0,

@@ -423,7 +423,7 @@ static _Thread_local int tx_depth;
 
 /* After-commit callbacks of this thread's open transaction, with the depth
  * they were registered at (a rolled-back savepoint drops its own). */
-#define ON_COMMIT_MAX 32
+#define ON_COMMIT_MAX 64
 struct after_commit {
     void (*fn)(void *);
     void *ctx;

@@ -192,7 +192,7 @@ const struct sq_route notify_routes[] = {
      "mark all your notifications read"},
     {"GET", "/api/v1/webhooks", webhooks_list, SQ_PERM_ADMIN, 0,
      "webhook subscriptions (all=1 includes deleted)"},
-    {"POST", "/api/v1/webhooks", webhooks_create, SQ_PERM_ADMIN, 0,
+    {"POST", "/api/v1/webhooks", webhooks_create, SQ_PERM_ADMIN, SQ_ROUTE_DIRECT,
      "subscribe a URL to appeal events (the secret is shown once)"},
     {"DELETE", "/api/v1/webhooks/:id", webhooks_delete, SQ_PERM_ADMIN, 0,
      "delete a subscription (its pending deliveries die)"},
