@@ -11,7 +11,9 @@
 #     BENCH_SECONDS each (GET /healthz as the ceiling, intake, the handler's
 #     queue, one appeal, the stats query when main serves it, full-text
 #     search and similar-case suggestions (each also with one client, for
-#     latency without queueing), and an 80/20 read/write mix), with the
+#     latency without queueing), an 80/20 read/write mix, a scenario of
+#     writes only (intake, accept, note, resolve, rate: writes.lua) and the
+#     mix of `make soak` (soak.lua)), with the
 #     server's CPU and RSS read from /proc; then intake again on a server
 #     without the full-text indexer, for the ratio the indexing must keep.
 #
@@ -213,6 +215,10 @@ scenario "GET /api/v1/search" search.lua /api/v1/search 1
 scenario "GET /api/v1/suggest" suggest.lua /api/v1/suggest "$CONNS"
 scenario "GET /api/v1/suggest" suggest.lua /api/v1/suggest 1
 scenario "mixed 80/20 read/write" mixed.lua / 64
+# every request a write: intake, accept, note, resolve, rate (writes.lua)
+scenario "mixed writes (intake accept note resolve rate)" writes.lua / "$CONNS"
+# the mix of `make soak` (soak.lua) on this database
+scenario "soak mix (make soak)" soak.lua / "$CONNS"
 peak=$(hwm_mb "$PID")
 kill "$PID"
 wait "$PID" 2>/dev/null || true

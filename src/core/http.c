@@ -57,6 +57,7 @@ static atomic_uint_fast64_t m_buckets[NBUCKETS + 1];
 static atomic_uint_fast64_t m_latency_us_sum;
 static atomic_uint_fast64_t m_count;
 static atomic_int m_open_conns;
+static atomic_uint_fast64_t m_writer_requests; /* requests run as writer jobs */
 
 void sq_http_set_authenticator(sq_auth_fn fn)
 {
@@ -566,6 +567,7 @@ static bool writer_submit(struct sq_req *r)
     j->job.ctx = j;
     /* suspend before submitting: the writer may finish at once */
     sq_http_defer(r, http_job_continue, j);
+    atomic_fetch_add(&m_writer_requests, 1);
     if (!sq_writer_submit(&j->job)) {
         /* stopping: run it here, as without the writer */
         j->status = r->route->fn(r);
@@ -980,6 +982,11 @@ char *sq_metrics_text(void)
                "# HELP sanqu_writer_max_batch Largest batch committed at once.\n"
                "# TYPE sanqu_writer_max_batch gauge\nsanqu_writer_max_batch %llu\n",
             ws.batches, ws.jobs, ws.max_batch);
+    fprintf(f,
+            "# HELP sanqu_writer_requests_total HTTP writes run as jobs of the group-commit "
+            "writer.\n# TYPE sanqu_writer_requests_total counter\n"
+            "sanqu_writer_requests_total %llu\n",
+            (unsigned long long)atomic_load(&m_writer_requests));
     struct stat st;
     char wal[1100];
     long long size = 0;

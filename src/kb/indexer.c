@@ -49,6 +49,8 @@ static int index_slice(void)
 {
     struct sq_detail d = {0};
     int n = 0;
+    if (!kb_index_appeals_pending())
+        return 0; /* no job for the writer when there is nothing to do */
     return sq_writer_run(slice_run, &n, &d) ? -1 : n;
 }
 

@@ -502,6 +502,16 @@ void kb_search_engine_init(void)
     sq_db_add_open_hook(kb_fts_register);
 }
 
+bool kb_index_appeals_pending(void)
+{
+    struct sq_stmt *st = sq_db_stmt(
+        "SELECT coalesce((SELECT max(id) FROM appeals), 0) > coalesce((SELECT last_id FROM "
+        "kb_index_state WHERE name = 'appeals'), 0)");
+    bool pending = st && sq_step(st) == SQ_ROW && sq_col_int(st, 0);
+    sq_db_reset(st);
+    return pending;
+}
+
 /* Appeal ids grow in commit order (one writer), so "ids above the last
  * indexed" are exactly the new appeals (see kb/indexer.c). */
 int kb_index_appeals_batch(int batch)
