@@ -42,8 +42,13 @@ WEB_SRC  = $(shell find web/src web/index.html web/vite.config.* web/package.jso
 .PHONY: soak all run test asan check deps deps-test bench clean web fmt routes fuzz fuzz-build fuzz-smoke valgrind
 all: sanqu
 
-sanqu: $(B)/sanqu
+sanqu: $(B)/sanqu docs/openapi.json
 	cp $(B)/sanqu sanqu.tmp && mv -f sanqu.tmp sanqu
+
+# Generated from the route tables and docs/openapi-base.json (sanqu openapi);
+# committed so that it can be read without a build, checked by t_openapi.
+docs/openapi.json: $(B)/sanqu
+	$(B)/sanqu openapi > $@.tmp && mv -f $@.tmp $@
 
 $(B)/sanqu: $(B)/obj/main.o $(LIB_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(LIBS)
@@ -64,9 +69,11 @@ $(GEN)/migrations.c: build/embed $(wildcard migrations/*.sql)
 	@mkdir -p $(GEN)
 	build/embed $@ sq_migrations migrations/ $(sort $(wildcard migrations/*.sql))
 
-$(GEN)/docs.c: build/embed docs/openapi.json
+# The hand-written part of the OpenAPI document; the rest comes from the
+# route tables (src/core/openapi.c). docs/openapi.json is generated from both.
+$(GEN)/docs.c: build/embed docs/openapi-base.json
 	@mkdir -p $(GEN)
-	build/embed $@ sq_docs docs/ docs/openapi.json
+	build/embed $@ sq_docs docs/ docs/openapi-base.json
 
 # The web UI: built with Vite when web/ has sources, precompressed, embedded.
 $(GEN)/web.stamp: $(WEB_SRC)
@@ -94,7 +101,7 @@ $(B)/tests/e2e/%: tests/e2e/%.c tests/e2e/harness.c tests/e2e/harness.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/e2e -o $@ $< tests/e2e/harness.c $(shell pkg-config --libs jansson libcurl sqlite3) -lpthread
 
 # Builds and runs every unit and end-to-end test of one MODE.
-check: $(B)/sanqu $(UNIT_BIN) $(E2E_BIN)
+check: $(B)/sanqu docs/openapi.json $(UNIT_BIN) $(E2E_BIN)
 	@scripts/check-engine-seam.sh
 	@scripts/run-tests.sh $(MODE) $(B)
 

@@ -1,8 +1,9 @@
 /*
- * app: the list of every domain's route table and event table. Adding a
- * domain = one line in each here; the router, `sanqu routes`, the OpenAPI
- * check and the permission matrix test all walk the route list, the event
- * registry (core/events.c) the event list.
+ * app: the list of every domain's route table, permission table and event
+ * table. Adding a domain = a line in each list here; the router,
+ * `sanqu routes`, `sanqu openapi` and the permission matrix test walk the
+ * route and permission lists, the event registry (core/events.c) the event
+ * list.
  */
 #include "core/events.h"
 #include "core/http.h"
@@ -25,6 +26,17 @@ extern const struct sq_route notify_routes[];
 extern const struct sq_route kb_routes[];
 extern const struct sq_route stats_routes[];
 extern const struct sq_route open311_routes[];
+
+extern const struct sq_perm units_perms[];
+extern const struct sq_perm accounts_perms[];
+extern const struct sq_perm appeals_perms[];
+extern const struct sq_perm kb_perms[];
+extern const struct sq_perm stats_perms[];
+
+/* Every domain's permissions (core/auth collects them). */
+const struct sq_perm *const sq_perm_tables[] = {
+    core_perms, units_perms, accounts_perms, appeals_perms, stats_perms, kb_perms, NULL,
+};
 
 const struct sq_route *const sq_route_tables[] = {
     core_routes,

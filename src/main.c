@@ -45,7 +45,9 @@ static void usage(FILE *f)
             "  demo     build a synthetic demo district (units, users, appeals) in a new database\n"
             "  backup   copy a database safely, even while it is being served\n"
             "  check    verify a database's integrity and foreign keys\n"
-            "  routes   print every API route with the permission it needs\n\n"
+            "  routes   print every API route with the permission it needs\n"
+            "  perms    print every permission, what it allows and the roles holding it\n"
+            "  openapi  print the OpenAPI document generated from the route tables\n\n"
             "Run `sanqu COMMAND --help` for the options of a command.\n"
             "Examples:\n"
             "  sanqu demo --db demo.db && sanqu serve --db demo.db\n"
@@ -399,7 +401,8 @@ static void print_json_str(const char *s)
     putchar('"');
 }
 
-/* `sanqu routes --json`: [{method,pattern,perm,summary,raw_body}], one route a line,
+/* `sanqu routes --json`: [{method,pattern,perm,summary,raw_body,query_open,
+ * query:[names],body:[names]|null}], one route a line,
  * read by the permission-matrix and OpenAPI tests. */
 static int cmd_routes_json(void)
 {
@@ -415,10 +418,97 @@ static int cmd_routes_json(void)
             print_json_str(sq_perm_name(r->perm));
             printf(",\"summary\":");
             print_json_str(r->summary);
-            printf(",\"raw_body\":%s}", (r->flags & SQ_ROUTE_RAW_BODY) ? "true" : "false");
+            printf(",\"raw_body\":%s,\"query_open\":%s,\"query\":[",
+                   (r->flags & SQ_ROUTE_RAW_BODY) ? "true" : "false",
+                   (r->flags & SQ_ROUTE_QUERY_OPEN) ? "true" : "false");
+            for (const struct sq_query *q = r->query; q && q->name; q++) {
+                printf("%s", q == r->query ? "" : ",");
+                print_json_str(q->name);
+            }
+            printf("],\"body\":");
+            if (!r->body)
+                printf("null");
+            for (const struct sq_field *f = r->body; f && f->name; f++) {
+                printf("%s", f == r->body ? "[" : ",");
+                print_json_str(f->name);
+            }
+            printf("%s}", r->body ? (r->body->name ? "]" : "[]") : "");
             sep = ",";
         }
     printf("\n]\n");
+    return 0;
+}
+
+/* `sanqu openapi`: the OpenAPI document, as GET /api/v1/openapi.json serves
+ * it; the Makefile writes docs/openapi.json with it. */
+static int cmd_openapi(int argc, char **argv)
+{
+    static const char *const known[] = {"help", NULL};
+    if (has_flag(argc, argv, "--help")) {
+        printf("usage: sanqu openapi\n\nPrints the OpenAPI 3 document of every route, generated "
+               "from the route tables\nand docs/openapi-base.json.\n");
+        return 0;
+    }
+    if (check_flags(argc, argv, known))
+        return 2;
+    char err[256];
+    json_t *doc = sq_openapi_new(err, sizeof err);
+    if (!doc) {
+        fprintf(stderr, "sanqu openapi: %s\n", err);
+        return 1;
+    }
+    size_t len;
+    const char *text = sq_openapi_text(&len);
+    json_decref(doc);
+    if (!text)
+        return 1;
+    fwrite(text, 1, len, stdout);
+    putchar('\n');
+    return 0;
+}
+
+/* `sanqu perms [--json]`: every declared permission, what it allows and
+ * the roles holding it; --json prints [{name,zh,en,route_only,roles:[...]}]
+ * for the permission-matrix test. */
+static int cmd_perms(int argc, char **argv)
+{
+    static const char *const known[] = {"json", "help", NULL};
+    if (has_flag(argc, argv, "--help")) {
+        printf("usage: sanqu perms [--json]\n\nPrints every permission the domains declare, "
+               "with the roles that hold it.\n");
+        return 0;
+    }
+    if (check_flags(argc, argv, known))
+        return 2;
+    bool json = has_flag(argc, argv, "--json");
+    if (json)
+        printf("[");
+    for (int i = 0; i < sq_perm_count(); i++) {
+        const struct sq_perm *p = sq_perm_at(i);
+        if (!json) {
+            printf("%-18s", p->name);
+            for (int r = 0; r < SQ_ROLE__MAX; r++)
+                if (sq_role_has(r, p))
+                    printf(" %s", sq_role_name(r));
+            printf("%s\n      %s / %s\n", p->route_only ? " (route-level)" : "", p->zh, p->en);
+            continue;
+        }
+        printf("%s\n{\"name\":", i ? "," : "");
+        print_json_str(p->name);
+        printf(",\"zh\":");
+        print_json_str(p->zh);
+        printf(",\"en\":");
+        print_json_str(p->en);
+        printf(",\"route_only\":%s,\"roles\":[", p->route_only ? "true" : "false");
+        for (int r = 0, n = 0; r < SQ_ROLE__MAX; r++)
+            if (sq_role_has(r, p)) {
+                printf("%s", n++ ? "," : "");
+                print_json_str(sq_role_name(r));
+            }
+        printf("]}");
+    }
+    if (json)
+        printf("\n]\n");
     return 0;
 }
 
@@ -426,8 +516,10 @@ static int cmd_routes(int argc, char **argv)
 {
     static const char *const known[] = {"json", "help", NULL};
     if (has_flag(argc, argv, "--help")) {
-        printf("usage: sanqu routes [--json]\n\nPrints every API route with the permission it "
-               "needs;\n--json prints [{method,pattern,perm,summary,raw_body}] for tools and tests.\n");
+        printf(
+            "usage: sanqu routes [--json]\n\nPrints every API route with the permission it "
+            "needs;\n--json prints [{method,pattern,perm,summary,raw_body,query_open,query,body}] "
+            "for tools and tests.\n");
         return 0;
     }
     for (int i = 0; i < argc; i++)
@@ -468,6 +560,10 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (!strcmp(cmd, "routes"))
         return cmd_routes(argc, argv);
+    if (!strcmp(cmd, "perms"))
+        return cmd_perms(argc, argv);
+    if (!strcmp(cmd, "openapi"))
+        return cmd_openapi(argc, argv);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
         printf("sanqu 0.1 (schema %d)\n", sq_db_binary_schema_version());
         return 0;

@@ -20,6 +20,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "accounts/perms.h"
 
 /* ---- rules (accounts.c) ---- */
 

@@ -41,7 +41,7 @@ static bool valid_login(const char *s)
  * otherwise p must cover one of the unit subtrees where the target holds a
  * role, or the caller holds p at the district root. Reads only: acting on an
  * account takes the manage rule (check_manage). */
-static bool may_user(const struct sq_user *u, enum sq_perm p, int64_t id, bool self_ok)
+static bool may_user(const struct sq_user *u, const struct sq_perm *p, int64_t id, bool self_ok)
 {
     char paths[SQ_MAX_GRANTS][128];
     if (self_ok && u->id == id)
@@ -63,7 +63,10 @@ static json_t *permissions_json(const struct sq_user *u, bool *read_only)
 {
     json_t *out = json_array();
     *read_only = true;
-    for (int p = SQ_PERM_SIGNED_IN + 1; p < SQ_PERM__MAX; p++) {
+    for (int n = 0; n < sq_perm_count(); n++) {
+        const struct sq_perm *p = sq_perm_at(n);
+        if (p->route_only)
+            continue;
         json_t *units = json_array();
         for (int i = 0; i < u->ngrants; i++) {
             bool seen = false;
@@ -236,19 +239,12 @@ static int users_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against users_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.q = sq_req_query(r, "q");
     f.role = sq_req_query(r, "role");
-    if (f.role && sq_role_parse(f.role) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, "role", "unknown role '%.40s'", f.role);
-    if (f.q && sq_utf8_len(f.q) > 100)
-        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
-    const char *us = sq_req_query(r, "unit");
-    if (us) {
-        char *end;
-        long long v = strtoll(us, &end, 10);
-        if (*end || v <= 0 || units_store_get(v, &unit, &d))
+    if (sq_req_query(r, "unit")) {
+        if (units_store_get(sq_query_int(r, "unit", 0), &unit, &d))
             return sq_reply_errf(r, SQ_EINVAL, "unit", "unit must be an existing unit id");
         if (!sq_may(r->user, SQ_PERM_USER_READ, unit.path))
             return sq_reply_errf(r, SQ_EFORBIDDEN, "unit", "this unit is outside your units");
@@ -268,7 +264,7 @@ static int users_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
-static int load_user_for(struct sq_req *r, enum sq_perm p, bool self_ok, int64_t *id)
+static int load_user_for(struct sq_req *r, const struct sq_perm *p, bool self_ok, int64_t *id)
 {
     *id = sq_req_param_id(r, "id");
     json_t *u = *id ? accounts_store_user_json(*id, false) : NULL;
@@ -585,19 +581,12 @@ static int audit_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against audit_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.action = sq_req_query(r, "action");
-    const char *actor = sq_req_query(r, "actor"), *from = sq_req_query(r, "from"),
-               *to = sq_req_query(r, "to");
-    if (actor && (f.actor_id = atoll(actor)) <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, "actor", "actor must be a user id");
-    if (from && sq_clock_parse_iso(from, &f.from))
-        return sq_reply_errf(r, SQ_EINVAL, "from", "from must be a date or ISO time");
-    if (to && sq_clock_parse_iso(to, &f.to))
-        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be a date or ISO time");
-    if (f.action && strlen(f.action) > 40)
-        return sq_reply_errf(r, SQ_EINVAL, "action", "unknown action");
+    f.actor_id = sq_query_int(r, "actor", 0);
+    f.from = sq_query_time(r, "from");
+    f.to = sq_query_time(r, "to");
     enum sq_err e = sq_audit_list(&f, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);
@@ -616,25 +605,107 @@ void accounts_audit_access(const struct sq_req *r)
     json_decref(det);
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query users_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "login or name contains"},
+    {.name = "role", .type = SQ_Q_ENUM, .choices = sq_role_names, .desc = "holds this role"},
+    {.name = "unit", .type = SQ_Q_ID, .desc = "holds a role in this unit's subtree"},
+    {0},
+};
+
+static const struct sq_query audit_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "action", .type = SQ_Q_STR, .max = 40, .desc = "action name (user_create, grant ...)"},
+    {.name = "actor", .type = SQ_Q_ID, .desc = "the acting user's id"},
+    {.name = "from", .type = SQ_Q_TIME, .desc = "at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .desc = "before"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"-created_at", NULL},
+     .desc = "newest first, the only order"},
+    {0},
+};
+
 const struct sq_route accounts_routes[] = {
-    {"POST", "/api/v1/auth/login", auth_login, SQ_PERM_PUBLIC,
-     SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT, "sign in"},
-    {"POST", "/api/v1/auth/logout", auth_logout, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "sign out"},
-    {"POST", "/api/v1/auth/register", auth_register, SQ_PERM_PUBLIC, SQ_ROUTE_DIRECT,
-     "create a resident account"},
-    {"GET", "/api/v1/me", me_get, SQ_PERM_SIGNED_IN, SQ_ROUTE_PASSWORD_CHANGE,
-     "the caller, grants and CSRF token"},
-    {"GET", "/api/v1/users", users_list, SQ_PERM_USER_READ, 0, "list users in your units"},
-    {"GET", "/api/v1/users/:id", users_get, SQ_PERM_SIGNED_IN, 0, "one user (masked)"},
-    {"GET", "/api/v1/users/:id/personal", users_personal, SQ_PERM_SIGNED_IN, 0,
-     "unmasked personal data (audited)"},
-    {"GET", "/api/v1/users/:id/grants", users_grants, SQ_PERM_SIGNED_IN, 0, "a user's roles"},
-    {"POST", "/api/v1/users", users_create, SQ_PERM_USER_WRITE, SQ_ROUTE_DIRECT, "create a user"},
-    {"PATCH", "/api/v1/users/:id", users_update, SQ_PERM_SIGNED_IN,
-     SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT, "update a user (self or admin)"},
-    {"POST", "/api/v1/grants", grants_create, SQ_PERM_GRANT, 0, "grant a role in a unit"},
-    {"DELETE", "/api/v1/grants/:id", grants_delete, SQ_PERM_GRANT, 0, "revoke a role"},
-    {"GET", "/api/v1/audit", audit_list, SQ_PERM_AUDIT_READ, 0, "read the audit log"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/login",
+     .body = login_fields,
+     .fn = auth_login,
+     .perm = SQ_PERM_PUBLIC,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT,
+     .summary = "sign in"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/logout",
+     .fn = auth_logout,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "sign out"},
+    {.method = "POST",
+     .pattern = "/api/v1/auth/register",
+     .body = register_fields,
+     .fn = auth_register,
+     .perm = SQ_PERM_PUBLIC,
+     .flags = SQ_ROUTE_DIRECT,
+     .summary = "create a resident account"},
+    {.method = "GET",
+     .pattern = "/api/v1/me",
+     .fn = me_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE,
+     .summary = "the caller, grants and CSRF token"},
+    {.method = "GET",
+     .pattern = "/api/v1/users",
+     .query = users_query,
+     .fn = users_list,
+     .perm = SQ_PERM_USER_READ,
+     .summary = "list users in your units"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id",
+     .fn = users_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "one user (masked)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/personal",
+     .fn = users_personal,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "unmasked personal data (audited)"},
+    {.method = "GET",
+     .pattern = "/api/v1/users/:id/grants",
+     .fn = users_grants,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "a user's roles"},
+    {.method = "POST",
+     .pattern = "/api/v1/users",
+     .body = user_create_fields,
+     .fn = users_create,
+     .perm = SQ_PERM_USER_WRITE,
+     .flags = SQ_ROUTE_DIRECT,
+     .summary = "create a user"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/users/:id",
+     .body = user_update_fields,
+     .fn = users_update,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_PASSWORD_CHANGE | SQ_ROUTE_DIRECT,
+     .summary = "update a user (self or admin)"},
+    {.method = "POST",
+     .pattern = "/api/v1/grants",
+     .body = grant_fields,
+     .fn = grants_create,
+     .perm = SQ_PERM_GRANT,
+     .summary = "grant a role in a unit"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/grants/:id",
+     .fn = grants_delete,
+     .perm = SQ_PERM_GRANT,
+     .summary = "revoke a role"},
+    {.method = "GET",
+     .pattern = "/api/v1/audit",
+     .query = audit_query,
+     .fn = audit_list,
+     .perm = SQ_PERM_AUDIT_READ,
+     .summary = "read the audit log"},
     {0},
 };

@@ -400,21 +400,9 @@ static int appeals_contact(struct sq_req *r)
     return sq_reply_json(r, 200, o);
 }
 
-/* sort names; the store turns them into ORDER BY */
-static const char *const sorts[] = {"-created_at", "created_at", "due_at", "-due_at", "-id", "id"};
-
-static int parse_id_param(struct sq_req *r, const char *name, int64_t *out)
-{
-    const char *s = sq_req_query(r, name);
-    if (!s)
-        return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be an id", name);
-    *out = v;
-    return 0;
-}
+/* sort names (declared choices of ?sort); the store turns them into ORDER BY */
+static const char *const sort_names[] = {"-created_at", "created_at", "due_at", "-due_at",
+                                         "-id",         "id",         NULL};
 
 /* Writes one list item, keys in the order the API has always printed them:
  * the page is serialised straight from the statement, with no jansson tree. */
@@ -476,62 +464,27 @@ static int appeals_list(struct sq_req *r)
     int64_t total = 0, unit_id = 0;
     char next[32], key[1024], *text;
     size_t len;
-    int st;
     /* read before anything else is (see core/rcache.h) */
     uint64_t gen = sq_rcache_generation();
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against list_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     const char *s = sq_req_query(r, "status");
-    if (s) {
-        if (strlen(s) >= sizeof statuses)
-            return sq_reply_errf(r, SQ_EINVAL, "status", "too many statuses");
-        snprintf(statuses, sizeof statuses, "%s", s);
-        char *save = NULL;
-        for (char *t = strtok_r(statuses, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-            if (sq_appeal_status_parse(t) < 0 || f.nstatuses == SQ_AS__MAX)
-                return sq_reply_errf(r, SQ_EINVAL, "status", "unknown status '%.30s'", t);
-            f.statuses[f.nstatuses++] = t;
-        }
-    }
-    if ((st = parse_id_param(r, "category", &f.category_id)) ||
-        (st = parse_id_param(r, "unit", &unit_id)))
-        return st;
+    snprintf(statuses, sizeof statuses, "%s", s ? s : "");
+    char *save = NULL;
+    for (char *t = strtok_r(statuses, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        f.statuses[f.nstatuses++] = t;
+    f.category_id = sq_query_int(r, "category", 0);
+    unit_id = sq_query_int(r, "unit", 0);
     const char *h = sq_req_query(r, "handler");
-    if (h && !strcmp(h, "me"))
-        f.handler_id = r->user->id;
-    else if ((st = parse_id_param(r, "handler", &f.handler_id)))
-        return st;
+    f.handler_id = h && !strcmp(h, "me") ? r->user->id : sq_query_int(r, "handler", 0);
     f.kind = sq_req_query(r, "kind");
     f.urgency = sq_req_query(r, "urgency");
     f.q = sq_req_query(r, "q");
-    bool kind_ok = !f.kind;
-    for (int i = 0; f.kind && sq_appeal_kinds[i]; i++)
-        kind_ok |= !strcmp(f.kind, sq_appeal_kinds[i]);
-    if (!kind_ok)
-        return sq_reply_errf(r, SQ_EINVAL, "kind", "unknown kind");
-    bool urg_ok = !f.urgency;
-    for (int i = 0; f.urgency && sq_appeal_urgencies[i]; i++)
-        urg_ok |= !strcmp(f.urgency, sq_appeal_urgencies[i]);
-    if (!urg_ok)
-        return sq_reply_errf(r, SQ_EINVAL, "urgency", "urgency must be normal, urgent or "
-                                                      "critical");
-    if (f.q && sq_utf8_len(f.q) > 100)
-        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
-    const char *from = sq_req_query(r, "from"), *to = sq_req_query(r, "to");
-    if (from && sq_clock_parse_iso(from, &f.from))
-        return sq_reply_errf(r, SQ_EINVAL, "from", "from must be a date or ISO time");
-    if (to && sq_clock_parse_iso(to, &f.to))
-        return sq_reply_errf(r, SQ_EINVAL, "to", "to must be a date or ISO time");
-    const char *ov = sq_req_query(r, "overdue");
-    f.overdue = ov && (!strcmp(ov, "1") || !strcmp(ov, "true"));
-    const char *dw = sq_req_query(r, "due_within");
-    if (dw) {
-        char *end;
-        long hrs = strtol(dw, &end, 10);
-        if (*end || hrs < 1 || hrs > 24 * 365)
-            return sq_reply_errf(r, SQ_EINVAL, "due_within", "due_within is hours, 1 to 8760");
-        f.due_before = sq_clock_now() + hrs * 3600;
-    }
+    f.from = sq_query_time(r, "from");
+    f.to = sq_query_time(r, "to");
+    f.overdue = sq_query_bool(r, "overdue");
+    if (sq_req_query(r, "due_within"))
+        f.due_before = sq_clock_now() + sq_query_int(r, "due_within", 0) * 3600;
     const char *q = sq_req_query(r, "queue");
     if (q) {
         if (!strcmp(q, "mine"))
@@ -542,9 +495,6 @@ static int appeals_list(struct sq_req *r)
             f.due_before = sq_clock_now() + 24 * 3600;
         else if (!strcmp(q, "own"))
             f.creator_or_collector = r->user->id;
-        else if (strcmp(q, "unit"))
-            return sq_reply_errf(r, SQ_EINVAL, "queue", "queue must be mine, unit, overdue, "
-                                                        "due_soon or own");
         if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
             /* staff queues show open work unless a status is asked for */
             static const char *const open[] = {"submitted", "accepted", "in_progress",
@@ -554,16 +504,11 @@ static int appeals_list(struct sq_req *r)
         }
     }
     const char *sort = sq_req_query(r, "sort");
-    f.order = sorts[0];
-    if (sort) {
-        f.order = NULL;
-        for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-            if (!strcmp(sorts[i], sort))
-                f.order = sorts[i];
-        if (!f.order)
-            return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be created_at, due_at or id "
-                                                       "(prefix - for descending)");
-    }
+    /* the router has checked the name against the declared choices */
+    f.order = sort_names[0];
+    for (size_t i = 0; sort && sort_names[i]; i++)
+        if (!strcmp(sort_names[i], sort))
+            f.order = sort_names[i];
     if (unit_id) {
         struct sq_unit u;
         if (units_store_get(unit_id, &u, &d))
@@ -1018,23 +963,97 @@ static int appeals_events(struct sq_req *r)
 int appeals_attach(struct sq_req *r);
 int appeals_attachment_get(struct sq_req *r);
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query list_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "status",
+     .type = SQ_Q_LIST,
+     .choices = sq_appeal_status_names,
+     .max = SQ_AS__MAX,
+     .desc = "comma-separated statuses"},
+    {.name = "category", .type = SQ_Q_ID, .desc = "category id"},
+    {.name = "unit", .type = SQ_Q_ID, .desc = "location in this unit's subtree"},
+    {.name = "handler", .type = SQ_Q_ID, .also = "me", .desc = "handler's user id, or me"},
+    {.name = "kind", .type = SQ_Q_ENUM, .choices = sq_appeal_kinds, .desc = "kind of person"},
+    {.name = "urgency", .type = SQ_Q_ENUM, .choices = sq_appeal_urgencies, .desc = "urgency"},
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "tracking number, title or text contains"},
+    {.name = "from", .type = SQ_Q_TIME, .desc = "created at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .desc = "created before"},
+    {.name = "overdue",
+     .type = SQ_Q_ENUM,
+     .empty_ok = true,
+     .choices = (const char *const[]){"1", "true", "0", "false", NULL},
+     .desc = "1/true: overdue only"},
+    {.name = "due_within",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 24 * 365,
+     .message = "due_within 须为 1 到 8760 小时 / due_within is hours, 1 to 8760",
+     .desc = "due within this many hours"},
+    {.name = "queue",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"mine", "unit", "overdue", "due_soon", "own", NULL},
+     .desc = "a work queue (staff queues show open work unless a status is given)"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = sort_names,
+     .desc = "prefix - for descending (default -created_at)"},
+    {0},
+};
+
+static const struct sq_query attach_query[] = {
+    {.name = "filename", .type = SQ_Q_STR, .desc = "the file's name, shown on download"},
+    {0},
+};
+
 const struct sq_route appeals_routes[] = {
-    {"POST", "/api/v1/appeals", appeals_create, SQ_PERM_PUBLIC, SQ_ROUTE_DIRECT,
-     "file an appeal (Idempotency-Key honoured)"},
-    {"GET", "/api/v1/appeals", appeals_list, SQ_PERM_SIGNED_IN, 0,
-     "list appeals in your scope, with filters and queues"},
-    {"GET", "/api/v1/appeals/:id", appeals_get, SQ_PERM_SIGNED_IN, 0,
-     "one appeal with its timeline"},
-    {"GET", "/api/v1/appeals/:id/events", appeals_events, SQ_PERM_SIGNED_IN, 0,
-     "an appeal's timeline"},
-    {"GET", "/api/v1/appeals/:id/contact", appeals_contact, SQ_PERM_SIGNED_IN, 0,
-     "the person's unmasked contact (audited)"},
-    {"POST", "/api/v1/appeals/:id/attachments", appeals_attach, SQ_PERM_SIGNED_IN,
-     SQ_ROUTE_RAW_BODY | SQ_ROUTE_DIRECT, "attach a photo or PDF"},
-    {"GET", "/api/v1/attachments/:id", appeals_attachment_get, SQ_PERM_SIGNED_IN, 0,
-     "download an attachment"},
-    {"POST", "/api/v1/appeals/:id/:action", appeals_action, SQ_PERM_SIGNED_IN, 0,
-     "workflow action: accept assign transfer return note reply resolve reject extend suspend "
-     "resume merge rate review reopen escalate"},
+    {.method = "POST",
+     .pattern = "/api/v1/appeals",
+     .body = intake_fields,
+     .fn = appeals_create,
+     .perm = SQ_PERM_PUBLIC,
+     .flags = SQ_ROUTE_DIRECT,
+     .summary = "file an appeal (Idempotency-Key honoured)"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeals",
+     .query = list_query,
+     .fn = appeals_list,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "list appeals in your scope, with filters and queues"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeals/:id",
+     .fn = appeals_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "one appeal with its timeline"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeals/:id/events",
+     .fn = appeals_events,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "an appeal's timeline"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeals/:id/contact",
+     .fn = appeals_contact,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "the person's unmasked contact (audited)"},
+    {.method = "POST",
+     .pattern = "/api/v1/appeals/:id/attachments",
+     .query = attach_query,
+     .fn = appeals_attach,
+     .perm = SQ_PERM_SIGNED_IN,
+     .flags = SQ_ROUTE_RAW_BODY | SQ_ROUTE_DIRECT,
+     .summary = "attach a photo or PDF"},
+    {.method = "GET",
+     .pattern = "/api/v1/attachments/:id",
+     .fn = appeals_attachment_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "download an attachment"},
+    {.method = "POST",
+     .pattern = "/api/v1/appeals/:id/:action",
+     .fn = appeals_action,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary =
+         "workflow action: accept assign transfer return note reply resolve reject extend suspend "
+         "resume merge rate review reopen escalate"},
     {0},
 };

@@ -141,14 +141,35 @@ static int calendar_put_hours(struct sq_req *r)
     return sq_reply_json(r, 200, appeals_store_calendar_hours_json());
 }
 
+static const struct sq_query calendar_query[] = {
+    {.name = "from", .type = SQ_Q_DATE, .desc = "first day (default 1 January)"},
+    {.name = "to", .type = SQ_Q_DATE, .desc = "last day (default 31 December)"},
+    {0},
+};
+
 const struct sq_route appeals_calendar_routes[] = {
-    {"GET", "/api/v1/calendar", calendar_get, SQ_PERM_SIGNED_IN, 0,
-     "holidays, make-up workdays and working hours (from, to: YYYY-MM-DD)"},
-    {"POST", "/api/v1/calendar", calendar_put_day, SQ_PERM_ADMIN, 0,
-     "add or replace a holiday or make-up workday"},
-    {"DELETE", "/api/v1/calendar/:date", calendar_delete_day, SQ_PERM_ADMIN, 0,
-     "remove a calendar entry"},
-    {"PUT", "/api/v1/calendar/hours", calendar_put_hours, SQ_PERM_ADMIN, 0,
-     "set the working hours and lunch break"},
+    {.method = "GET",
+     .pattern = "/api/v1/calendar",
+     .query = calendar_query,
+     .fn = calendar_get,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "holidays, make-up workdays and working hours (from, to: YYYY-MM-DD)"},
+    {.method = "POST",
+     .pattern = "/api/v1/calendar",
+     .body = day_fields,
+     .fn = calendar_put_day,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "add or replace a holiday or make-up workday"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/calendar/:date",
+     .fn = calendar_delete_day,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "remove a calendar entry"},
+    {.method = "PUT",
+     .pattern = "/api/v1/calendar/hours",
+     .body = hours_fields,
+     .fn = calendar_put_hours,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "set the working hours and lunch break"},
     {0},
 };

@@ -15,7 +15,7 @@ const char *const sq_appeal_channels[] = {"web", "api", "collector", "open311", 
 const char *const sq_satisfactions[] = {"satisfied", "basically_satisfied", "dissatisfied", NULL};
 const char *const sq_solved_values[] = {"solved", "partly_solved", "not_solved", NULL};
 
-static const char *const status_names[SQ_AS__MAX] = {
+const char *const sq_appeal_status_names[SQ_AS__MAX + 1] = {
     "submitted", "accepted", "in_progress", "suspended", "resolved",
     "evaluated", "closed",   "rejected",    "merged",
 };
@@ -72,13 +72,13 @@ static const int transitions[SQ_AA__MAX][SQ_AS__MAX] = {
 
 const char *sq_appeal_status_name(int s)
 {
-    return (s >= 0 && s < SQ_AS__MAX) ? status_names[s] : "?";
+    return (s >= 0 && s < SQ_AS__MAX) ? sq_appeal_status_names[s] : "?";
 }
 
 int sq_appeal_status_parse(const char *s)
 {
     for (int i = 0; s && i < SQ_AS__MAX; i++)
-        if (!strcmp(status_names[i], s))
+        if (!strcmp(sq_appeal_status_names[i], s))
             return i;
     return -1;
 }
@@ -166,7 +166,7 @@ enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a,
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "只有提出诉求的本人可以这样做 / only the person who filed it may %s it",
                            name);
-        enum sq_perm need = (who & WHO_H) ? SQ_PERM_APPEAL_HANDLE : SQ_PERM_APPEAL_SUPERVISE;
+        const struct sq_perm *need = (who & WHO_H) ? SQ_PERM_APPEAL_HANDLE : SQ_PERM_APPEAL_SUPERVISE;
         if (!sq_user_has(u, need))
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "您的角色不能执行此操作（%s） / your role may not %s an appeal", name,

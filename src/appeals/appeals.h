@@ -24,6 +24,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "appeals/perms.h"
 
 enum sq_appeal_status {
     SQ_AS_SUBMITTED,   /* filed, routed, waiting for the unit to accept */
@@ -70,6 +71,7 @@ enum sq_appeal_action {
 /* Actions below this one are workflow events (timeline, notifications, webhooks). */
 #define SQ_AA__EVENTS SQ_AA_EXTEND_DECIDE
 
+extern const char *const sq_appeal_status_names[]; /* NULL-terminated, enum order */
 extern const char *const sq_appeal_kinds[];     /* resident student employee enterprise */
 extern const char *const sq_appeal_urgencies[]; /* normal urgent critical */
 extern const char *const sq_appeal_channels[];  /* web api collector open311 */

@@ -1,5 +1,6 @@
 /*
- * auth: the role x permission matrix and role ranks, the subtree rule,
+ * auth: the core's permissions and the collection of every domain's, role
+ * ranks, the subtree rule,
  * libsodium-backed passwords and tokens, the password policy (libpwquality),
  * masking, sign-in throttling and the per-address limits of anonymous writes.
  */
@@ -18,81 +19,118 @@
 #include "core/clock.h"
 #include "core/db.h"
 
-static const char *role_names[SQ_ROLE__MAX] = {
+const char *const sq_role_names[SQ_ROLE__MAX + 1] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
 };
 
-static const char *perm_names[SQ_PERM__MAX] = {
-    "public", "signed_in", "unit.read", "unit.write", "user.read", "user.write", "grant",
-    "personal.read", "audit.read", "appeal.create", "appeal.collect", "appeal.read",
-    "appeal.handle", "appeal.supervise", "stats.read", "kb.write", "kb.publish", "admin",
+/* The core's permissions; every other one is declared by its domain. */
+const struct sq_perm core_perms[] = {
+    [SQ_CORE_PERM_PUBLIC] = {.name = "public",
+                             .zh = "任何人，无需登录",
+                             .en = "anyone, no sign-in needed",
+                             .route_only = true},
+    [SQ_CORE_PERM_SIGNED_IN] = {.name = "signed_in",
+                                .zh = "任何已登录的用户",
+                                .en = "any signed-in caller",
+                                .route_only = true},
+    [SQ_CORE_PERM_ADMIN] = {.writes = true, .name = "admin",
+                            .zh = "区级设置：分类、分派规则、工作日历、Webhook、Open311 客户端",
+                            .en = "district settings: categories, routing, calendar, webhooks, "
+                                  "Open311 clients",
+                            .roles = SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN)},
+    [SQ_CORE_PERM__MAX] = {0},
 };
 
-#define P(x) (1u << (x))
-/* The matrix: which permissions each role carries (within its unit subtree). */
-static const unsigned role_perms[SQ_ROLE__MAX] = {
-    /* a person reads their own appeals only: that is decided per record, not
-     * by a subtree grant, so public holds no APPEAL_READ */
-    [SQ_ROLE_PUBLIC] = P(SQ_PERM_APPEAL_CREATE),
-    [SQ_ROLE_COLLECTOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_APPEAL_CREATE) |
-                          P(SQ_PERM_APPEAL_COLLECT) | P(SQ_PERM_APPEAL_READ),
-    [SQ_ROLE_HANDLER] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) |
-                        P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
-                        P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
-                        P(SQ_PERM_PERSONAL_READ) | P(SQ_PERM_STATS_READ) | P(SQ_PERM_KB_WRITE),
-    [SQ_ROLE_UNIT_ADMIN] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_UNIT_WRITE) | P(SQ_PERM_USER_READ) |
-                           P(SQ_PERM_USER_WRITE) | P(SQ_PERM_GRANT) | P(SQ_PERM_PERSONAL_READ) |
-                           P(SQ_PERM_APPEAL_CREATE) | P(SQ_PERM_APPEAL_COLLECT) |
-                           P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_APPEAL_HANDLE) |
-                           P(SQ_PERM_APPEAL_SUPERVISE) | P(SQ_PERM_STATS_READ) |
-                           P(SQ_PERM_KB_WRITE) | P(SQ_PERM_KB_PUBLISH),
-    [SQ_ROLE_DISTRICT_ADMIN] = 0xffffffffu & ~(P(SQ_PERM_PUBLIC) | P(SQ_PERM_SIGNED_IN)),
-    [SQ_ROLE_AUDITOR] = P(SQ_PERM_UNIT_READ) | P(SQ_PERM_USER_READ) | P(SQ_PERM_PERSONAL_READ) |
-                        P(SQ_PERM_AUDIT_READ) | P(SQ_PERM_APPEAL_READ) | P(SQ_PERM_STATS_READ),
-};
+/* The collected permissions (sq_perm_tables walked once), so that lookups
+ * by index and name need no walk. */
+static const struct sq_perm **perms_all;
+static int perms_n;
+static pthread_once_t perms_once = PTHREAD_ONCE_INIT;
+
+static void perms_collect(void)
+{
+    int n = 0;
+    for (const struct sq_perm *const *t = sq_perm_tables; *t; t++)
+        for (const struct sq_perm *p = *t; p->name; p++)
+            n++;
+    perms_all = calloc((size_t)n + 1, sizeof *perms_all);
+    if (!perms_all)
+        sq_fatal("out of memory");
+    for (const struct sq_perm *const *t = sq_perm_tables; *t; t++)
+        for (const struct sq_perm *p = *t; p->name; p++)
+            perms_all[perms_n++] = p;
+}
+
+int sq_perm_count(void)
+{
+    pthread_once(&perms_once, perms_collect);
+    return perms_n;
+}
+
+const struct sq_perm *sq_perm_at(int i)
+{
+    pthread_once(&perms_once, perms_collect);
+    return i >= 0 && i < perms_n ? perms_all[i] : NULL;
+}
+
+const struct sq_perm *sq_perm_find(const char *name)
+{
+    pthread_once(&perms_once, perms_collect);
+    for (int i = 0; name && i < perms_n; i++)
+        if (!strcmp(perms_all[i]->name, name))
+            return perms_all[i];
+    return NULL;
+}
+
+enum sq_err sq_perms_check(struct sq_detail *d)
+{
+    unsigned every = SQ_ROLE_BIT(SQ_ROLE__MAX) - 1;
+    for (int i = 0; i < sq_perm_count(); i++) {
+        const struct sq_perm *p = perms_all[i];
+        if (!p->zh || !p->en || !*p->zh || !*p->en)
+            return sq_fail(d, SQ_EINVAL, p->name, "permission %s has no description", p->name);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(perms_all[j]->name, p->name))
+                return sq_fail(d, SQ_EINVAL, p->name, "permission %s is declared twice", p->name);
+        if (p->route_only
+                ? p->roles != 0
+                : (p->roles & ~every) || !(p->roles & SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN)))
+            return sq_fail(d, SQ_EINVAL, p->name,
+                           "permission %s: route-level ones are held by no role, every other "
+                           "by the district admin and only by known roles",
+                           p->name);
+    }
+    return SQ_OK;
+}
 
 const char *sq_role_name(enum sq_role r)
 {
-    return (r >= 0 && r < SQ_ROLE__MAX) ? role_names[r] : "?";
+    return (r >= 0 && r < SQ_ROLE__MAX) ? sq_role_names[r] : "?";
 }
 
 int sq_role_parse(const char *name)
 {
     for (int i = 0; name && i < SQ_ROLE__MAX; i++)
-        if (!strcmp(role_names[i], name))
+        if (!strcmp(sq_role_names[i], name))
             return i;
     return -1;
 }
 
-const char *sq_perm_name(enum sq_perm p)
+const char *sq_perm_name(const struct sq_perm *p)
 {
-    return (p >= 0 && p < SQ_PERM__MAX) ? perm_names[p] : "?";
+    return p && p->name ? p->name : "?";
 }
 
-bool sq_role_has(enum sq_role r, enum sq_perm p)
+bool sq_role_has(enum sq_role r, const struct sq_perm *p)
 {
-    if (r < 0 || r >= SQ_ROLE__MAX || p < 0 || p >= SQ_PERM__MAX)
+    if ((int)r < 0 || r >= SQ_ROLE__MAX || !p || p->route_only)
         return false;
-    return (role_perms[r] & P(p)) != 0;
+    return (p->roles & SQ_ROLE_BIT(r)) != 0;
 }
 
-bool sq_perm_writes(enum sq_perm p)
+bool sq_perm_writes(const struct sq_perm *p)
 {
-    switch (p) {
-    case SQ_PERM_UNIT_WRITE:
-    case SQ_PERM_USER_WRITE:
-    case SQ_PERM_GRANT:
-    case SQ_PERM_APPEAL_CREATE:
-    case SQ_PERM_APPEAL_COLLECT:
-    case SQ_PERM_APPEAL_HANDLE:
-    case SQ_PERM_APPEAL_SUPERVISE:
-    case SQ_PERM_KB_WRITE:
-    case SQ_PERM_KB_PUBLISH:
-    case SQ_PERM_ADMIN:
-        return true;
-    default:
-        return false;
-    }
+    return p && p->writes;
 }
 
 int sq_role_rank(enum sq_role r)
@@ -104,7 +142,7 @@ int sq_role_rank(enum sq_role r)
     return (r >= 0 && r < SQ_ROLE__MAX) ? rank[r] : -1;
 }
 
-bool sq_user_has(const struct sq_user *u, enum sq_perm p)
+bool sq_user_has(const struct sq_user *u, const struct sq_perm *p)
 {
     if (p == SQ_PERM_PUBLIC)
         return true;
@@ -126,7 +164,7 @@ bool sq_user_has_role(const struct sq_user *u, enum sq_role r)
     return false;
 }
 
-bool sq_may(const struct sq_user *u, enum sq_perm p, const char *unit_path)
+bool sq_may(const struct sq_user *u, const struct sq_perm *p, const char *unit_path)
 {
     if (!u || !unit_path || !*unit_path)
         return false;
@@ -141,7 +179,7 @@ bool sq_may(const struct sq_user *u, enum sq_perm p, const char *unit_path)
     return false;
 }
 
-bool sq_may_all(const struct sq_user *u, enum sq_perm p)
+bool sq_may_all(const struct sq_user *u, const struct sq_perm *p)
 {
     for (int i = 0; u && i < u->ngrants; i++) {
         const struct sq_grant *g = &u->grants[i];

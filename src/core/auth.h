@@ -26,29 +26,36 @@ enum sq_role {
     SQ_ROLE__MAX
 };
 
-/* Permissions name what a route or a rule needs. PUBLIC and SIGNED_IN are
- * route-level only; the others are granted by roles (see auth.c's matrix). */
-enum sq_perm {
-    SQ_PERM_PUBLIC,        /* anyone, no token needed */
-    SQ_PERM_SIGNED_IN,     /* any valid token */
-    SQ_PERM_UNIT_READ,     /* read units of the subtree */
-    SQ_PERM_UNIT_WRITE,    /* create/update/archive units */
-    SQ_PERM_USER_READ,     /* read accounts of the subtree */
-    SQ_PERM_USER_WRITE,    /* create/update accounts */
-    SQ_PERM_GRANT,         /* grant and revoke roles */
-    SQ_PERM_PERSONAL_READ, /* unmasked phone / ID number (audited) */
-    SQ_PERM_AUDIT_READ,    /* read the audit log */
-    SQ_PERM_APPEAL_CREATE, /* file an appeal */
-    SQ_PERM_APPEAL_COLLECT,/* file on someone's behalf */
-    SQ_PERM_APPEAL_READ,   /* read appeals of the subtree (own for public) */
-    SQ_PERM_APPEAL_HANDLE, /* accept, transfer, resolve... */
-    SQ_PERM_APPEAL_SUPERVISE, /* approve extensions, review, escalations */
-    SQ_PERM_STATS_READ,    /* KPIs and rankings */
-    SQ_PERM_KB_WRITE,      /* write knowledge-base answers */
-    SQ_PERM_KB_PUBLISH,    /* review and publish answers */
-    SQ_PERM_ADMIN,         /* district settings: categories, routing, calendar, webhooks */
-    SQ_PERM__MAX
+#define SQ_ROLE_BIT(r) (1u << (r))
+_Static_assert(SQ_ROLE__MAX <= 32, "a permission's roles are bits of an unsigned");
+
+/* A permission names what a route or a rule needs. Each domain declares its
+ * own next to its routes, in a table of designated initialisers ended by
+ * {0}: its name ("appeal.handle"), what it allows (zh-CN and English) and the
+ * roles that hold it within their unit subtree. src/app.c lists the tables
+ * (sq_perm_tables) as it lists the route tables; the core collects them, so
+ * the set has no fixed size. A permission is its declaration: code names it
+ * by address (the SQ_PERM_* macros of the domain's header), never by a
+ * position or a bit. PUBLIC and SIGNED_IN are route-level only. */
+struct sq_perm {
+    const char *name; /* dotted, unique: routes, /me, `sanqu routes`, the docs */
+    const char *zh;   /* what it allows, zh-CN */
+    const char *en;   /* the same in English */
+    unsigned roles;   /* SQ_ROLE_BIT() of every role holding it */
+    bool route_only;  /* held by no role: decided at the route (public, signed_in) */
+    bool writes;      /* lets its holder change something; none: read-only (/me) */
 };
+
+/* Every domain's permission table, ending with NULL (src/app.c). */
+extern const struct sq_perm *const sq_perm_tables[];
+
+/* The core's own permissions: anyone, any signed-in caller, and the district
+ * settings (categories, routing, calendar, webhooks, Open311 clients). */
+enum { SQ_CORE_PERM_PUBLIC, SQ_CORE_PERM_SIGNED_IN, SQ_CORE_PERM_ADMIN, SQ_CORE_PERM__MAX };
+extern const struct sq_perm core_perms[];
+#define SQ_PERM_PUBLIC (&core_perms[SQ_CORE_PERM_PUBLIC])       /* anyone, no token needed */
+#define SQ_PERM_SIGNED_IN (&core_perms[SQ_CORE_PERM_SIGNED_IN]) /* any valid token */
+#define SQ_PERM_ADMIN (&core_perms[SQ_CORE_PERM_ADMIN])         /* district settings */
 
 #define SQ_MAX_GRANTS 32
 
@@ -71,15 +78,28 @@ struct sq_user {
     struct sq_grant grants[SQ_MAX_GRANTS];
 };
 
+extern const char *const sq_role_names[]; /* NULL-terminated, enum order */
 const char *sq_role_name(enum sq_role r);
 /* Returns the role for a name, or -1. */
 int sq_role_parse(const char *name);
-const char *sq_perm_name(enum sq_perm p);
-bool sq_role_has(enum sq_role r, enum sq_perm p);
+/* "?" for NULL. */
+const char *sq_perm_name(const struct sq_perm *p);
+bool sq_role_has(enum sq_role r, const struct sq_perm *p);
+/* The collected permissions, in domain order then declaration order:
+ * sq_perm_at(0 .. sq_perm_count() - 1); NULL out of range. */
+int sq_perm_count(void);
+const struct sq_perm *sq_perm_at(int i);
+/* The permission with that name, or NULL. */
+const struct sq_perm *sq_perm_find(const char *name);
+/* The declarations are sound: every name is set and unique, every role
+ * permission is held by the district admin (who holds them all) and by no
+ * role outside enum sq_role, route-level ones by none. SQ_OK, or SQ_EINVAL
+ * with the offending name in d->field. */
+enum sq_err sq_perms_check(struct sq_detail *d);
 /* Does p let its holder change something (create, write, grant, handle...)?
- * False for the read permissions and the route-level PUBLIC / SIGNED_IN: a
+ * False for the read permissions and the route-level public / signed_in: a
  * caller holding no writing permission is read-only (the auditor). */
-bool sq_perm_writes(enum sq_perm p);
+bool sq_perm_writes(const struct sq_perm *p);
 
 /* The order in which roles may hand each other out: public < collector <
  * handler < unit_admin < district_admin. An admin grants only roles ranked at
@@ -88,13 +108,13 @@ bool sq_perm_writes(enum sq_perm p);
 int sq_role_rank(enum sq_role r);
 
 /* True when the user holds p in any unit (the route-level check). */
-bool sq_user_has(const struct sq_user *u, enum sq_perm p);
+bool sq_user_has(const struct sq_user *u, const struct sq_perm *p);
 bool sq_user_has_role(const struct sq_user *u, enum sq_role r);
 /* The decision: may u do p on a record of the unit whose path is unit_path?
  * True when some grant with p is on that unit or an ancestor of it. */
-bool sq_may(const struct sq_user *u, enum sq_perm p, const char *unit_path);
+bool sq_may(const struct sq_user *u, const struct sq_perm *p, const char *unit_path);
 /* True when u holds p at the district root (unrestricted). */
-bool sq_may_all(const struct sq_user *u, enum sq_perm p);
+bool sq_may_all(const struct sq_user *u, const struct sq_perm *p);
 
 /* Password hashing (argon2id, interactive limits). out >= 128 bytes. */
 int sq_password_hash(const char *password, char *out);

@@ -11,6 +11,6 @@ struct sq_embed_file {
 
 extern const struct sq_embed_file sq_migrations[]; /* sorted by name */
 extern const struct sq_embed_file sq_web_assets[];
-extern const struct sq_embed_file sq_docs[];       /* openapi.json */
+extern const struct sq_embed_file sq_docs[]; /* openapi-base.json */
 
 #endif

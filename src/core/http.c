@@ -83,6 +83,55 @@ const char *sq_req_query(const struct sq_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+int64_t sq_query_int(const struct sq_req *r, const char *name, int64_t dflt)
+{
+    const char *s = sq_req_query(r, name);
+    return s && *s ? strtoll(s, NULL, 10) : dflt;
+}
+
+int64_t sq_query_time(const struct sq_req *r, const char *name)
+{
+    const char *s = sq_req_query(r, name);
+    int64_t t = 0;
+    if (s && *s && sq_clock_parse_iso(s, &t))
+        t = 0;
+    return t;
+}
+
+bool sq_query_bool(const struct sq_req *r, const char *name)
+{
+    const char *s = sq_req_query(r, name);
+    return s && (!strcmp(s, "1") || !strcmp(s, "true"));
+}
+
+struct query_check {
+    const struct sq_query *decl;
+    struct sq_detail d;
+    enum sq_err e;
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    struct query_check *q = cls;
+    (void)kind;
+    q->e = sq_query_check(sq_query_find(q->decl, key), key, value, &q->d);
+    return q->e ? MHD_NO : MHD_YES;
+}
+
+int sq_req_query_check(struct sq_req *r)
+{
+    struct query_check q = {.decl = r->route->query};
+    if (!r->conn || (r->route->flags & SQ_ROUTE_QUERY_OPEN))
+        return 0;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &q);
+    for (const struct sq_query *p = q.decl; !q.e && p && p->name; p++)
+        if (p->required && !sq_req_query(r, p->name))
+            q.e = sq_fail(&q.d, SQ_EINVAL, p->name, "缺少查询参数 %s / %s is required", p->name,
+                          p->name);
+    return q.e ? sq_reply_err(r, q.e, &q.d) : 0;
+}
+
 struct query_all {
     char *out;
     size_t cap, len;
@@ -635,6 +684,8 @@ static bool route_and_run(struct sq_req *r)
         }
     }
     if (!(r->route->flags & SQ_ROUTE_RAW_BODY) && is_write(r->method) && parse_json_body(r))
+        return true;
+    if (sq_req_query_check(r))
         return true;
     if (is_write(r->method) && !(r->route->flags & SQ_ROUTE_DIRECT) && writer_submit(r))
         return false; /* answered once its batch committed */

@@ -20,6 +20,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/json.h"
 
 struct sq_req;
 typedef int (*sq_handler_fn)(struct sq_req *r);
@@ -30,7 +31,11 @@ enum sq_route_flags {
     SQ_ROUTE_PASSWORD_CHANGE = 4, /* open to a session that must change its password first
                                    * (sign-in, sign-out, /me, changing it); every other route
                                    * answers 403 password_change_required to such a session */
-    SQ_ROUTE_DIRECT = 8,          /* a write run on its request thread, not as a job of the
+    SQ_ROUTE_QUERY_OPEN = 8,      /* the query is the handler's: .query documents it, the router
+                                   * checks nothing and lets undeclared parameters through (Open311,
+                                   * a public standard whose clients send extras, with its own
+                                   * error format) */
+    SQ_ROUTE_DIRECT = 16,         /* a write run on its request thread, not as a job of the
                                    * group-commit writer (see below): password hashing, DNS,
                                    * uploads, or a handler with its own group commit (intake) */
 };
@@ -39,9 +44,12 @@ struct sq_route {
     const char *method;  /* "GET", "POST", "PATCH", "PUT", "DELETE" */
     const char *pattern; /* "/api/v1/units/:id"; ':name' captures one segment */
     sq_handler_fn fn;
-    enum sq_perm perm;   /* checked before fn: PUBLIC, SIGNED_IN or a role permission */
+    const struct sq_perm *perm; /* checked before fn: PUBLIC, SIGNED_IN or a role permission */
     int flags;
-    const char *summary; /* one line, used by `sanqu routes` and the docs check */
+    const char *summary;          /* one line: `sanqu routes`, the OpenAPI document */
+    const struct sq_field *body;  /* the JSON body's fields ({0}-ended), when one table
+                                   * describes it; the handler validates with the same table */
+    const struct sq_query *query; /* the query parameters ({0}-ended); none when NULL */
 };
 
 #define SQ_MAX_PARAMS 4
@@ -90,6 +98,15 @@ const char *sq_req_param(const struct sq_req *r, const char *name);
 /* Path parameter as a positive id; 0 when absent or malformed. */
 int64_t sq_req_param_id(const struct sq_req *r, const char *name);
 const char *sq_req_query(const struct sq_req *r, const char *name);
+/* Values of declared (so already validated) query parameters: an integer or
+ * id (dflt when absent or empty), a time (0 when absent or empty), a
+ * boolean (true for 1 or true). */
+int64_t sq_query_int(const struct sq_req *r, const char *name, int64_t dflt);
+int64_t sq_query_time(const struct sq_req *r, const char *name);
+bool sq_query_bool(const struct sq_req *r, const char *name);
+/* Checks the request's query against its route's declaration (see
+ * core/json.h); replies 422 and returns its status, or 0. */
+int sq_req_query_check(struct sq_req *r);
 /* Every query argument, in request order, as "name=value&..." (unescaped,
  * so only fit for a cache key). False when it does not fit in cap. */
 bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap);
@@ -152,6 +169,12 @@ void sq_http_stop(void);
  * and fills params, or NULL with *status 404 or 405. */
 const struct sq_route *sq_router_match(const char *method, const char *path, struct sq_req *r,
                                        int *status);
+/* The OpenAPI document (core/openapi.c): built from the route tables and
+ * docs/openapi-base.json. _new returns a new reference, or NULL with err
+ * filled; _text is the document as served and printed, built once,
+ * borrowed (NULL if it cannot be built). */
+json_t *sq_openapi_new(char *err, size_t cap);
+const char *sq_openapi_text(size_t *len);
 /* Prometheus text; caller frees. */
 char *sq_metrics_text(void);
 

@@ -3,6 +3,7 @@
  */
 #include "core/json.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +150,173 @@ static enum sq_err check_field(const struct sq_field *f, json_t *v, struct sq_de
         return SQ_OK;
     }
     return sq_fail(d, SQ_EINTERNAL, n, "unknown field type");
+}
+
+/* ---- query-string parameters ---- */
+
+const struct sq_query *sq_query_find(const struct sq_query *q, const char *name)
+{
+    for (; q && q->name; q++)
+        if (!strcmp(q->name, name))
+            return q;
+    return NULL;
+}
+
+static bool in_choices(const char *const *c, const char *s, size_t n)
+{
+    for (; c && *c; c++)
+        if (strlen(*c) == n && !strncmp(*c, s, n))
+            return true;
+    return false;
+}
+
+/* "a, b or c" from the choices, cut to fit out. */
+static const char *choices_text(const char *const *c, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int i = 0; c && c[i] && len < cap; i++) {
+        const char *sep = i == 0 ? "" : c[i + 1] ? ", " : " or ";
+        int n = snprintf(out + len, cap - len, "%s%s", sep, c[i][0] ? c[i] : "\"\"");
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return out;
+}
+
+static bool digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static enum sq_err bad_value(const struct sq_query *q, struct sq_detail *d)
+{
+    char ch[160];
+    if (q->message)
+        return sq_fail(d, SQ_EINVAL, q->name, "%s", q->message);
+    switch (q->type) {
+    case SQ_Q_STR:
+        return sq_fail(d, SQ_EINVAL, q->name, "%s 最多 %.0f 个字符 / %s is at most %.0f characters",
+                       q->name, q->max, q->name, q->max);
+    case SQ_Q_INT:
+        return sq_fail(d, SQ_EINVAL, q->name,
+                       "%s 须为 %.0f 到 %.0f 的整数 / %s must be an integer from %.0f to %.0f",
+                       q->name, q->min, q->max, q->name, q->min, q->max);
+    case SQ_Q_ID:
+        return sq_fail(d, SQ_EINVAL, q->name, "%s 须为编号%s%s / %s must be an id%s%s", q->name,
+                       q->also ? "或 " : "", q->also ? q->also : "", q->name, q->also ? " or " : "",
+                       q->also ? q->also : "");
+    case SQ_Q_ENUM:
+    case SQ_Q_LIST:
+        choices_text(q->choices, ch, sizeof ch);
+        return sq_fail(d, SQ_EINVAL, q->name, "%s 的取值无效 / %s must be %s%s", q->name, q->name,
+                       q->type == SQ_Q_LIST ? "a comma-separated list of " : "", ch);
+    case SQ_Q_BOOL:
+        return sq_fail(d, SQ_EINVAL, q->name,
+                       "%s 须为 1、0、true 或 false / %s must be 1, 0, true or false", q->name,
+                       q->name);
+    case SQ_Q_DATE:
+        return sq_fail(d, SQ_EINVAL, q->name,
+                       "%s 须为日期 YYYY-MM-DD / %s must be a date YYYY-MM-DD", q->name, q->name);
+    case SQ_Q_MONTH:
+        if (q->min > 0 && q->max > 0)
+            return sq_fail(d, SQ_EINVAL, q->name,
+                           "%s 须为 %.0f-%.0f 年的月份 YYYY-MM / %s must be a month YYYY-MM of "
+                           "%.0f to %.0f",
+                           q->name, q->min, q->max, q->name, q->min, q->max);
+        return sq_fail(d, SQ_EINVAL, q->name, "%s 须为月份 YYYY-MM / %s must be a month YYYY-MM",
+                       q->name, q->name);
+    case SQ_Q_CURSOR:
+        return sq_fail(d, SQ_EINVAL, q->name,
+                       "%s 不是本服务给出的翻页标记 / %s is not one this server gave out", q->name,
+                       q->name);
+    case SQ_Q_TIME:
+        break;
+    }
+    return sq_fail(d, SQ_EINVAL, q->name,
+                   "%s 须为日期或 ISO 8601 时间 / %s must be a date or an ISO 8601 time", q->name,
+                   q->name);
+}
+
+enum sq_err sq_query_check(const struct sq_query *q, const char *name, const char *value,
+                           struct sq_detail *d)
+{
+    char *end;
+    int64_t t;
+    if (!q)
+        return sq_fail(d, SQ_EINVAL, name, "未知的查询参数 %.60s / unknown query parameter '%.60s'",
+                       name, name);
+    if (!value)
+        value = "";
+    if (!*value &&
+        (q->empty_ok || q->type == SQ_Q_STR || q->type == SQ_Q_LIST || q->type == SQ_Q_CURSOR))
+        return SQ_OK;
+    switch (q->type) {
+    case SQ_Q_STR: {
+        size_t n = sq_utf8_len(value);
+        if ((q->max > 0 && (double)n > q->max) || (double)n < q->min)
+            return bad_value(q, d);
+        return SQ_OK;
+    }
+    case SQ_Q_INT: {
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || errno || (double)v < q->min || (double)v > q->max)
+            return bad_value(q, d);
+        return SQ_OK;
+    }
+    case SQ_Q_ID: {
+        if (q->also && !strcmp(value, q->also))
+            return SQ_OK;
+        errno = 0;
+        long long v = strtoll(value, &end, 10);
+        if (end == value || *end || errno || v <= 0)
+            return bad_value(q, d);
+        return SQ_OK;
+    }
+    case SQ_Q_ENUM:
+        return in_choices(q->choices, value, strlen(value)) ? SQ_OK : bad_value(q, d);
+    case SQ_Q_LIST: {
+        int n = 0;
+        if (strlen(value) > 255)
+            return bad_value(q, d);
+        for (const char *s = value; *s;) {
+            size_t len = strcspn(s, ",");
+            if (len && (!in_choices(q->choices, s, len) || (q->max > 0 && ++n > q->max)))
+                return bad_value(q, d);
+            s += len;
+            if (*s == ',')
+                s++;
+        }
+        return SQ_OK;
+    }
+    case SQ_Q_BOOL:
+        return !strcmp(value, "1") || !strcmp(value, "0") || !strcmp(value, "true") ||
+                       !strcmp(value, "false")
+                   ? SQ_OK
+                   : bad_value(q, d);
+    case SQ_Q_DATE:
+        if (strlen(value) != 10 || !digits(value, 4) || value[4] != '-' || !digits(value + 5, 2) ||
+            value[7] != '-' || !digits(value + 8, 2) || atoi(value + 5) < 1 ||
+            atoi(value + 5) > 12 || atoi(value + 8) < 1 || atoi(value + 8) > 31)
+            return bad_value(q, d);
+        return SQ_OK;
+    case SQ_Q_MONTH:
+        if (strlen(value) != 7 || !digits(value, 4) || value[4] != '-' || !digits(value + 5, 2) ||
+            atoi(value + 5) < 1 || atoi(value + 5) > 12 || (q->min > 0 && atoi(value) < q->min) ||
+            (q->max > 0 && atoi(value) > q->max))
+            return bad_value(q, d);
+        return SQ_OK;
+    case SQ_Q_TIME:
+        return sq_clock_parse_iso(value, &t) ? bad_value(q, d) : SQ_OK;
+    case SQ_Q_CURSOR: {
+        struct sq_page pg;
+        return sq_page_parse(NULL, value, &pg, NULL) ? bad_value(q, d) : SQ_OK;
+    }
+    }
+    return bad_value(q, d);
 }
 
 enum sq_err sq_validate(json_t *obj, const struct sq_field *fields, struct sq_detail *d)

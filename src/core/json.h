@@ -43,6 +43,60 @@ struct sq_field {
 /* Validates obj against the declared fields; SQ_OK or SQ_EINVAL with field. */
 enum sq_err sq_validate(json_t *obj, const struct sq_field *fields, struct sq_detail *d);
 
+/* ---- query-string parameters ----
+ * Declared like body fields, on the route (struct sq_route .query, ended by
+ * {0}): the router checks every argument of a request against them before
+ * the handler runs and answers 422 (field = the parameter) for a bad value,
+ * a missing required one or, unless the route opts out
+ * (SQ_ROUTE_QUERY_OPEN), an undeclared one. The handler then reads values
+ * knowing they are well-formed (sq_req_query, sq_query_int, ...). The same
+ * declarations document the parameters in the OpenAPI document. */
+enum sq_qtype {
+    SQ_Q_STR,    /* text of min..max characters (max 0: unbounded) */
+    SQ_Q_INT,    /* integer in [min,max] */
+    SQ_Q_ID,     /* positive integer id, or the word in .also ("me") */
+    SQ_Q_ENUM,   /* one of choices */
+    SQ_Q_LIST,   /* comma-separated choices: at most max of them (0: any), 255 bytes */
+    SQ_Q_BOOL,   /* 1, 0, true or false */
+    SQ_Q_DATE,   /* YYYY-MM-DD */
+    SQ_Q_MONTH,  /* YYYY-MM, the year in [min,max] when they are set */
+    SQ_Q_TIME,   /* a date or an ISO 8601 time (sq_clock_parse_iso) */
+    SQ_Q_CURSOR, /* a page cursor this server gave out (sq_page_parse); empty: the first page */
+};
+
+struct sq_query {
+    const char *name;
+    enum sq_qtype type;
+    double min, max;
+    const char *const *choices; /* NULL-terminated, for SQ_Q_ENUM and SQ_Q_LIST */
+    const char *also;           /* SQ_Q_ID: a word accepted besides ids */
+    bool required;
+    bool empty_ok;       /* an empty value stands for "not given" */
+    const char *message; /* the 422 message for a bad value (zh-CN / English); NULL: one
+                          * stating the rule */
+    const char *desc;    /* what it does, one line, for the OpenAPI document */
+};
+
+/* Pagination, as sq_page_parse reads it: splice into a declaration. */
+#define SQ_QUERY_PAGE                                                                              \
+    {.name = "limit",                                                                              \
+     .type = SQ_Q_INT,                                                                             \
+     .min = 1,                                                                                     \
+     .max = 500,                                                                                   \
+     .message = "limit 须为 1 到 500 / limit must be from 1 to 500",                               \
+     .desc = "page size (default 50)"},                                                            \
+    {                                                                                              \
+        .name = "cursor", .type = SQ_Q_CURSOR, .desc = "the `next` of the previous page (opaque)"  \
+    }
+
+/* The declaration of name in q (ended by {0}), or NULL. */
+const struct sq_query *sq_query_find(const struct sq_query *q, const char *name);
+/* Checks one argument: SQ_OK, or SQ_EINVAL with d->field = the declared
+ * name. An undeclared name (decl NULL) is refused with d->field = name, so
+ * name must outlive d (it does: it belongs to the request). */
+enum sq_err sq_query_check(const struct sq_query *decl, const char *name, const char *value,
+                           struct sq_detail *d);
+
 /* Getters for validated objects: absent or null gives the default. */
 const char *sq_json_str(json_t *obj, const char *key, const char *dflt);
 int64_t sq_json_int(json_t *obj, const char *key, int64_t dflt);

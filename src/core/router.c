@@ -60,8 +60,16 @@ static void patterns_split(void)
         sq_fatal("out of memory");
     int idx = 0;
     for (const struct sq_route *const *t = sq_route_tables; *t; t++)
-        for (const struct sq_route *rt = *t; rt->method; rt++, idx++)
+        for (const struct sq_route *rt = *t; rt->method; rt++, idx++) {
             patterns[idx].n = split(rt->pattern, patterns[idx].segs, patterns[idx].lens);
+            /* a route's permission is one some domain declares in src/app.c */
+            if (!rt->perm || sq_perm_find(rt->perm->name) != rt->perm)
+                sq_fatal("route %s %s needs a permission no table of sq_perm_tables declares",
+                         rt->method, rt->pattern);
+        }
+    struct sq_detail d = {0};
+    if (sq_perms_check(&d))
+        sq_fatal("%s", d.message);
 }
 
 /* Returns the number of literal segments matched, or -1 when no match. */

@@ -56,11 +56,11 @@ static int metrics(struct sq_req *r)
 
 static int openapi(struct sq_req *r)
 {
-    for (const struct sq_embed_file *f = sq_docs; f->name; f++)
-        if (!strcmp(f->name, "openapi.json"))
-            return sq_reply_raw(r, 200, "application/json; charset=utf-8", f->data,
-                                (size_t)f->size, false);
-    return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no OpenAPI document built in");
+    size_t len;
+    const char *text = sq_openapi_text(&len);
+    if (!text)
+        return sq_reply_errf(r, SQ_EINTERNAL, NULL, "the OpenAPI document cannot be built");
+    return sq_reply_raw(r, 200, "application/json; charset=utf-8", text, len, false);
 }
 
 static const struct sq_field clock_fields[] = {
@@ -95,11 +95,31 @@ static int test_clock(struct sq_req *r)
 }
 
 const struct sq_route core_routes[] = {
-    {"GET", "/healthz", healthz, SQ_PERM_PUBLIC, 0, "liveness and database reachability"},
-    {"GET", "/metrics", metrics, SQ_PERM_PUBLIC, 0,
-     "Prometheus metrics (loopback, metrics_allow or metrics_token)"},
-    {"GET", "/api/v1/openapi.json", openapi, SQ_PERM_PUBLIC, 0, "this API as OpenAPI 3"},
-    {"GET", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "fake clock (tests only)"},
-    {"POST", "/api/v1/test/clock", test_clock, SQ_PERM_PUBLIC, 0, "set the fake clock (tests only)"},
+    {.method = "GET",
+     .pattern = "/healthz",
+     .fn = healthz,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "liveness and database reachability"},
+    {.method = "GET",
+     .pattern = "/metrics",
+     .fn = metrics,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "Prometheus metrics (loopback, metrics_allow or metrics_token)"},
+    {.method = "GET",
+     .pattern = "/api/v1/openapi.json",
+     .fn = openapi,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "this API as OpenAPI 3"},
+    {.method = "GET",
+     .pattern = "/api/v1/test/clock",
+     .fn = test_clock,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "fake clock (tests only)"},
+    {.method = "POST",
+     .pattern = "/api/v1/test/clock",
+     .body = clock_fields,
+     .fn = test_clock,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "set the fake clock (tests only)"},
     {0},
 };

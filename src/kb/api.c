@@ -27,6 +27,7 @@
 #include "core/http.h"
 #include "core/json.h"
 #include "kb/kb.h"
+#include "stats/perms.h"
 #include "units/units.h"
 
 /* ---- helpers ---- */
@@ -39,7 +40,7 @@ static bool may_read_appeal(const struct sq_user *u, const struct kb_appeal_ref 
     return kb_scope_may_read(&sc, ap->handler_unit_path, ap->creator_id, 0);
 }
 
-static int collect_paths(const struct sq_user *u, enum sq_perm p, const char **out)
+static int collect_paths(const struct sq_user *u, const struct sq_perm *p, const char **out)
 {
     int n = 0;
     for (int i = 0; u && i < u->ngrants && n < 16; i++)
@@ -98,45 +99,6 @@ static int load_history(struct sq_req *r, struct kb_answer *a)
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL,
                              "只有可以编辑该答案的工作人员才能查看它的历史版本 / only staff who "
                              "may edit this answer see its history");
-    return 0;
-}
-
-static int parse_id_q(struct sq_req *r, const char *name, int64_t *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = 0;
-    if (!s || !*s)
-        return 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a positive id", name);
-    *out = v;
-    return 0;
-}
-
-static int parse_time_q(struct sq_req *r, const char *name, int64_t *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = 0;
-    if (!s || !*s)
-        return 0;
-    if (sq_clock_parse_iso(s, out))
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be an ISO 8601 date or date-time", name);
-    return 0;
-}
-
-static int parse_int_q(struct sq_req *r, const char *name, int lo, int hi, int dflt, int *out)
-{
-    const char *s = sq_req_query(r, name);
-    *out = dflt;
-    if (!s || !*s)
-        return 0;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < lo || v > hi)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be from %d to %d", name, lo, hi);
-    *out = (int)v;
     return 0;
 }
 
@@ -354,11 +316,10 @@ out:
     return status;
 }
 
-/* sort names; the store turns them into ORDER BY */
-static const char *const answer_sorts[] = {
-    "-published_at", "published_at", "-updated_at", "-reuse_count",
-    "-deflect_count", "id",          "-id",         "title",
-};
+/* sort names (declared choices of ?sort); the store turns them into ORDER BY */
+static const char *const answer_sorts[] = {"-published_at", "published_at",   "-updated_at",
+                                           "-reuse_count",  "-deflect_count", "id",
+                                           "-id",           "title",          NULL};
 
 static int answers_list(struct sq_req *r)
 {
@@ -369,27 +330,19 @@ static int answers_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    int st;
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against answers_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     const char *s = sq_req_query(r, "status");
-    if (s && (f.status = kb_status_parse(s)) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, "status",
-                             "status must be draft, in_review, published or archived");
-    if ((st = parse_id_q(r, "category", &f.category_id)) || (st = parse_id_q(r, "unit", &f.unit_id)) ||
-        (st = parse_id_q(r, "column", &f.column_id)))
-        return st;
+    if (s)
+        f.status = kb_status_parse(s);
+    f.category_id = sq_query_int(r, "category", 0);
+    f.unit_id = sq_query_int(r, "unit", 0);
+    f.column_id = sq_query_int(r, "column", 0);
     f.tag = sq_req_query(r, "tag");
-    if (f.tag && sq_utf8_len(f.tag) > 20)
-        return sq_reply_errf(r, SQ_EINVAL, "tag", "tag is at most 20 characters");
     const char *sort = sq_req_query(r, "sort");
-    for (size_t i = 0; sort && i < sizeof answer_sorts / sizeof answer_sorts[0]; i++)
+    for (size_t i = 0; sort && answer_sorts[i]; i++)
         if (!strcmp(answer_sorts[i], sort))
             f.sort = answer_sorts[i];
-    if (sort && !f.sort)
-        return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of -published_at, "
-                                                   "published_at, -updated_at, -reuse_count, "
-                                                   "-deflect_count, id, -id, title");
     if (r->user && sq_may_all(r->user, SQ_PERM_KB_WRITE) &&
         sq_may_all(r->user, SQ_PERM_KB_PUBLISH)) {
         f.all_statuses = true;
@@ -492,7 +445,8 @@ static int answers_transition(struct sq_req *r)
     int st = load_answer(r, &a);
     if (st)
         return st;
-    enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
+    const struct sq_perm *need =
+        kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
     enum kb_refusal why = kb_check_action(r->user, &a, action);
     if (why == KB_NO_RIGHT)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "%s on this answer needs %s on its unit",
@@ -1016,28 +970,21 @@ static int search(struct sq_req *r)
     struct sq_page pg;
     int64_t unit = 0;
     struct sq_unit u;
-    int st;
+    /* the query was checked against search_query before this runs */
     s.q = sq_req_query(r, "q");
-    if (!s.q || !*s.q)
+    if (!*s.q)
         return sq_reply_errf(r, SQ_EINVAL, "q", "give the words to search for in q");
     if (strlen(s.q) > SEARCH_Q_MAX_BYTES)
         return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most %d bytes", SEARCH_Q_MAX_BYTES);
     const char *type = sq_req_query(r, "type");
-    if (!type || !strcmp(type, "all"))
-        s.answers = s.appeals = true;
-    else if (!strcmp(type, "answer"))
-        s.answers = true;
-    else if (!strcmp(type, "appeal"))
-        s.appeals = true;
-    else
-        return sq_reply_errf(r, SQ_EINVAL, "type", "type must be answer, appeal or all");
+    s.answers = !type || strcmp(type, "appeal");
+    s.appeals = !type || strcmp(type, "answer");
     const char *order = sq_req_query(r, "order");
-    if (order && strcmp(order, "rank") && strcmp(order, "time"))
-        return sq_reply_errf(r, SQ_EINVAL, "order", "order must be rank or time");
     s.by_time = order && !strcmp(order, "time");
-    if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &unit)) ||
-        (st = parse_time_q(r, "from", &s.from)) || (st = parse_time_q(r, "to", &s.to)))
-        return st;
+    s.category_id = sq_query_int(r, "category", 0);
+    unit = sq_query_int(r, "unit", 0);
+    s.from = sq_query_time(r, "from");
+    s.to = sq_query_time(r, "to");
     if (s.from && s.to && s.to <= s.from)
         return sq_reply_errf(r, SQ_EINVAL, "to", "to must be after from");
     if (unit) {
@@ -1047,8 +994,6 @@ static int search(struct sq_req *r)
     }
     if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
         return sq_reply_err(r, SQ_EINVAL, &d);
-    if (pg.limit > 100)
-        return sq_reply_errf(r, SQ_EINVAL, "limit", "search returns at most 100 per page");
     if (s.answers && s.appeals && pg.offset)
         return sq_reply_errf(r, SQ_EINVAL, "cursor", "paging needs type=answer or type=appeal");
     s.limit = pg.limit;
@@ -1093,18 +1038,16 @@ static int suggest_common(struct sq_req *r, struct kb_suggest *s)
 static int suggest(struct sq_req *r)
 {
     struct kb_suggest s = {0};
-    int st;
     s.text = sq_req_query(r, "text");
     if (!s.text || !*s.text)
         return sq_reply_errf(r, SQ_EINVAL, "text", "give the text typed so far in text");
     if (strlen(s.text) > SEARCH_Q_MAX_BYTES)
         return sq_reply_errf(r, SQ_EINVAL, "text", "text is at most %d bytes", SEARCH_Q_MAX_BYTES);
-    if ((st = parse_id_q(r, "category", &s.category_id)) || (st = parse_id_q(r, "unit", &s.unit_id)) ||
-        (st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
-        return st;
-    /* `limit` is accepted as another name for k (list-style clients) */
-    if (!sq_req_query(r, "k") && (st = parse_int_q(r, "limit", 1, 20, 5, &s.k)))
-        return st;
+    /* the query was checked against suggest_query before this runs; `limit`
+     * is another name for k (list-style clients) */
+    s.category_id = sq_query_int(r, "category", 0);
+    s.unit_id = sq_query_int(r, "unit", 0);
+    s.k = (int)sq_query_int(r, "k", sq_query_int(r, "limit", 5));
     struct sq_unit u;
     if (s.unit_id && units_store_get(s.unit_id, &u, NULL))
         return sq_reply_errf(r, SQ_EINVAL, "unit", "no unit with id %lld", (long long)s.unit_id);
@@ -1134,8 +1077,7 @@ static int appeal_suggestions(struct sq_req *r)
         st = sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no appeal with id %lld", (long long)id);
         goto out;
     }
-    if ((st = parse_int_q(r, "k", 1, 20, 5, &s.k)))
-        goto out;
+    s.k = (int)sq_query_int(r, "k", 5); /* declared: checked before the handler ran */
     size_t n = strlen(ap.title) + strlen(ap.description) + 2;
     char *text = malloc(n);
     if (!text)
@@ -1160,10 +1102,11 @@ static int hot_problems(struct sq_req *r)
     struct kb_hot_query q = {0};
     struct sq_unit u;
     int64_t unit = 0;
-    int st;
-    if ((st = parse_time_q(r, "from", &q.from)) || (st = parse_time_q(r, "to", &q.to)) ||
-        (st = parse_id_q(r, "unit", &unit)) || (st = parse_int_q(r, "limit", 1, 100, 20, &q.limit)))
-        return st;
+    /* the query was checked against hot_query before this runs */
+    q.from = sq_query_time(r, "from");
+    q.to = sq_query_time(r, "to");
+    unit = sq_query_int(r, "unit", 0);
+    q.limit = (int)sq_query_int(r, "limit", 20);
     if (!q.to)
         q.to = sq_clock_now() + 1; /* include appeals filed this second */
     if (!q.from)
@@ -1259,76 +1202,333 @@ static int themes_update(struct sq_req *r)
     return sq_reply_json(r, 200, kb_theme_json(id));
 }
 
+/* ---- declared query parameters ---- */
+
+
+static const struct sq_query answers_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "status",
+     .type = SQ_Q_ENUM,
+     .choices = kb_status_names,
+     .message = "status 须为 draft、in_review、published 或 archived / status must be draft, "
+                "in_review, published or archived",
+     .desc = "default: published (staff see their drafts and reviews too)"},
+    {.name = "category", .type = SQ_Q_ID, .empty_ok = true, .desc = "category id"},
+    {.name = "unit", .type = SQ_Q_ID, .empty_ok = true, .desc = "owning unit id"},
+    {.name = "column", .type = SQ_Q_ID, .empty_ok = true, .desc = "in this column"},
+    {.name = "tag", .type = SQ_Q_STR, .max = 20, .desc = "has this tag"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = answer_sorts,
+     .desc = "prefix - for descending"},
+    {0},
+};
+
+static const struct sq_query diff_query[] = {
+    {.name = "from", .type = SQ_Q_STR, .desc = "older version (default: the one before to)"},
+    {.name = "to", .type = SQ_Q_STR, .desc = "newer version (default: the current one)"},
+    {0},
+};
+
+static const struct sq_query columns_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"-issue_no", NULL},
+     .desc = "newest issue first, the only order"},
+    {0},
+};
+
+static const struct sq_query volumes_query[] = {
+    SQ_QUERY_PAGE,
+    {0},
+};
+
+static const struct sq_query search_query[] = {
+    {.name = "q", .type = SQ_Q_STR, .required = true, .min = 1, .desc = "the words to search for"},
+    {.name = "type",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"answer", "appeal", "all", NULL},
+     .message = "type 须为 answer、appeal 或 all / type must be answer, appeal or all",
+     .desc = "what to search (default all)"},
+    {.name = "order",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"rank", "time", NULL},
+     .message = "order 须为 rank 或 time / order must be rank or time",
+     .desc = "by relevance (default) or newest first"},
+    {.name = "category", .type = SQ_Q_ID, .empty_ok = true, .desc = "category id"},
+    {.name = "unit", .type = SQ_Q_ID, .empty_ok = true, .desc = "in this unit's subtree"},
+    {.name = "from", .type = SQ_Q_TIME, .empty_ok = true, .desc = "at or after"},
+    {.name = "to", .type = SQ_Q_TIME, .empty_ok = true, .desc = "before"},
+    {.name = "limit",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 100,
+     .message = "limit 须为 1 到 100（搜索每页至多 100 条） / search returns 1 to 100 per page",
+     .desc = "page size (default 50)"},
+    {.name = "cursor", .type = SQ_Q_CURSOR, .desc = "the `next` of the previous page"},
+    {0},
+};
+
+static const struct sq_query suggest_query[] = {
+    {.name = "text", .type = SQ_Q_STR, .desc = "the text typed so far"},
+    {.name = "category", .type = SQ_Q_ID, .empty_ok = true, .desc = "category id"},
+    {.name = "unit", .type = SQ_Q_ID, .empty_ok = true, .desc = "the appeal's unit"},
+    {.name = "k",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 20,
+     .empty_ok = true,
+     .desc = "how many of each (default 5)"},
+    {.name = "limit",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 20,
+     .empty_ok = true,
+     .desc = "another name for k"},
+    {0},
+};
+
+static const struct sq_query appeal_suggest_query[] = {
+    {.name = "k",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 20,
+     .empty_ok = true,
+     .desc = "how many of each (default 5)"},
+    {0},
+};
+
+static const struct sq_query hot_query[] = {
+    {.name = "from",
+     .type = SQ_Q_TIME,
+     .empty_ok = true,
+     .desc = "at or after (default 30 days ago)"},
+    {.name = "to", .type = SQ_Q_TIME, .empty_ok = true, .desc = "before (default now)"},
+    {.name = "unit", .type = SQ_Q_ID, .empty_ok = true, .desc = "in this unit's subtree"},
+    {.name = "limit",
+     .type = SQ_Q_INT,
+     .min = 1,
+     .max = 100,
+     .empty_ok = true,
+     .desc = "clusters (default 20)"},
+    {0},
+};
+
 const struct sq_route kb_routes[] = {
-    {"GET", "/api/v1/kb/categories", kb_categories, SQ_PERM_PUBLIC, 0,
-     "the 16 livelihood problem categories with published answer counts"},
-    {"GET", "/api/v1/kb/answers", answers_list, SQ_PERM_PUBLIC, 0,
-     "list answers (published; drafts within your units)"},
-    {"POST", "/api/v1/kb/answers", answers_create, SQ_PERM_KB_WRITE, 0, "write a draft answer"},
-    {"POST", "/api/v1/kb/answers/from-appeal", answers_from_appeal, SQ_PERM_KB_WRITE, 0,
-     "draft an answer pre-filled from a resolved appeal"},
-    {"GET", "/api/v1/kb/answers/:id", answers_get, SQ_PERM_PUBLIC, 0, "one answer"},
-    {"PATCH", "/api/v1/kb/answers/:id", answers_update, SQ_PERM_KB_WRITE, 0,
-     "edit an answer (a new version)"},
-    {"DELETE", "/api/v1/kb/answers/:id", answers_delete, SQ_PERM_KB_WRITE, 0,
-     "delete a never-published draft"},
-    {"POST", "/api/v1/kb/answers/:id/submit", answers_transition, SQ_PERM_KB_WRITE, 0,
-     "submit a draft for review"},
-    {"POST", "/api/v1/kb/answers/:id/approve", answers_transition, SQ_PERM_KB_PUBLISH, 0,
-     "approve and publish an answer"},
-    {"POST", "/api/v1/kb/answers/:id/reject", answers_transition, SQ_PERM_KB_PUBLISH, 0,
-     "send an answer in review back to draft"},
-    {"POST", "/api/v1/kb/answers/:id/archive", answers_transition, SQ_PERM_KB_PUBLISH, 0,
-     "archive an answer"},
-    {"POST", "/api/v1/kb/answers/:id/restore", answers_transition, SQ_PERM_KB_PUBLISH, 0,
-     "restore an archived answer to draft"},
-    {"GET", "/api/v1/kb/answers/:id/versions", answers_versions, SQ_PERM_PUBLIC, 0,
-     "version history of an answer (its editors only)"},
-    {"GET", "/api/v1/kb/answers/:id/versions/:version", answers_version, SQ_PERM_PUBLIC, 0,
-     "one version of an answer (its editors only)"},
-    {"GET", "/api/v1/kb/answers/:id/diff", answers_diff, SQ_PERM_PUBLIC, 0,
-     "differences between two versions (its editors only)"},
-    {"GET", "/api/v1/kb/answers/:id/appeals", answers_links, SQ_PERM_SIGNED_IN, 0,
-     "appeals linked to an answer (within your scope)"},
-    {"POST", "/api/v1/kb/answers/:id/appeals", answers_link, SQ_PERM_KB_WRITE, 0,
-     "link an appeal to an answer (counts a reuse)"},
-    {"DELETE", "/api/v1/kb/answers/:id/appeals/:appeal_id", answers_unlink, SQ_PERM_KB_WRITE, 0,
-     "unlink an appeal"},
-    {"POST", "/api/v1/kb/answers/:id/solved", answers_solved, SQ_PERM_SIGNED_IN, 0,
-     "this answer solves my problem (answered by the knowledge base)"},
-    {"GET", "/api/v1/kb/appeals/:id/suggestions", appeal_suggestions, SQ_PERM_SIGNED_IN, 0,
-     "similar answers and open appeals for an appeal"},
-    {"GET", "/api/v1/kb/columns", columns_list, SQ_PERM_PUBLIC, 0, "numbered columns (专栏)"},
-    {"POST", "/api/v1/kb/columns", columns_create, SQ_PERM_KB_PUBLISH, 0,
-     "create a column issue (owned by a unit you publish for)"},
-    {"GET", "/api/v1/kb/columns/:id", columns_get, SQ_PERM_PUBLIC, 0, "one column issue"},
-    {"PATCH", "/api/v1/kb/columns/:id", columns_update, SQ_PERM_KB_PUBLISH, 0,
-     "edit a column issue"},
-    {"DELETE", "/api/v1/kb/columns/:id", columns_delete, SQ_PERM_KB_PUBLISH, 0,
-     "delete a column issue"},
-    {"GET", "/api/v1/kb/volumes", volumes_list, SQ_PERM_PUBLIC, 0, "volumes (汇编)"},
-    {"POST", "/api/v1/kb/volumes", volumes_create, SQ_PERM_KB_PUBLISH, 0,
-     "create a volume (owned by a unit you publish for)"},
-    {"GET", "/api/v1/kb/volumes/:id", volumes_get, SQ_PERM_PUBLIC, 0,
-     "one volume with its chapters"},
-    {"PATCH", "/api/v1/kb/volumes/:id", volumes_update, SQ_PERM_KB_PUBLISH, 0, "edit a volume"},
-    {"DELETE", "/api/v1/kb/volumes/:id", volumes_delete, SQ_PERM_KB_PUBLISH, 0,
-     "delete a volume"},
-    {"GET", "/api/v1/kb/volumes/:id/print", volumes_print, SQ_PERM_PUBLIC, 0,
-     "a volume as printable HTML"},
-    {"GET", "/api/v1/search", search, SQ_PERM_PUBLIC, 0,
-     "full-text search over answers and appeals (scoped)"},
-    {"GET", "/api/v1/suggest", suggest, SQ_PERM_PUBLIC, 0,
-     "similar answers and open appeals for text being typed"},
-    {"GET", "/api/v1/hot-problems", hot_problems, SQ_PERM_STATS_READ, 0,
-     "recurring problems by category, place and window"},
-    {"GET", "/api/v1/hot-problems/themes", themes_list, SQ_PERM_STATS_READ, 0,
-     "monthly themes (每月一题)"},
-    {"POST", "/api/v1/hot-problems/themes", themes_create, SQ_PERM_ADMIN, 0,
-     "pick a hot-problem cluster as the month's theme"},
-    {"GET", "/api/v1/hot-problems/themes/:id", themes_get, SQ_PERM_STATS_READ, 0,
-     "a theme with the tracking of its appeals"},
-    {"PATCH", "/api/v1/hot-problems/themes/:id", themes_update, SQ_PERM_ADMIN, 0,
-     "set a theme's answer or note"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/categories",
+     .fn = kb_categories,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "the 16 livelihood problem categories with published answer counts"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers",
+     .query = answers_query,
+     .fn = answers_list,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "list answers (published; drafts within your units)"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers",
+     .body = answer_create_fields,
+     .fn = answers_create,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "write a draft answer"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/from-appeal",
+     .body = from_appeal_fields,
+     .fn = answers_from_appeal,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "draft an answer pre-filled from a resolved appeal"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers/:id",
+     .fn = answers_get,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "one answer"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/kb/answers/:id",
+     .body = answer_update_fields,
+     .fn = answers_update,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "edit an answer (a new version)"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/kb/answers/:id",
+     .fn = answers_delete,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "delete a never-published draft"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/submit",
+     .body = transition_fields,
+     .fn = answers_transition,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "submit a draft for review"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/approve",
+     .body = transition_fields,
+     .fn = answers_transition,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "approve and publish an answer"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/reject",
+     .body = transition_fields,
+     .fn = answers_transition,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "send an answer in review back to draft"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/archive",
+     .body = transition_fields,
+     .fn = answers_transition,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "archive an answer"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/restore",
+     .body = transition_fields,
+     .fn = answers_transition,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "restore an archived answer to draft"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers/:id/versions",
+     .fn = answers_versions,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "version history of an answer (its editors only)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers/:id/versions/:version",
+     .fn = answers_version,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "one version of an answer (its editors only)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers/:id/diff",
+     .query = diff_query,
+     .fn = answers_diff,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "differences between two versions (its editors only)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/answers/:id/appeals",
+     .fn = answers_links,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "appeals linked to an answer (within your scope)"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/appeals",
+     .body = link_fields,
+     .fn = answers_link,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "link an appeal to an answer (counts a reuse)"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/kb/answers/:id/appeals/:appeal_id",
+     .fn = answers_unlink,
+     .perm = SQ_PERM_KB_WRITE,
+     .summary = "unlink an appeal"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/answers/:id/solved",
+     .body = solved_fields,
+     .fn = answers_solved,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "this answer solves my problem (answered by the knowledge base)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/appeals/:id/suggestions",
+     .query = appeal_suggest_query,
+     .fn = appeal_suggestions,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "similar answers and open appeals for an appeal"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/columns",
+     .query = columns_query,
+     .fn = columns_list,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "numbered columns (专栏)"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/columns",
+     .body = column_create_fields,
+     .fn = columns_create,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "create a column issue (owned by a unit you publish for)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/columns/:id",
+     .fn = columns_get,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "one column issue"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/kb/columns/:id",
+     .body = column_update_fields,
+     .fn = columns_update,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "edit a column issue"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/kb/columns/:id",
+     .fn = columns_delete,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "delete a column issue"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/volumes",
+     .query = volumes_query,
+     .fn = volumes_list,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "volumes (汇编)"},
+    {.method = "POST",
+     .pattern = "/api/v1/kb/volumes",
+     .body = volume_create_fields,
+     .fn = volumes_create,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "create a volume (owned by a unit you publish for)"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/volumes/:id",
+     .fn = volumes_get,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "one volume with its chapters"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/kb/volumes/:id",
+     .body = volume_update_fields,
+     .fn = volumes_update,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "edit a volume"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/kb/volumes/:id",
+     .fn = volumes_delete,
+     .perm = SQ_PERM_KB_PUBLISH,
+     .summary = "delete a volume"},
+    {.method = "GET",
+     .pattern = "/api/v1/kb/volumes/:id/print",
+     .fn = volumes_print,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "a volume as printable HTML"},
+    {.method = "GET",
+     .pattern = "/api/v1/search",
+     .query = search_query,
+     .fn = search,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "full-text search over answers and appeals (scoped)"},
+    {.method = "GET",
+     .pattern = "/api/v1/suggest",
+     .query = suggest_query,
+     .fn = suggest,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "similar answers and open appeals for text being typed"},
+    {.method = "GET",
+     .pattern = "/api/v1/hot-problems",
+     .query = hot_query,
+     .fn = hot_problems,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "recurring problems by category, place and window"},
+    {.method = "GET",
+     .pattern = "/api/v1/hot-problems/themes",
+     .fn = themes_list,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "monthly themes (每月一题)"},
+    {.method = "POST",
+     .pattern = "/api/v1/hot-problems/themes",
+     .body = theme_create_fields,
+     .fn = themes_create,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "pick a hot-problem cluster as the month's theme"},
+    {.method = "GET",
+     .pattern = "/api/v1/hot-problems/themes/:id",
+     .fn = themes_get,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "a theme with the tracking of its appeals"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/hot-problems/themes/:id",
+     .body = theme_update_fields,
+     .fn = themes_update,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "set a theme's answer or note"},
     {0},
 };

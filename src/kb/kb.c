@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/perms.h"
 #include "core/log.h"
 
 #define SQ_TERM_CAP 72 /* one query term: a bigram or a Latin word (<= 64 bytes) */
@@ -81,7 +82,7 @@ bool kb_status_editable(int s)
 
 /* ---- who may do what ---- */
 
-enum sq_perm kb_edit_perm(int status)
+const struct sq_perm *kb_edit_perm(int status)
 {
     return status == KB_DRAFT || status == KB_IN_REVIEW ? SQ_PERM_KB_WRITE : SQ_PERM_KB_PUBLISH;
 }
@@ -94,7 +95,8 @@ bool kb_may_edit(const struct sq_user *u, const struct kb_answer *a)
 
 enum kb_refusal kb_check_action(const struct sq_user *u, const struct kb_answer *a, int action)
 {
-    enum sq_perm need = kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
+    const struct sq_perm *need =
+        kb_action_is_review(action) ? SQ_PERM_KB_PUBLISH : SQ_PERM_KB_WRITE;
     if (!u || !sq_may(u, need, a->unit_path))
         return KB_NO_RIGHT;
     if (kb_next_status(action, a->status) < 0)

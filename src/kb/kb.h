@@ -27,6 +27,7 @@
 #include "core/auth.h"
 #include "core/err.h"
 #include "core/json.h"
+#include "kb/perms.h"
 
 /* ---- answers: status machine ---- */
 
@@ -68,7 +69,7 @@ bool kb_status_editable(int s);
  * unit: kb.write for a draft or an answer in review, kb.publish for a
  * published or archived one (changing public text, or restoring withdrawn
  * text, is review work). */
-enum sq_perm kb_edit_perm(int status);
+const struct sq_perm *kb_edit_perm(int status);
 
 struct kb_answer;
 /* May u edit answer a: kb.write on its unit and kb_edit_perm(status) there.

@@ -30,6 +30,7 @@
 #include "core/db_sqlite.h"
 #include "core/log.h"
 #include "kb/cjk_tokenizer.h"
+#include "appeals/perms.h"
 #include "kb/kb.h"
 #include "kb/search_engine.h"
 #include "kb/search_sqlite.h"

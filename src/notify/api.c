@@ -23,12 +23,9 @@ static int inbox_list(struct sq_req *r)
     json_t *items = NULL;
     int64_t total = 0, unread = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
-    const char *u = sq_req_query(r, "unread");
-    if (u && strcmp(u, "1") && strcmp(u, "true") && strcmp(u, "0") && strcmp(u, "false"))
-        return sq_reply_errf(r, SQ_EINVAL, "unread", "unread must be true or false");
-    bool only = u && (!strcmp(u, "1") || !strcmp(u, "true"));
+    /* the query was checked against inbox_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
+    bool only = sq_query_bool(r, "unread");
     enum sq_err e = notify_store_inbox_list(r->user->id, only, &pg, &items, &total, &unread, &d);
     if (e) {
         json_decref(items);
@@ -149,32 +146,16 @@ static int webhooks_delete(struct sq_req *r)
 
 static int deliveries_list(struct sq_req *r)
 {
-    static const char *const statuses[] = {"pending", "delivered", "dead"};
     struct sq_detail d = {0};
     struct sq_page pg;
     struct sq_delivery_filter f = {0};
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against deliveries_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.status = sq_req_query(r, "status");
-    if (f.status) {
-        bool ok = false;
-        for (int i = 0; i < 3; i++)
-            ok |= !strcmp(f.status, statuses[i]);
-        if (!ok)
-            return sq_reply_errf(r, SQ_EINVAL, "status",
-                                 "status must be pending, delivered or dead");
-    }
-    const char *w = sq_req_query(r, "webhook");
-    if (w) {
-        char *end;
-        long long v = strtoll(w, &end, 10);
-        if (*end || v <= 0)
-            return sq_reply_errf(r, SQ_EINVAL, "webhook", "webhook must be an id");
-        f.webhook_id = v;
-    }
+    f.webhook_id = sq_query_int(r, "webhook", 0);
     enum sq_err e = notify_store_deliveries_list(&f, &pg, &items, &total, &d);
     if (e) {
         json_decref(items);
@@ -183,20 +164,73 @@ static int deliveries_list(struct sq_req *r)
     return sq_reply_list(r, items, total, sq_page_next(&pg, total, next));
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query inbox_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "unread",
+     .type = SQ_Q_BOOL,
+     .message = "unread 须为 true 或 false / unread must be true or false",
+     .desc = "true: unread only"},
+    {0},
+};
+
+static const struct sq_query webhooks_query[] = {
+    SQ_QUERY_PAGE, /* the UI pages every list; the webhooks come in one page */
+    {.name = "all", .type = SQ_Q_STR, .desc = "1: deleted webhooks too"},
+    {0},
+};
+
+static const struct sq_query deliveries_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "status",
+     .type = SQ_Q_ENUM,
+     .choices = (const char *const[]){"pending", "delivered", "dead", NULL},
+     .desc = "the deliveries in this state"},
+    {.name = "webhook", .type = SQ_Q_ID, .desc = "of this webhook"},
+    {0},
+};
+
 const struct sq_route notify_routes[] = {
-    {"GET", "/api/v1/inbox", inbox_list, SQ_PERM_SIGNED_IN, 0,
-     "your notifications, newest first (unread=true, limit, cursor)"},
-    {"POST", "/api/v1/inbox/:id/read", inbox_read, SQ_PERM_SIGNED_IN, 0,
-     "mark one notification read"},
-    {"POST", "/api/v1/inbox/read-all", inbox_read_all, SQ_PERM_SIGNED_IN, 0,
-     "mark all your notifications read"},
-    {"GET", "/api/v1/webhooks", webhooks_list, SQ_PERM_ADMIN, 0,
-     "webhook subscriptions (all=1 includes deleted)"},
-    {"POST", "/api/v1/webhooks", webhooks_create, SQ_PERM_ADMIN, SQ_ROUTE_DIRECT,
-     "subscribe a URL to appeal events (the secret is shown once)"},
-    {"DELETE", "/api/v1/webhooks/:id", webhooks_delete, SQ_PERM_ADMIN, 0,
-     "delete a subscription (its pending deliveries die)"},
-    {"GET", "/api/v1/webhooks/deliveries", deliveries_list, SQ_PERM_ADMIN, 0,
-     "the webhook outbox (status, webhook, limit, cursor)"},
+    {.method = "GET",
+     .pattern = "/api/v1/inbox",
+     .query = inbox_query,
+     .fn = inbox_list,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "your notifications, newest first (unread=true, limit, cursor)"},
+    {.method = "POST",
+     .pattern = "/api/v1/inbox/:id/read",
+     .fn = inbox_read,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "mark one notification read"},
+    {.method = "POST",
+     .pattern = "/api/v1/inbox/read-all",
+     .fn = inbox_read_all,
+     .perm = SQ_PERM_SIGNED_IN,
+     .summary = "mark all your notifications read"},
+    {.method = "GET",
+     .pattern = "/api/v1/webhooks",
+     .query = webhooks_query,
+     .fn = webhooks_list,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "webhook subscriptions (all=1 includes deleted)"},
+    {.method = "POST",
+     .pattern = "/api/v1/webhooks",
+     .body = hook_fields,
+     .fn = webhooks_create,
+     .perm = SQ_PERM_ADMIN,
+     .flags = SQ_ROUTE_DIRECT,
+     .summary = "subscribe a URL to appeal events (the secret is shown once)"},
+    {.method = "DELETE",
+     .pattern = "/api/v1/webhooks/:id",
+     .fn = webhooks_delete,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "delete a subscription (its pending deliveries die)"},
+    {.method = "GET",
+     .pattern = "/api/v1/webhooks/deliveries",
+     .query = deliveries_query,
+     .fn = deliveries_list,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "the webhook outbox (status, webhook, limit, cursor)"},
     {0},
 };

@@ -22,7 +22,7 @@
 #define MAX_SPAN_MONTHS 120
 
 /* The widest unit in which the caller holds p (shortest path), or 0. */
-static int64_t widest_unit(const struct sq_user *u, enum sq_perm p)
+static int64_t widest_unit(const struct sq_user *u, const struct sq_perm *p)
 {
     int64_t best = 0;
     size_t best_len = 0;
@@ -41,15 +41,7 @@ static int64_t widest_unit(const struct sq_user *u, enum sq_perm p)
  * malformed input, else 0. */
 static int query_id(struct sq_req *r, const char *name, int64_t *out)
 {
-    const char *s = sq_req_query(r, name);
-    char *end;
-    *out = 0;
-    if (!s)
-        return 0;
-    long long v = strtoll(s, &end, 10);
-    if (!*s || *end || v <= 0)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a positive id", name);
-    *out = v;
+    *out = sq_query_int(r, name, 0); /* declared: checked before the handler ran */
     return 0;
 }
 
@@ -75,12 +67,7 @@ static int scope_unit(struct sq_req *r, struct sq_unit *u)
 static int query_month(struct sq_req *r, const char *name, int dflt, int *out)
 {
     const char *s = sq_req_query(r, name);
-    *out = dflt;
-    if (!s)
-        return 0;
-    if ((*out = sq_month_parse(s)) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, name, "%s must be a month YYYY-MM (2000-01..2099-12)",
-                             name);
+    *out = s ? sq_month_parse(s) : dflt; /* declared SQ_Q_MONTH 2000-2099: checked */
     return 0;
 }
 
@@ -114,25 +101,13 @@ static int parse_stats_params(struct sq_req *r, struct stats_params *p)
         return sq_reply_errf(r, SQ_EINVAL, "from", "at most %d months at once", MAX_SPAN_MONTHS);
     const char *g = sq_req_query(r, "group_by");
     p->q.group = SQ_SG_NONE;
-    if (g) {
-        p->q.group = -1;
-        for (int i = 0; sq_stats_groups[i]; i++)
-            if (!strcmp(g, sq_stats_groups[i]))
-                p->q.group = i;
-        if (p->q.group < 0)
-            return sq_reply_errf(r, SQ_EINVAL, "group_by",
-                                 "group_by must be unit, category, month, kind or zone");
-    }
+    for (int i = 0; g && sq_stats_groups[i]; i++)
+        if (!strcmp(g, sq_stats_groups[i]))
+            p->q.group = i;
     if ((st = query_id(r, "category", &p->q.category_id)))
         return st;
     const char *kind = sq_req_query(r, "kind");
     if (kind) {
-        bool ok = false;
-        for (int i = 0; sq_appeal_kinds[i]; i++)
-            ok |= !strcmp(kind, sq_appeal_kinds[i]);
-        if (!ok)
-            return sq_reply_errf(r, SQ_EINVAL, "kind",
-                                 "kind must be resident, student, employee or enterprise");
         snprintf(p->kind, sizeof p->kind, "%s", kind);
         p->q.kind = p->kind;
     }
@@ -337,12 +312,6 @@ static int stats_rankings(struct sq_req *r)
     const char *level = sq_req_query(r, "level");
     if (!level)
         level = "community";
-    bool ok = false;
-    for (int i = 0; levels[i]; i++)
-        ok |= !strcmp(level, levels[i]);
-    if (!ok)
-        return sq_reply_errf(r, SQ_EINVAL, "level", "level must be community, street or "
-                                                    "department");
     if ((e = stats_store_settings_get(&set, &d)) ||
         (e = stats_store_level(scope.path, level, month, &cur, &ncur, &d)) ||
         (e = stats_store_level(scope.path, level, sq_month_add(month, -1), &prev, &nprev, &d))) {
@@ -423,16 +392,73 @@ static int stats_settings_put(struct sq_req *r)
     return sq_reply_json(r, 200, settings_json(&s));
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query stats_query[] = {
+    {.name = "unit", .type = SQ_Q_ID, .desc = "scope unit id (default: your widest unit)"},
+    {.name = "from",
+     .type = SQ_Q_MONTH,
+     .min = 2000,
+     .max = 2099,
+     .desc = "first month YYYY-MM (default 11 months before to)"},
+    {.name = "to",
+     .type = SQ_Q_MONTH,
+     .min = 2000,
+     .max = 2099,
+     .desc = "last month YYYY-MM (default this month)"},
+    {.name = "group_by",
+     .type = SQ_Q_ENUM,
+     .choices = sq_stats_groups,
+     .desc = "one row per group"},
+    {.name = "category", .type = SQ_Q_ID, .desc = "category id"},
+    {.name = "kind", .type = SQ_Q_ENUM, .choices = sq_appeal_kinds, .desc = "kind of person"},
+    {0},
+};
+
+static const struct sq_query rankings_query[] = {
+    {.name = "unit", .type = SQ_Q_ID, .desc = "scope unit id (default: your widest unit)"},
+    {.name = "month",
+     .type = SQ_Q_MONTH,
+     .min = 2000,
+     .max = 2099,
+     .desc = "YYYY-MM (default this month)"},
+    {.name = "level",
+     .type = SQ_Q_ENUM,
+     .choices = levels,
+     .desc = "which units are ranked (default community)"},
+    {0},
+};
+
 const struct sq_route stats_routes[] = {
-    {"GET", "/api/v1/stats/appeals", stats_appeals, SQ_PERM_STATS_READ, 0,
-     "appeal KPIs of a unit subtree: unit, from, to (YYYY-MM), group_by, category, kind"},
-    {"GET", "/api/v1/stats/export.csv", stats_export_csv, SQ_PERM_STATS_READ, 0,
-     "the same KPIs as CSV (UTF-8 with BOM, zh-CN headers)"},
-    {"GET", "/api/v1/stats/rankings", stats_rankings, SQ_PERM_STATS_READ, 0,
-     "monthly composite-score ranking: month, level=community|street|department, unit"},
-    {"GET", "/api/v1/stats/settings", stats_settings_get, SQ_PERM_STATS_READ, 0,
-     "KPI weights, overdue penalty and minimum volume"},
-    {"PUT", "/api/v1/stats/settings", stats_settings_put, SQ_PERM_ADMIN, 0,
-     "change the KPI weights, overdue penalty or minimum volume"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/appeals",
+     .query = stats_query,
+     .fn = stats_appeals,
+     .perm = SQ_PERM_STATS_READ,
+     .summary =
+         "appeal KPIs of a unit subtree: unit, from, to (YYYY-MM), group_by, category, kind"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/export.csv",
+     .query = stats_query,
+     .fn = stats_export_csv,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "the same KPIs as CSV (UTF-8 with BOM, zh-CN headers)"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/rankings",
+     .query = rankings_query,
+     .fn = stats_rankings,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "monthly composite-score ranking: month, level=community|street|department, unit"},
+    {.method = "GET",
+     .pattern = "/api/v1/stats/settings",
+     .fn = stats_settings_get,
+     .perm = SQ_PERM_STATS_READ,
+     .summary = "KPI weights, overdue penalty and minimum volume"},
+    {.method = "PUT",
+     .pattern = "/api/v1/stats/settings",
+     .body = settings_fields,
+     .fn = stats_settings_put,
+     .perm = SQ_PERM_ADMIN,
+     .summary = "change the KPI weights, overdue penalty or minimum volume"},
     {0},
 };

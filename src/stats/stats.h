@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "stats/perms.h"
 
 /* The summed counters of a set of appeals (the appeal_stats columns). */
 struct sq_kpi {

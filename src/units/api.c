@@ -17,17 +17,17 @@
 #include "units/units.h"
 
 /* sort names; the store turns them into ORDER BY */
-static const char *const sorts[] = {"name", "-name",       "code",        "-code", "id",
-                                    "-id",  "created_at", "-created_at", "path"};
+static const char *const sort_names[] = {"name", "-name",      "code",        "-code", "id",
+                                         "-id",  "created_at", "-created_at", "path",  NULL};
 
 static const char *sort_name(const char *s)
 {
     if (!s)
         return "id";
-    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
-        if (!strcmp(sorts[i], s))
-            return sorts[i];
-    return NULL;
+    for (size_t i = 0; sort_names[i]; i++)
+        if (!strcmp(sort_names[i], s))
+            return sort_names[i];
+    return "id";
 }
 
 /* May u read unit x: inside a granted subtree, or an ancestor of a grant. */
@@ -64,35 +64,17 @@ static int list_common(struct sq_req *r, bool directory)
     json_t *items = NULL;
     int64_t total = 0;
     char next[32];
-    if (sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d))
-        return sq_reply_err(r, SQ_EINVAL, &d);
+    /* the query was checked against list_query before this runs */
+    sq_page_parse(sq_req_query(r, "limit"), sq_req_query(r, "cursor"), &pg, &d);
     f.kind = sq_req_query(r, "kind");
     f.zone = sq_req_query(r, "zone");
     f.q = sq_req_query(r, "q");
-    if (f.kind && sq_unit_kind_parse(f.kind) < 0)
-        return sq_reply_errf(r, SQ_EINVAL, "kind", "unknown unit kind '%.40s'", f.kind);
-    if (f.zone && strcmp(f.zone, "government") && strcmp(f.zone, "community") &&
-        strcmp(f.zone, "campus") && strcmp(f.zone, "park"))
-        return sq_reply_errf(r, SQ_EINVAL, "zone", "zone must be government, community, campus "
-                                                   "or park");
-    if (f.q && (sq_utf8_len(f.q) > 100))
-        return sq_reply_errf(r, SQ_EINVAL, "q", "q is at most 100 characters");
-    const char *parent = sq_req_query(r, "parent");
-    if (parent) {
-        char *end;
-        long long v = strtoll(parent, &end, 10);
-        if (*end || v <= 0)
-            return sq_reply_errf(r, SQ_EINVAL, "parent", "parent must be a unit id");
-        f.parent_id = v;
-    }
+    f.parent_id = sq_query_int(r, "parent", 0);
     const char *arch = sq_req_query(r, "archived");
     f.archived = !arch ? 0 : !strcmp(arch, "1") || !strcmp(arch, "true") ? 1
                            : !strcmp(arch, "all")                        ? -1
                                                                          : 0;
-    f.sort = sort_name(sq_req_query(r, "sort"));
-    if (!f.sort)
-        return sq_reply_errf(r, SQ_EINVAL, "sort", "sort must be one of name, code, id, "
-                                                   "created_at (prefix - for descending)");
+    f.sort = sort_name(sq_req_query(r, "sort")); /* checked by the router */
     f.directory = directory;
     if (directory) {
         f.archived = 0;
@@ -279,18 +261,70 @@ static int units_archive(struct sq_req *r)
     return sq_reply_json(r, 200, units_store_get_json(x.id));
 }
 
+/* ---- declared query parameters ---- */
+
+static const struct sq_query list_query[] = {
+    SQ_QUERY_PAGE,
+    {.name = "kind", .type = SQ_Q_ENUM, .choices = sq_unit_kinds, .desc = "unit kind"},
+    {.name = "zone", .type = SQ_Q_ENUM, .choices = sq_unit_zones, .desc = "zone"},
+    {.name = "q", .type = SQ_Q_STR, .max = 100, .desc = "name or code contains"},
+    {.name = "parent", .type = SQ_Q_ID, .desc = "children of this unit"},
+    {.name = "archived",
+     .type = SQ_Q_ENUM,
+     .empty_ok = true,
+     .choices = (const char *const[]){"0", "1", "true", "false", "all", NULL},
+     .desc = "1/true: archived only, all: both; default: active only"},
+    {.name = "sort",
+     .type = SQ_Q_ENUM,
+     .choices = sort_names,
+     .desc = "prefix - for descending (default id)"},
+    {0},
+};
+
 const struct sq_route units_routes[] = {
-    {"GET", "/api/v1/units", units_list, SQ_PERM_UNIT_READ, 0, "list units in your scope"},
-    {"GET", "/api/v1/units/directory", units_directory, SQ_PERM_PUBLIC, 0,
-     "public unit directory for location pickers"},
-    {"GET", "/api/v1/units/:id", units_get, SQ_PERM_UNIT_READ, 0, "one unit"},
-    {"GET", "/api/v1/units/:id/subtree", units_subtree, SQ_PERM_UNIT_READ, 0,
-     "all descendants of a unit"},
-    {"GET", "/api/v1/units/:id/ancestors", units_ancestors, SQ_PERM_UNIT_READ, 0,
-     "a unit's ancestors, root first"},
-    {"POST", "/api/v1/units", units_create, SQ_PERM_UNIT_WRITE, 0, "create a unit"},
-    {"PATCH", "/api/v1/units/:id", units_update, SQ_PERM_UNIT_WRITE, 0, "update or move a unit"},
-    {"POST", "/api/v1/units/:id/archive", units_archive, SQ_PERM_UNIT_WRITE, 0,
-     "archive a unit"},
+    {.method = "GET",
+     .pattern = "/api/v1/units",
+     .query = list_query,
+     .fn = units_list,
+     .perm = SQ_PERM_UNIT_READ,
+     .summary = "list units in your scope"},
+    {.method = "GET",
+     .pattern = "/api/v1/units/directory",
+     .query = list_query,
+     .fn = units_directory,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "public unit directory for location pickers"},
+    {.method = "GET",
+     .pattern = "/api/v1/units/:id",
+     .fn = units_get,
+     .perm = SQ_PERM_UNIT_READ,
+     .summary = "one unit"},
+    {.method = "GET",
+     .pattern = "/api/v1/units/:id/subtree",
+     .fn = units_subtree,
+     .perm = SQ_PERM_UNIT_READ,
+     .summary = "all descendants of a unit"},
+    {.method = "GET",
+     .pattern = "/api/v1/units/:id/ancestors",
+     .fn = units_ancestors,
+     .perm = SQ_PERM_UNIT_READ,
+     .summary = "a unit's ancestors, root first"},
+    {.method = "POST",
+     .pattern = "/api/v1/units",
+     .body = create_fields,
+     .fn = units_create,
+     .perm = SQ_PERM_UNIT_WRITE,
+     .summary = "create a unit"},
+    {.method = "PATCH",
+     .pattern = "/api/v1/units/:id",
+     .body = update_fields,
+     .fn = units_update,
+     .perm = SQ_PERM_UNIT_WRITE,
+     .summary = "update or move a unit"},
+    {.method = "POST",
+     .pattern = "/api/v1/units/:id/archive",
+     .fn = units_archive,
+     .perm = SQ_PERM_UNIT_WRITE,
+     .summary = "archive a unit"},
     {0},
 };

@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "core/json.h"
+#include "units/perms.h"
 
 enum sq_unit_kind {
     SQ_UNIT_DISTRICT,

@@ -199,7 +199,7 @@ static void test_every_route_reachable(void **state)
                          got ? got->method : "-", got ? got->pattern : "(none)");
             assert_int_equal(r.route_index, idx);
             /* every route states a permission and a summary */
-            assert_true(rt->perm >= 0 && rt->perm < SQ_PERM__MAX);
+            assert_ptr_equal(sq_perm_find(sq_perm_name(rt->perm)), rt->perm);
             assert_non_null(rt->summary);
             assert_non_null(rt->fn);
             assert_true(rt->pattern[0] == '/');

@@ -298,6 +298,88 @@ static void test_pagination(void **state)
     assert_int_equal(q.offset, 50);
 }
 
+/* Declared query parameters (sq_query_check): each type, empty values,
+ * undeclared names, and the field named in the error. */
+static const struct sq_query qdecl[] = {
+    SQ_QUERY_PAGE,
+    {.name = "q", .type = SQ_Q_STR, .max = 3},
+    {.name = "n", .type = SQ_Q_INT, .min = -2, .max = 7},
+    {.name = "id", .type = SQ_Q_ID, .also = "me"},
+    {.name = "eid", .type = SQ_Q_ID, .empty_ok = true},
+    {.name = "c", .type = SQ_Q_ENUM, .choices = colours},
+    {.name = "cs", .type = SQ_Q_LIST, .choices = colours, .max = 2},
+    {.name = "b", .type = SQ_Q_BOOL},
+    {.name = "d", .type = SQ_Q_DATE},
+    {.name = "m", .type = SQ_Q_MONTH},
+    {.name = "my", .type = SQ_Q_MONTH, .min = 2000, .max = 2099},
+    {.name = "t", .type = SQ_Q_TIME, .message = "t 不对 / t is wrong"},
+    {0},
+};
+
+static bool qok(const char *name, const char *value)
+{
+    struct sq_detail d = {0};
+    enum sq_err e = sq_query_check(sq_query_find(qdecl, name), name, value, &d);
+    if (e) {
+        assert_int_equal(e, SQ_EINVAL);
+        assert_string_equal(d.field, name);
+        assert_non_null(strstr(d.message, " / "));
+    }
+    return e == SQ_OK;
+}
+
+static void test_query(void **state)
+{
+    (void)state;
+    assert_true(qok("limit", "500"));
+    assert_false(qok("limit", "0"));
+    assert_false(qok("limit", "5x"));
+    assert_true(qok("cursor", "o50"));
+    assert_true(qok("cursor", ""));
+    assert_false(qok("cursor", "xyz"));
+    assert_false(qok("cursor", "o-5"));
+    assert_true(qok("q", "三个字"));
+    assert_false(qok("q", "四个字符"));
+    assert_true(qok("q", ""));
+    assert_true(qok("n", "-2"));
+    assert_false(qok("n", "8"));
+    assert_false(qok("n", ""));
+    assert_false(qok("n", "99999999999999999999"));
+    assert_true(qok("id", "12"));
+    assert_true(qok("id", "me"));
+    assert_false(qok("id", "0"));
+    assert_false(qok("id", ""));
+    assert_false(qok("id", "you"));
+    assert_true(qok("eid", ""));
+    assert_false(qok("eid", "-1"));
+    assert_true(qok("c", "green"));
+    assert_false(qok("c", "gre"));
+    assert_false(qok("c", ""));
+    assert_true(qok("cs", "red,green"));
+    assert_true(qok("cs", ""));
+    assert_true(qok("cs", "red,,"));
+    assert_false(qok("cs", "red,blue"));
+    assert_false(qok("cs", "red,green,red"));
+    assert_true(qok("b", "true"));
+    assert_true(qok("b", "0"));
+    assert_false(qok("b", "yes"));
+    assert_true(qok("d", "2026-05-31"));
+    assert_false(qok("d", "2026-13-01"));
+    assert_false(qok("d", "2026-5-1"));
+    assert_true(qok("m", "2026-05"));
+    assert_false(qok("m", "2026-00"));
+    assert_true(qok("my", "2099-12"));
+    assert_false(qok("my", "1999-12"));
+    assert_true(qok("t", "2026-05-01T08:00:00+08:00"));
+    assert_false(qok("t", "yesterday"));
+    assert_false(qok("nope", "1")); /* undeclared */
+    assert_null(sq_query_find(qdecl, "nope"));
+    assert_null(sq_query_find(NULL, "q"));
+    struct sq_detail d = {0};
+    sq_query_check(sq_query_find(qdecl, "t"), "t", "x", &d);
+    assert_string_equal(d.message, "t 不对 / t is wrong");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_bool_enum),    cmocka_unit_test(test_phone_date_time),
         cmocka_unit_test(test_array_object), cmocka_unit_test(test_required_nullable_unknown),
         cmocka_unit_test(test_helpers),      cmocka_unit_test(test_pagination),
+        cmocka_unit_test(test_query),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
