@@ -81,6 +81,17 @@ static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_conte
     sqlite3_result_double(ctx, -score);
 }
 
+/* Every row change of this connection: the suggestion cache watches the
+ * answers and categories (kb_answers_changed). */
+static void on_update(void *arg, int op, const char *dbname, const char *table, sqlite3_int64 rowid)
+{
+    (void)arg;
+    (void)op;
+    (void)dbname;
+    (void)rowid;
+    kb_answers_changed(table);
+}
+
 int kb_fts_register(sqlite3 *db)
 {
     int rc = sq_cjk_tokenizer_register(db);
@@ -89,5 +100,6 @@ int kb_fts_register(sqlite3 *db)
     fts5_api *api = sq_fts5_api(db);
     if (!api)
         return SQLITE_ERROR;
+    sqlite3_update_hook(db, on_update, NULL);
     return api->xCreateFunction(api, "sq_rank", NULL, rank_fn, NULL);
 }
