@@ -87,11 +87,151 @@ static json_t *snip_best(const char *a, const char *b, const struct terms *t)
     return snip(a, t, 80);
 }
 
+/* ---- the answers of searches and suggestions, cached ---- */
+
+/* The answers' generation: bumped by every change to kb_answers or
+ * categories on any connection (SQLite's update hook, kb_fts_register), and
+ * again once that change has committed, so a result computed from the old
+ * rows in between is never kept. The library changes rarely (an edit, a
+ * review, a reuse count); suggestions ask for the same terms again and
+ * again (every pause while typing, the same problem from many residents). */
+static atomic_uint_fast64_t answers_gen = 1;
+
+static void answers_bump(void *unused)
+{
+    (void)unused;
+    atomic_fetch_add(&answers_gen, 1);
+}
+
+void kb_answers_changed(const char *table)
+{
+    if (strcmp(table, "kb_answers") && strcmp(table, "categories"))
+        return;
+    answers_bump(NULL);
+    if (sq_db_in_tx())
+        sq_db_on_commit(answers_bump, NULL);
+}
+
+#define ANSWER_CACHE_SLOTS 256 /* power of two */
+struct answer_slot {
+    char *key;
+    uint64_t gen;
+    json_t *answers;
+};
+static struct answer_slot answer_cache[ANSWER_CACHE_SLOTS];
+static pthread_mutex_t answer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+/* A copy of the cached answers for key, or NULL. */
+static json_t *answer_cache_get(const char *key, uint64_t gen)
+{
+    json_t *out = NULL;
+    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
+    pthread_mutex_lock(&answer_lock);
+    if (sl->key && sl->gen == gen && !strcmp(sl->key, key))
+        out = json_deep_copy(sl->answers);
+    pthread_mutex_unlock(&answer_lock);
+    return out;
+}
+
+static void answer_cache_put(const char *key, uint64_t gen, json_t *answers)
+{
+    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
+    char *k = strdup(key);
+    json_t *copy = json_deep_copy(answers);
+    if (!k || !copy) {
+        free(k);
+        json_decref(copy);
+        return;
+    }
+    pthread_mutex_lock(&answer_lock);
+    if (gen == atomic_load(&answers_gen)) {
+        free(sl->key);
+        json_decref(sl->answers);
+        sl->key = k;
+        sl->gen = gen;
+        sl->answers = copy;
+        k = NULL;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&answer_lock);
+    free(k);
+    json_decref(copy);
+}
+
+/* SANQU_KB_ANSWER_CACHE=0 turns the cache off (to measure the query). */
+static bool answer_cache_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("SANQU_KB_ANSWER_CACHE");
+        on = !(v && !strcmp(v, "0"));
+    }
+    return on;
+}
+
+void kb_answer_cache_free(void)
+{
+    pthread_mutex_lock(&answer_lock);
+    for (int i = 0; i < ANSWER_CACHE_SLOTS; i++) {
+        free(answer_cache[i].key);
+        json_decref(answer_cache[i].answers);
+        answer_cache[i] = (struct answer_slot){0};
+    }
+    pthread_mutex_unlock(&answer_lock);
+}
+
 /* ---- answers ---- */
 
+static enum sq_err search_answers_query(const char *match, const struct terms *tm,
+                                        const struct kb_search *s, json_t *items, int64_t *total,
+                                        struct sq_detail *d);
+
+/* Appends a page of answers to items; the same query gives the same page
+ * until an answer or category changes (the cache above). */
 static enum sq_err search_answers(const char *match, const struct terms *tm,
                                   const struct kb_search *s, json_t *items, int64_t *total,
                                   struct sq_detail *d)
+{
+    uint64_t gen = atomic_load(&answers_gen);
+    char *key = NULL;
+    if (answer_cache_on() &&
+        asprintf(&key, "S|%lld|%s|%lld|%lld|%d|%d|%lld|%s", (long long)s->category_id,
+                 s->unit_path ? s->unit_path : "", (long long)s->from, (long long)s->to, s->by_time,
+                 s->limit, (long long)s->offset, match) < 0)
+        key = NULL;
+    json_t *hit = key ? answer_cache_get(key, gen) : NULL;
+    if (hit) {
+        json_array_extend(items, json_object_get(hit, "items"));
+        *total = json_integer_value(json_object_get(hit, "total"));
+        json_decref(hit);
+        free(key);
+        return SQ_OK;
+    }
+    json_t *page = json_array();
+    enum sq_err e = search_answers_query(match, tm, s, page, total, d);
+    if (!e && key) {
+        json_t *v = json_pack("{s:O,s:I}", "items", page, "total", (json_int_t)*total);
+        answer_cache_put(key, gen, v);
+        json_decref(v);
+    }
+    if (!e)
+        json_array_extend(items, page);
+    json_decref(page);
+    free(key);
+    return e;
+}
+
+static enum sq_err search_answers_query(const char *match, const struct terms *tm,
+                                        const struct kb_search *s, json_t *items, int64_t *total,
+                                        struct sq_detail *d)
 {
     static const char *where =
         " FROM kb_answers_fts CROSS JOIN kb_answers a ON a.id = kb_answers_fts.rowid JOIN "
@@ -362,107 +502,6 @@ static void near_path(const char *path, char *out, size_t cap)
 #define SUGGEST_LIST_SCAN 50
 /* Answers taken by bm25 alone before the category boost re-ranks them. */
 #define SUGGEST_ANSWER_POOL 200
-
-/* ---- the answers of a suggestion, cached ---- */
-
-/* The answers' generation: bumped by every change to kb_answers or
- * categories on any connection (SQLite's update hook, kb_fts_register), and
- * again once that change has committed, so a result computed from the old
- * rows in between is never kept. The library changes rarely (an edit, a
- * review, a reuse count); suggestions ask for the same terms again and
- * again (every pause while typing, the same problem from many residents). */
-static atomic_uint_fast64_t answers_gen = 1;
-
-static void answers_bump(void *unused)
-{
-    (void)unused;
-    atomic_fetch_add(&answers_gen, 1);
-}
-
-void kb_answers_changed(const char *table)
-{
-    if (strcmp(table, "kb_answers") && strcmp(table, "categories"))
-        return;
-    answers_bump(NULL);
-    if (sq_db_in_tx())
-        sq_db_on_commit(answers_bump, NULL);
-}
-
-#define ANSWER_CACHE_SLOTS 256 /* power of two */
-struct answer_slot {
-    char *key;
-    uint64_t gen;
-    json_t *answers;
-};
-static struct answer_slot answer_cache[ANSWER_CACHE_SLOTS];
-static pthread_mutex_t answer_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint32_t key_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 16777619u;
-    return h;
-}
-
-/* A copy of the cached answers for key, or NULL. */
-static json_t *answer_cache_get(const char *key, uint64_t gen)
-{
-    json_t *out = NULL;
-    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
-    pthread_mutex_lock(&answer_lock);
-    if (sl->key && sl->gen == gen && !strcmp(sl->key, key))
-        out = json_deep_copy(sl->answers);
-    pthread_mutex_unlock(&answer_lock);
-    return out;
-}
-
-static void answer_cache_put(const char *key, uint64_t gen, json_t *answers)
-{
-    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
-    char *k = strdup(key);
-    json_t *copy = json_deep_copy(answers);
-    if (!k || !copy) {
-        free(k);
-        json_decref(copy);
-        return;
-    }
-    pthread_mutex_lock(&answer_lock);
-    if (gen == atomic_load(&answers_gen)) {
-        free(sl->key);
-        json_decref(sl->answers);
-        sl->key = k;
-        sl->gen = gen;
-        sl->answers = copy;
-        k = NULL;
-        copy = NULL;
-    }
-    pthread_mutex_unlock(&answer_lock);
-    free(k);
-    json_decref(copy);
-}
-
-/* SANQU_KB_ANSWER_CACHE=0 turns the cache off (to measure the query). */
-static bool answer_cache_on(void)
-{
-    static int on = -1;
-    if (on < 0) {
-        const char *v = getenv("SANQU_KB_ANSWER_CACHE");
-        on = !(v && !strcmp(v, "0"));
-    }
-    return on;
-}
-
-void kb_answer_cache_free(void)
-{
-    pthread_mutex_lock(&answer_lock);
-    for (int i = 0; i < ANSWER_CACHE_SLOTS; i++) {
-        free(answer_cache[i].key);
-        json_decref(answer_cache[i].answers);
-        answer_cache[i] = (struct answer_slot){0};
-    }
-    pthread_mutex_unlock(&answer_lock);
-}
 
 /* Appends the suggested answers for the match to `answers`. */
 static enum sq_err suggest_answers(const char *match, const struct terms *tm, int64_t top, int k,

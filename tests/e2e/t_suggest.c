@@ -3,7 +3,8 @@
  * cached (issue 11, item 7: the answers of a suggestion are kept per
  * search terms until an answer or a category changes). Asked twice, the
  * same text gives the same answers; after a change to the answer (a
- * counter, its status) the next suggestion shows the change at once.
+ * counter, its status) the next suggestion shows the change at once. The
+ * same holds for the answers of full-text search.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +36,41 @@ static bool lists(json_t *s, long long id)
     return false;
 }
 
+/* The answers a search for 加装电梯 finds. */
+static json_t *search(void)
+{
+    struct h_resp *r =
+        h_req("GET", "/api/v1/search?type=answer&q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF",
+              h_tok("resident"), NULL);
+    H_STATUS(r, 200);
+    return r->json;
+}
+
+static bool found(json_t *s, long long id)
+{
+    json_t *a = h_get(s, "items"), *v;
+    size_t i;
+    json_array_foreach(a, i, v)
+    {
+        if (json_integer_value(json_object_get(v, "id")) == id)
+            return true;
+    }
+    return false;
+}
+
+static void test_search_follows_changes(void)
+{
+    h_need_demo();
+    json_t *s1 = search();
+    long long id = H_INT(s1, "items.0.id"), total = H_INT(s1, "total");
+    H_EQ_STR(h_dump(h_get(search(), "items")), h_dump(h_get(s1, "items")));
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/archive", id), h_tok("admin"), NULL),
+             200);
+    json_t *s2 = search();
+    H_ASSERTF(!found(s2, id), "an archived answer is still found");
+    H_EQ_INT(H_INT(s2, "total"), total - 1);
+}
+
 static void test_suggestion_follows_changes(void)
 {
     h_need_demo();
@@ -63,6 +99,7 @@ static void test_suggestion_follows_changes(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
+        H_TEST(test_search_follows_changes),
         H_TEST(test_suggestion_follows_changes),
         {0},
     };
