@@ -48,8 +48,30 @@ enum {
     P_ME,
     P_EXCL,
     P_LIMIT,
-    P_SCOPE0 = 20 /* ..51 */
+    P_SCOPE0 = 20, /* ..51 */
+    P_FLOOR = 52   /* the oldest open match looked at (rowid), suggestions */
 };
+
+/* The rowid of the (window+1)-th most recent match of the index, or 0 when
+ * it has no more than window matches: walking the doclist newest first
+ * reads no row, so this costs little beside the query it bounds. */
+static int64_t scan_floor(const char *index, const char *match, int window)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2", index,
+             index);
+    struct sq_stmt *st = sq_db_stmt(sql);
+    int64_t oldest = 0;
+    if (!st)
+        return 0;
+    sq_bind_text(st, 1, match);
+    sq_bind_int(st, 2, window);
+    if (sq_step(st) == SQ_ROW)
+        oldest = sq_col_int64(st, 0);
+    sq_db_reset(st);
+    return oldest;
+}
 
 static void add_time(json_t *o, const char *key, int64_t t)
 {
@@ -586,6 +608,10 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
                 "SELECT rowid, bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts "
                 "WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
                 P_MATCH, P_EXCL);
+    /* with a filter, the KB_SUGGEST_SCAN most recent open matches at most */
+    int64_t oldest = top || near[0] ? scan_floor("appeals_open_fts", match, KB_SUGGEST_SCAN) : 0;
+    if (oldest)
+        kb_buf_addf(&b, " AND rowid >= ?%d", P_FLOOR);
     place_filters(&b, "+", top != 0, near[0] != 0);
     kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
     struct sq_stmt *st = sq_db_stmt(b.p);
@@ -597,6 +623,8 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     }
     sq_bind_text(st, P_MATCH, match);
     sq_bind_int64(st, P_EXCL, s->exclude_appeal_id);
+    if (oldest)
+        sq_bind_int64(st, P_FLOOR, oldest);
     if (top)
         sq_bind_int64(st, P_CAT, top);
     if (near[0])
