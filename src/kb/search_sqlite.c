@@ -605,9 +605,9 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     }
     struct kb_buf b = {0};
     kb_buf_addf(&b,
-                "SELECT rowid, bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts "
-                "WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
-                P_MATCH, P_EXCL);
+                "SELECT rowid, sq_bm25c(appeals_open_fts, ?%d, 3.0, 1.0) AS s FROM "
+                "appeals_open_fts WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
+                P_MATCH, P_MATCH, P_EXCL);
     /* with a filter, the KB_SUGGEST_SCAN most recent open matches at most */
     int64_t oldest = top || near[0] ? scan_floor("appeals_open_fts", match, KB_SUGGEST_SCAN) : 0;
     if (oldest)
