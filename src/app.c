@@ -15,6 +15,7 @@
 #include "notify/notify.h"
 #include "kb/kb.h"
 #include "kb/search_engine.h"
+#include "tasks/tasks.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -26,16 +27,19 @@ extern const struct sq_route notify_routes[];
 extern const struct sq_route kb_routes[];
 extern const struct sq_route stats_routes[];
 extern const struct sq_route open311_routes[];
+extern const struct sq_route tasks_routes[];
 
 extern const struct sq_perm units_perms[];
 extern const struct sq_perm accounts_perms[];
 extern const struct sq_perm appeals_perms[];
 extern const struct sq_perm kb_perms[];
 extern const struct sq_perm stats_perms[];
+extern const struct sq_perm tasks_perms[];
 
 /* Every domain's permissions (core/auth collects them). */
 const struct sq_perm *const sq_perm_tables[] = {
-    core_perms, units_perms, accounts_perms, appeals_perms, stats_perms, kb_perms, NULL,
+    core_perms, units_perms, accounts_perms, appeals_perms, stats_perms, kb_perms, tasks_perms,
+    NULL,
 };
 
 const struct sq_route *const sq_route_tables[] = {
@@ -49,6 +53,7 @@ const struct sq_route *const sq_route_tables[] = {
     kb_routes,
     stats_routes,
     open311_routes,
+    tasks_routes,
     NULL,
 };
 
@@ -56,10 +61,12 @@ const struct sq_route *const sq_route_tables[] = {
  * (core/events.h, docs/events.md). */
 extern const struct sq_event_type appeals_event_types[];
 extern const struct sq_event_type kb_event_types[];
+extern const struct sq_event_type tasks_event_types[];
 
 const struct sq_event_type *const sq_event_tables[] = {
     appeals_event_types,
     kb_event_types,
+    tasks_event_types,
     NULL,
 };
 
@@ -81,6 +88,7 @@ void sq_app_start(const struct sq_config *c)
         sq_fatal("cannot start the writer thread");
     notify_start(c);        /* inbox + outbox subscribers, webhook sender, retention */
     appeals_sched_start(c); /* warnings, overdue, escalation, closing */
+    tasks_sched_start(c);   /* the same for tracked tasks */
     if (c->kb_index)
         kb_indexer_start();
 }
@@ -89,6 +97,7 @@ void sq_app_stop(void)
 {
     /* producers first: the writer's last jobs still reach the subscribers */
     appeals_sched_stop();
+    tasks_sched_stop();
     kb_indexer_stop();
     sq_writer_stop();
     notify_stop();
@@ -103,5 +112,6 @@ void sq_app_stop(void)
 const sq_demo_gen_fn sq_demo_generators[] = {
     demo_appeals_generate, /* before kb: answers link to resolved appeals */
     kb_demo_generate,
+    tasks_demo_generate, /* council decisions, agreement obligations ... (synthetic) */
     NULL,
 };

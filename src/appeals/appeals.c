@@ -4,6 +4,7 @@
  * unit tests drive it with fixed times and calendars.
  */
 #include "appeals/appeals.h"
+#include "core/deadline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -209,13 +210,9 @@ static int64_t guard(int64_t t)
 void sq_appeal_rewarn(const struct sq_workcal *cal, int warn_percent, int64_t from,
                       struct sq_appeal *a)
 {
-    if (!a->due_at || a->due_at <= from) {
-        a->warn_at = a->due_at;
-        return;
-    }
-    int64_t span = sq_workcal_working_seconds_between(cal, from, a->due_at);
-    a->warn_at = guard(sq_workcal_add_working_seconds(cal, from, span * warn_percent / 100));
-    a->warned = 0;
+    a->warn_at = sq_deadline_warn_at(cal, from, a->due_at, warn_percent);
+    if (a->due_at && a->due_at > from)
+        a->warned = 0;
 }
 
 void sq_appeal_deadlines(const struct sq_workcal *cal, const struct sq_sla *sla, int64_t start,

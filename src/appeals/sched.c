@@ -14,6 +14,7 @@
 #include "appeals/appeals.h"
 #include "appeals/sched.h"
 #include "core/clock.h"
+#include "core/deadline.h"
 #include "core/log.h"
 #include "core/worker.h"
 #include "core/writer.h"
@@ -24,11 +25,7 @@
 int64_t sq_sched_next_escalation(const struct sq_workcal *cal, int64_t due_at, int count,
                                  int every_days)
 {
-    int64_t days = (int64_t)count * every_days;
-    if (!due_at || count < 1 || every_days < 1 || days > SQ_WORKCAL_MAX_DAYS)
-        return 0;
-    int64_t t = sq_workcal_add_working_days(cal, due_at, (int)days);
-    return t == SQ_WORKCAL_NEVER ? 0 : t;
+    return sq_deadline_next_escalation(cal, due_at, count, every_days);
 }
 
 int64_t sq_sched_close_after(int64_t since, int unrated_days)
@@ -80,10 +77,9 @@ static void schedule_next(const struct sq_appeal *a, int count, int64_t now,
 {
     struct sq_escalation_row row = {.appeal_id = a->id, .due_at = a->due_at, .count = count};
     const struct sq_workcal *cal = appeals_calendar_acquire();
-    row.next_at = sq_sched_next_escalation(cal, a->due_at, count, o->escalate_days);
     /* after downtime, skip the periods already past: one escalation per pass */
-    while (row.next_at && row.next_at <= now && row.count < 1000)
-        row.next_at = sq_sched_next_escalation(cal, a->due_at, ++row.count, o->escalate_days);
+    row.next_at =
+        sq_deadline_next_escalation_after(cal, a->due_at, &row.count, o->escalate_days, now);
     appeals_calendar_release();
     if (!row.next_at)
         appeals_store_escalation_drop(a->id, NULL);
@@ -102,8 +98,10 @@ static bool escalate(const struct sq_appeal *a, int count, struct pass *p)
     bool ok;
     if (units_store_get(a->handler_unit_id, &h, NULL))
         return false;
-    if (!h.parent_id || units_store_get(h.parent_id, &parent, NULL))
-        parent = h; /* the district itself: its own admins supervise */
+    /* one level up; the district itself: its own admins supervise */
+    int64_t to = sq_deadline_escalation_unit(h.path, 1);
+    if (!to || to == h.id || units_store_get(to, &parent, NULL))
+        parent = h;
     sq_appeal_copy(&b, a);
     b.escalation_level++;
     b.updated_at = bump(a, p->now);
@@ -248,20 +246,11 @@ int appeals_sched_run(int64_t now, const struct sq_sched_opts *o, bool *more)
 
 struct sched_state {
     struct sq_sched_opts opts;
-    int period_ms;
-    int64_t last_mono_ms, last_now;
-    bool more, ran;
+    struct sq_pass_timer timer;
 };
 
 static struct sq_worker *sched_worker;
 static struct sched_state sched_state;
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* One pass as a job of the group-commit writer: its changes are savepoints
  * of the writer's batch (one commit for the pass, not one per appeal), and
@@ -284,24 +273,17 @@ static enum sq_err sched_job_run(void *ctx, struct sq_detail *d)
 static int sched_tick(void *ctx)
 {
     struct sched_state *s = ctx;
-    int64_t now = sq_clock_now(), m = mono_ms();
-    /* the worker wakes every 200 ms under a test clock: pass when the period
-     * is over, the fake time moved, or the last pass left work behind */
-    bool due = !s->ran || s->more || m - s->last_mono_ms >= s->period_ms ||
-               (sq_clock_is_fake() && now != s->last_now);
-    if (!due)
+    int64_t now = sq_clock_now();
+    if (!sq_pass_due(&s->timer, now, sq_clock_is_fake()))
         return 0;
-    s->ran = true;
-    s->last_mono_ms = m;
-    s->last_now = now;
     struct sched_job j = {.now = now, .o = &s->opts};
     struct sq_detail d = {0};
     sq_writer_run(sched_job_run, &j, &d);
     int changed = j.changed;
-    s->more = j.more;
+    s->timer.more = j.more;
     if (changed)
-        sq_info("event=sched_pass changed=%d more=%d", changed, s->more);
-    return s->more;
+        sq_info("event=sched_pass changed=%d more=%d", changed, s->timer.more);
+    return s->timer.more;
 }
 
 void appeals_sched_start(const struct sq_config *c)
@@ -312,8 +294,8 @@ void appeals_sched_start(const struct sq_config *c)
     /* a pass is one writer job: a small one, so the requests queued behind it
      * wait a few milliseconds, not a whole backlog (more passes follow at once) */
     sched_state.opts.batch = 32;
-    sched_state.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
-    sched_worker = sq_worker_start("scheduler", c->test_clock ? 200 : sched_state.period_ms,
+    sched_state.timer.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
+    sched_worker = sq_worker_start("scheduler", c->test_clock ? 200 : sched_state.timer.period_ms,
                                    sched_tick, NULL, &sched_state);
 }
 

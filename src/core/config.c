@@ -20,10 +20,10 @@ const struct sq_config_key sq_config_keys[] = {
     {"data_dir", "directory for attachments (default <db>.files)"},
     {"threads", "HTTP worker threads (default: number of cores)"},
     {"anonymous_appeals", "accept appeals without an account, contact phone required (true/false, default true)"},
-    {"warn_percent", "warn when this % of an appeal's time limit is used (default 80)"},
+    {"warn_percent", "warn when this % of an appeal's or a task's time limit is used (default 80)"},
     {"unrated_days", "days after resolution before an appeal counts as unrated (default 7)"},
     {"scheduler_seconds", "deadline scheduler period in seconds (default 5)"},
-    {"escalate_days", "escalate an overdue appeal again every N working days (default 2)"},
+    {"escalate_days", "escalate an overdue appeal or task again every N working days (default 2)"},
     {"webhook_attempts", "webhook delivery tries before a dead letter (default 6)"},
     {"inbox_retention_days", "days a read notification is kept before it is purged, 0 to 3650; "
                              "0 keeps them forever; unread ones are never purged (default 180)"},

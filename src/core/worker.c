@@ -105,3 +105,23 @@ void sq_worker_stop(struct sq_worker *w)
     pthread_mutex_destroy(&w->lock);
     free(w);
 }
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool sq_pass_due(struct sq_pass_timer *t, int64_t now, bool fake_clock)
+{
+    int64_t m = mono_ms();
+    bool due = !t->ran || t->more || m - t->last_mono_ms >= t->period_ms ||
+               (fake_clock && now != t->last_now);
+    if (due) {
+        t->ran = true;
+        t->last_mono_ms = m;
+        t->last_now = now;
+    }
+    return due;
+}

@@ -14,6 +14,7 @@
 #define SQ_WORKER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct sq_worker;
 
@@ -33,5 +34,17 @@ void sq_worker_wake(struct sq_worker *w);
 bool sq_worker_stopping(const struct sq_worker *w);
 /* Stops, joins and frees the worker. NULL is a no-op. */
 void sq_worker_stop(struct sq_worker *w);
+
+/* Periodic passes on core/clock time (the deadline schedulers of appeals
+ * and tasks). A pass is due the first time, while the last one left work
+ * behind (more), once period_ms has gone by on the monotonic clock, or,
+ * under a fake clock (tests, with the worker waking every 200 ms), as soon
+ * as the fake time moved. sq_pass_due records the pass when it says yes. */
+struct sq_pass_timer {
+    int period_ms;
+    int64_t last_mono_ms, last_now;
+    bool ran, more;
+};
+bool sq_pass_due(struct sq_pass_timer *t, int64_t now, bool fake_clock);
 
 #endif

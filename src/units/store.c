@@ -147,6 +147,7 @@ static const struct {
     {"appeals", "handler_unit_path", "handler_unit_id"},
     {"kb_answers", "unit_path", "unit_id"},
     {"kb_themes", "place_path", "place_unit_id"},
+    {"tasks", "owner_unit_path", "owner_unit_id"},
 };
 
 const char *units_store_path_copy(int i, const char **path_col, const char **id_col)

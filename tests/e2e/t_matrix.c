@@ -68,6 +68,8 @@ static const struct {
     {"GET", "/api/v1/calendar", 200},
     {"GET", "/api/v1/inbox", 200},
     {"GET", "/api/v1/webhooks", 200},
+    /* issue 11: tasks */
+    {"GET", "/api/v1/tasks", 200},
 };
 
 /* The demo accounts (src/demo/demo.c), their role, and the code of the unit
@@ -496,6 +498,84 @@ static void test_kb_history_and_collections(void)
 
 /* end of issue 10: kb history and columns/volumes */
 
+/* issue 11: tasks
+ *
+ * Record-level decisions on two tasks owned by CM001 (one open, one done),
+ * for every demo account: reading needs task.read on CM001 or above, notes
+ * task.write there, changing it task.assign there, reopening task.assign
+ * strictly above CM001. What allowed_actions offers and what the handlers
+ * answer must agree (one rule, tasks_decide). Writes notes and changes, so
+ * it runs after the read-only sweeps. */
+static bool above_cm001(const char *unit)
+{
+    return !strcmp(unit, "HS") || !strcmp(unit, "ST01") || !strcmp(unit, "CM001");
+}
+
+static bool offers(const struct h_resp *r, const char *action)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(h_get(r->json, "allowed_actions"), i, a)
+    {
+        if (!strcmp(json_string_value(a), action))
+            return true;
+    }
+    return false;
+}
+
+static void test_tasks_by_role(void)
+{
+    h_need_demo();
+    struct h_resp *r = h_reqf("POST", "/api/v1/tasks", h_tok("admin"),
+                              "{\"title\":\"矩阵任务\",\"owner_unit_id\":%lld,"
+                              "\"due_working_days\":20}",
+                              unit_id("CM001"));
+    H_STATUS(r, 201);
+    long long open = H_INT(r->json, "id");
+    r = h_reqf("POST", "/api/v1/tasks", h_tok("admin"),
+               "{\"title\":\"矩阵已办结任务\",\"owner_unit_id\":%lld,\"due_working_days\":20}",
+               unit_id("CM001"));
+    H_STATUS(r, 201);
+    long long done = H_INT(r->json, "id");
+    H_STATUS(h_req("POST", h_fmt("/api/v1/tasks/%lld/done", done), h_tok("community_handler"),
+                   "{\"evidence\":\"矩阵佐证\"}"),
+             200);
+    for (size_t a = 0; a < NACCOUNTS; a++) {
+        const char *tok = h_tok(accounts[a].login), *role = accounts[a].role;
+        bool in = above_cm001(accounts[a].unit);
+        bool read = in && role_has(role, "task.read"), note = in && role_has(role, "task.write");
+        bool assign = in && role_has(role, "task.assign");
+        bool reopen = assign && strcmp(accounts[a].unit, "CM001");
+        const char *who = accounts[a].login;
+        r = h_req("GET", h_fmt("/api/v1/tasks/%lld", open), tok, NULL);
+        if (r->status != (read ? 200 : 403))
+            h_fail(__FILE__, __LINE__, r, "%s reads the task: want %d", who, read ? 200 : 403);
+        if (read) {
+            H_ASSERTF(offers(r, "note") == note, "%s: allowed_actions note", who);
+            H_ASSERTF(offers(r, "update") == assign, "%s: allowed_actions update", who);
+            struct h_resp *dr = h_req("GET", h_fmt("/api/v1/tasks/%lld", done), tok, NULL);
+            H_ASSERTF(offers(dr, "reopen") == reopen, "%s: allowed_actions reopen", who);
+        }
+        r = h_req("POST", h_fmt("/api/v1/tasks/%lld/notes", open), tok,
+                  h_fmt("{\"body\":\"矩阵进展 %s\"}", who));
+        if (r->status != (note ? 200 : 403))
+            h_fail(__FILE__, __LINE__, r, "%s adds a note: want %d", who, note ? 200 : 403);
+        r = h_req("PATCH", h_fmt("/api/v1/tasks/%lld", open), tok,
+                  h_fmt("{\"description\":\"矩阵修改 %s\"}", who));
+        if (r->status != (assign ? 200 : 403))
+            h_fail(__FILE__, __LINE__, r, "%s changes the task: want %d", who, assign ? 200 : 403);
+        r = h_req("POST", h_fmt("/api/v1/tasks/%lld/reopen", done), tok,
+                  "{\"reason\":\"矩阵重开\",\"due_working_days\":20}");
+        if (r->status != (reopen ? 200 : 403))
+            h_fail(__FILE__, __LINE__, r, "%s reopens the task: want %d", who, reopen ? 200 : 403);
+        if (reopen)
+            H_STATUS(h_req("POST", h_fmt("/api/v1/tasks/%lld/done", done),
+                           h_tok("community_handler"), "{\"evidence\":\"矩阵佐证\"}"),
+                     200);
+    }
+}
+/* end of issue 11: tasks */
+
 /* issue 10: user management
  *
  * Acting on an account (unmasked personal data, PATCH, grants created and
@@ -724,6 +804,7 @@ int main(int argc, char **argv)
         H_TEST(test_kb_history_and_collections),  /* issue 10: kb history, columns/volumes */
         H_TEST(test_metrics_by_address_not_role), /* issue 10: edge */
         H_TEST(test_me_lists_permissions),        /* issue 10: actions */
+        H_TEST(test_tasks_by_role),               /* issue 11: tasks; writes tasks only */
         H_TEST(test_user_management),             /* issue 10: user management; last, it writes */
         {0},
     };

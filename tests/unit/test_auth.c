@@ -32,14 +32,17 @@ static const struct {
     {SQ_ROLE_PUBLIC, "appeal.create"},
     {SQ_ROLE_COLLECTOR, "unit.read appeal.create appeal.collect appeal.read"},
     {SQ_ROLE_HANDLER, "unit.read user.read appeal.create appeal.collect appeal.read "
-                      "appeal.handle personal.read stats.read kb.write"},
+                      "appeal.handle personal.read stats.read kb.write task.read task.write"},
     {SQ_ROLE_UNIT_ADMIN, "unit.read unit.write user.read user.write grant personal.read "
                          "appeal.create appeal.collect appeal.read appeal.handle "
-                         "appeal.supervise stats.read kb.write kb.publish"},
+                         "appeal.supervise stats.read kb.write kb.publish task.read task.write "
+                         "task.assign"},
     {SQ_ROLE_DISTRICT_ADMIN, "unit.read unit.write user.read user.write grant personal.read "
                              "audit.read appeal.create appeal.collect appeal.read appeal.handle "
-                             "appeal.supervise stats.read kb.write kb.publish admin"},
-    {SQ_ROLE_AUDITOR, "unit.read user.read personal.read audit.read appeal.read stats.read"},
+                             "appeal.supervise stats.read kb.write kb.publish admin task.read "
+                             "task.write task.assign"},
+    {SQ_ROLE_AUDITOR, "unit.read user.read personal.read audit.read appeal.read stats.read "
+                      "task.read"},
 };
 
 static bool listed(const char *perms, const char *name)

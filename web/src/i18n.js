@@ -3,6 +3,7 @@
 // then to the key itself; "{name}" placeholders are replaced from params.
 // The chosen locale is kept in localStorage under LOCALE_KEY.
 import { ref } from 'vue'
+import { tasksZh, tasksEn } from './tasks/i18n.js'
 
 const LOCALE_KEY = 'sanqu.locale'
 
@@ -1007,6 +1008,9 @@ Object.assign(en, {
   'detail.handedOff': 'Handed over to {unit}; your unit no longer handles this appeal',
   'dash.growth': 'Growth'
 })
+
+Object.assign(zh, tasksZh)
+Object.assign(en, tasksEn)
 
 export const messages = { 'zh-CN': zh, en }
 

@@ -5,6 +5,7 @@
 // loaded lazily.
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe, hasRole, can, homeRoute } from './auth.js'
+import { tasksRoutes } from './tasks/routes.js'
 
 const STAFF = ['handler', 'unit_admin', 'district_admin', 'auditor']
 const HANDLERS = ['handler', 'unit_admin', 'district_admin']
@@ -26,6 +27,7 @@ const routes = [
   { path: '/kb/columns', name: 'kb-columns', component: () => import('./views/kb/Columns.vue'), meta: { title: 'kb.columns' } },
   { path: '/kb/columns/:id', name: 'kb-column', component: () => import('./views/kb/ColumnDetail.vue'), props: true, meta: { title: 'kb.columns' } },
   { path: '/kb/volumes', name: 'kb-volumes', component: () => import('./views/kb/Volumes.vue'), meta: { title: 'kb.volumes' } },
+  ...tasksRoutes,
   { path: '/inbox', name: 'inbox', component: () => import('./views/Inbox.vue'), meta: { title: 'nav.inbox' } },
   { path: '/audit', name: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { roles: ['auditor', 'district_admin'], title: 'nav.audit' } },
   {
