@@ -45,12 +45,13 @@ static int load(struct sq_req *r, struct sq_appeal *a)
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
     enum sq_err e = id ? appeals_store_get(id, a, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "没有这个诉求 / no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_read(r->user, a)) {
         sq_appeal_cleanup(a);
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this appeal is outside your units");
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "此诉求不在您的单位范围内 / this appeal is outside your units");
     }
     return 0;
 }
@@ -74,6 +75,17 @@ static json_t *full_json(const struct sq_user *u, const struct sq_appeal *a)
     json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
     json_object_set_new(o, "allowed_actions", allowed_for(u, a));
     return o;
+}
+
+/* The surroundings of a rule: now, the calendar (held until
+ * appeals_calendar_release) and the configured warning share. */
+static struct sq_appeal_ctx rules_ctx(void)
+{
+    return (struct sq_appeal_ctx){
+        .now = sq_clock_now(),
+        .cal = appeals_calendar_acquire(),
+        .warn_percent = sq_app_config ? sq_app_config->warn_percent : 80,
+    };
 }
 
 /* ---- intake ---- */
@@ -194,9 +206,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
         return e;
     snprintf(a->handler_unit_path, sizeof a->handler_unit_path, "%s", handler.path);
     appeals_store_sla(&cat, a->urgency, &sla);
-    const struct sq_workcal *cal = appeals_calendar_acquire();
-    sq_appeal_deadlines(cal, &sla, a->created_at,
-                        sq_app_config ? sq_app_config->warn_percent : 80, a);
+    struct sq_appeal_ctx ctx = rules_ctx();
+    sq_appeal_deadlines(ctx.cal, &sla, a->created_at, ctx.warn_percent, a);
     appeals_calendar_release();
     t->actor = u ? u->id : 0;
     t->ev = json_pack("{s:s,s:I,s:i,s:i}", "channel", a->channel, "handler_unit_id",
@@ -497,10 +508,9 @@ static int appeals_list(struct sq_req *r)
             f.creator_or_collector = r->user->id;
         if (strcmp(q, "own") && strcmp(q, "mine") && !f.nstatuses) {
             /* staff queues show open work unless a status is asked for */
-            static const char *const open[] = {"submitted", "accepted", "in_progress",
-                                               "suspended"};
-            for (int i = 0; i < 4; i++)
-                f.statuses[f.nstatuses++] = open[i];
+            for (int i = 0; i < SQ_AS__MAX; i++)
+                if (sq_appeal_status_open(i))
+                    f.statuses[f.nstatuses++] = sq_appeal_status_name(i);
         }
     }
     const char *sort = sq_req_query(r, "sort");
@@ -605,290 +615,167 @@ static const struct sq_field *const action_fields[SQ_AA__MAX] = {
     [SQ_AA_ESCALATE] = f_reason,
 };
 
-static int warn_pct(void)
+/* A unit as the rules see it; false when there is none such. */
+static bool unit_load(int64_t id, struct sq_appeal_unit *out)
 {
-    return sq_app_config ? sq_app_config->warn_percent : 80;
+    struct sq_unit u;
+    if (!id || units_store_get(id, &u, NULL) != SQ_OK)
+        return false;
+    out->id = u.id;
+    out->archived = u.archived;
+    snprintf(out->path, sizeof out->path, "%s", u.path);
+    snprintf(out->name, sizeof out->name, "%s", u.name);
+    return true;
 }
 
-/* Reopens b (重办): same unit with half the time limit; a second failure goes
- * one tier up (community -> street -> district). */
-static enum sq_err reopen(struct sq_appeal *b, int64_t now, struct sq_detail *d)
+/* The parent of a's handling unit into *out; NULL at the top of the tree. */
+static const struct sq_appeal_unit *parent_load(const struct sq_appeal *a,
+                                                struct sq_appeal_unit *out)
 {
-    struct sq_category cat;
-    struct sq_sla sla;
-    enum sq_err e;
-    b->reopen_count++;
-    b->status = SQ_AS_ACCEPTED;
-    b->resolved_at = 0;
-    b->closed_at = 0;
-    b->overdue = 0;
-    if (b->reopen_count >= 2) {
-        struct sq_unit h, parent;
-        if (units_store_get(b->handler_unit_id, &h, d) == SQ_OK && h.parent_id &&
-            units_store_get(h.parent_id, &parent, d) == SQ_OK) {
-            b->handler_unit_id = parent.id;
-            snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", parent.path);
-            b->handler_id = 0;
-            b->status = SQ_AS_SUBMITTED;
-        }
-    }
-    if ((e = appeals_store_category(b->category_id, &cat, d)))
-        return e;
-    appeals_store_sla(&cat, b->urgency, &sla);
-    const struct sq_workcal *cal = appeals_calendar_acquire();
-    int64_t due = sq_workcal_add_working_days(cal, now, sla.resolve_days > 1 ? sla.resolve_days / 2
-                                                                              : 1);
-    b->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
-    sq_appeal_rewarn(cal, warn_pct(), now, b);
-    appeals_calendar_release();
-    return SQ_OK;
-}
-
-/* The dispatcher an appeal is returned to: the unit it was last transferred
- * from, else the parent of its handling unit. 0 when there is none. */
-static int64_t dispatcher_of(const struct sq_appeal *a)
-{
-    json_t *events = appeals_store_events_json(a->id);
-    int64_t from = 0;
-    size_t i;
-    json_t *ev;
-    json_array_foreach(events, i, ev)
-    {
-        const char *act = json_string_value(json_object_get(ev, "action"));
-        json_t *data = json_object_get(ev, "data");
-        if (act && !strcmp(act, "transfer") && json_is_object(data))
-            from = json_integer_value(json_object_get(data, "from_unit_id"));
-    }
-    json_decref(events);
-    if (from && from != a->handler_unit_id)
-        return from;
     struct sq_unit h;
-    if (units_store_get(a->handler_unit_id, &h, NULL) == SQ_OK)
-        return h.parent_id;
-    return 0;
+    if (units_store_get(a->handler_unit_id, &h, NULL) != SQ_OK || !unit_load(h.parent_id, out))
+        return NULL;
+    return out;
 }
 
-/* Event data of a hand-over, with names so the person can read where their
- * appeal went without access to the unit records. */
-static json_t *transfer_data(int64_t from_id, const struct sq_unit *to)
-{
-    struct sq_unit from;
-    json_t *o = json_pack("{s:I,s:I,s:s}", "from_unit_id", (json_int_t)from_id, "to_unit_id",
-                          (json_int_t)to->id, "to_unit_name", to->name);
-    if (units_store_get(from_id, &from, NULL) == SQ_OK)
-        json_object_set_new(o, "from_unit_name", json_string(from.name));
-    return o;
-}
+/* What an action's rule needs besides the body: loaded here, borrowed by
+ * the input. Absent records leave their pointer NULL: the rule says why. */
+struct action_load {
+    struct sq_user assignee;
+    struct sq_appeal master;
+    struct sq_appeal_unit unit, handler_unit, transferred_from, parent;
+    bool has_master;
+};
 
-/* Applies one action to b (a copy of a). Returns SQ_OK or an error with
- * detail; *data may receive event data (new reference). */
-static enum sq_err do_action(struct sq_req *r, int action, const struct sq_appeal *a,
-                             struct sq_appeal *b, json_t **data, const char **note,
-                             struct sq_detail *d)
+/* The handler's part of an action: the validated body of `action` into x,
+ * and the records it names loaded into l. Nothing is decided here (that is
+ * sq_appeal_act); only a failing database read is an error. */
+static enum sq_err action_input(const struct sq_appeal *a, int action, json_t *in,
+                                struct action_load *l, struct sq_appeal_input *x,
+                                struct sq_detail *d)
 {
-    json_t *in = r->json;
-    int64_t now = b->updated_at;
-    struct sq_unit unit;
-    enum sq_err e;
+    x->note = sq_json_str(in, "note", NULL);
+    x->reason = sq_json_str(in, "reason", NULL);
+    x->reply = sq_json_str(in, "reply", NULL);
     switch (action) {
-    case SQ_AA_ACCEPT:
-        if (!b->accepted_at)
-            b->accepted_at = now;
-        if (!b->handler_id && sq_may(r->user, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
-            b->handler_id = r->user->id; /* whoever signs for it owns it until assigned */
-        *note = sq_json_str(in, "note", NULL);
-        break;
     case SQ_AA_ASSIGN: {
-        int64_t hid = sq_json_int(in, "handler_id", 0);
-        struct sq_user target = {.id = hid};
-        json_t *tu = accounts_store_user_json(hid, false);
-        if (!tu)
-            return sq_fail(d, SQ_EINVAL, "handler_id", "no such user");
+        x->handler_id = sq_json_int(in, "handler_id", 0);
+        json_t *tu = accounts_store_user_json(x->handler_id, false);
+        if (tu) {
+            l->assignee.id = x->handler_id;
+            accounts_store_load_grants(x->handler_id, &l->assignee);
+            x->assignee = &l->assignee;
+        }
         json_decref(tu);
-        accounts_store_load_grants(hid, &target);
-        if (!sq_may(&target, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
-            return sq_fail(d, SQ_EINVAL, "handler_id",
-                           "this person is not a handler of the handling unit");
-        b->handler_id = hid;
-        *data = json_pack("{s:I}", "handler_id", (json_int_t)hid);
-        *note = sq_json_str(in, "note", NULL);
         break;
     }
     case SQ_AA_TRANSFER:
-        if ((e = units_store_get(sq_json_int(in, "unit_id", 0), &unit, d)) || unit.archived)
-            return sq_fail(d, SQ_EINVAL, "unit_id", "unit_id must be an active unit");
-        if (unit.id == a->handler_unit_id)
-            return sq_fail(d, SQ_EINVAL, "unit_id", "the appeal is already with this unit");
-        b->handler_unit_id = unit.id;
-        snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
-        b->handler_id = 0;
-        *data = transfer_data(a->handler_unit_id, &unit);
-        *note = sq_json_str(in, "reason", NULL);
-        break;
     case SQ_AA_RETURN: {
-        int64_t to = dispatcher_of(a);
-        if (!to || units_store_get(to, &unit, d))
-            return sq_fail(d, SQ_ECONFLICT, NULL, "there is no dispatcher above this unit to "
-                                                  "return the appeal to");
-        b->handler_unit_id = unit.id;
-        snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", unit.path);
-        b->handler_id = 0;
-        *data = transfer_data(a->handler_unit_id, &unit);
-        *note = sq_json_str(in, "reason", NULL);
+        if (action == SQ_AA_TRANSFER && unit_load(sq_json_int(in, "unit_id", 0), &l->unit))
+            x->unit = &l->unit;
+        if (unit_load(a->handler_unit_id, &l->handler_unit))
+            x->handler_unit = &l->handler_unit;
+        if (action == SQ_AA_RETURN) {
+            if (unit_load(appeals_store_transferred_from(a->id), &l->transferred_from))
+                x->transferred_from = &l->transferred_from;
+            x->parent = parent_load(a, &l->parent);
+        }
         break;
     }
-    case SQ_AA_NOTE:
-        *note = sq_json_str(in, "note", NULL);
-        break;
-    case SQ_AA_REPLY:
-        sq_appeal_set(&b->reply, sq_json_str(in, "reply", NULL));
-        *note = b->reply;
-        break;
-    case SQ_AA_RESOLVE:
-        sq_appeal_set(&b->reply, sq_json_str(in, "reply", NULL));
-        b->resolved_at = now;
-        if (!b->accepted_at)
-            b->accepted_at = now;
-        *note = b->reply;
-        break;
-    case SQ_AA_REJECT:
-        b->closed_at = now;
-        sq_appeal_set(&b->reply, sq_json_str(in, "reason", NULL));
-        *note = b->reply;
-        break;
     case SQ_AA_EXTEND:
-        /* sq_appeal_decide ruled on who and on the pending request */
-        if (sq_json_has(in, "approve")) {
-            bool ok = sq_json_bool(in, "approve", false);
-            *data = json_pack("{s:b,s:i}", "approved", ok, "days", a->extension_days);
-            if (ok) {
-                const struct sq_workcal *cal = appeals_calendar_acquire();
-                int64_t due = sq_workcal_add_working_days(cal, a->due_at, a->extension_days);
-                b->due_at = due == SQ_WORKCAL_NEVER ? a->due_at : due;
-                sq_appeal_rewarn(cal, warn_pct(), now, b);
-                appeals_calendar_release();
-                if (b->due_at > now)
-                    b->overdue = 0;
-            }
-            b->extension_days = 0;
-            *note = sq_json_str(in, "note", NULL);
-        } else {
-            if (!sq_json_has(in, "days") || !sq_json_has(in, "reason"))
-                return sq_fail(d, SQ_EINVAL, sq_json_has(in, "days") ? "reason" : "days",
-                               "an extension request needs days (1-30) and a reason");
-            b->extension_days = (int)sq_json_int(in, "days", 1);
-            *data = json_pack("{s:i}", "requested_days", b->extension_days);
-            *note = sq_json_str(in, "reason", NULL);
+        x->has_approve = sq_json_has(in, "approve");
+        x->approve = sq_json_bool(in, "approve", false);
+        x->has_days = sq_json_has(in, "days");
+        x->days = (int)sq_json_int(in, "days", 1);
+        break;
+    case SQ_AA_MERGE:
+        x->master_id = sq_json_int(in, "master_id", 0);
+        if (x->master_id != a->id && appeals_store_get(x->master_id, &l->master, NULL) == SQ_OK) {
+            l->has_master = true;
+            x->master = &l->master;
         }
         break;
-    case SQ_AA_SUSPEND:
-        b->suspended_at = now;
-        *note = sq_json_str(in, "reason", NULL);
-        break;
-    case SQ_AA_RESUME: {
-        const struct sq_workcal *cal = appeals_calendar_acquire();
-        if (a->suspended_at && a->due_at) {
-            int64_t due = sq_workcal_shift_deadline(cal, a->due_at, a->suspended_at, now);
-            b->due_at = due == SQ_WORKCAL_NEVER ? a->due_at : due;
-            if (a->warn_at && !a->warned) {
-                int64_t w = sq_workcal_shift_deadline(cal, a->warn_at, a->suspended_at, now);
-                b->warn_at = w == SQ_WORKCAL_NEVER ? a->warn_at : w;
-            }
-        }
-        appeals_calendar_release();
-        *data = json_pack("{s:I}", "paused_seconds", (json_int_t)(now - a->suspended_at));
-        b->suspended_at = 0;
-        *note = sq_json_str(in, "note", NULL);
-        break;
-    }
-    case SQ_AA_MERGE: {
-        struct sq_appeal m;
-        int64_t mid = sq_json_int(in, "master_id", 0);
-        if (mid == a->id)
-            return sq_fail(d, SQ_EINVAL, "master_id", "an appeal cannot merge into itself");
-        if (appeals_store_get(mid, &m, d))
-            return sq_fail(d, SQ_EINVAL, "master_id", "no such appeal");
-        bool ok = sq_may(r->user, SQ_PERM_APPEAL_HANDLE, m.handler_unit_path);
-        bool open = m.status == SQ_AS_SUBMITTED || m.status == SQ_AS_ACCEPTED ||
-                    m.status == SQ_AS_IN_PROGRESS || m.status == SQ_AS_SUSPENDED;
-        sq_appeal_cleanup(&m);
-        if (!ok)
-            return sq_fail(d, SQ_EFORBIDDEN, "master_id", "the master appeal is outside your "
-                                                          "units");
-        if (!open)
-            return sq_fail(d, SQ_ECONFLICT, "master_id", "the master appeal is not open");
-        b->master_id = mid;
-        *data = json_pack("{s:I}", "master_id", (json_int_t)mid);
-        *note = sq_json_str(in, "note", NULL);
-        break;
-    }
     case SQ_AA_RATE:
-        b->rating_speed = (int)sq_json_int(in, "speed", 0);
-        b->rating_result = (int)sq_json_int(in, "result", 0);
-        b->rating_attitude = (int)sq_json_int(in, "attitude", 0);
-        snprintf(b->rating_solved, sizeof b->rating_solved, "%s", sq_json_str(in, "solved", ""));
-        snprintf(b->satisfaction, sizeof b->satisfaction, "%s",
-                 sq_json_str(in, "satisfaction", ""));
-        sq_appeal_set(&b->rating_comment, sq_json_str(in, "comment", NULL));
-        b->rated_at = now;
-        *data = json_deep_copy(in);
-        if (!sq_appeal_is_person(r->user, a))
-            json_object_set_new(*data, "recorded_by_staff", json_true());
-        *note = b->rating_comment;
-        break;
-    case SQ_AA_REVIEW:
-        *data = json_pack("{s:s}", "verdict", sq_json_str(in, "verdict", "approved"));
-        *note = sq_json_str(in, "note", NULL);
-        break;
-    case SQ_AA_REOPEN:
-        if ((e = reopen(b, now, d)))
+    case SQ_AA_REOPEN: {
+        /* a dissatisfied rating reopens: both need the SLA and the tier above */
+        struct sq_category cat;
+        enum sq_err e;
+        if ((e = appeals_store_category(a->category_id, &cat, d)))
             return e;
-        *note = sq_json_str(in, "reason", NULL);
+        appeals_store_sla(&cat, a->urgency, &x->sla);
+        x->parent = parent_load(a, &l->parent);
+        x->speed = (int)sq_json_int(in, "speed", 0);
+        x->result = (int)sq_json_int(in, "result", 0);
+        x->attitude = (int)sq_json_int(in, "attitude", 0);
+        x->solved = sq_json_str(in, "solved", "");
+        x->satisfaction = sq_json_str(in, "satisfaction", "");
+        x->comment = sq_json_str(in, "comment", NULL);
         break;
-    case SQ_AA_ESCALATE:
-        b->escalation_level++;
-        *data = json_pack("{s:i}", "level", b->escalation_level);
-        *note = sq_json_str(in, "reason", NULL);
+    }
+    case SQ_AA_REVIEW:
+        x->verdict = sq_json_str(in, "verdict", "approved");
         break;
     default:
-        return sq_fail(d, SQ_ENOTFOUND, NULL, "no such action");
+        break;
     }
     return SQ_OK;
 }
 
-/* Duplicates merged into a resolved master learn its outcome. */
-static void follow_master(const struct sq_appeal *master, int64_t actor)
+static void action_load_cleanup(struct action_load *l)
+{
+    if (l->has_master)
+        sq_appeal_cleanup(&l->master);
+}
+
+/* The steps to write: the decision's, and for a resolved master one for each
+ * duplicate merged into it (they learn its outcome in the same transaction).
+ * *children (loaded records, *nchildren of them) and the returned array are
+ * malloc'd. */
+static struct sq_appeal_step *steps_of(const struct sq_appeal_decision *dec, int action,
+                                       struct sq_appeal **children, int *nchildren, int *n)
 {
     int64_t *ids = NULL;
-    int n = appeals_store_children(master->id, &ids);
-    for (int i = 0; i < n; i++) {
-        struct sq_appeal c, nc;
-        if (appeals_store_get(ids[i], &c, NULL))
+    int nc = 0;
+    const struct sq_appeal *last = &dec->step[dec->n - 1].after;
+    if (action == SQ_AA_RESOLVE)
+        nc = appeals_store_children(last->id, &ids);
+    struct sq_appeal_step *steps = calloc((size_t)(dec->n + nc), sizeof *steps);
+    *children = calloc(nc ? (size_t)nc : 1, sizeof **children);
+    *nchildren = 0;
+    *n = 0;
+    if (!steps || !*children) {
+        free(ids);
+        free(steps);
+        free(*children);
+        *children = NULL;
+        return NULL;
+    }
+    for (int i = 0; i < dec->n; i++)
+        steps[(*n)++] = dec->step[i]; /* borrowed: the decision still owns them */
+    for (int i = 0; i < nc; i++) {
+        struct sq_appeal *c = &(*children)[*nchildren];
+        if (appeals_store_get(ids[i], c, NULL))
             continue;
-        sq_appeal_copy(&nc, &c);
-        sq_appeal_set(&nc.reply, master->reply);
-        nc.resolved_at = master->resolved_at;
-        nc.updated_at = c.updated_at + 1 > master->updated_at ? c.updated_at + 1
-                                                              : master->updated_at;
-        json_t *data = json_pack("{s:I,s:s}", "master_id", (json_int_t)master->id,
-                                 "master_tracking_no", master->tracking_no);
-        appeals_store_apply(&c, &nc, SQ_AA_RESOLVE, actor, master->reply, data, NULL);
-        json_decref(data);
-        sq_appeal_cleanup(&c);
-        sq_appeal_cleanup(&nc);
+        (*nchildren)++;
+        sq_appeal_follow_master(last, c, dec->step[0].ev.actor_id, &steps[(*n)++]);
     }
     free(ids);
+    return steps;
 }
 
 static int appeals_action(struct sq_req *r)
 {
     struct sq_detail d = {0};
-    struct sq_appeal a, b;
-    json_t *data = NULL;
-    const char *note = NULL;
+    struct sq_appeal a;
+    struct sq_appeal_decision dec = {0};
+    struct action_load l = {0};
+    struct sq_appeal_input in = {0};
+    struct sq_appeal_step *steps = NULL;
+    struct sq_appeal *children = NULL;
+    int nsteps = 0, nchildren = 0;
     int action = sq_appeal_action_parse(sq_req_param(r, "action"));
     if (action < 0)
-        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such action: %.40s",
+        return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "没有这个操作 / no such action: %.40s",
                              sq_req_param(r, "action"));
     enum sq_err e = sq_validate(r->json, action_fields[action], &d);
     if (e)
@@ -896,55 +783,45 @@ static int appeals_action(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    /* extend with "approve" decides a pending request: a right of its own */
-    int act = action == SQ_AA_EXTEND && sq_json_has(r->json, "approve") ? SQ_AA_EXTEND_DECIDE
-                                                                        : action;
-    if ((e = sq_appeal_decide(r->user, &a, act, &d))) {
-        if (e == SQ_ETRANSITION) {
-            /* name what the status allows (to anyone), as this error always has */
-            json_t *allowed_actions = sq_appeal_allowed_json(a.status);
-            char *list = json_dumps(allowed_actions, JSON_COMPACT);
-            st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "%s; allowed: %s", d.message, list);
-            json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
-            free(list);
-        } else {
-            st = sq_reply_err(r, e, &d);
-        }
-        sq_appeal_cleanup(&a);
-        return st;
+    if (!(e = action_input(&a, action, r->json, &l, &in, &d))) {
+        struct sq_appeal_ctx ctx = rules_ctx();
+        e = sq_appeal_act(r->user, &a, action, &in, &ctx, &dec, &d);
+        appeals_calendar_release();
     }
-    int next = sq_appeal_next_status(action, a.status);
-    sq_appeal_copy(&b, &a);
-    b.status = next;
-    b.updated_at = sq_clock_now() > a.updated_at ? sq_clock_now() : a.updated_at + 1;
-    if (!(e = do_action(r, action, &a, &b, &data, &note, &d)))
-        e = appeals_store_apply(&a, &b, action, r->user->id, note, data, &d);
-    json_decref(data);
-    if (!e && action == SQ_AA_RESOLVE)
-        follow_master(&b, r->user->id);
-    if (!e && action == SQ_AA_RATE &&
-        (!strcmp(b.satisfaction, "dissatisfied") || !strcmp(b.rating_solved, "not_solved"))) {
-        /* dissatisfaction reopens the appeal (重办) */
-        struct sq_appeal c;
-        sq_appeal_copy(&c, &b);
-        c.updated_at = b.updated_at + 1;
-        if (!(e = reopen(&c, b.updated_at, &d))) {
-            json_t *rd = json_pack("{s:s,s:i}", "cause", "dissatisfied", "reopen_count",
-                                   c.reopen_count);
-            e = appeals_store_apply(&b, &c, SQ_AA_REOPEN, 0, "评价不满意，自动重办", rd, &d);
-            json_decref(rd);
-        }
-        sq_appeal_cleanup(&c);
+    if (e == SQ_ETRANSITION) {
+        /* name what the status allows (to anyone), as this error always has */
+        json_t *allowed_actions = sq_appeal_allowed_json(a.status);
+        char *list = json_dumps(allowed_actions, JSON_COMPACT);
+        st = sq_reply_errf(r, SQ_ETRANSITION, NULL, "%s; allowed: %s", d.message, list);
+        json_object_set_new(json_object_get(r->out, "error"), "allowed", allowed_actions);
+        free(list);
+        goto out;
+    }
+    if (!e && !(steps = steps_of(&dec, action, &children, &nchildren, &nsteps)))
+        e = sq_fail(&d, SQ_EINTERNAL, NULL, "内存不足 / out of memory");
+    if (!e)
+        e = appeals_store_apply_steps(steps, nsteps, &d);
+    if (e) {
+        st = sq_reply_err(r, e, &d);
+        goto out;
     }
     sq_appeal_cleanup(&a);
-    sq_appeal_cleanup(&b);
-    if (e)
-        return sq_reply_err(r, e, &d);
-    if (appeals_store_get(sq_req_param_id(r, "id"), &a, &d))
-        return sq_reply_err(r, SQ_EDB, &d);
-    json_t *o = full_json(r->user, &a);
+    if (appeals_store_get(sq_req_param_id(r, "id"), &a, &d)) {
+        st = sq_reply_err(r, SQ_EDB, &d);
+        goto out;
+    }
+    st = sq_reply_json(r, 200, full_json(r->user, &a));
+out:
+    for (int i = dec.n; i < nsteps; i++)
+        sq_appeal_step_cleanup(&steps[i]);
+    for (int i = 0; i < nchildren; i++)
+        sq_appeal_cleanup(&children[i]);
+    free(steps);
+    free(children);
+    sq_appeal_decision_cleanup(&dec);
+    action_load_cleanup(&l);
     sq_appeal_cleanup(&a);
-    return sq_reply_json(r, 200, o);
+    return st;
 }
 
 /* ---- the events feed of one appeal ---- */

@@ -10,9 +10,27 @@
 
 #include "appeals/meta.h"
 #include "audit/audit.h"
+#include "core/events.h"
 #include "core/http.h"
 #include "core/json.h"
 #include "units/units.h"
+
+/* The appeal statuses and what they mean, from the rules (rules.h): the web
+ * reads which are open and which are done here instead of keeping copies. */
+static int appeal_statuses(struct sq_req *r)
+{
+    json_t *all = json_array(), *open = json_array(), *done = json_array();
+    for (int s = 0; s < SQ_AS__MAX; s++) {
+        json_array_append_new(all, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_open(s))
+            json_array_append_new(open, json_string(sq_appeal_status_name(s)));
+        if (sq_appeal_status_done(s))
+            json_array_append_new(done, json_string(sq_appeal_status_name(s)));
+    }
+    return sq_reply_json(
+        r, 200,
+        json_pack("{s:o,s:o,s:o}", "statuses", all, "open_statuses", open, "done_statuses", done));
+}
 
 static const char *const cat_kinds[] = {"livelihood", "enterprise", NULL};
 
@@ -264,7 +282,59 @@ static const struct sq_query rules_query[] = {
     {0},
 };
 
+/* ---- enumerations ---- */
+
+static json_t *names_json(const char *const *names)
+{
+    json_t *a = json_array();
+    for (int i = 0; names[i]; i++)
+        json_array_append_new(a, json_string(names[i]));
+    return a;
+}
+
+static void add_event_type(const struct sq_event_type *t, void *ctx)
+{
+    json_array_append_new(ctx, json_string(t->name));
+}
+
+/* The other lists the UI would otherwise copy (the statuses are GET
+ * /appeal-statuses): appeal kinds, urgencies, channels, category kinds, unit
+ * kinds with the kind their parent must have, zones, roles in the order they
+ * may hand each other out, and the declared event types (what a webhook may
+ * subscribe to). Names only: labels are the UI's. Built from the C tables,
+ * no SQL. */
+static int meta_enums(struct sq_req *r)
+{
+    json_t *units = json_array(), *roles = json_array(), *events = json_array();
+    sq_event_types_each(add_event_type, events);
+    for (int k = 0; sq_unit_kinds[k]; k++) {
+        int pk = sq_unit_parent_kind(k);
+        json_array_append_new(units,
+                              json_pack("{s:s,s:o}", "name", sq_unit_kinds[k], "parent",
+                                        pk < 0 ? json_null() : json_string(sq_unit_kinds[pk])));
+    }
+    for (int i = 0; i < SQ_ROLE__MAX; i++)
+        json_array_append_new(
+            roles, json_pack("{s:s,s:i}", "name", sq_role_name(i), "rank", sq_role_rank(i)));
+    json_t *out = json_pack(
+        "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "appeal_kinds", names_json(sq_appeal_kinds),
+        "urgencies", names_json(sq_appeal_urgencies), "channels", names_json(sq_appeal_channels),
+        "category_kinds", names_json(cat_kinds), "unit_kinds", units, "zones",
+        names_json(sq_unit_zones), "roles", roles, "event_types", events);
+    return sq_reply_json(r, 200, out);
+}
+
 const struct sq_route appeals_meta_routes[] = {
+    {.method = "GET",
+     .pattern = "/api/v1/meta/enums",
+     .fn = meta_enums,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "appeal kinds, urgencies, channels, unit kinds, zones, roles, event types"},
+    {.method = "GET",
+     .pattern = "/api/v1/appeal-statuses",
+     .fn = appeal_statuses,
+     .perm = SQ_PERM_PUBLIC,
+     .summary = "the appeal statuses: all, open, done"},
     {.method = "GET",
      .pattern = "/api/v1/categories",
      .query = categories_query,

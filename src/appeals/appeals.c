@@ -1,14 +1,23 @@
 /*
- * appeals rules: the state machine, deadlines and KPI contribution.
- * No SQL, no HTTP: everything here is a pure function of its inputs, so the
- * unit tests drive it with fixed times and calendars.
+ * appeals rules: the state machine, who may act, what each action changes,
+ * deadlines and KPI contribution (rules.h). No SQL, no HTTP, no JSON:
+ * everything here is a pure function of its inputs, so the unit tests drive
+ * it with fixed times and calendars (tests/unit/test_appeals_rules.c,
+ * test_appeals_flow.c).
  */
-#include "appeals/appeals.h"
+#include "appeals/rules.h"
 #include "core/deadline.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* The rules see plain structs only (rules.h): the build fails if a header
+ * ever drags JSON, SQL or HTTP types in. */
+#if defined(JANSSON_H) || defined(SQLITE3_H) || defined(MHD_VERSION)
+#error "appeals rules include neither jansson, sqlite nor libmicrohttpd"
+#endif
 
 const char *const sq_appeal_kinds[] = {"resident", "student", "employee", "enterprise", NULL};
 const char *const sq_appeal_urgencies[] = {"normal", "urgent", "critical", NULL};
@@ -105,13 +114,20 @@ int sq_appeal_next_status(int action, int from)
     return to == K ? from : to;
 }
 
-json_t *sq_appeal_allowed_json(int status)
+bool sq_appeal_status_open(int s)
 {
-    json_t *a = json_array();
-    for (int i = 0; i < SQ_AA__MAX; i++)
-        if (action_public[i] && sq_appeal_next_status(i, status) >= 0)
-            json_array_append_new(a, json_string(action_names[i]));
-    return a;
+    return s == SQ_AS_SUBMITTED || s == SQ_AS_ACCEPTED || s == SQ_AS_IN_PROGRESS ||
+           s == SQ_AS_SUSPENDED;
+}
+
+bool sq_appeal_status_running(int s)
+{
+    return sq_appeal_status_open(s) && s != SQ_AS_SUSPENDED;
+}
+
+bool sq_appeal_status_done(int s)
+{
+    return s == SQ_AS_RESOLVED || s == SQ_AS_EVALUATED || s == SQ_AS_CLOSED;
 }
 
 /* ---- who may do what ---- */
@@ -244,9 +260,7 @@ void sq_appeal_contrib(const struct sq_appeal *a, struct sq_appeal_contrib *c)
         c->responded_on_time = !a->response_due_at || a->accepted_at <= a->response_due_at;
         c->response_secs = a->accepted_at - a->created_at;
     }
-    bool done = a->status == SQ_AS_RESOLVED || a->status == SQ_AS_EVALUATED ||
-                a->status == SQ_AS_CLOSED;
-    if (done && a->resolved_at) {
+    if (sq_appeal_status_done(a->status) && a->resolved_at) {
         c->resolved = 1;
         c->resolved_on_time = !a->due_at || a->resolved_at <= a->due_at;
         c->handle_secs = a->resolved_at - a->created_at;
@@ -293,4 +307,357 @@ void sq_appeal_copy(struct sq_appeal *dst, const struct sq_appeal *src)
     dst->contact_phone = src->contact_phone ? strdup(src->contact_phone) : NULL;
     dst->reply = src->reply ? strdup(src->reply) : NULL;
     dst->rating_comment = src->rating_comment ? strdup(src->rating_comment) : NULL;
+}
+
+/* ---- the workflow: what an action changes ---- */
+
+int64_t sq_appeal_change_time(const struct sq_appeal *a, int64_t now)
+{
+    return now > a->updated_at ? now : a->updated_at + 1;
+}
+
+void sq_appeal_step_cleanup(struct sq_appeal_step *s)
+{
+    sq_appeal_cleanup(&s->after);
+    memset(s, 0, sizeof *s);
+}
+
+void sq_appeal_decision_cleanup(struct sq_appeal_decision *dec)
+{
+    for (int i = 0; i < dec->n; i++)
+        sq_appeal_step_cleanup(&dec->step[i]);
+    dec->n = 0;
+}
+
+static void datum_int(struct sq_appeal_event *ev, const char *key, int64_t v)
+{
+    if (ev->ndata < SQ_APPEAL_DATA_MAX)
+        ev->data[ev->ndata++] = (struct sq_appeal_datum){.key = key, .type = SQ_AD_INT, .i = v};
+}
+
+static void datum_bool(struct sq_appeal_event *ev, const char *key, bool v)
+{
+    if (ev->ndata < SQ_APPEAL_DATA_MAX)
+        ev->data[ev->ndata++] = (struct sq_appeal_datum){.key = key, .type = SQ_AD_BOOL, .i = v};
+}
+
+static void datum_text(struct sq_appeal_event *ev, const char *key, const char *v)
+{
+    if (ev->ndata < SQ_APPEAL_DATA_MAX)
+        ev->data[ev->ndata++] = (struct sq_appeal_datum){.key = key, .type = SQ_AD_TEXT, .s = v};
+}
+
+void sq_appeal_reopen_state(struct sq_appeal *b, const struct sq_appeal_ctx *ctx,
+                            const struct sq_sla *sla, const struct sq_appeal_unit *parent)
+{
+    b->reopen_count++;
+    b->status = SQ_AS_ACCEPTED;
+    b->resolved_at = 0;
+    b->closed_at = 0;
+    b->overdue = 0;
+    if (b->reopen_count >= 2 && parent && parent->id) {
+        b->handler_unit_id = parent->id;
+        snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", parent->path);
+        b->handler_id = 0;
+        b->status = SQ_AS_SUBMITTED;
+    }
+    b->due_at = guard(sq_workcal_add_working_days(
+        ctx->cal, ctx->now, sla->resolve_days > 1 ? sla->resolve_days / 2 : 1));
+    sq_appeal_rewarn(ctx->cal, ctx->warn_percent, ctx->now, b);
+}
+
+void sq_appeal_resume_state(struct sq_appeal *b, const struct sq_appeal_ctx *ctx)
+{
+    if (b->suspended_at && b->due_at) {
+        int64_t due = sq_workcal_shift_deadline(ctx->cal, b->due_at, b->suspended_at, ctx->now);
+        if (b->warn_at && !b->warned) {
+            int64_t w = sq_workcal_shift_deadline(ctx->cal, b->warn_at, b->suspended_at, ctx->now);
+            if (w != SQ_WORKCAL_NEVER)
+                b->warn_at = w;
+        }
+        if (due != SQ_WORKCAL_NEVER)
+            b->due_at = due;
+    }
+    b->suspended_at = 0;
+}
+
+void sq_appeal_extension_state(struct sq_appeal *b, bool approve, const struct sq_appeal_ctx *ctx)
+{
+    if (approve) {
+        int64_t due = sq_workcal_add_working_days(ctx->cal, b->due_at, b->extension_days);
+        if (due != SQ_WORKCAL_NEVER)
+            b->due_at = due;
+        sq_appeal_rewarn(ctx->cal, ctx->warn_percent, ctx->now, b);
+        if (b->due_at > ctx->now)
+            b->overdue = 0;
+    }
+    b->extension_days = 0;
+}
+
+/* A hand-over to unit `to`: the timeline names both units, so the person
+ * reads where the appeal went without access to the unit records. */
+static void hand_over(const struct sq_appeal *a, struct sq_appeal *b,
+                      const struct sq_appeal_unit *to, const struct sq_appeal_input *in,
+                      struct sq_appeal_event *ev)
+{
+    b->handler_unit_id = to->id;
+    snprintf(b->handler_unit_path, sizeof b->handler_unit_path, "%s", to->path);
+    b->handler_id = 0;
+    datum_int(ev, "from_unit_id", a->handler_unit_id);
+    datum_int(ev, "to_unit_id", to->id);
+    datum_text(ev, "to_unit_name", to->name);
+    if (in->handler_unit && in->handler_unit->id == a->handler_unit_id)
+        datum_text(ev, "from_unit_name", in->handler_unit->name);
+    ev->note = in->reason;
+}
+
+/* The checks on what the input names, before anything changes. */
+static enum sq_err check_input(const struct sq_user *u, const struct sq_appeal *a, int action,
+                               const struct sq_appeal_input *in, struct sq_detail *d)
+{
+    switch (action) {
+    case SQ_AA_ASSIGN:
+        if (!in->assignee)
+            return sq_fail(d, SQ_EINVAL, "handler_id", "没有这个用户 / no such user");
+        if (!sq_may(in->assignee, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
+            return sq_fail(d, SQ_EINVAL, "handler_id",
+                           "此人不是承办单位的办理人 / this person is not a handler of the "
+                           "handling unit");
+        return SQ_OK;
+    case SQ_AA_TRANSFER:
+        if (!in->unit || in->unit->archived)
+            return sq_fail(d, SQ_EINVAL, "unit_id",
+                           "请选择一个在用的单位 / unit_id must be an active unit");
+        if (in->unit->id == a->handler_unit_id)
+            return sq_fail(d, SQ_EINVAL, "unit_id",
+                           "诉求已在该单位 / the appeal is already with this unit");
+        return SQ_OK;
+    case SQ_AA_EXTEND:
+        if (!in->has_approve && (!in->has_days || !in->reason))
+            return sq_fail(d, SQ_EINVAL, in->has_days ? "reason" : "days",
+                           "延期申请需要天数（1-30）和理由 / an extension request needs days "
+                           "(1-30) and a reason");
+        return SQ_OK;
+    case SQ_AA_MERGE:
+        if (in->master_id == a->id)
+            return sq_fail(d, SQ_EINVAL, "master_id",
+                           "诉求不能合并到自身 / an appeal cannot merge into itself");
+        if (!in->master)
+            return sq_fail(d, SQ_EINVAL, "master_id", "没有这个诉求 / no such appeal");
+        if (!sq_may(u, SQ_PERM_APPEAL_HANDLE, in->master->handler_unit_path))
+            return sq_fail(d, SQ_EFORBIDDEN, "master_id",
+                           "主诉求不在您的单位范围内 / the master appeal is outside your units");
+        if (!sq_appeal_status_open(in->master->status))
+            return sq_fail(d, SQ_ECONFLICT, "master_id",
+                           "主诉求已不在办理中 / the master appeal is not open");
+        return SQ_OK;
+    default:
+        return SQ_OK;
+    }
+}
+
+/* The dispatcher an appeal is returned to: the unit it was last
+ * transferred from, else the parent of its handling unit. */
+static const struct sq_appeal_unit *dispatcher_of(const struct sq_appeal *a,
+                                                  const struct sq_appeal_input *in)
+{
+    if (in->transferred_from && in->transferred_from->id &&
+        in->transferred_from->id != a->handler_unit_id)
+        return in->transferred_from;
+    return in->parent && in->parent->id ? in->parent : NULL;
+}
+
+static bool rating_reopens(const struct sq_appeal *b)
+{
+    return !strcmp(b->satisfaction, "dissatisfied") || !strcmp(b->rating_solved, "not_solved");
+}
+
+enum sq_err sq_appeal_act(const struct sq_user *u, const struct sq_appeal *a, int action,
+                          const struct sq_appeal_input *in, const struct sq_appeal_ctx *ctx,
+                          struct sq_appeal_decision *dec, struct sq_detail *d)
+{
+    enum sq_err e;
+    memset(dec, 0, sizeof *dec);
+    /* extend with "approve" decides a pending request: a right of its own */
+    int act = action == SQ_AA_EXTEND && in->has_approve ? SQ_AA_EXTEND_DECIDE : action;
+    if (action < 0 || action >= SQ_AA__EVENTS || !sq_appeal_action_listed(action))
+        return sq_fail(d, SQ_ENOTFOUND, NULL, "没有这个操作 / no such action");
+    if ((e = sq_appeal_decide(u, a, act, d)) || (e = check_input(u, a, action, in, d)))
+        return e;
+    const struct sq_appeal_unit *to = NULL;
+    if (action == SQ_AA_RETURN && !(to = dispatcher_of(a, in)))
+        return sq_fail(d, SQ_ECONFLICT, NULL,
+                       "此单位之上没有可退回的派单单位 / there is no dispatcher above this unit "
+                       "to return the appeal to");
+    struct sq_appeal_step *st = &dec->step[0];
+    struct sq_appeal *b = &st->after;
+    struct sq_appeal_event *ev = &st->ev;
+    struct sq_appeal_ctx now = *ctx;
+    dec->n = 1;
+    st->before = a;
+    sq_appeal_copy(b, a);
+    b->status = sq_appeal_next_status(action, a->status);
+    b->updated_at = now.now = sq_appeal_change_time(a, ctx->now);
+    ev->action = action;
+    ev->actor_id = u->id;
+    switch (action) {
+    case SQ_AA_ACCEPT:
+        if (!b->accepted_at)
+            b->accepted_at = now.now;
+        if (!b->handler_id && sq_may(u, SQ_PERM_APPEAL_HANDLE, a->handler_unit_path))
+            b->handler_id = u->id; /* whoever signs for it owns it until assigned */
+        ev->note = in->note;
+        break;
+    case SQ_AA_ASSIGN:
+        b->handler_id = in->handler_id;
+        datum_int(ev, "handler_id", in->handler_id);
+        ev->note = in->note;
+        break;
+    case SQ_AA_TRANSFER:
+        hand_over(a, b, in->unit, in, ev);
+        break;
+    case SQ_AA_RETURN:
+        hand_over(a, b, to, in, ev);
+        break;
+    case SQ_AA_NOTE:
+        ev->note = in->note;
+        break;
+    case SQ_AA_REPLY:
+        sq_appeal_set(&b->reply, in->reply);
+        ev->note = b->reply;
+        break;
+    case SQ_AA_RESOLVE:
+        sq_appeal_set(&b->reply, in->reply);
+        b->resolved_at = now.now;
+        if (!b->accepted_at)
+            b->accepted_at = now.now;
+        ev->note = b->reply;
+        break;
+    case SQ_AA_REJECT:
+        b->closed_at = now.now;
+        sq_appeal_set(&b->reply, in->reason);
+        ev->note = b->reply;
+        break;
+    case SQ_AA_EXTEND:
+        if (in->has_approve) {
+            datum_bool(ev, "approved", in->approve);
+            datum_int(ev, "days", a->extension_days);
+            sq_appeal_extension_state(b, in->approve, &now);
+            ev->note = in->note;
+        } else {
+            b->extension_days = in->days;
+            datum_int(ev, "requested_days", in->days);
+            ev->note = in->reason;
+        }
+        break;
+    case SQ_AA_SUSPEND:
+        b->suspended_at = now.now;
+        ev->note = in->reason;
+        break;
+    case SQ_AA_RESUME:
+        sq_appeal_resume_state(b, &now);
+        datum_int(ev, "paused_seconds", now.now - a->suspended_at);
+        ev->note = in->note;
+        break;
+    case SQ_AA_MERGE:
+        b->master_id = in->master_id;
+        datum_int(ev, "master_id", in->master_id);
+        ev->note = in->note;
+        break;
+    case SQ_AA_RATE:
+        b->rating_speed = in->speed;
+        b->rating_result = in->result;
+        b->rating_attitude = in->attitude;
+        snprintf(b->rating_solved, sizeof b->rating_solved, "%s", in->solved ? in->solved : "");
+        snprintf(b->satisfaction, sizeof b->satisfaction, "%s",
+                 in->satisfaction ? in->satisfaction : "");
+        sq_appeal_set(&b->rating_comment, in->comment);
+        b->rated_at = now.now;
+        datum_int(ev, "speed", in->speed);
+        datum_int(ev, "result", in->result);
+        datum_int(ev, "attitude", in->attitude);
+        datum_text(ev, "solved", in->solved);
+        datum_text(ev, "satisfaction", in->satisfaction);
+        if (in->comment)
+            datum_text(ev, "comment", in->comment);
+        if (!sq_appeal_is_person(u, a))
+            datum_bool(ev, "recorded_by_staff", true);
+        ev->note = b->rating_comment;
+        break;
+    case SQ_AA_REVIEW:
+        datum_text(ev, "verdict", in->verdict ? in->verdict : "approved");
+        ev->note = in->note;
+        break;
+    case SQ_AA_REOPEN:
+        sq_appeal_reopen_state(b, &now, &in->sla, in->parent);
+        ev->note = in->reason;
+        break;
+    case SQ_AA_ESCALATE:
+        b->escalation_level++;
+        datum_int(ev, "level", b->escalation_level);
+        ev->note = in->reason;
+        break;
+    default:
+        break;
+    }
+    if (action == SQ_AA_RATE && rating_reopens(b)) {
+        /* dissatisfaction reopens the appeal at once (重办), by the system */
+        struct sq_appeal_step *r2 = &dec->step[1];
+        struct sq_appeal_ctx later = now;
+        dec->n = 2;
+        r2->before = b;
+        sq_appeal_copy(&r2->after, b);
+        r2->after.updated_at = b->updated_at + 1;
+        sq_appeal_reopen_state(&r2->after, &later, &in->sla, in->parent);
+        r2->ev.action = SQ_AA_REOPEN;
+        r2->ev.actor_id = 0;
+        r2->ev.note = "评价不满意，自动重办";
+        datum_text(&r2->ev, "cause", "dissatisfied");
+        datum_int(&r2->ev, "reopen_count", r2->after.reopen_count);
+    }
+    return SQ_OK;
+}
+
+void sq_appeal_follow_master(const struct sq_appeal *master, const struct sq_appeal *child,
+                             int64_t actor_id, struct sq_appeal_step *out)
+{
+    memset(out, 0, sizeof *out);
+    out->before = child;
+    sq_appeal_copy(&out->after, child);
+    sq_appeal_set(&out->after.reply, master->reply);
+    out->after.resolved_at = master->resolved_at;
+    out->after.updated_at = sq_appeal_change_time(child, master->updated_at);
+    out->ev.action = SQ_AA_RESOLVE;
+    out->ev.actor_id = actor_id;
+    out->ev.note = master->reply;
+    datum_int(&out->ev, "master_id", master->id);
+    datum_text(&out->ev, "master_tracking_no", master->tracking_no);
+}
+
+enum sq_err sq_appeal_kb_solved(const struct sq_appeal *a, int64_t answer_id, const char *reply,
+                                int64_t actor_id, int64_t now, struct sq_appeal_step *out,
+                                struct sq_detail *d)
+{
+    memset(out, 0, sizeof *out);
+    if (sq_appeal_next_status(SQ_AA_KB_SOLVE, a->status) < 0)
+        return sq_fail(d, SQ_ETRANSITION, "appeal_id",
+                       "诉求状态为 %s，只有办理中的诉求可由知识库答复 / the appeal is %s; only "
+                       "an open appeal can be answered by the knowledge base",
+                       sq_appeal_status_name(a->status), sq_appeal_status_name(a->status));
+    struct sq_appeal *b = &out->after;
+    out->before = a;
+    sq_appeal_copy(b, a);
+    b->status = sq_appeal_next_status(SQ_AA_KB_SOLVE, a->status);
+    b->updated_at = sq_appeal_change_time(a, now);
+    if (!b->accepted_at)
+        b->accepted_at = now;
+    b->resolved_at = now;
+    b->kb_answer_id = answer_id;
+    sq_appeal_set(&b->reply, reply);
+    out->ev.action = SQ_AA_RESOLVE;
+    out->ev.actor_id = actor_id;
+    out->ev.note = "answered by the knowledge base";
+    datum_int(&out->ev, "kb_answer_id", answer_id);
+    datum_bool(&out->ev, "answered_by_kb", true);
+    return SQ_OK;
 }

@@ -38,12 +38,13 @@ int64_t sq_sched_close_after(int64_t since, int unrated_days)
 /* updated_at is the optimistic lock: it must grow with every change. */
 static int64_t bump(const struct sq_appeal *a, int64_t now)
 {
-    return now > a->updated_at ? now : a->updated_at + 1;
+    return sq_appeal_change_time(a, now);
 }
 
+/* Open with its clock running: what the scheduler warns about and marks. */
 static bool is_open(int status)
 {
-    return status == SQ_AS_SUBMITTED || status == SQ_AS_ACCEPTED || status == SQ_AS_IN_PROGRESS;
+    return sq_appeal_status_running(status);
 }
 
 static json_t *time_json(int64_t t)

@@ -1,5 +1,6 @@
 /*
  * appeals store: SQL for appeals, their events and the KPI aggregate.
+ * "Open" in SQL is SQ_APPEAL_OPEN_SQL (appeals.h), never a list of its own.
  *
  * appeals_store_apply() is the only way an appeal changes after intake: one
  * transaction writes the row, appends the event and moves the appeal's
@@ -345,7 +346,8 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
         goto fail;
     if (sq_db_changes() != 1) {
         e = sq_fail(d, SQ_ECONFLICT, NULL,
-                    "the appeal was changed by someone else meanwhile; reload and try again");
+                    "诉求已被他人修改，请刷新后重试 / the appeal was changed by someone else "
+                    "meanwhile; reload and try again");
         goto fail;
     }
     if ((e = add_event(after->id, action, actor_id, before->status, after->status, note, data,
@@ -356,6 +358,70 @@ enum sq_err appeals_store_apply(const struct sq_appeal *before, const struct sq_
 fail:
     sq_db_rollback();
     return e;
+}
+
+/* The timeline data of a rules event as JSON (NULL when it has none). */
+static json_t *event_data_json(const struct sq_appeal_event *ev)
+{
+    if (!ev->ndata)
+        return NULL;
+    json_t *o = json_object();
+    for (int i = 0; i < ev->ndata; i++) {
+        const struct sq_appeal_datum *v = &ev->data[i];
+        json_t *x = v->type == SQ_AD_INT    ? json_integer((json_int_t)v->i)
+                    : v->type == SQ_AD_BOOL ? json_boolean(v->i)
+                    : v->s                  ? json_string(v->s)
+                                            : json_null();
+        json_object_set_new(o, v->key, x);
+    }
+    return o;
+}
+
+enum sq_err appeals_store_apply_steps(const struct sq_appeal_step *steps, int n,
+                                      struct sq_detail *d)
+{
+    enum sq_err e;
+    if ((e = sq_db_begin(d)))
+        return e;
+    for (int i = 0; i < n; i++) {
+        const struct sq_appeal_step *s = &steps[i];
+        json_t *data = event_data_json(&s->ev);
+        e = appeals_store_apply(s->before, &s->after, s->ev.action, s->ev.actor_id, s->ev.note,
+                                data, d);
+        json_decref(data);
+        if (e) {
+            sq_db_rollback();
+            return e;
+        }
+    }
+    return sq_db_commit(d);
+}
+
+int64_t appeals_store_transferred_from(int64_t appeal_id)
+{
+    struct sq_stmt *st = sq_db_stmt("SELECT data FROM appeal_events WHERE appeal_id = ?1 AND "
+                                    "action = 'transfer' ORDER BY id DESC LIMIT 1");
+    int64_t from = 0;
+    if (!st)
+        return 0;
+    sq_bind_int64(st, 1, appeal_id);
+    if (sq_step(st) == SQ_ROW) {
+        json_t *data = json_loads(sq_db_col_text(st, 0) ? sq_db_col_text(st, 0) : "", 0, NULL);
+        from = json_integer_value(json_object_get(data, "from_unit_id"));
+        json_decref(data);
+    }
+    sq_db_reset(st);
+    return from;
+}
+
+json_t *sq_appeal_allowed_json(int status)
+{
+    json_t *a = json_array();
+    for (int i = 0; i < SQ_AA__MAX; i++)
+        if (sq_appeal_action_parse(sq_appeal_action_name(i)) == i &&
+            sq_appeal_next_status(i, status) >= 0)
+            json_array_append_new(a, json_string(sq_appeal_action_name(i)));
+    return a;
 }
 
 static void set_time(json_t *o, const char *key, int64_t t)
@@ -489,9 +555,9 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
     /* warnings first, then overdue: both use partial/covering indexes */
     static const char *const sqls[] = {
         "SELECT " APPEAL_COLS " FROM appeals a WHERE a.warned = 0 AND a.warn_at <= ?1 AND "
-        "a.status IN ('submitted','accepted','in_progress') ORDER BY a.warn_at LIMIT ?2",
-        "SELECT " APPEAL_COLS " FROM appeals a WHERE a.status IN ('submitted','accepted',"
-        "'in_progress') AND a.due_at <= ?1 AND a.overdue = 0 ORDER BY a.due_at LIMIT ?2",
+        "a.status IN " SQ_APPEAL_RUNNING_SQL " ORDER BY a.warn_at LIMIT ?2",
+        "SELECT " APPEAL_COLS " FROM appeals a WHERE a.status IN " SQ_APPEAL_RUNNING_SQL
+        " AND a.due_at <= ?1 AND a.overdue = 0 ORDER BY a.due_at LIMIT ?2",
     };
     int n = 0;
     for (int q = 0; q < 2 && n < limit; q++) {
@@ -604,10 +670,9 @@ enum sq_err appeals_store_list(const struct sq_appeal_filter *f, const struct sq
     if (f->to)
         W(" AND a.created_at < ?9");
     if (f->overdue)
-        W(" AND a.overdue = 1 AND a.status IN ('submitted','accepted','in_progress',"
-          "'suspended')");
+        W(" AND a.overdue = 1 AND a.status IN " SQ_APPEAL_OPEN_SQL);
     if (f->due_before)
-        W(" AND a.due_at <= ?10 AND a.status IN ('submitted','accepted','in_progress')");
+        W(" AND a.due_at <= ?10 AND a.status IN " SQ_APPEAL_RUNNING_SQL);
     if (f->creator_or_collector)
         W(" AND (a.creator_id = ?11 OR a.collector_id = ?11)");
     if (f->nstatuses) {

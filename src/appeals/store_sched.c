@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "appeals/appeals.h"
 #include "appeals/sched.h"
 #include "core/db.h"
 
@@ -61,10 +62,10 @@ int appeals_store_open_due(const char *which, int64_t now, int64_t *ids, int max
     /* the warn query repeats the partial index's own terms (004_notify.sql) */
     struct sq_stmt *st = sq_db_stmt(
         !strcmp(which, "warn")
-            ? "SELECT id FROM appeals WHERE warned = 0 AND status IN ('submitted','accepted',"
-              "'in_progress') AND warn_at <= ? ORDER BY warn_at LIMIT ?"
-            : "SELECT id FROM appeals WHERE overdue = 0 AND status IN ('submitted','accepted',"
-              "'in_progress') AND due_at <= ? ORDER BY due_at LIMIT ?");
+            ? "SELECT id FROM appeals WHERE warned = 0 AND status IN " SQ_APPEAL_RUNNING_SQL
+              " AND warn_at <= ? ORDER BY warn_at LIMIT ?"
+            : "SELECT id FROM appeals WHERE overdue = 0 AND status IN " SQ_APPEAL_RUNNING_SQL
+              " AND due_at <= ? ORDER BY due_at LIMIT ?");
     int n = 0;
     if (!st)
         return 0;

@@ -348,9 +348,10 @@ static struct ev *emit(struct gen *g, int action, int from, int to, int64_t t, i
     return e;
 }
 
+/* Open with its clock running: what the scheduler watches (the rules'). */
 static bool is_open(int st)
 {
-    return st == SQ_AS_SUBMITTED || st == SQ_AS_ACCEPTED || st == SQ_AS_IN_PROGRESS;
+    return sq_appeal_status_running(st);
 }
 
 /* What the server's scheduler would have done up to `until`: warn at 80% of
@@ -427,6 +428,13 @@ static bool step(struct gen *g, int action, int64_t t, int64_t actor, const char
 static int64_t now_of(struct gen *g)
 {
     return g->sim.last;
+}
+
+/* The workflow rules' surroundings at the simulated appeal's last event:
+ * the state changes below are the server's own (appeals/rules.h). */
+static struct sq_appeal_ctx ctx_of(struct gen *g)
+{
+    return (struct sq_appeal_ctx){.now = now_of(g), .cal = &g->cal, .warn_percent = g->warn_pct};
 }
 
 /* ---- world loading ---- */
@@ -1000,15 +1008,9 @@ static void finish(struct gen *g, struct sq_rng *r, const struct plan *p, const 
                  a->reopen_count + 1);
         if (!step(g, SQ_AA_REOPEN, now_of(g) + 1, 0, "评价不满意，自动重办", data))
             return;
-        a->reopen_count++;
-        a->resolved_at = 0;
-        a->closed_at = 0;
-        a->overdue = 0;
-        const struct sq_sla *sla = &l->sla[urgency_index(a->urgency)];
-        int64_t due = sq_workcal_add_working_days(
-            &g->cal, now_of(g), sla->resolve_days > 1 ? sla->resolve_days / 2 : 1);
-        a->due_at = due == SQ_WORKCAL_NEVER ? 0 : due;
-        sq_appeal_rewarn(&g->cal, g->warn_pct, now_of(g), a);
+        struct sq_appeal_ctx c = ctx_of(g);
+        /* a first reopen stays with the unit: no tier above is needed */
+        sq_appeal_reopen_state(a, &c, &l->sla[urgency_index(a->urgency)], NULL);
         if (unit_rand(r) < 0.6 &&
             !step(g, SQ_AA_NOTE, at_frac(g, now_of(g), 0.1 + 0.2 * unit_rand(r)), staff,
                   "已重新安排人员上门核实处理。", NULL))
@@ -1202,22 +1204,13 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         a->suspended_at = now_of(g);
         int64_t t = wsecs(g, now_of(g), (1 + 16 * unit_rand(r)) * 8.5 * HOUR / 8);
         int64_t who = a->creator_id && unit_rand(r) < 0.5 ? a->creator_id : staff;
-        /* resume pushes the deadlines by the paused working time */
-        int64_t due = sq_workcal_shift_deadline(&g->cal, a->due_at, a->suspended_at,
-                                                t > now_of(g) ? t : now_of(g) + 60);
-        int64_t warn = a->warn_at && !a->warned
-                           ? sq_workcal_shift_deadline(&g->cal, a->warn_at, a->suspended_at,
-                                                       t > now_of(g) ? t : now_of(g) + 60)
-                           : a->warn_at;
         snprintf(data, sizeof data, "{\"paused_seconds\":%lld}",
                  (long long)((t > now_of(g) ? t : now_of(g) + 60) - a->suspended_at));
         if (!step(g, SQ_AA_RESUME, t, who, "当事人已补充材料。", data))
             goto out;
-        if (due != SQ_WORKCAL_NEVER)
-            a->due_at = due;
-        if (warn != SQ_WORKCAL_NEVER)
-            a->warn_at = warn;
-        a->suspended_at = 0;
+        /* resume pushes the deadlines by the paused working time */
+        struct sq_appeal_ctx c = ctx_of(g);
+        sq_appeal_resume_state(a, &c);
     }
     if (unit_rand(r) < 0.015) { /* 延期 requested and approved */
         int days = 2 + below(r, 8);
@@ -1230,13 +1223,8 @@ static void simulate(struct gen *g, struct sq_rng *r, const struct plan *p, int6
         if (!step(g, SQ_AA_EXTEND, wsecs(g, now_of(g), (0.5 + 3 * unit_rand(r)) * HOUR),
                   admin_of(g, a->handler_unit_id), "同意延期", data))
             goto out;
-        int64_t due = sq_workcal_add_working_days(&g->cal, a->due_at, days);
-        if (due != SQ_WORKCAL_NEVER)
-            a->due_at = due;
-        sq_appeal_rewarn(&g->cal, g->warn_pct, now_of(g), a);
-        if (a->due_at > now_of(g))
-            a->overdue = 0;
-        a->extension_days = 0;
+        struct sq_appeal_ctx c = ctx_of(g);
+        sq_appeal_extension_state(a, true, &c);
     }
 
     /* resolution: most on time, ~2.5% after the deadline */
@@ -1375,7 +1363,7 @@ static void account(struct gen *g, const struct sq_appeal *a)
     }
     y->overdue += a->overdue != 0;
     y->reopened += a->reopen_count > 0;
-    y->open += is_open(a->status) || a->status == SQ_AS_SUSPENDED;
+    y->open += sq_appeal_status_open(a->status);
 }
 
 /* Generates every appeal of the days, in time order. */

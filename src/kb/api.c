@@ -279,8 +279,7 @@ static int answers_from_appeal(struct sq_req *r)
         status = sq_reply_errf(r, SQ_EFORBIDDEN, "appeal_id", "this appeal is outside your units");
         goto out;
     }
-    if (strcmp(ap.status, "resolved") && strcmp(ap.status, "evaluated") &&
-        strcmp(ap.status, "closed")) {
+    if (!sq_appeal_status_done(sq_appeal_status_parse(ap.status))) {
         status = sq_reply_errf(r, SQ_ETRANSITION, "appeal_id",
                                "only a resolved appeal can become an answer (this one is %s)",
                                ap.status);

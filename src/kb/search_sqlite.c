@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/appeals.h"
 #include "core/clock.h"
 #include "core/db_sqlite.h"
 #include "core/log.h"
@@ -743,7 +744,7 @@ int kb_index_appeals_batch(int batch)
         "appeals WHERE id > ? AND id <= ? ORDER BY id",
         "INSERT INTO appeals_open_fts(rowid, title, description, unit_id, category_id) SELECT "
         "id, title, description, unit_id, category_id FROM appeals WHERE id > ? AND id <= ? AND "
-        "status IN ('submitted','accepted','in_progress','suspended') ORDER BY id",
+        "status IN " SQ_APPEAL_OPEN_SQL " ORDER BY id",
     };
     for (size_t i = 0; i < sizeof fill / sizeof fill[0]; i++) {
         if (!(st = sq_db_stmt(fill[i])))

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 
+#include "appeals/appeals.h"
 #include "core/db.h"
 #include "kb/kb.h"
 
@@ -45,7 +46,7 @@ int kb_demo_store_unlinked_appeals(int64_t cat, int64_t *ids, int max)
     int n = 0;
     struct sq_stmt *st = sq_db_stmt(
         "SELECT a.id FROM appeals a WHERE +a.category_id IN (SELECT id FROM categories WHERE id "
-        "= ?1 OR parent_id = ?1) AND +a.status IN ('resolved','evaluated','closed') AND NOT "
+        "= ?1 OR parent_id = ?1) AND +a.status IN " SQ_APPEAL_DONE_SQL " AND NOT "
         "EXISTS (SELECT 1 FROM kb_answer_appeals l WHERE l.appeal_id = a.id) ORDER BY a.id DESC "
         "LIMIT 5");
     if (!st)

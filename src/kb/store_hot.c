@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/appeals.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/db.h"
@@ -382,9 +383,10 @@ json_t *kb_theme_json(int64_t id)
             int64_t n = sq_col_int64(st, 1);
             json_object_set_new(by, s, json_integer(n));
             total += n;
-            if (!strcmp(s, "resolved") || !strcmp(s, "evaluated") || !strcmp(s, "closed"))
+            int status = sq_appeal_status_parse(s);
+            if (sq_appeal_status_done(status))
                 resolved += n;
-            else if (strcmp(s, "rejected") && strcmp(s, "merged"))
+            else if (sq_appeal_status_open(status))
                 open += n;
             satisfied += sq_col_int64(st, 2);
             rated += sq_col_int64(st, 3);

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/rules.h"
 #include "audit/audit.h"
 #include "core/clock.h"
 #include "core/http.h"
@@ -232,11 +233,6 @@ static int o311_service_definition(struct sq_req *r)
 
 /* ---- GET requests ---- */
 
-static const char *const open_statuses[] = {"submitted", "accepted", "in_progress", "suspended",
-                                            NULL};
-static const char *const closed_statuses[] = {"resolved", "evaluated", "closed", "rejected",
-                                              "merged", NULL};
-
 /* Reads the paging and date parameters shared by requests and updates.
  * Without dates: the last default_span seconds, open-ended (a client that
  * polls sees changes made at the second it asks); page bounds the answer. */
@@ -305,10 +301,10 @@ static int o311_requests_get(struct sq_req *r)
             goto out;
         }
         json_t *names = json_array();
-        for (int k = 0; want_open && open_statuses[k]; k++)
-            json_array_append_new(names, json_string(open_statuses[k]));
-        for (int k = 0; want_closed && closed_statuses[k]; k++)
-            json_array_append_new(names, json_string(closed_statuses[k]));
+        /* Open311's open is the rules' open (sq_appeal_status_open); the rest is closed */
+        for (int k = 0; k < SQ_AS__MAX; k++)
+            if (sq_appeal_status_open(k) ? want_open : want_closed)
+                json_array_append_new(names, json_string(sq_appeal_status_name(k)));
         statuses = json_dumps(names, JSON_COMPACT);
         json_decref(names);
     }

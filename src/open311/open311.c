@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/rules.h"
 #include "open311/open311.h"
 
 /* ---- decoding ---- */
@@ -262,26 +263,25 @@ json_t *o311_error_json(int status, const char *description)
 
 /* ---- statuses ---- */
 
-static const char *const statuses[][3] = {
-    {"submitted", "open", "待签收"},   {"accepted", "open", "已签收"},
-    {"in_progress", "open", "办理中"}, {"suspended", "open", "挂起（等待补充材料）"},
-    {"resolved", "closed", "已办结"},  {"evaluated", "closed", "已评价"},
-    {"closed", "closed", "已关闭"},    {"rejected", "closed", "不予受理"},
-    {"merged", "closed", "已合并办理"},
+/* Open311's two statuses: open is the rules' open (sq_appeal_status_open). */
+static const char *const labels[][2] = {
+    {"submitted", "待签收"},   {"accepted", "已签收"},
+    {"in_progress", "办理中"}, {"suspended", "挂起（等待补充材料）"},
+    {"resolved", "已办结"},    {"evaluated", "已评价"},
+    {"closed", "已关闭"},      {"rejected", "不予受理"},
+    {"merged", "已合并办理"},
 };
 
 const char *o311_status(const char *s)
 {
-    for (size_t i = 0; s && i < sizeof statuses / sizeof statuses[0]; i++)
-        if (!strcmp(s, statuses[i][0]))
-            return statuses[i][1];
-    return "open";
+    int st = sq_appeal_status_parse(s);
+    return st < 0 || sq_appeal_status_open(st) ? "open" : "closed";
 }
 
 const char *o311_status_label(const char *s)
 {
-    for (size_t i = 0; s && i < sizeof statuses / sizeof statuses[0]; i++)
-        if (!strcmp(s, statuses[i][0]))
-            return statuses[i][2];
+    for (size_t i = 0; s && i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(s, labels[i][0]))
+            return labels[i][1];
     return s ? s : "";
 }

@@ -485,6 +485,24 @@ static void test_scoping(void)
                 "sort");
 }
 
+/* issue 11: one definition of open. The web reads the open and done statuses
+ * from the server's rules, and a list's open queue is exactly those. */
+static void test_statuses_from_the_rules(void)
+{
+    struct h_resp *r = h_req("GET", "/api/v1/appeal-statuses", NULL, NULL);
+    H_STATUS(r, 200);
+    static const char *const open[] = {"submitted", "accepted", "in_progress", "suspended"};
+    static const char *const done[] = {"resolved", "evaluated", "closed"};
+    H_EQ_INT((long long)json_array_size(json_object_get(r->json, "open_statuses")), 4);
+    for (int i = 0; i < 4; i++)
+        H_EQ_STR(H_STR(r->json, h_fmt("open_statuses.%d", i)), open[i]);
+    H_EQ_INT((long long)json_array_size(json_object_get(r->json, "done_statuses")), 3);
+    for (int i = 0; i < 3; i++)
+        H_EQ_STR(H_STR(r->json, h_fmt("done_statuses.%d", i)), done[i]);
+    H_EQ_INT((long long)json_array_size(json_object_get(r->json, "statuses")), 9);
+    H_EQ_STR(H_STR(r->json, "statuses.8"), "merged");
+}
+
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
@@ -499,6 +517,7 @@ int main(int argc, char **argv)
         H_TEST(test_idempotency),
         H_TEST(test_attachments),
         H_TEST(test_scoping),
+        H_TEST(test_statuses_from_the_rules),
         {0},
     };
     return h_main(argc, argv, tests);

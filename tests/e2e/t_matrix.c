@@ -53,7 +53,11 @@ static const struct {
     {"GET", "/api/v1/units/:id/subtree", 200},
     {"GET", "/api/v1/units/:id/ancestors", 200},
     {"GET", "/api/v1/appeals", 200},
+    /* issue 11: web enums */
+    {"GET", "/api/v1/meta/enums", 200},
     {"GET", "/api/v1/categories", 200},
+    /* issue 11: appeals rules (one definition of open) */
+    {"GET", "/api/v1/appeal-statuses", 200},
     {"GET", "/api/v1/sla", 200},
     {"GET", "/api/v1/routing-rules", 200},
     {"GET", "/api/v1/kb/categories", 200},

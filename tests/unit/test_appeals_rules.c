@@ -405,6 +405,30 @@ static void test_copy_and_cleanup(void **state)
     assert_null(a.title);
 }
 
+/* The one definition of open and done that GET /meta/enums hands the UI:
+ * every status is at most one of them; rejected and merged are neither. */
+static void test_status_open_done(void **state)
+{
+    (void)state;
+    static const struct {
+        int status;
+        bool open, done;
+    } want[] = {
+        {SQ_AS_SUBMITTED, true, false}, {SQ_AS_ACCEPTED, true, false},
+        {SQ_AS_IN_PROGRESS, true, false}, {SQ_AS_SUSPENDED, true, false},
+        {SQ_AS_RESOLVED, false, true}, {SQ_AS_EVALUATED, false, true},
+        {SQ_AS_CLOSED, false, true}, {SQ_AS_REJECTED, false, false},
+        {SQ_AS_MERGED, false, false},
+    };
+    assert_int_equal(sizeof want / sizeof want[0], SQ_AS__MAX);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_int_equal(sq_appeal_status_open(want[i].status), want[i].open);
+        assert_int_equal(sq_appeal_status_done(want[i].status), want[i].done);
+    }
+    assert_false(sq_appeal_status_open(-1));
+    assert_false(sq_appeal_status_done(SQ_AS__MAX));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_decide_rating),
         cmocka_unit_test(test_decide_status),
         cmocka_unit_test(test_mask_matches_decide),
+        cmocka_unit_test(test_status_open_done),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,7 +53,8 @@ export function newIdempotencyKey() {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
 }
 
-function showError(err) {
+// The toast for a failed request (the client shows it unless asked for quiet).
+export function showApiError(err) {
   let msg = err.message
   // The server's messages are English: lead with the localized meaning of
   // the code, keep the server's detail after it.
@@ -102,7 +103,7 @@ export async function request(method, path, opts = {}) {
     })
   } catch (e) {
     const err = new ApiError(0, 'network', t('err.network'))
-    if (!quietFor(0)) showError(err)
+    if (!quietFor(0)) showApiError(err)
     throw err
   }
 
@@ -132,7 +133,7 @@ export async function request(method, path, opts = {}) {
     if (res.status === 401 && !opts.noRedirect && unauthorizedHandler) {
       unauthorizedHandler(err)
     } else if (!quietFor(res.status)) {
-      showError(err)
+      showApiError(err)
     }
     throw err
   }

@@ -5,7 +5,8 @@
 // a record, its allowed_actions: the UI never copies the role matrix. The
 // server remains the only authority on what a user may do.
 import { reactive, computed } from 'vue'
-import { api, setCsrfToken } from './api.js'
+import { setCsrfToken } from './api.js'
+import * as accountsApi from './accounts/api.js'
 
 export const session = reactive({
   loaded: false,
@@ -27,11 +28,6 @@ export function hasRole(...names) {
   return names.some((r) => roles.value.has(r))
 }
 
-// Units in which the user holds one of the given roles.
-export function unitsWithRole(...names) {
-  return session.grants.filter((g) => names.includes(g.role))
-}
-
 // Does the user hold permission perm (e.g. 'appeal.create', 'user.write')?
 // With unitId: held on that unit itself or district-wide. A grant reaches
 // its unit's subtree, which only the server can tell for other units, so
@@ -43,14 +39,22 @@ export function can(perm, unitId) {
   return !!p.all_units || (p.units || []).includes(Number(unitId))
 }
 
+// Where the user holds perm: { all: true } district-wide, else the units
+// (each with its subtree) of the grants that carry it; none: { units: [] }.
+export function permScope(perm) {
+  const p = session.permissions.find((x) => x.name === perm)
+  if (!p) return { all: false, units: [] }
+  return { all: !!p.all_units, units: [...new Set((p.units || []).map(Number))] }
+}
+
 // Does the user hold any permission that writes? False for the auditor.
 export function canWrite() {
   return !!session.user && !session.readOnly
 }
 
-export const isStaff = computed(() =>
-  hasRole('handler', 'unit_admin', 'district_admin', 'auditor', 'collector')
-)
+// Staff read appeals beyond their own (appeal.read: collectors, handlers,
+// admins, the auditor); a resident holds only appeal.create.
+export const isStaff = computed(() => can('appeal.read'))
 
 function applyMe(me) {
   session.user = (me && me.user) || null
@@ -65,7 +69,7 @@ function applyMe(me) {
 // Fetch /me; a 401 just means "not signed in".
 export async function loadMe() {
   try {
-    const me = await api.get('/me', null, { quiet: [401], noRedirect: true })
+    const me = await accountsApi.getMe({ quiet: [401], noRedirect: true })
     applyMe(me)
   } catch (e) {
     session.user = null
@@ -82,7 +86,7 @@ export async function loadMe() {
 export async function login(loginName, password) {
   // {token, csrf_token, expires_at, user, grants}; the cookie carries the
   // session, the token stays unused in the browser.
-  const res = await api.post('/auth/login', { login: loginName, password }, { noRedirect: true, quiet: [401, 422, 429] })
+  const res = await accountsApi.login({ login: loginName, password }, { noRedirect: true, quiet: [401, 422, 429] })
   if (res && res.grants) applyMe(res)
   else await loadMe()
   return session.user
@@ -90,7 +94,7 @@ export async function login(loginName, password) {
 
 export async function logout() {
   try {
-    await api.post('/auth/logout', {}, { quiet: true, noRedirect: true })
+    await accountsApi.logout({ quiet: true, noRedirect: true })
   } catch (_) {
     // already signed out server side: nothing to do
   }
@@ -109,7 +113,7 @@ export function clearSession() {
 // Changes the signed-in user's own password (the current one is required);
 // the server ends every other session of the user and keeps this one.
 export async function changePassword(current, next) {
-  await api.patch(`/users/${session.user.id}`, { password: next, current_password: current }, { quiet: [422] })
+  await accountsApi.updateUser(session.user.id, { password: next, current_password: current }, { quiet: [422] })
   session.mustChange = false
   await loadMe()
 }

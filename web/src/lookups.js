@@ -1,5 +1,7 @@
 // Cached reference data shared by many views: the category tree and units.
-import { api, itemsOf } from './api.js'
+import { itemsOf } from './api.js'
+import { listCategories } from './meta/api.js'
+import * as unitsApi from './units/api.js'
 import { indexTree } from './util.js'
 
 let categoriesPromise = null
@@ -7,8 +9,7 @@ let categoriesPromise = null
 // Category tree from GET /api/v1/categories (two levels), cached per page load.
 export function loadCategories(force = false) {
   if (!categoriesPromise || force) {
-    categoriesPromise = api
-      .get('/categories')
+    categoriesPromise = listCategories()
       .then((d) => itemsOf(d))
       .catch((e) => {
         categoriesPromise = null
@@ -22,22 +23,7 @@ export async function categoryIndex() {
   return indexTree(await loadCategories())
 }
 
-// Kinds that have no children by the parent rules of docs/api.md.
-export const LEAF_UNIT_KINDS = new Set(['community', 'school', 'enterprise', 'department'])
-export const UNIT_KINDS = ['district', 'street', 'community', 'department', 'university', 'school', 'park', 'enterprise']
-export const ZONES = ['government', 'community', 'campus', 'park']
-export const ROLES = ['public', 'collector', 'handler', 'unit_admin', 'district_admin', 'auditor']
-// Which kinds may sit under which (docs/api.md "Parent rules").
-export const CHILD_KINDS = {
-  district: ['street', 'department', 'university', 'park'],
-  street: ['community'],
-  university: ['school'],
-  park: ['enterprise'],
-  community: [],
-  department: [],
-  school: [],
-  enterprise: []
-}
+// Unit kinds, zones, roles and statuses are the server's: see enums.js.
 
 // Children for pickers from the public directory
 // (GET /api/v1/units/directory?parent=ID: id, kind, name, parent_id,
@@ -48,7 +34,7 @@ export async function unitChildren(parentId, extra = {}) {
   const out = []
   let cursor = null
   for (let i = 0; i < 20; i++) {
-    const d = await api.get('/units/directory', { ...q, cursor })
+    const d = await unitsApi.unitDirectory({ ...q, cursor })
     out.push(...itemsOf(d))
     if (!d || !d.next) break
     cursor = d.next
@@ -59,14 +45,14 @@ export async function unitChildren(parentId, extra = {}) {
 // Children within the caller's scope (GET /api/v1/units?parent=ID), for admin pages.
 export async function scopedUnitChildren(parentId, extra = {}) {
   const q = parentId ? { parent: parentId, limit: 500, ...extra } : { kind: 'district', limit: 500, ...extra }
-  return itemsOf(await api.get('/units', q))
+  return itemsOf(await unitsApi.listUnits(q))
 }
 
 const unitCache = new Map()
 export async function getUnit(id) {
   if (!id) return null
   if (!unitCache.has(id)) {
-    unitCache.set(id, api.get('/units/' + encodeURIComponent(id), null, { quiet: [403, 404] }).catch(() => null))
+    unitCache.set(id, unitsApi.getUnit(id, { quiet: [403, 404] }).catch(() => null))
   }
   return unitCache.get(id)
 }

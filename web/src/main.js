@@ -7,6 +7,7 @@ import { installElements } from './elements.js'
 import { setUnauthorizedHandler } from './api.js'
 import { clearSession } from './auth.js'
 import { locale } from './i18n.js'
+import { loadEnums } from './enums.js'
 import './styles.css'
 
 document.documentElement.lang = locale.value
@@ -16,6 +17,9 @@ setUnauthorizedHandler(() => {
   const cur = router.currentRoute.value
   if (cur.name !== 'login') router.push({ name: 'login', query: { next: cur.fullPath, expired: '1' } })
 })
+
+// the server's statuses, kinds and roles, wanted by most pages
+loadEnums().catch(() => {})
 
 const app = createApp(App)
 installElements(app)

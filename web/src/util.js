@@ -61,8 +61,6 @@ export function fmtDuration(ms) {
   return parts.join(' ')
 }
 
-export const OPEN_STATUSES = ['submitted', 'accepted', 'in_progress', 'suspended']
-
 export function statusType(status) {
   return (
     {

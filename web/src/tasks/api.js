@@ -1,16 +1,15 @@
-// Tracked tasks (任务/督办): the /api/v1/tasks calls (docs/api.md, docs/tasks.md).
+// Tasks API (src/tasks/api.c, docs/api.md, docs/tasks.md): tracked tasks,
+// their notes and state changes. opts passes through to request() (quiet...).
 import { api } from '../api.js'
 
-export const TASK_STATES = ['open', 'in_progress', 'done', 'cancelled']
+const id = (x) => encodeURIComponent(x)
 
-export const tasksApi = {
-  list: (query, opts) => api.get('/tasks', query, opts),
-  get: (id, opts) => api.get(`/tasks/${encodeURIComponent(id)}`, undefined, opts),
-  create: (body) => api.post('/tasks', body),
-  update: (id, body) => api.patch(`/tasks/${encodeURIComponent(id)}`, body),
-  // note, start, done, cancel, reopen
-  act: (id, action, body) => api.post(`/tasks/${encodeURIComponent(id)}/${action === 'note' ? 'notes' : action}`, body || {})
-}
+export const listTasks = (params, opts) => api.get('/tasks', params, opts)
+export const getTask = (taskId, opts) => api.get('/tasks/' + id(taskId), undefined, opts)
+export const createTask = (body, opts) => api.post('/tasks', body, opts)
+export const updateTask = (taskId, body, opts) => api.patch('/tasks/' + id(taskId), body, opts)
+// POST /tasks/{id}/{action}: start, done, cancel, reopen; a note goes to /notes.
+export const taskAction = (taskId, action, body, opts) => api.post(`/tasks/${id(taskId)}/${action === 'note' ? 'notes' : action}`, body || {}, opts)
 
 // The list tabs: what each one asks the server for.
 export const TASK_TABS = {

@@ -1,6 +1,6 @@
-// UI strings of the tasks pages, zh-CN first, English second (merged into
-// the app's dictionaries by ../i18n.js).
-export const tasksZh = {
+// UI strings of the tasks pages, zh-CN first, English second; merged by
+// ../i18n.js, which refuses a key defined twice.
+const tasksZh = {
   'nav.tasks': '任务督办',
   'task.title': '任务督办',
   'task.tab.todo': '待办',
@@ -68,7 +68,7 @@ export const tasksZh = {
   'task.domain.appeal': '诉求'
 }
 
-export const tasksEn = {
+const tasksEn = {
   'nav.tasks': 'Tasks',
   'task.title': 'Tracked tasks',
   'task.tab.todo': 'To do',
@@ -135,3 +135,5 @@ export const tasksEn = {
   'task.domain.challenge_milestone': 'Challenge milestone',
   'task.domain.appeal': 'Appeal'
 }
+
+export default { 'zh-CN': tasksZh, en: tasksEn }
