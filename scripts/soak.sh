@@ -32,19 +32,10 @@ CAT=$(curl -s "$BASE/api/v1/categories" | sed 's/.*"children":\[{"id":\([0-9]*\)
 # intake spreads over every community, as a district's does (filing it all
 # into the read handler's unit would grow one queue without bound)
 UNITS=$(sqlite3 "$TMP/soak.db" "SELECT group_concat(id) FROM units WHERE kind = 'community'")
-cat > "$TMP/mix.lua" <<LUA
-local reads = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me", "/api/v1/stats/appeals?group_by=category", "/api/v1/appeals?limit=5",
-  "/api/v1/search?q=%E6%B5%B8%E6%B3%A1", "/api/v1/suggest?unit=$UNIT&text=%E8%B7%AF%E7%81%AF%E4%B8%8D%E4%BA%AE%E6%B5%B8%E6%B3%A1"}
-local units = {$UNITS}
-local n = 0
-request = function()
-  n = n + 1
-  if n % 5 == 0 then
-    return wrk.format("POST", "/api/v1/appeals", {["Content-Type"]="application/json", ["Authorization"]="Bearer $RT"},
-      '{"title":"浸泡测试诉求' .. n .. '","description":"长时间负载下提交的诉求","category_id":$CAT,"unit_id":' .. units[(n * 7919) % #units + 1] .. '}')
-  end
-  return wrk.format("GET", reads[(n % #reads) + 1], {["Authorization"]="Bearer $HT"})
-end
+# the mix itself is bench/wrk/soak.lua (also a row of `make bench`)
+export TOKEN_HANDLER="$HT" TOKEN_PUBLIC="$RT" UNIT CATEGORY="$CAT" UNITS
+cat > "$TMP/mix.lua" <<'LUA'
+dofile("bench/wrk/soak.lua")
 local bad = 0
 response = function(status, headers, body)
   if status >= 400 then bad = bad + 1 end

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "appeals/appeals.h"
+#include "core/db.h"
 #include "core/log.h"
 
 static pthread_rwlock_t cal_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -49,9 +50,19 @@ void appeals_calendar_release(void)
     pthread_rwlock_unlock(&cal_lock);
 }
 
+static void cal_bump(void *unused)
+{
+    (void)unused;
+    atomic_fetch_add(&cal_gen, 1);
+}
+
+/* Now, and again once the change has committed: a thread that reloaded in
+ * between (the writer's batch still open) read the old calendar. */
 void appeals_calendar_invalidate(void)
 {
-    atomic_fetch_add(&cal_gen, 1);
+    cal_bump(NULL);
+    if (sq_db_in_tx())
+        sq_db_on_commit(cal_bump, NULL);
 }
 
 void appeals_calendar_free(void)

@@ -17,6 +17,7 @@
 #include "core/deadline.h"
 #include "core/log.h"
 #include "core/worker.h"
+#include "core/writer.h"
 #include "units/units.h"
 
 /* ---- rules ---- */
@@ -252,13 +253,35 @@ struct sched_state {
 static struct sq_worker *sched_worker;
 static struct sched_state sched_state;
 
+/* One pass as a job of the group-commit writer: its changes are savepoints
+ * of the writer's batch (one commit for the pass, not one per appeal), and
+ * it never holds the write lock while the requests' batches wait. */
+struct sched_job {
+    int64_t now;
+    const struct sq_sched_opts *o;
+    bool more;
+    int changed;
+};
+
+static enum sq_err sched_job_run(void *ctx, struct sq_detail *d)
+{
+    struct sched_job *j = ctx;
+    (void)d;
+    j->changed = appeals_sched_run(j->now, j->o, &j->more);
+    return SQ_OK;
+}
+
 static int sched_tick(void *ctx)
 {
     struct sched_state *s = ctx;
     int64_t now = sq_clock_now();
     if (!sq_pass_due(&s->timer, now, sq_clock_is_fake()))
         return 0;
-    int changed = appeals_sched_run(now, &s->opts, &s->timer.more);
+    struct sched_job j = {.now = now, .o = &s->opts};
+    struct sq_detail d = {0};
+    sq_writer_run(sched_job_run, &j, &d);
+    int changed = j.changed;
+    s->timer.more = j.more;
     if (changed)
         sq_info("event=sched_pass changed=%d more=%d", changed, s->timer.more);
     return s->timer.more;
@@ -269,7 +292,9 @@ void appeals_sched_start(const struct sq_config *c)
     memset(&sched_state, 0, sizeof sched_state);
     sched_state.opts.unrated_days = c->unrated_days > 0 ? c->unrated_days : 7;
     sched_state.opts.escalate_days = c->escalate_days > 0 ? c->escalate_days : 2;
-    sched_state.opts.batch = SQ_SCHED_BATCH;
+    /* a pass is one writer job: a small one, so the requests queued behind it
+     * wait a few milliseconds, not a whole backlog (more passes follow at once) */
+    sched_state.opts.batch = 32;
     sched_state.timer.period_ms = (c->scheduler_seconds > 0 ? c->scheduler_seconds : 5) * 1000;
     sched_worker = sq_worker_start("scheduler", c->test_clock ? 200 : sched_state.timer.period_ms,
                                    sched_tick, NULL, &sched_state);

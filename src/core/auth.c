@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/clock.h"
+#include "core/db.h"
 
 const char *const sq_role_names[SQ_ROLE__MAX + 1] = {
     "public", "collector", "handler", "unit_admin", "district_admin", "auditor",
@@ -683,11 +684,22 @@ void sq_auth_cache_put(const char *token_hash, int64_t expires_at, const struct 
     pthread_mutex_unlock(&ac_lock);
 }
 
-void sq_auth_cache_bump(void)
+static void ac_bump(void *unused)
 {
+    (void)unused;
     pthread_mutex_lock(&ac_lock);
     ac_gen++;
     pthread_mutex_unlock(&ac_lock);
+}
+
+/* Now, and again once the transaction of the change has committed: a
+ * request thread that reloaded the caller between the two read the old
+ * rows (the writer's batch was still open), and its copy must not stay. */
+void sq_auth_cache_bump(void)
+{
+    ac_bump(NULL);
+    if (sq_db_in_tx())
+        sq_db_on_commit(ac_bump, NULL);
 }
 
 void sq_auth_cache_free(void)

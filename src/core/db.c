@@ -13,6 +13,7 @@
 #include "core/db_sqlite.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,14 +80,77 @@ uint64_t sq_db_generation(void)
     return atomic_load(&db_generation);
 }
 
+/* The checkpointer: a thread of its own that copies the WAL back into the
+ * database file (a passive checkpoint, which never blocks writers) when the
+ * WAL has grown by 1000 pages. Run on the committing thread, as SQLite's
+ * default hook does, the copy and its fsync stalled the group-commit writer
+ * (and every request waiting for its batch) for tens to hundreds of
+ * milliseconds, once per 1000 pages written. */
+static pthread_t ckpt_thread;
+static pthread_mutex_t ckpt_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ckpt_cond = PTHREAD_COND_INITIALIZER;
+static bool ckpt_running, ckpt_wanted, ckpt_stopping;
+
+static void *ckpt_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&ckpt_lock);
+    for (;;) {
+        while (!ckpt_wanted && !ckpt_stopping)
+            pthread_cond_wait(&ckpt_cond, &ckpt_lock);
+        if (ckpt_stopping)
+            break;
+        ckpt_wanted = false;
+        pthread_mutex_unlock(&ckpt_lock);
+        sqlite3 *db = sq_db_conn();
+        if (db)
+            sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&ckpt_lock);
+    }
+    pthread_mutex_unlock(&ckpt_lock);
+    return NULL;
+}
+
+/* Asks the checkpointer for a checkpoint; false when it cannot run. */
+static bool ckpt_request(void)
+{
+    pthread_mutex_lock(&ckpt_lock);
+    if (!ckpt_running && !ckpt_stopping)
+        ckpt_running = pthread_create(&ckpt_thread, NULL, ckpt_main, NULL) == 0;
+    bool ok = ckpt_running && !ckpt_stopping;
+    if (ok) {
+        ckpt_wanted = true;
+        pthread_cond_signal(&ckpt_cond);
+    }
+    pthread_mutex_unlock(&ckpt_lock);
+    return ok;
+}
+
+static void ckpt_stop(void)
+{
+    pthread_mutex_lock(&ckpt_lock);
+    bool join = ckpt_running;
+    ckpt_stopping = true;
+    pthread_cond_signal(&ckpt_cond);
+    pthread_mutex_unlock(&ckpt_lock);
+    if (join)
+        pthread_join(ckpt_thread, NULL);
+    pthread_mutex_lock(&ckpt_lock);
+    ckpt_running = false;
+    ckpt_wanted = false;
+    ckpt_stopping = false;
+    pthread_mutex_unlock(&ckpt_lock);
+}
+
 /* SQLite calls this after each commit, once it is visible and the write
  * lock released. Registering it replaces the automatic checkpoint, so it
- * does what SQLite's default hook does: a passive checkpoint from 1000 pages. */
+ * does what SQLite's default hook does, a passive checkpoint from 1000
+ * pages, but on the checkpointer's thread (inline when there is none). */
 static int on_commit(void *arg, sqlite3 *db, const char *name, int frames)
 {
     (void)arg;
     atomic_fetch_add(&db_generation, 1);
-    if (frames >= 1000)
+    if (frames >= 1000 && !ckpt_request())
         sqlite3_wal_checkpoint(db, name);
     return SQLITE_OK;
 }
@@ -423,7 +487,7 @@ static _Thread_local int tx_depth;
 
 /* After-commit callbacks of this thread's open transaction, with the depth
  * they were registered at (a rolled-back savepoint drops its own). */
-#define ON_COMMIT_MAX 32
+#define ON_COMMIT_MAX 64
 struct after_commit {
     void (*fn)(void *);
     void *ctx;
@@ -858,6 +922,7 @@ enum sq_err sq_db_open(const char *path, struct sq_detail *d)
 
 void sq_db_shutdown(void)
 {
+    ckpt_stop(); /* before its connection is closed */
     pthread_mutex_lock(&db_lock);
     for (struct db_conn *c = db_all, *next; c; c = next) {
         next = c->next;

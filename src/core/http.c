@@ -57,6 +57,7 @@ static atomic_uint_fast64_t m_buckets[NBUCKETS + 1];
 static atomic_uint_fast64_t m_latency_us_sum;
 static atomic_uint_fast64_t m_count;
 static atomic_int m_open_conns;
+static atomic_uint_fast64_t m_writer_requests; /* requests run as writer jobs */
 
 void sq_http_set_authenticator(sq_auth_fn fn)
 {
@@ -526,7 +527,7 @@ void sq_http_resume(struct sq_req *r)
 
 bool sq_http_can_defer(const struct sq_req *r)
 {
-    return r->conn != NULL && http_daemon != NULL;
+    return r->conn != NULL && http_daemon != NULL && !r->in_writer;
 }
 
 /* Every request of a user holding the auditor role goes to the audit log. */
@@ -546,6 +547,82 @@ static void finish(struct sq_req *r, int status)
                       r->route->pattern);
     }
     audit_access(r);
+}
+
+/* ---- writes through the group-commit writer ---- */
+
+/* One write request as a writer job: the handler runs on the writer thread
+ * in its own savepoint of the batch; the connection stays suspended until
+ * the batch committed (or failed), then the continuation sends the reply. */
+struct http_job {
+    struct sq_write_job job;
+    struct sq_req *r;
+    int status;          /* the handler's */
+    bool handler_failed; /* it answered an error: its savepoint was rolled back */
+};
+
+static enum sq_err http_job_run(void *ctx, struct sq_detail *d)
+{
+    struct http_job *j = ctx;
+    j->r->in_writer = true;
+    j->status = j->r->route->fn(j->r);
+    j->r->in_writer = false;
+    if (j->status <= 0 || j->r->status >= 400) {
+        /* nothing half-written: an error answer rolls its own writes back */
+        j->handler_failed = true;
+        return sq_fail(d, SQ_EINTERNAL, NULL, "the handler answered an error");
+    }
+    return SQ_OK;
+}
+
+static void http_job_done(void *ctx, enum sq_err e, const struct sq_detail *d)
+{
+    struct http_job *j = ctx;
+    struct sq_req *r = j->r;
+    if (e && !j->handler_failed) {
+        /* the savepoint or the batch did not commit: nothing of it is
+         * durable, so the handler's answer is replaced by the failure */
+        for (int i = 0; i < r->nheaders; i++) {
+            free(r->headers[i][0]);
+            free(r->headers[i][1]);
+        }
+        r->nheaders = 0;
+        j->status = sq_reply_err(r, e, d);
+    }
+    sq_http_resume(r);
+}
+
+static int http_job_continue(struct sq_req *r)
+{
+    struct http_job *j = r->cont_ctx;
+    int status = j->status;
+    free(j);
+    r->cont_ctx = NULL;
+    return status;
+}
+
+/* Hands the request to the writer; false when it cannot (no server, no
+ * writer, or already inside a transaction): the handler then runs here. */
+static bool writer_submit(struct sq_req *r)
+{
+    if (!sq_http_can_defer(r) || !sq_writer_running() || sq_db_in_tx())
+        return false;
+    struct http_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return false;
+    j->r = r;
+    j->job.run = http_job_run;
+    j->job.done = http_job_done;
+    j->job.ctx = j;
+    /* suspend before submitting: the writer may finish at once */
+    sq_http_defer(r, http_job_continue, j);
+    atomic_fetch_add(&m_writer_requests, 1);
+    if (!sq_writer_submit(&j->job)) {
+        /* stopping: run it here, as without the writer */
+        j->status = r->route->fn(r);
+        sq_http_resume(r);
+    }
+    return true;
 }
 
 /* The pipeline up to the handler. Returns true when the request was refused
@@ -610,6 +687,8 @@ static bool route_and_run(struct sq_req *r)
         return true;
     if (sq_req_query_check(r))
         return true;
+    if (is_write(r->method) && !(r->route->flags & SQ_ROUTE_DIRECT) && writer_submit(r))
+        return false; /* answered once its batch committed */
     finish(r, r->route->fn(r));
     return false;
 }
@@ -954,6 +1033,11 @@ char *sq_metrics_text(void)
                "# HELP sanqu_writer_max_batch Largest batch committed at once.\n"
                "# TYPE sanqu_writer_max_batch gauge\nsanqu_writer_max_batch %llu\n",
             ws.batches, ws.jobs, ws.max_batch);
+    fprintf(f,
+            "# HELP sanqu_writer_requests_total HTTP writes run as jobs of the group-commit "
+            "writer.\n# TYPE sanqu_writer_requests_total counter\n"
+            "sanqu_writer_requests_total %llu\n",
+            (unsigned long long)atomic_load(&m_writer_requests));
     struct stat st;
     char wal[1100];
     long long size = 0;

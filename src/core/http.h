@@ -35,6 +35,9 @@ enum sq_route_flags {
                                    * checks nothing and lets undeclared parameters through (Open311,
                                    * a public standard whose clients send extras, with its own
                                    * error format) */
+    SQ_ROUTE_DIRECT = 16,         /* a write run on its request thread, not as a job of the
+                                   * group-commit writer (see below): password hashing, DNS,
+                                   * uploads, or a handler with its own group commit (intake) */
 };
 
 struct sq_route {
@@ -84,6 +87,7 @@ struct sq_req {
     sq_handler_fn cont;
     void *cont_ctx;
     _Atomic int deferred;       /* 1 = suspended, waiting; 2 = resumed */
+    bool in_writer;             /* the handler runs as a writer job (it may not defer) */
 };
 
 /* Route tables: each domain's api.c exports one, ending with {0}. */
@@ -108,6 +112,15 @@ int sq_req_query_check(struct sq_req *r);
 bool sq_req_query_all(const struct sq_req *r, char *out, size_t cap);
 const char *sq_req_header(const struct sq_req *r, const char *name);
 const char *sq_req_cookie(const struct sq_req *r, const char *name);
+
+/* Writes go through the group-commit writer: a route whose method is not
+ * GET/HEAD/OPTIONS, unless flagged SQ_ROUTE_DIRECT, runs its handler on the
+ * writer thread inside the writer's batch transaction (the handler's own
+ * sq_db_begin/commit become savepoints of it), and its reply is sent only
+ * after that batch committed. A handler answering an error (4xx, 5xx) has
+ * its writes rolled back (its savepoint only: nothing half-written). Work that must follow the durable commit
+ * (waking another thread, emptying a cache other threads refill) is
+ * registered with sq_db_on_commit(). */
 
 /* ---- replies: each returns the HTTP status so handlers can return it ---- */
 int sq_reply_json(struct sq_req *r, int status, json_t *body); /* steals body */

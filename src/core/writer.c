@@ -117,6 +117,62 @@ bool sq_writer_submit(struct sq_write_job *job)
     return true;
 }
 
+/* sq_writer_run: a job on the caller's stack, waited for. */
+struct sync_job {
+    struct sq_write_job job;
+    enum sq_err (*fn)(void *ctx, struct sq_detail *d);
+    void *ctx;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+    enum sq_err err;
+    struct sq_detail *d;
+};
+
+static enum sq_err sync_run(void *ctx, struct sq_detail *d)
+{
+    struct sync_job *s = ctx;
+    return s->fn(s->ctx, d);
+}
+
+static void sync_done(void *ctx, enum sq_err e, const struct sq_detail *d)
+{
+    struct sync_job *s = ctx;
+    pthread_mutex_lock(&s->mu);
+    s->err = e;
+    if (e && s->d)
+        *s->d = *d;
+    s->done = true;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+enum sq_err sq_writer_run(enum sq_err (*fn)(void *ctx, struct sq_detail *d), void *ctx,
+                          struct sq_detail *d)
+{
+    if (sq_db_in_tx() || pthread_equal(pthread_self(), w_thread))
+        return sq_db_run_tx(fn, ctx, d);
+    struct sync_job s = {.fn = fn, .ctx = ctx, .d = d};
+    s.job.run = sync_run;
+    s.job.done = sync_done;
+    s.job.ctx = &s;
+    pthread_mutex_init(&s.mu, NULL);
+    pthread_cond_init(&s.cv, NULL);
+    enum sq_err e;
+    if (!sq_writer_submit(&s.job)) {
+        e = sq_db_run_tx(fn, ctx, d);
+    } else {
+        pthread_mutex_lock(&s.mu);
+        while (!s.done)
+            pthread_cond_wait(&s.cv, &s.mu);
+        pthread_mutex_unlock(&s.mu);
+        e = s.err;
+    }
+    pthread_cond_destroy(&s.cv);
+    pthread_mutex_destroy(&s.mu);
+    return e;
+}
+
 bool sq_writer_running(void)
 {
     pthread_mutex_lock(&w_lock);

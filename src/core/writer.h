@@ -35,6 +35,15 @@ bool sq_writer_running(void);
 /* Waits until the queue is empty and no batch is running. */
 void sq_writer_drain(void);
 
+/* Runs fn(ctx, d) as one job and waits for its batch to commit: for
+ * background threads (the full-text indexer, the deadline scheduler) whose
+ * writes would otherwise hold SQLite's write lock in transactions of their
+ * own while the requests' batches wait for it. Without the writer (or from
+ * the writer thread itself, or inside a transaction) it runs in a
+ * transaction of its own. fn's writes are rolled back when it fails. */
+enum sq_err sq_writer_run(enum sq_err (*fn)(void *ctx, struct sq_detail *d), void *ctx,
+                          struct sq_detail *d);
+
 struct sq_writer_stats {
     unsigned long long batches, jobs, max_batch;
 };

@@ -137,6 +137,12 @@ char *kb_similar_query(const char *text, int max_terms);
  * KB_RANK_WINDOW most recent matches of a query (after filters); matches
  * beyond are reached with from/to or order=time. */
 #define KB_RANK_WINDOW 1000
+/* Likely duplicates (suggestions) look at the KB_SUGGEST_SCAN most recent
+ * open matches when they filter by place or category: a duplicate of a
+ * problem being reported is a recent appeal, and a common word among tens
+ * of thousands of open appeals elsewhere no longer means reading every one
+ * of their rows to find the few near the unit. */
+#define KB_SUGGEST_SCAN 2000
 
 /* Growth of a hot-problem cluster against the previous window, as a ratio
  * ((cur - prev) / max(prev, 1)). */

@@ -69,5 +69,7 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
  * transaction (the indexer thread calls it until it returns less than
  * batch). Returns the number indexed or -1. */
 int kb_index_appeals_batch(int batch);
+/* Whether some appeal is not indexed yet (a read, outside any transaction). */
+bool kb_index_appeals_pending(void);
 
 #endif

@@ -22,6 +22,8 @@
  * the district root sees all. SQL text is assembled from fixed fragments and
  * placeholders only; every value is bound.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,30 @@ enum {
     P_ME,
     P_EXCL,
     P_LIMIT,
-    P_SCOPE0 = 20 /* ..51 */
+    P_SCOPE0 = 20, /* ..51 */
+    P_FLOOR = 52   /* the oldest open match looked at (rowid), suggestions */
 };
+
+/* The rowid of the (window+1)-th most recent match of the index, or 0 when
+ * it has no more than window matches: walking the doclist newest first
+ * reads no row, so this costs little beside the query it bounds. */
+static int64_t scan_floor(const char *index, const char *match, int window)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2", index,
+             index);
+    struct sq_stmt *st = sq_db_stmt(sql);
+    int64_t oldest = 0;
+    if (!st)
+        return 0;
+    sq_bind_text(st, 1, match);
+    sq_bind_int(st, 2, window);
+    if (sq_step(st) == SQ_ROW)
+        oldest = sq_col_int64(st, 0);
+    sq_db_reset(st);
+    return oldest;
+}
 
 static void add_time(json_t *o, const char *key, int64_t t)
 {
@@ -86,11 +110,151 @@ static json_t *snip_best(const char *a, const char *b, const struct terms *t)
     return snip(a, t, 80);
 }
 
+/* ---- the answers of searches and suggestions, cached ---- */
+
+/* The answers' generation: bumped by every change to kb_answers or
+ * categories on any connection (SQLite's update hook, kb_fts_register), and
+ * again once that change has committed, so a result computed from the old
+ * rows in between is never kept. The library changes rarely (an edit, a
+ * review, a reuse count); suggestions ask for the same terms again and
+ * again (every pause while typing, the same problem from many residents). */
+static atomic_uint_fast64_t answers_gen = 1;
+
+static void answers_bump(void *unused)
+{
+    (void)unused;
+    atomic_fetch_add(&answers_gen, 1);
+}
+
+void kb_answers_changed(const char *table)
+{
+    if (strcmp(table, "kb_answers") && strcmp(table, "categories"))
+        return;
+    answers_bump(NULL);
+    if (sq_db_in_tx())
+        sq_db_on_commit(answers_bump, NULL);
+}
+
+#define ANSWER_CACHE_SLOTS 256 /* power of two */
+struct answer_slot {
+    char *key;
+    uint64_t gen;
+    json_t *answers;
+};
+static struct answer_slot answer_cache[ANSWER_CACHE_SLOTS];
+static pthread_mutex_t answer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t key_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 16777619u;
+    return h;
+}
+
+/* A copy of the cached answers for key, or NULL. */
+static json_t *answer_cache_get(const char *key, uint64_t gen)
+{
+    json_t *out = NULL;
+    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
+    pthread_mutex_lock(&answer_lock);
+    if (sl->key && sl->gen == gen && !strcmp(sl->key, key))
+        out = json_deep_copy(sl->answers);
+    pthread_mutex_unlock(&answer_lock);
+    return out;
+}
+
+static void answer_cache_put(const char *key, uint64_t gen, json_t *answers)
+{
+    struct answer_slot *sl = &answer_cache[key_hash(key) & (ANSWER_CACHE_SLOTS - 1)];
+    char *k = strdup(key);
+    json_t *copy = json_deep_copy(answers);
+    if (!k || !copy) {
+        free(k);
+        json_decref(copy);
+        return;
+    }
+    pthread_mutex_lock(&answer_lock);
+    if (gen == atomic_load(&answers_gen)) {
+        free(sl->key);
+        json_decref(sl->answers);
+        sl->key = k;
+        sl->gen = gen;
+        sl->answers = copy;
+        k = NULL;
+        copy = NULL;
+    }
+    pthread_mutex_unlock(&answer_lock);
+    free(k);
+    json_decref(copy);
+}
+
+/* SANQU_KB_ANSWER_CACHE=0 turns the cache off (to measure the query). */
+static bool answer_cache_on(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("SANQU_KB_ANSWER_CACHE");
+        on = !(v && !strcmp(v, "0"));
+    }
+    return on;
+}
+
+void kb_answer_cache_free(void)
+{
+    pthread_mutex_lock(&answer_lock);
+    for (int i = 0; i < ANSWER_CACHE_SLOTS; i++) {
+        free(answer_cache[i].key);
+        json_decref(answer_cache[i].answers);
+        answer_cache[i] = (struct answer_slot){0};
+    }
+    pthread_mutex_unlock(&answer_lock);
+}
+
 /* ---- answers ---- */
 
+static enum sq_err search_answers_query(const char *match, const struct terms *tm,
+                                        const struct kb_search *s, json_t *items, int64_t *total,
+                                        struct sq_detail *d);
+
+/* Appends a page of answers to items; the same query gives the same page
+ * until an answer or category changes (the cache above). */
 static enum sq_err search_answers(const char *match, const struct terms *tm,
                                   const struct kb_search *s, json_t *items, int64_t *total,
                                   struct sq_detail *d)
+{
+    uint64_t gen = atomic_load(&answers_gen);
+    char *key = NULL;
+    if (answer_cache_on() &&
+        asprintf(&key, "S|%lld|%s|%lld|%lld|%d|%d|%lld|%s", (long long)s->category_id,
+                 s->unit_path ? s->unit_path : "", (long long)s->from, (long long)s->to, s->by_time,
+                 s->limit, (long long)s->offset, match) < 0)
+        key = NULL;
+    json_t *hit = key ? answer_cache_get(key, gen) : NULL;
+    if (hit) {
+        json_array_extend(items, json_object_get(hit, "items"));
+        *total = json_integer_value(json_object_get(hit, "total"));
+        json_decref(hit);
+        free(key);
+        return SQ_OK;
+    }
+    json_t *page = json_array();
+    enum sq_err e = search_answers_query(match, tm, s, page, total, d);
+    if (!e && key) {
+        json_t *v = json_pack("{s:O,s:I}", "items", page, "total", (json_int_t)*total);
+        answer_cache_put(key, gen, v);
+        json_decref(v);
+    }
+    if (!e)
+        json_array_extend(items, page);
+    json_decref(page);
+    free(key);
+    return e;
+}
+
+static enum sq_err search_answers_query(const char *match, const struct terms *tm,
+                                        const struct kb_search *s, json_t *items, int64_t *total,
+                                        struct sq_detail *d)
 {
     static const char *where =
         " FROM kb_answers_fts CROSS JOIN kb_answers a ON a.id = kb_answers_fts.rowid JOIN "
@@ -180,8 +344,8 @@ static void place_filters(struct kb_buf *b, const char *col, bool category, bool
                     col, P_CAT, col, P_CAT);
     if (unit)
         kb_buf_addf(b,
-                    " AND %sunit_id IN (SELECT id FROM units WHERE substr(path, 1, length(?%d)) "
-                    "= ?%d)",
+                    " AND %sunit_id IN (SELECT id FROM units WHERE path >= ?%d AND path < "
+                    "?%d || '~')",
                     col, P_UNIT, P_UNIT);
 }
 
@@ -362,6 +526,56 @@ static void near_path(const char *path, char *out, size_t cap)
 /* Answers taken by bm25 alone before the category boost re-ranks them. */
 #define SUGGEST_ANSWER_POOL 200
 
+/* Appends the suggested answers for the match to `answers`. */
+static enum sq_err suggest_answers(const char *match, const struct terms *tm, int64_t top, int k,
+                                   json_t *answers, struct sq_detail *d)
+{
+    uint64_t gen = atomic_load(&answers_gen);
+    char *key = NULL;
+    if (answer_cache_on() && asprintf(&key, "%lld|%d|%s", (long long)top, k, match) < 0)
+        key = NULL;
+    json_t *hit = key ? answer_cache_get(key, gen) : NULL;
+    if (hit) {
+        json_array_extend(answers, hit);
+        json_decref(hit);
+        free(key);
+        return SQ_OK;
+    }
+    enum sq_err e = SQ_OK;
+    struct sq_stmt *st = sq_db_stmt(
+        "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
+        "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
+        "(SELECT rowid, bm25(kb_answers_fts, 5.0, 2.0, 1.0) AS r FROM kb_answers_fts WHERE "
+        "kb_answers_fts MATCH ?1 ORDER BY r LIMIT ?3) m JOIN kb_answers a ON a.id = m.rowid "
+        "JOIN categories c ON c.id = a.category_id WHERE a.status = 'published' ORDER BY s, "
+        "a.id LIMIT ?5");
+    if (!st) {
+        free(key);
+        return sq_fail(d, SQ_EDB, NULL, "database error");
+    }
+    sq_bind_text(st, 1, match);
+    sq_bind_int64(st, 2, top);
+    sq_bind_int(st, 3, SUGGEST_ANSWER_POOL);
+    sq_bind_int(st, 5, k);
+    int rc;
+    while ((rc = sq_step(st)) == SQ_ROW)
+        json_array_append_new(
+            answers,
+            json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
+                      (json_int_t)sq_col_int64(st, 0), "title", sq_db_col_text(st, 1), "category",
+                      "id", (json_int_t)sq_col_int64(st, 2), "name", sq_db_col_text(st, 3),
+                      "snippet_html", snip(sq_db_col_text(st, 4), tm, 60), "score",
+                      -sq_col_double(st, 5), "reuse_count", (json_int_t)sq_col_int64(st, 6),
+                      "deflect_count", (json_int_t)sq_col_int64(st, 7)));
+    sq_db_reset(st);
+    if (rc != SQ_DONE)
+        e = sq_db_last_error(d);
+    else if (key)
+        answer_cache_put(key, gen, answers);
+    free(key);
+    return e;
+}
+
 enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc, json_t **out,
                            struct sq_detail *d)
 {
@@ -377,37 +591,10 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
         goto done;
     /* answers: the SUGGEST_ANSWER_POOL best by bm25 over the whole library,
      * ranked inside the full-text index (no row read for the others), then
-     * the published ones re-ranked with the same-category boost */
-    struct sq_stmt *st = sq_db_stmt(
-        "SELECT a.id, a.title, a.category_id, c.name, a.problem, m.r * (CASE WHEN "
-        "a.category_id = ?2 THEN 1.5 ELSE 1.0 END) AS s, a.reuse_count, a.deflect_count FROM "
-        "(SELECT rowid, bm25(kb_answers_fts, 5.0, 2.0, 1.0) AS r FROM kb_answers_fts WHERE "
-        "kb_answers_fts MATCH ?1 ORDER BY r LIMIT ?3) m JOIN kb_answers a ON a.id = m.rowid "
-        "JOIN categories c ON c.id = a.category_id WHERE a.status = 'published' ORDER BY s, "
-        "a.id LIMIT ?5");
-    if (!st) {
-        e = sq_fail(d, SQ_EDB, NULL, "database error");
+     * the published ones re-ranked with the same-category boost; the same
+     * terms give the same answers until an answer or category changes */
+    if ((e = suggest_answers(match, &tm, top, s->k, answers, d)))
         goto done;
-    }
-    sq_bind_text(st, 1, match);
-    sq_bind_int64(st, 2, top);
-    sq_bind_int(st, 3, SUGGEST_ANSWER_POOL);
-    sq_bind_int(st, 5, s->k);
-    int rc;
-    while ((rc = sq_step(st)) == SQ_ROW)
-        json_array_append_new(
-            answers,
-            json_pack("{s:I,s:s,s:{s:I,s:s},s:o,s:f,s:I,s:I}", "id",
-                      (json_int_t)sq_col_int64(st, 0), "title", sq_db_col_text(st, 1), "category",
-                      "id", (json_int_t)sq_col_int64(st, 2), "name", sq_db_col_text(st, 3),
-                      "snippet_html", snip(sq_db_col_text(st, 4), &tm, 60), "score",
-                      -sq_col_double(st, 5), "reuse_count", (json_int_t)sq_col_int64(st, 6),
-                      "deflect_count", (json_int_t)sq_col_int64(st, 7)));
-    sq_db_reset(st);
-    if (rc != SQ_DONE) {
-        e = sq_db_last_error(d);
-        goto done;
-    }
     /* open appeals near the unit (likely duplicates): the small index of
      * open appeals (008_open_fts.sql), whose unit and category columns the
      * filters read (the unary + keeps SQLite from running the match once per
@@ -419,12 +606,17 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     }
     struct kb_buf b = {0};
     kb_buf_addf(&b,
-                "SELECT rowid, bm25(appeals_open_fts, 3.0, 1.0) AS s FROM appeals_open_fts "
-                "WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
-                P_MATCH, P_EXCL);
+                "SELECT rowid, sq_bm25c(appeals_open_fts, ?%d, 3.0, 1.0) AS s FROM "
+                "appeals_open_fts WHERE appeals_open_fts MATCH ?%d AND rowid <> ?%d",
+                P_MATCH, P_MATCH, P_EXCL);
+    /* with a filter, the KB_SUGGEST_SCAN most recent open matches at most */
+    int64_t oldest = top || near[0] ? scan_floor("appeals_open_fts", match, KB_SUGGEST_SCAN) : 0;
+    if (oldest)
+        kb_buf_addf(&b, " AND rowid >= ?%d", P_FLOOR);
     place_filters(&b, "+", top != 0, near[0] != 0);
     kb_buf_addf(&b, " ORDER BY rowid DESC LIMIT ?%d", P_LIMIT);
-    st = sq_db_stmt(b.p);
+    struct sq_stmt *st = sq_db_stmt(b.p);
+    int rc;
     kb_buf_free(&b);
     if (!st) {
         e = sq_fail(d, SQ_EDB, NULL, "database error");
@@ -432,6 +624,8 @@ enum sq_err kb_suggest_run(const struct kb_suggest *s, const struct kb_scope *sc
     }
     sq_bind_text(st, P_MATCH, match);
     sq_bind_int64(st, P_EXCL, s->exclude_appeal_id);
+    if (oldest)
+        sq_bind_int64(st, P_FLOOR, oldest);
     if (top)
         sq_bind_int64(st, P_CAT, top);
     if (near[0])
@@ -502,6 +696,16 @@ done:
 void kb_search_engine_init(void)
 {
     sq_db_add_open_hook(kb_fts_register);
+}
+
+bool kb_index_appeals_pending(void)
+{
+    struct sq_stmt *st = sq_db_stmt(
+        "SELECT coalesce((SELECT max(id) FROM appeals), 0) > coalesce((SELECT last_id FROM "
+        "kb_index_state WHERE name = 'appeals'), 0)");
+    bool pending = st && sq_step(st) == SQ_ROW && sq_col_int(st, 0);
+    sq_db_reset(st);
+    return pending;
 }
 
 /* Appeal ids grow in commit order (one writer), so "ids above the last

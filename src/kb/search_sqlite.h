@@ -13,5 +13,11 @@
  * (search_sqlite_rank.c). The per-connection open hook that
  * kb_search_engine_init() installs. */
 int kb_fts_register(sqlite3 *db);
+/* A row of `table` changed on this thread's connection (the update hook
+ * kb_fts_register installs): the cached suggestion answers lapse when it is
+ * kb_answers or categories, now and again once the change has committed. */
+void kb_answers_changed(const char *table);
+/* Frees the cached suggestion answers (at shutdown; optional). */
+void kb_answer_cache_free(void);
 
 #endif

@@ -219,6 +219,7 @@ const struct sq_route notify_routes[] = {
      .body = hook_fields,
      .fn = webhooks_create,
      .perm = SQ_PERM_ADMIN,
+     .flags = SQ_ROUTE_DIRECT,
      .summary = "subscribe a URL to appeal events (the secret is shown once)"},
     {.method = "DELETE",
      .pattern = "/api/v1/webhooks/:id",

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/worker.h"
+#include "core/writer.h"
 #include "tasks/tasks.h"
 #include "units/units.h"
 
@@ -153,13 +154,34 @@ struct sched_state {
 static struct sq_worker *worker;
 static struct sched_state state;
 
+/* One pass as a job of the group-commit writer (as the appeals scheduler):
+ * one commit for the pass, and no write lock held while requests wait. */
+struct pass_job {
+    int64_t now;
+    int escalate_days;
+    bool more;
+    int changed;
+};
+
+static enum sq_err pass_run(void *ctx, struct sq_detail *d)
+{
+    struct pass_job *j = ctx;
+    (void)d;
+    j->changed = tasks_sched_run(j->now, j->escalate_days, TASKS_SCHED_BATCH, &j->more);
+    return SQ_OK;
+}
+
 static int tick(void *ctx)
 {
     struct sched_state *s = ctx;
     int64_t now = sq_clock_now();
     if (!sq_pass_due(&s->timer, now, sq_clock_is_fake()))
         return 0;
-    int changed = tasks_sched_run(now, s->escalate_days, TASKS_SCHED_BATCH, &s->timer.more);
+    struct pass_job j = {.now = now, .escalate_days = s->escalate_days};
+    struct sq_detail d = {0};
+    sq_writer_run(pass_run, &j, &d);
+    int changed = j.changed;
+    s->timer.more = j.more;
     if (changed)
         sq_info("event=tasks_sched_pass changed=%d more=%d", changed, s->timer.more);
     return s->timer.more;
