@@ -38,23 +38,14 @@ extern const struct sq_perm tasks_perms[];
 
 /* Every domain's permissions (core/auth collects them). */
 const struct sq_perm *const sq_perm_tables[] = {
-    core_perms, units_perms, accounts_perms, appeals_perms, stats_perms, kb_perms, tasks_perms,
-    NULL,
+    core_perms,  units_perms, accounts_perms, appeals_perms,
+    stats_perms, kb_perms,    tasks_perms,    NULL,
 };
 
 const struct sq_route *const sq_route_tables[] = {
-    core_routes,
-    accounts_routes,
-    units_routes,
-    appeals_routes,
-    appeals_meta_routes,
-    appeals_calendar_routes,
-    notify_routes,
-    kb_routes,
-    stats_routes,
-    open311_routes,
-    tasks_routes,
-    NULL,
+    core_routes,         accounts_routes,         units_routes,  appeals_routes,
+    appeals_meta_routes, appeals_calendar_routes, notify_routes, kb_routes,
+    stats_routes,        open311_routes,          tasks_routes,  NULL,
 };
 
 /* The event types each domain publishes, with their recipients

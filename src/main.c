@@ -30,7 +30,7 @@ extern char **environ;
 static struct sq_config app_cfg;
 
 void accounts_audit_access(const struct sq_req *r);
-void sq_app_init(void);                        /* per-connection hooks (app.c) */
+void sq_app_init(void);                       /* per-connection hooks (app.c) */
 void sq_app_start(const struct sq_config *c); /* domain background work (app.c) */
 void sq_app_stop(void);
 
@@ -125,7 +125,8 @@ static int check_flags(int argc, char **argv, const char *const *known)
             ok |= !strcmp(*k, name);
         /* SERVE_SETTINGS in known: every setting of sq_config_keys */
         for (const char *const *k = known; *k && !ok; k++)
-            for (const struct sq_config_key *c = sq_config_keys; *k == SERVE_SETTINGS && c->key; c++)
+            for (const struct sq_config_key *c = sq_config_keys; *k == SERVE_SETTINGS && c->key;
+                 c++)
                 ok |= !strcmp(c->key, name);
         if (!ok) {
             fprintf(stderr, "sanqu: unknown option --%s (see --help)\n", name);
@@ -278,17 +279,18 @@ static int cmd_demo(int argc, char **argv)
     static const char *const known[] = {"db",  "seed", "scale", "appeals", "answers",
                                         "now", "help", "force", NULL};
     if (has_flag(argc, argv, "--help")) {
-        printf("usage: sanqu demo [--db PATH] [--seed N] [--appeals N] [--answers N] [--now TIME]\n\n"
-               "Builds a synthetic district at the scale of Hongshan, Wuhan: 14 streets, 192\n"
-               "communities, departments, 35 universities with schools, 8 parks with 3,700\n"
-               "enterprises, users for every role, and about three years of appeals. The same\n"
-               "seed gives the same data. The data is synthetic: no real person is in it.\n"
-               "Every demo account's password is sanqu-demo.\n\n"
-               "  --appeals N  appeals since 2024-01-01 (default 300000; 0 = none)\n"
-               "  --answers N  knowledge-base answers (default 48, the curated ones; more are\n"
-               "               local variants of them, as the benchmark's 10000)\n"
-               "  --now TIME   pretend it is TIME (ISO 8601, e.g. 2026-11-27T10:00+08:00):\n"
-               "               appeals stop there; same seed + same --now = same data\n");
+        printf(
+            "usage: sanqu demo [--db PATH] [--seed N] [--appeals N] [--answers N] [--now TIME]\n\n"
+            "Builds a synthetic district at the scale of Hongshan, Wuhan: 14 streets, 192\n"
+            "communities, departments, 35 universities with schools, 8 parks with 3,700\n"
+            "enterprises, users for every role, and about three years of appeals. The same\n"
+            "seed gives the same data. The data is synthetic: no real person is in it.\n"
+            "Every demo account's password is sanqu-demo.\n\n"
+            "  --appeals N  appeals since 2024-01-01 (default 300000; 0 = none)\n"
+            "  --answers N  knowledge-base answers (default 48, the curated ones; more are\n"
+            "               local variants of them, as the benchmark's 10000)\n"
+            "  --now TIME   pretend it is TIME (ISO 8601, e.g. 2026-11-27T10:00+08:00):\n"
+            "               appeals stop there; same seed + same --now = same data\n");
         return 0;
     }
     if (check_flags(argc, argv, known))

@@ -56,8 +56,8 @@ bool accounts_may_manage(const struct sq_user *caller, const struct accounts_tar
 /* Loads the user behind a token (valid, unexpired, unrevoked) with grants. */
 bool accounts_store_authenticate(const char *token, struct sq_user *u);
 /* Password check; on success *user_id is set. SQ_EAUTH on mismatch/disabled. */
-enum sq_err accounts_store_check_password(const char *login, const char *password,
-                                          int64_t *user_id, struct sq_detail *d);
+enum sq_err accounts_store_check_password(const char *login, const char *password, int64_t *user_id,
+                                          struct sq_detail *d);
 enum sq_err accounts_store_session_new(int64_t user_id, int hours, const char *ip, char *token,
                                        char *csrf, int64_t *expires_at, struct sq_detail *d);
 enum sq_err accounts_store_session_revoke(int64_t session_id, struct sq_detail *d);
@@ -88,8 +88,7 @@ enum sq_err accounts_store_user_update(int64_t id, json_t *in, enum accounts_pw_
 enum sq_err accounts_store_set_must_change(int64_t id, bool on, struct sq_detail *d);
 /* Every grant of user_id into t (archived units included). SQ_ENOTFOUND when
  * the user does not exist. */
-enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t,
-                                  struct sq_detail *d);
+enum sq_err accounts_store_target(int64_t user_id, struct accounts_target *t, struct sq_detail *d);
 /* User record, phone and id_number as stored (the api masks them with
  * sq_json_mask_personal for whoever may not see them). NULL if missing. */
 json_t *accounts_store_user_json(int64_t id);
@@ -107,8 +106,8 @@ enum sq_err accounts_store_user_list(const struct sq_user_filter *f, const struc
 int accounts_store_user_grant_paths(int64_t user_id, char paths[][128], int max);
 
 json_t *accounts_store_grants_json(int64_t user_id);
-enum sq_err accounts_store_grant_add(int64_t user_id, const char *role, int64_t unit_id,
-                                     int64_t by, int64_t *id, struct sq_detail *d);
+enum sq_err accounts_store_grant_add(int64_t user_id, const char *role, int64_t unit_id, int64_t by,
+                                     int64_t *id, struct sq_detail *d);
 /* Looks up a grant: role, unit path, user. */
 enum sq_err accounts_store_grant_get(int64_t id, char *role, size_t rolecap, char *unit_path,
                                      int64_t *user_id, struct sq_detail *d);

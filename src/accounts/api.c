@@ -19,8 +19,6 @@
 #include "core/json.h"
 #include "units/units.h"
 
-
-
 /* ---- helpers ---- */
 
 static bool valid_login(const char *s)
@@ -112,8 +110,7 @@ static json_t *me_json(const struct sq_user *u)
 
 /* Loads user_id's grants and applies the manage rule. Called inside the
  * transaction that then writes, so no grant can arrive in between. */
-static enum sq_err check_manage(const struct sq_user *caller, int64_t user_id,
-                                struct sq_detail *d)
+static enum sq_err check_manage(const struct sq_user *caller, int64_t user_id, struct sq_detail *d)
 {
     struct accounts_target t;
     enum sq_err e = accounts_store_target(user_id, &t, d);
@@ -324,8 +321,8 @@ static int users_grants(struct sq_req *r)
     return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
 }
 
-static const char *const role_names[] = {"public", "collector", "handler", "unit_admin",
-                                         "district_admin", "auditor", NULL};
+static const char *const role_names[] = {"public",         "collector", "handler", "unit_admin",
+                                         "district_admin", "auditor",   NULL};
 
 /* Checks that the caller may grant `role` in `unit` (accounts_check_grant:
  * in their subtree, at or below their own rank); fills unit. */
@@ -378,14 +375,16 @@ static int users_create(struct sq_req *r)
     enum sq_err e = sq_validate(r->json, user_create_fields, &d);
     if (e)
         return sq_reply_err(r, e, &d);
-    const char *login = sq_json_str(r->json, "login", ""), *role = sq_json_str(r->json, "role", NULL);
+    const char *login = sq_json_str(r->json, "login", ""),
+               *role = sq_json_str(r->json, "role", NULL);
     const char *idn = sq_json_str(r->json, "id_number", NULL);
     int64_t unit_id = sq_json_int(r->json, "unit_id", 0);
     if (!valid_login(login))
         return sq_reply_errf(r, SQ_EINVAL, "login", "login may use letters, digits, _ - . only");
     if (idn && !valid_id_number(idn))
-        return sq_reply_errf(r, SQ_EINVAL, "id_number", "id_number must be 18 digits (last may "
-                                                        "be X)");
+        return sq_reply_errf(r, SQ_EINVAL, "id_number",
+                             "id_number must be 18 digits (last may "
+                             "be X)");
     if (!role != !unit_id)
         return sq_reply_errf(r, SQ_EINVAL, role ? "unit_id" : "role",
                              "role and unit_id go together");
@@ -398,11 +397,10 @@ static int users_create(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     if ((e = accounts_store_user_create_granted(
              login, sq_json_str(r->json, "display_name", ""), sq_json_str(r->json, "password", ""),
-             sq_json_str(r->json, "phone", NULL), idn, role, unit_id, r->user->id, &id, &gid,
-             &d)))
+             sq_json_str(r->json, "phone", NULL), idn, role, unit_id, r->user->id, &id, &gid, &d)))
         return sq_reply_err(r, e, &d);
-    json_t *det = json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id",
-                            (json_int_t)unit_id);
+    json_t *det =
+        json_pack("{s:s,s:s?,s:I}", "login", login, "role", role, "unit_id", (json_int_t)unit_id);
     sq_audit_write(r->user->id, "user_create", "user", id, r->ip, det);
     json_decref(det);
     json_t *o = user_view(id);
@@ -487,8 +485,8 @@ static int users_update(struct sq_req *r)
                                  "新密码不能与当前密码相同 / the new password must differ from "
                                  "the current one");
     }
-    if (pw && (e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(),
-                                     &d)))
+    if (pw &&
+        (e = sq_password_check(sq_json_str(r->json, "password", ""), login, password_min(), &d)))
         return sq_reply_err(r, e, &d);
     json_object_del(r->json, "current_password");
     /* an admin's decision and write in one transaction: a grant given to the
@@ -533,8 +531,7 @@ static int grants_create(struct sq_req *r)
     /* giving a role is managing its holder: every role they already hold
      * must be one the caller could have given */
     const struct accounts_guard manage = {check_manage, r->user};
-    if ((e = accounts_store_grant_add_guarded(&manage, uid, role, unit_id, r->user->id, &gid,
-                                              &d)))
+    if ((e = accounts_store_grant_add_guarded(&manage, uid, role, unit_id, r->user->id, &gid, &d)))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, "grant", "user", uid, r->ip, r->json);
     json_t *grants = accounts_store_grants_json(uid), *g = NULL;
@@ -562,8 +559,9 @@ static int grants_delete(struct sq_req *r)
         return sq_reply_err(r, e, &d);
     }
     if (uid == r->user->id && rl == SQ_ROLE_DISTRICT_ADMIN)
-        return sq_reply_errf(r, SQ_ECONFLICT, NULL, "you cannot revoke your own district admin "
-                                                    "role");
+        return sq_reply_errf(r, SQ_ECONFLICT, NULL,
+                             "you cannot revoke your own district admin "
+                             "role");
     const struct accounts_guard manage = {check_manage, r->user};
     if ((e = accounts_store_grant_delete_guarded(&manage, uid, id, &d))) {
         if (e == SQ_EFORBIDDEN)
@@ -604,8 +602,8 @@ static int audit_list(struct sq_req *r)
 void accounts_audit_access(const struct sq_req *r);
 void accounts_audit_access(const struct sq_req *r)
 {
-    json_t *det = json_pack("{s:s,s:s,s:i}", "method", r->method, "path", r->path, "status",
-                            r->status);
+    json_t *det =
+        json_pack("{s:s,s:s,s:i}", "method", r->method, "path", r->path, "status", r->status);
     sq_audit_write(r->user->id, "auditor_access", "request", 0, r->ip, det);
     json_decref(det);
 }

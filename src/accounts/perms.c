@@ -13,12 +13,14 @@ const struct sq_perm accounts_perms[] = {
                                           SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
                                           SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN) |
                                           SQ_ROLE_BIT(SQ_ROLE_AUDITOR)},
-    [ACCOUNTS_PERM_USER_WRITE] = {.writes = true, .name = "user.write",
+    [ACCOUNTS_PERM_USER_WRITE] = {.writes = true,
+                                  .name = "user.write",
                                   .zh = "新建、修改账号",
                                   .en = "create and update accounts",
                                   .roles = SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
                                            SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN)},
-    [ACCOUNTS_PERM_GRANT] = {.writes = true, .name = "grant",
+    [ACCOUNTS_PERM_GRANT] = {.writes = true,
+                             .name = "grant",
                              .zh = "授予和撤销角色",
                              .en = "grant and revoke roles",
                              .roles = SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |

@@ -174,8 +174,8 @@ static enum sq_err intake_prepare(json_t *in, const struct sq_user *u, const cha
                        "someone else");
     if (on_behalf && !sq_json_str(in, "contact_name", NULL))
         return sq_fail(d, SQ_EINVAL, "contact_name", "name the person you file for");
-    const char *kind = sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident"
-                                                                              : "enterprise");
+    const char *kind =
+        sq_json_str(in, "kind", strcmp(cat.kind, "enterprise") ? "resident" : "enterprise");
     snprintf(a->kind, sizeof a->kind, "%s", kind);
     snprintf(a->urgency, sizeof a->urgency, "%s", sq_json_str(in, "urgency", cat.urgency));
     snprintf(a->channel, sizeof a->channel, "%s", on_behalf ? "collector" : channel);
@@ -340,8 +340,9 @@ static int appeals_create(struct sq_req *r)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "your role does not file appeals");
     const char *key = sq_req_header(r, "Idempotency-Key");
     if (key && (strlen(key) < 1 || strlen(key) > 128))
-        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key", "Idempotency-Key must be 1 to 128 "
-                                                              "characters");
+        return sq_reply_errf(r, SQ_EINVAL, "Idempotency-Key",
+                             "Idempotency-Key must be 1 to 128 "
+                             "characters");
     struct intake *t = calloc(1, sizeof *t);
     if (!t)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
@@ -353,8 +354,8 @@ static int appeals_create(struct sq_req *r)
             snprintf(scope, sizeof scope, "a:%s", r->ip);
         idem_set(t, scope, key, r->json);
     }
-    enum sq_err e = intake_prepare(r->json, r->user,
-                                   r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
+    enum sq_err e =
+        intake_prepare(r->json, r->user, r->cookie_auth || !r->user ? "web" : "api", t, &t->d);
     if (e) {
         int st = sq_reply_err(r, e, &t->d);
         intake_free(t);
@@ -539,8 +540,8 @@ static int appeals_list(struct sq_req *r)
      * caller's grants, which only a commit changes. Not the clock-dependent
      * queues (due soon), whose answer moves without any write. */
     int kn = snprintf(key, sizeof key, "appeals/list user=%lld ", (long long)r->user->id);
-    bool cacheable = !f.due_before && kn > 0 &&
-                     sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
+    bool cacheable =
+        !f.due_before && kn > 0 && sq_req_query_all(r, key + kn, sizeof key - (size_t)kn);
     if (cacheable && sq_rcache_get(key, &text, &len))
         return sq_reply_json_text(r, 200, text, len);
     /* {"items":[...],"total":N,"next":"..."|null}, as sq_reply_list() prints */
@@ -564,8 +565,7 @@ static int appeals_list(struct sq_req *r)
 
 /* ---- actions ---- */
 
-static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000},
-                                             {0}};
+static const struct sq_field f_note_opt[] = {{.name = "note", .type = SQ_F_TEXT, .max = 2000}, {0}};
 static const struct sq_field f_assign[] = {
     {.name = "handler_id", .type = SQ_F_ID, .required = true},
     {.name = "note", .type = SQ_F_TEXT, .max = 2000},
@@ -604,11 +604,11 @@ static const struct sq_field f_review[] = {
     {0}};
 
 static const struct sq_field *const action_fields[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,  [SQ_AA_TRANSFER] = f_transfer,
-    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,      [SQ_AA_REPLY] = f_reply,
-    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,  [SQ_AA_EXTEND] = f_extend,
+    [SQ_AA_ACCEPT] = f_note_opt, [SQ_AA_ASSIGN] = f_assign,   [SQ_AA_TRANSFER] = f_transfer,
+    [SQ_AA_RETURN] = f_reason,   [SQ_AA_NOTE] = f_note,       [SQ_AA_REPLY] = f_reply,
+    [SQ_AA_RESOLVE] = f_reply,   [SQ_AA_REJECT] = f_reason,   [SQ_AA_EXTEND] = f_extend,
     [SQ_AA_SUSPEND] = f_reason,  [SQ_AA_RESUME] = f_note_opt, [SQ_AA_MERGE] = f_merge,
-    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,  [SQ_AA_REOPEN] = f_reason,
+    [SQ_AA_RATE] = f_rate,       [SQ_AA_REVIEW] = f_review,   [SQ_AA_REOPEN] = f_reason,
     [SQ_AA_ESCALATE] = f_reason,
 };
 

@@ -31,20 +31,17 @@ const char *const sq_appeal_status_names[SQ_AS__MAX + 1] = {
 };
 
 static const char *const action_names[SQ_AA__MAX] = {
-    "submit",  "accept", "assign", "transfer", "return",   "note",     "reply",
-    "resolve", "reject", "extend", "suspend",  "resume",   "merge",    "rate",
-    "review",  "reopen", "warn",   "overdue",  "escalate", "close",
-    "extend_decide", "attach", "contact", "kb_solve",
+    "submit", "accept",  "assign",   "transfer", "return",        "note",   "reply",   "resolve",
+    "reject", "extend",  "suspend",  "resume",   "merge",         "rate",   "review",  "reopen",
+    "warn",   "overdue", "escalate", "close",    "extend_decide", "attach", "contact", "kb_solve",
 };
 
 /* Actions a person or staff may ask for by name over the API. */
 static const bool action_public[SQ_AA__MAX] = {
-    [SQ_AA_ACCEPT] = true,  [SQ_AA_ASSIGN] = true, [SQ_AA_TRANSFER] = true,
-    [SQ_AA_RETURN] = true,  [SQ_AA_NOTE] = true,   [SQ_AA_REPLY] = true,
-    [SQ_AA_RESOLVE] = true, [SQ_AA_REJECT] = true, [SQ_AA_EXTEND] = true,
-    [SQ_AA_SUSPEND] = true, [SQ_AA_RESUME] = true, [SQ_AA_MERGE] = true,
-    [SQ_AA_RATE] = true,    [SQ_AA_REVIEW] = true, [SQ_AA_REOPEN] = true,
-    [SQ_AA_ESCALATE] = true,
+    [SQ_AA_ACCEPT] = true, [SQ_AA_ASSIGN] = true,  [SQ_AA_TRANSFER] = true, [SQ_AA_RETURN] = true,
+    [SQ_AA_NOTE] = true,   [SQ_AA_REPLY] = true,   [SQ_AA_RESOLVE] = true,  [SQ_AA_REJECT] = true,
+    [SQ_AA_EXTEND] = true, [SQ_AA_SUSPEND] = true, [SQ_AA_RESUME] = true,   [SQ_AA_MERGE] = true,
+    [SQ_AA_RATE] = true,   [SQ_AA_REVIEW] = true,  [SQ_AA_REOPEN] = true,   [SQ_AA_ESCALATE] = true,
 };
 
 /* next[action][from]: the status after the action, -1 = illegal, KEEP = same */
@@ -183,7 +180,8 @@ enum sq_err sq_appeal_decide(const struct sq_user *u, const struct sq_appeal *a,
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "只有提出诉求的本人可以这样做 / only the person who filed it may %s it",
                            name);
-        const struct sq_perm *need = (who & WHO_H) ? SQ_PERM_APPEAL_HANDLE : SQ_PERM_APPEAL_SUPERVISE;
+        const struct sq_perm *need =
+            (who & WHO_H) ? SQ_PERM_APPEAL_HANDLE : SQ_PERM_APPEAL_SUPERVISE;
         if (!sq_user_has(u, need))
             return sq_fail(why, SQ_EFORBIDDEN, NULL,
                            "您的角色不能执行此操作（%s） / your role may not %s an appeal", name,

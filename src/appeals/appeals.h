@@ -92,17 +92,17 @@ int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appe
 struct sq_appeal_filter {
     const char *statuses[SQ_AS__MAX]; /* any of; none = all */
     int nstatuses;
-    int64_t category_id;              /* matches the category and its children */
-    const char *unit_path;            /* handler unit subtree */
+    int64_t category_id;   /* matches the category and its children */
+    const char *unit_path; /* handler unit subtree */
     int64_t handler_id;
     const char *kind, *urgency, *q;
-    int64_t from, to;                 /* created_at range, 0 = open */
+    int64_t from, to; /* created_at range, 0 = open */
     bool overdue;
-    int64_t due_before;               /* due_at <= this (due soon), 0 = off */
-    int64_t creator_or_collector;     /* the caller's own appeals */
-    const char **scope_paths;         /* NULL = unrestricted */
+    int64_t due_before;           /* due_at <= this (due soon), 0 = off */
+    int64_t creator_or_collector; /* the caller's own appeals */
+    const char **scope_paths;     /* NULL = unrestricted */
     int nscope;
-    const char *order;                /* validated ORDER BY */
+    const char *order; /* validated ORDER BY */
 };
 /* One row of a list page. The strings are borrowed from the statement and
  * valid only during the callback; absent text is "". */
@@ -138,15 +138,14 @@ enum sq_err appeals_store_idem_bind(const char *scope, const char *key, int64_t 
                                     struct sq_detail *d);
 
 /* Attachments */
-enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename,
-                                         const char *ctype, int64_t size, const char *sha256,
-                                         const char *path, int64_t by, int64_t *id,
-                                         struct sq_detail *d);
+enum sq_err appeals_store_attachment_add(int64_t appeal_id, const char *filename, const char *ctype,
+                                         int64_t size, const char *sha256, const char *path,
+                                         int64_t by, int64_t *id, struct sq_detail *d);
 json_t *appeals_store_attachments_json(int64_t appeal_id);
 /* Looks up one attachment: its appeal, content type and storage path. */
-enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype,
-                                         size_t ctcap, char *path, size_t pathcap,
-                                         char *filename, size_t fncap, struct sq_detail *d);
+enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype, size_t ctcap,
+                                         char *path, size_t pathcap, char *filename, size_t fncap,
+                                         struct sq_detail *d);
 
 /* ---- the shared working calendar (calcache.c) ---- */
 /* Returns the calendar with a read lock held; pair with appeals_calendar_release().

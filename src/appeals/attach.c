@@ -84,8 +84,8 @@ int appeals_attach(struct sq_req *r)
     struct sq_detail d = {0};
     struct sq_appeal a;
     int64_t id = sq_req_param_id(r, "id"), aid = 0;
-    enum sq_err e = id ? appeals_store_get(id, &a, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    enum sq_err e =
+        id ? appeals_store_get(id, &a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
     e = sq_appeal_decide(r->user, &a, SQ_AA_ATTACH, &d);
@@ -106,9 +106,10 @@ int appeals_attach(struct sq_req *r)
     if (fn && !safe_filename(fn))
         return sq_reply_errf(r, SQ_EINVAL, "filename", "filename has characters not allowed");
     snprintf(filename, sizeof filename, "%s",
-             fn ? fn : !strcmp(sniffed, "application/pdf") ? "document.pdf"
-                   : !strcmp(sniffed, "image/png")         ? "photo.png"
-                                                           : "photo.jpg");
+             fn                                    ? fn
+             : !strcmp(sniffed, "application/pdf") ? "document.pdf"
+             : !strcmp(sniffed, "image/png")       ? "photo.png"
+                                                   : "photo.jpg");
     json_t *existing = appeals_store_attachments_json(id);
     size_t count = json_array_size(existing);
     json_decref(existing);
@@ -150,12 +151,14 @@ int appeals_attachment_get(struct sq_req *r)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such attachment");
     if (e || (e = appeals_store_get(appeal_id, &a, &d)))
         return sq_reply_err(r, e, &d);
-    bool ok = sq_appeal_is_person(r->user, &a) || sq_may(r->user, SQ_PERM_APPEAL_READ, a.handler_unit_path) ||
+    bool ok = sq_appeal_is_person(r->user, &a) ||
+              sq_may(r->user, SQ_PERM_APPEAL_READ, a.handler_unit_path) ||
               sq_may_all(r->user, SQ_PERM_APPEAL_READ);
     sq_appeal_cleanup(&a);
     if (!ok)
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this file belongs to an appeal outside "
-                                                     "your units");
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "this file belongs to an appeal outside "
+                             "your units");
     if (strstr(path, ".."))
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such attachment");
     snprintf(full, sizeof full, "%s/%s", sq_app_config->data_dir, path);
@@ -176,9 +179,10 @@ int appeals_attachment_get(struct sq_req *r)
     snprintf(disp, sizeof disp, "inline; filename=\"%s\"", filename);
     sq_reply_header(r, "Content-Disposition", disp);
     sq_reply_header(r, "Cache-Control", "private, max-age=3600");
-    int st = sq_reply_raw(r, 200, !strcmp(ctype, "image/png")   ? "image/png"
-                                  : !strcmp(ctype, "image/jpeg") ? "image/jpeg"
-                                                                 : "application/pdf",
+    int st = sq_reply_raw(r, 200,
+                          !strcmp(ctype, "image/png")    ? "image/png"
+                          : !strcmp(ctype, "image/jpeg") ? "image/jpeg"
+                                                         : "application/pdf",
                           buf, (size_t)n, true);
     free(buf);
     return st;

@@ -19,8 +19,8 @@ json_t *appeals_store_calendar_days_json(int from, int to);
 /* {work_start, work_end, break_start, break_end}; break_* null when none. */
 json_t *appeals_store_calendar_hours_json(void);
 /* Adds or replaces one day; *created tells which. */
-enum sq_err appeals_store_calendar_put(int day, const char *kind, const char *name,
-                                       bool *created, struct sq_detail *d);
+enum sq_err appeals_store_calendar_put(int day, const char *kind, const char *name, bool *created,
+                                       struct sq_detail *d);
 /* SQ_ENOTFOUND when the date has no entry. */
 enum sq_err appeals_store_calendar_delete(int day, struct sq_detail *d);
 /* Stores validated "HH:MM" values; break_start/break_end NULL = no break. */

@@ -6,14 +6,16 @@
 #include "appeals/perms.h"
 
 const struct sq_perm appeals_perms[] = {
-    [APPEALS_PERM_CREATE] = {.writes = true, .name = "appeal.create",
+    [APPEALS_PERM_CREATE] = {.writes = true,
+                             .name = "appeal.create",
                              .zh = "提交诉求",
                              .en = "file an appeal",
                              .roles = SQ_ROLE_BIT(SQ_ROLE_PUBLIC) | SQ_ROLE_BIT(SQ_ROLE_COLLECTOR) |
                                       SQ_ROLE_BIT(SQ_ROLE_HANDLER) |
                                       SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
                                       SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN)},
-    [APPEALS_PERM_COLLECT] = {.writes = true, .name = "appeal.collect",
+    [APPEALS_PERM_COLLECT] = {.writes = true,
+                              .name = "appeal.collect",
                               .zh = "代他人提交诉求",
                               .en = "file an appeal on someone's behalf",
                               .roles = SQ_ROLE_BIT(SQ_ROLE_COLLECTOR) |
@@ -27,13 +29,15 @@ const struct sq_perm appeals_perms[] = {
          .roles = SQ_ROLE_BIT(SQ_ROLE_COLLECTOR) | SQ_ROLE_BIT(SQ_ROLE_HANDLER) |
                   SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) | SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN) |
                   SQ_ROLE_BIT(SQ_ROLE_AUDITOR)},
-    [APPEALS_PERM_HANDLE] = {.writes = true, .name = "appeal.handle",
+    [APPEALS_PERM_HANDLE] = {.writes = true,
+                             .name = "appeal.handle",
                              .zh = "受理、转办、办结等办理操作",
                              .en = "handle appeals: accept, transfer, resolve ...",
                              .roles = SQ_ROLE_BIT(SQ_ROLE_HANDLER) |
                                       SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
                                       SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN)},
-    [APPEALS_PERM_SUPERVISE] = {.writes = true, .name = "appeal.supervise",
+    [APPEALS_PERM_SUPERVISE] = {.writes = true,
+                                .name = "appeal.supervise",
                                 .zh = "审批延期、复核、督办升级",
                                 .en = "approve extensions, review, escalate",
                                 .roles = SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |

@@ -70,11 +70,11 @@ enum sq_appeal_action {
 #define SQ_AA__EVENTS SQ_AA_EXTEND_DECIDE
 
 extern const char *const sq_appeal_status_names[]; /* NULL-terminated, enum order */
-extern const char *const sq_appeal_kinds[];     /* resident student employee enterprise */
-extern const char *const sq_appeal_urgencies[]; /* normal urgent critical */
-extern const char *const sq_appeal_channels[];  /* web api collector open311 */
-extern const char *const sq_satisfactions[];    /* satisfied basically_satisfied dissatisfied */
-extern const char *const sq_solved_values[];    /* solved partly_solved not_solved */
+extern const char *const sq_appeal_kinds[];        /* resident student employee enterprise */
+extern const char *const sq_appeal_urgencies[];    /* normal urgent critical */
+extern const char *const sq_appeal_channels[];     /* web api collector open311 */
+extern const char *const sq_satisfactions[];       /* satisfied basically_satisfied dissatisfied */
+extern const char *const sq_solved_values[];       /* solved partly_solved not_solved */
 
 const char *sq_appeal_status_name(int s);
 int sq_appeal_status_parse(const char *s); /* -1 if unknown */

@@ -106,10 +106,10 @@ static bool escalate(const struct sq_appeal *a, int count, struct pass *p)
     sq_appeal_copy(&b, a);
     b.escalation_level++;
     b.updated_at = bump(a, p->now);
-    json_t *data = json_pack("{s:i,s:i,s:I,s:s,s:i,s:b}", "level", b.escalation_level, "round",
-                             count, "to_unit_id", (json_int_t)parent.id, "to_unit_name",
-                             parent.name, "overdue_working_days",
-                             (count - 1) * p->o->escalate_days, "automatic", 1);
+    json_t *data =
+        json_pack("{s:i,s:i,s:I,s:s,s:i,s:b}", "level", b.escalation_level, "round", count,
+                  "to_unit_id", (json_int_t)parent.id, "to_unit_name", parent.name,
+                  "overdue_working_days", (count - 1) * p->o->escalate_days, "automatic", 1);
     json_object_set_new(data, "due_at", time_json(a->due_at));
     snprintf(note, sizeof note, "超期自动督办（第%d次），督办单位：%s", count, parent.name);
     ok = apply(a, &b, SQ_AA_ESCALATE, note, data);
@@ -144,8 +144,8 @@ static void warn(const struct sq_appeal *a, struct pass *p)
     sq_appeal_copy(&b, a);
     b.warned = 1;
     b.updated_at = bump(a, p->now);
-    json_t *data = json_pack("{s:o,s:o}", "warn_at", time_json(a->warn_at), "due_at",
-                             time_json(a->due_at));
+    json_t *data =
+        json_pack("{s:o,s:o}", "warn_at", time_json(a->warn_at), "due_at", time_json(a->due_at));
     if (apply(a, &b, SQ_AA_WARN, "办理时限即将届满", data))
         p->changed++;
     json_decref(data);
@@ -206,8 +206,8 @@ static void close_waiting(const char *status, struct pass *p, bool *more)
             b.status = SQ_AS_CLOSED;
             b.closed_at = p->now;
             b.updated_at = bump(&a, p->now);
-            json_t *data = json_pack("{s:b,s:i}", "unrated", unrated, "after_days",
-                                     p->o->unrated_days);
+            json_t *data =
+                json_pack("{s:b,s:i}", "unrated", unrated, "after_days", p->o->unrated_days);
             if (apply(&a, &b, SQ_AA_CLOSE,
                       unrated ? "评价期满未评价，自动结案（计为未评价）" : "评价期满，自动结案",
                       data))

@@ -63,8 +63,7 @@ struct sq_escalation_row {
 };
 /* Escalation rows with next_at <= now, soonest first; returns the count. */
 int appeals_store_escalations_due(int64_t now, struct sq_escalation_row *out, int max);
-enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row,
-                                         struct sq_detail *d);
+enum sq_err appeals_store_escalation_put(const struct sq_escalation_row *row, struct sq_detail *d);
 enum sq_err appeals_store_escalation_drop(int64_t appeal_id, struct sq_detail *d);
 /* Ids of open appeals past warn_at and not warned (which = "warn"), or past
  * due_at and not overdue ("overdue"), soonest first. */

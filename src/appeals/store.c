@@ -18,13 +18,13 @@
 #include "core/db.h"
 #include "core/log.h"
 
-#define APPEAL_COLS                                                                              \
-    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, " \
-    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "    \
-    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, " \
-    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "        \
-    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "       \
-    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "      \
+#define APPEAL_COLS                                                                                \
+    "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, "   \
+    "a.lat, a.lon, a.contact_name, a.contact_phone, a.urgency, a.status, a.handler_unit_id, "      \
+    "a.handler_unit_path, a.handler_id, a.creator_id, a.collector_id, a.channel, a.created_at, "   \
+    "a.accepted_at, a.response_due_at, a.due_at, a.warn_at, a.resolved_at, a.closed_at, "          \
+    "a.suspended_at, a.warned, a.overdue, a.escalation_level, a.extension_days, a.reply, "         \
+    "a.rating_speed, a.rating_result, a.rating_attitude, a.rating_solved, a.satisfaction, "        \
     "a.rating_comment, a.rated_at, a.reopen_count, a.master_id, a.kb_answer_id, a.updated_at"
 
 static char *dup_col(struct sq_stmt *st, int i)

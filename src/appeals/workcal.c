@@ -77,8 +77,8 @@ static int date_to_day(int date, int64_t *day)
     tm.tm_mon = m - 1;
     tm.tm_mday = d;
     secs = timegm(&tm);
-    if (gmtime_r(&secs, &back) == NULL || back.tm_year != y - 1900 ||
-        back.tm_mon != m - 1 || back.tm_mday != d)
+    if (gmtime_r(&secs, &back) == NULL || back.tm_year != y - 1900 || back.tm_mon != m - 1 ||
+        back.tm_mday != d)
         return -1;
     *day = (int64_t)secs / DAY_SECONDS;
     return 0;
@@ -146,8 +146,7 @@ static void exception_resum(struct sq_workcal *cal, size_t i)
     int64_t sum = 0;
 
     if (i > 0)
-        sum = cal->exceptions[i - 1].adj_before +
-              exception_correction(&cal->exceptions[i - 1]);
+        sum = cal->exceptions[i - 1].adj_before + exception_correction(&cal->exceptions[i - 1]);
     for (; i < cal->n_exceptions; i++) {
         cal->exceptions[i].adj_before = sum;
         sum += exception_correction(&cal->exceptions[i]);
@@ -168,8 +167,7 @@ static bool is_workday_day(const struct sq_workcal *cal, int64_t day)
 static int64_t workdays_before(const struct sq_workcal *cal, int64_t day)
 {
     size_t i = exception_lower_bound(cal, day);
-    int64_t adj =
-        i < cal->n_exceptions ? cal->exceptions[i].adj_before : cal->adj_total;
+    int64_t adj = i < cal->n_exceptions ? cal->exceptions[i].adj_before : cal->adj_total;
 
     return weekdays_before(day) + adj;
 }
@@ -180,8 +178,7 @@ static int64_t workdays_before(const struct sq_workcal *cal, int64_t day)
 
 static int64_t day_length(const struct sq_workcal *cal)
 {
-    int64_t minutes =
-        (cal->day_end - cal->day_start) - (cal->break_end - cal->break_start);
+    int64_t minutes = (cal->day_end - cal->day_start) - (cal->break_end - cal->break_start);
 
     return minutes * 60;
 }
@@ -255,8 +252,7 @@ static int64_t work_until(const struct sq_workcal *cal, int64_t local)
  * [1, day length] so that a target ending a day lands on that day's
  * closing time rather than the next opening.
  */
-static int64_t instant_of_work(const struct sq_workcal *cal, int64_t target,
-                               int64_t first_day)
+static int64_t instant_of_work(const struct sq_workcal *cal, int64_t target, int64_t first_day)
 {
     int64_t len = day_length(cal);
     int64_t k = (target - 1) / len;
@@ -296,16 +292,14 @@ void sq_workcal_cleanup(struct sq_workcal *cal)
     sq_workcal_init(cal);
 }
 
-int sq_workcal_set_hours(struct sq_workcal *cal, int start, int end,
-                         int break_start, int break_end)
+int sq_workcal_set_hours(struct sq_workcal *cal, int start, int end, int break_start, int break_end)
 {
     if (start < 0 || start >= end || end > 24 * 60)
         return -1;
     if (break_start == break_end) {
         break_start = 0;
         break_end = 0;
-    } else if (break_start <= start || break_start >= break_end ||
-               break_end >= end) {
+    } else if (break_start <= start || break_start >= break_end || break_end >= end) {
         return -1;
     }
     cal->day_start = start;
@@ -317,22 +311,19 @@ int sq_workcal_set_hours(struct sq_workcal *cal, int start, int end,
 
 int sq_workcal_set_offset(struct sq_workcal *cal, int offset_seconds)
 {
-    if (offset_seconds < -MAX_OFFSET || offset_seconds > MAX_OFFSET ||
-        offset_seconds % 60 != 0)
+    if (offset_seconds < -MAX_OFFSET || offset_seconds > MAX_OFFSET || offset_seconds % 60 != 0)
         return -1;
     cal->tz_offset = offset_seconds;
     return 0;
 }
 
-int sq_workcal_add_exception(struct sq_workcal *cal, int yyyymmdd,
-                             enum sq_workcal_kind kind)
+int sq_workcal_add_exception(struct sq_workcal *cal, int yyyymmdd, enum sq_workcal_kind kind)
 {
     struct sq_workcal_exception *e;
     int64_t day;
     size_t i;
 
-    if ((int)kind < 0 || kind >= SQ_WORKCAL_KIND__MAX ||
-        date_to_day(yyyymmdd, &day) < 0)
+    if ((int)kind < 0 || kind >= SQ_WORKCAL_KIND__MAX || date_to_day(yyyymmdd, &day) < 0)
         return -1;
     i = exception_lower_bound(cal, day);
     if (i == cal->n_exceptions || cal->exceptions[i].day != day) {
@@ -396,8 +387,7 @@ int sq_workcal_date_of(const struct sq_workcal *cal, int64_t t)
     return day_to_date(local / DAY_SECONDS);
 }
 
-int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal,
-                                       int64_t start, int64_t seconds)
+int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal, int64_t start, int64_t seconds)
 {
     int64_t local;
 
@@ -409,12 +399,10 @@ int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal,
      * below from overflowing. */
     if (seconds > LOCAL_END)
         return SQ_WORKCAL_NEVER;
-    return instant_of_work(cal, work_until(cal, local) + seconds,
-                           local / DAY_SECONDS);
+    return instant_of_work(cal, work_until(cal, local) + seconds, local / DAY_SECONDS);
 }
 
-int64_t sq_workcal_add_working_days(const struct sq_workcal *cal, int64_t start,
-                                    int days)
+int64_t sq_workcal_add_working_days(const struct sq_workcal *cal, int64_t start, int days)
 {
     int64_t local, day;
 
@@ -423,17 +411,14 @@ int64_t sq_workcal_add_working_days(const struct sq_workcal *cal, int64_t start,
     day = local / DAY_SECONDS;
     /* Ending exactly days whole working days after the receipt day's last
      * working second is the closing time of the Nth working day after it. */
-    return instant_of_work(
-        cal, (workdays_before(cal, day + 1) + days) * day_length(cal), day + 1);
+    return instant_of_work(cal, (workdays_before(cal, day + 1) + days) * day_length(cal), day + 1);
 }
 
-int64_t sq_workcal_working_seconds_between(const struct sq_workcal *cal,
-                                           int64_t a, int64_t b)
+int64_t sq_workcal_working_seconds_between(const struct sq_workcal *cal, int64_t a, int64_t b)
 {
     if (b <= a)
         return 0;
-    return work_until(cal, local_clamped(cal, b)) -
-           work_until(cal, local_clamped(cal, a));
+    return work_until(cal, local_clamped(cal, b)) - work_until(cal, local_clamped(cal, a));
 }
 
 int64_t sq_workcal_next_working_instant(const struct sq_workcal *cal, int64_t t)
@@ -445,9 +430,8 @@ int64_t sq_workcal_next_working_instant(const struct sq_workcal *cal, int64_t t)
     return u == SQ_WORKCAL_NEVER ? SQ_WORKCAL_NEVER : u - 1;
 }
 
-int64_t sq_workcal_shift_deadline(const struct sq_workcal *cal,
-                                  int64_t deadline, int64_t paused_from,
-                                  int64_t paused_to)
+int64_t sq_workcal_shift_deadline(const struct sq_workcal *cal, int64_t deadline,
+                                  int64_t paused_from, int64_t paused_to)
 {
     int64_t paused;
 
@@ -525,13 +509,12 @@ void sq_time_format_iso(int64_t t, int offset_seconds, char out[32])
 
     out[0] = '\0';
     /* The offset bound also keeps t + offset_seconds from overflowing. */
-    if (offset_seconds < -MAX_OFFSET || offset_seconds > MAX_OFFSET ||
-        t < INT64_MIN / 2 || t > INT64_MAX / 2)
+    if (offset_seconds < -MAX_OFFSET || offset_seconds > MAX_OFFSET || t < INT64_MIN / 2 ||
+        t > INT64_MAX / 2)
         return;
     off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
     secs = (time_t)(t + offset_seconds);
-    if (gmtime_r(&secs, &tm) == NULL || tm.tm_year < 1000 - 1900 ||
-        tm.tm_year > 9999 - 1900)
+    if (gmtime_r(&secs, &tm) == NULL || tm.tm_year < 1000 - 1900 || tm.tm_year > 9999 - 1900)
         return;
     /* strftime for the wall time leaves the compiler's truncation analysis
      * only the small, range-checked offset fields.  %Y is not zero padded,
@@ -541,6 +524,6 @@ void sq_time_format_iso(int64_t t, int offset_seconds, char out[32])
         out[0] = '\0';
         return;
     }
-    snprintf(out + 19, 32 - 19, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+',
-             off / 3600, off / 60 % 60);
+    snprintf(out + 19, 32 - 19, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', off / 3600,
+             off / 60 % 60);
 }

@@ -86,8 +86,8 @@ void sq_workcal_cleanup(struct sq_workcal *cal);
  * break, start < break_start < break_end < end.  Returns 0, or -1 leaving
  * the calendar unchanged.
  */
-int sq_workcal_set_hours(struct sq_workcal *cal, int start, int end,
-                         int break_start, int break_end);
+int sq_workcal_set_hours(struct sq_workcal *cal, int start, int end, int break_start,
+                         int break_end);
 
 /* Set the local offset in seconds east of UTC: whole minutes within
  * +-14 h.  Returns 0, or -1 leaving the calendar unchanged. */
@@ -98,8 +98,7 @@ int sq_workcal_set_offset(struct sq_workcal *cal, int offset_seconds);
  * same date replaces its kind.  Returns 0, or -1 if the date is not a real
  * date in the supported range or memory ran out (calendar unchanged).
  */
-int sq_workcal_add_exception(struct sq_workcal *cal, int yyyymmdd,
-                             enum sq_workcal_kind kind);
+int sq_workcal_add_exception(struct sq_workcal *cal, int yyyymmdd, enum sq_workcal_kind kind);
 
 /* Drop the exception for yyyymmdd.  Returns 0, or -1 if there was none. */
 int sq_workcal_remove_exception(struct sq_workcal *cal, int yyyymmdd);
@@ -118,8 +117,8 @@ int sq_workcal_date_of(const struct sq_workcal *cal, int64_t t);
  * gives the closing time, not the next morning.  seconds == 0 returns start.
  * SQ_WORKCAL_NEVER if seconds < 0 or start/result is out of range.
  */
-int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal,
-                                       int64_t start, int64_t seconds);
+int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal, int64_t start,
+                                       int64_t seconds);
 
 /*
  * "N个工作日内办结": the close of business of the Nth working day after the
@@ -128,24 +127,21 @@ int64_t sq_workcal_add_working_seconds(const struct sq_workcal *cal,
  * closing time.  1 <= days <= SQ_WORKCAL_MAX_DAYS, else SQ_WORKCAL_NEVER
  * (also when start or the result is out of range).
  */
-int64_t sq_workcal_add_working_days(const struct sq_workcal *cal, int64_t start,
-                                    int days);
+int64_t sq_workcal_add_working_days(const struct sq_workcal *cal, int64_t start, int days);
 
 /*
  * Working seconds inside [a, b); 0 when b <= a.  Endpoints outside the
  * supported range are clamped to it.  add_working_seconds(a, s) is the
  * inverse: working_seconds_between(a, add_working_seconds(a, s)) == s.
  */
-int64_t sq_workcal_working_seconds_between(const struct sq_workcal *cal,
-                                           int64_t a, int64_t b);
+int64_t sq_workcal_working_seconds_between(const struct sq_workcal *cal, int64_t a, int64_t b);
 
 /*
  * The earliest instant >= t that lies inside working time (t itself when it
  * does).  Lets a caller treat after-hours receipt as received at the next
  * opening.  SQ_WORKCAL_NEVER when out of range.
  */
-int64_t sq_workcal_next_working_instant(const struct sq_workcal *cal,
-                                        int64_t t);
+int64_t sq_workcal_next_working_instant(const struct sq_workcal *cal, int64_t t);
 
 /*
  * A suspension (挂起) stops the clock: push deadline later by the working
@@ -154,9 +150,8 @@ int64_t sq_workcal_next_working_instant(const struct sq_workcal *cal,
  * as it is.  For a pause still running pass the current time as paused_to.
  * SQ_WORKCAL_NEVER stays SQ_WORKCAL_NEVER.
  */
-int64_t sq_workcal_shift_deadline(const struct sq_workcal *cal,
-                                  int64_t deadline, int64_t paused_from,
-                                  int64_t paused_to);
+int64_t sq_workcal_shift_deadline(const struct sq_workcal *cal, int64_t deadline,
+                                  int64_t paused_from, int64_t paused_to);
 
 /*
  * Parse "YYYY-MM-DD" (exactly that: ten characters, zero padded) naming a

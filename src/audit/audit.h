@@ -27,7 +27,7 @@ struct sq_audit_filter {
 /* Newest first; returns a new array and sets *total. Details come masked as
  * above, older rows included, so reading the log reveals no personal data
  * and needs no personal_read entry of its own. */
-enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page *p,
-                          json_t **items, int64_t *total, struct sq_detail *d);
+enum sq_err sq_audit_list(const struct sq_audit_filter *f, const struct sq_page *p, json_t **items,
+                          int64_t *total, struct sq_detail *d);
 
 #endif

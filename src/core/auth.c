@@ -33,7 +33,8 @@ const struct sq_perm core_perms[] = {
                                 .zh = "任何已登录的用户",
                                 .en = "any signed-in caller",
                                 .route_only = true},
-    [SQ_CORE_PERM_ADMIN] = {.writes = true, .name = "admin",
+    [SQ_CORE_PERM_ADMIN] = {.writes = true,
+                            .name = "admin",
                             .zh = "区级设置：分类、分派规则、工作日历、Webhook、Open311 客户端",
                             .en = "district settings: categories, routing, calendar, webhooks, "
                                   "Open311 clients",
@@ -136,8 +137,8 @@ bool sq_perm_writes(const struct sq_perm *p)
 int sq_role_rank(enum sq_role r)
 {
     static const int rank[SQ_ROLE__MAX] = {
-        [SQ_ROLE_PUBLIC] = 0,         [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
-        [SQ_ROLE_UNIT_ADMIN] = 3,     [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
+        [SQ_ROLE_PUBLIC] = 0,     [SQ_ROLE_COLLECTOR] = 1,      [SQ_ROLE_HANDLER] = 2,
+        [SQ_ROLE_UNIT_ADMIN] = 3, [SQ_ROLE_DISTRICT_ADMIN] = 4, [SQ_ROLE_AUDITOR] = 4,
     };
     return (r >= 0 && r < SQ_ROLE__MAX) ? rank[r] : -1;
 }

@@ -73,8 +73,8 @@ void sq_clock_iso(int64_t t, char *out)
         strftime(out, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
         return;
     }
-    const int v[6] = {year, month, day, (int)(secs / 3600), (int)(secs / 60 % 60),
-                      (int)(secs % 60)};
+    const int v[6] = {
+        year, month, day, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60)};
     static const char sep[6] = {'-', '-', 'T', ':', ':', '+'};
     char *p = out;
     for (int i = 0; i < 6; i++) {

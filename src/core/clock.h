@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-int64_t sq_clock_now(void);      /* Unix seconds */
-int64_t sq_clock_now_ms(void);   /* Unix milliseconds (monotonic enough for logging) */
+int64_t sq_clock_now(void);        /* Unix seconds */
+int64_t sq_clock_now_ms(void);     /* Unix milliseconds (monotonic enough for logging) */
 void sq_clock_set_fake(int64_t t); /* switch to a fake clock fixed at t */
 void sq_clock_advance(int64_t seconds);
 bool sq_clock_is_fake(void);

@@ -19,7 +19,8 @@ const struct sq_config_key sq_config_keys[] = {
     {"db", "SQLite database file (default ./sanqu.db)"},
     {"data_dir", "directory for attachments (default <db>.files)"},
     {"threads", "HTTP worker threads (default: number of cores)"},
-    {"anonymous_appeals", "accept appeals without an account, contact phone required (true/false, default true)"},
+    {"anonymous_appeals",
+     "accept appeals without an account, contact phone required (true/false, default true)"},
     {"warn_percent", "warn when this % of an appeal's or a task's time limit is used (default 80)"},
     {"unrated_days", "days after resolution before an appeal counts as unrated (default 7)"},
     {"scheduler_seconds", "deadline scheduler period in seconds (default 5)"},
@@ -146,8 +147,7 @@ static enum sq_err set_listen(struct sq_config *c, const char *v, struct sq_deta
     return SQ_OK;
 }
 
-enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
-                          struct sq_detail *d)
+enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v, struct sq_detail *d)
 {
     long n = 0;
     enum sq_err e;
@@ -169,8 +169,9 @@ enum sq_err sq_config_set(struct sq_config *c, const char *key, const char *v,
         return set_addr_list(c->metrics_allow, sizeof c->metrics_allow, key, v, d);
     if (!strcmp(key, "metrics_token")) {
         if (strlen(v) < 16 || strpbrk(v, " \t\r\n"))
-            return sq_fail(d, SQ_EINVAL, key, "metrics_token must be 16 or more characters "
-                                              "without spaces");
+            return sq_fail(d, SQ_EINVAL, key,
+                           "metrics_token must be 16 or more characters "
+                           "without spaces");
         return set_str(c->metrics_token, sizeof c->metrics_token, key, v, d);
     }
     if (!strcmp(key, "anonymous_appeals"))

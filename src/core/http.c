@@ -231,14 +231,15 @@ int sq_reply_err(struct sq_req *r, enum sq_err e, const struct sq_detail *d)
     json_object_set_new(err, "code", json_string(sq_err_code(e)));
     if (status >= 500) {
         json_object_set_new(err, "message",
-                            json_string(e == SQ_EFULL ? d->message : "internal error; the "
-                                                                     "request id is logged"));
+                            json_string(e == SQ_EFULL ? d->message
+                                                      : "internal error; the "
+                                                        "request id is logged"));
         json_object_set_new(err, "request_id", json_string(r->rid));
         sq_error("event=internal_error rid=%s path=%s err=%s msg=\"%s\"", r->rid, r->path,
                  sq_err_code(e), d ? d->message : "");
     } else {
-        json_object_set_new(err, "message", json_string(d && d->message[0] ? d->message
-                                                                              : sq_err_code(e)));
+        json_object_set_new(err, "message",
+                            json_string(d && d->message[0] ? d->message : sq_err_code(e)));
     }
     if (d && d->field)
         json_object_set_new(err, "field", json_string(d->field));
@@ -314,8 +315,9 @@ void sq_reply_session_cookie(struct sq_req *r, const char *token, int max_age)
     char cookie[256];
     const struct sq_config *c = http_cfg ? http_cfg : sq_app_config;
     bool secure = c && !strncmp(c->public_url, "https://", 8);
-    snprintf(cookie, sizeof cookie, "sanqu_session=%s; Path=/; HttpOnly; SameSite=Strict; "
-                                    "Max-Age=%d%s",
+    snprintf(cookie, sizeof cookie,
+             "sanqu_session=%s; Path=/; HttpOnly; SameSite=Strict; "
+             "Max-Age=%d%s",
              token, max_age, secure ? "; Secure" : "");
     sq_reply_header(r, "Set-Cookie", cookie);
 }
@@ -339,11 +341,16 @@ static const char *mime_of(const char *name)
     static const struct {
         const char *ext, *type;
     } types[] = {
-        {".html", "text/html; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},     {".svg", "image/svg+xml"},
-        {".png", "image/png"},                   {".ico", "image/x-icon"},
-        {".json", "application/json"},           {".woff2", "font/woff2"},
-        {".txt", "text/plain; charset=utf-8"},   {".map", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".map", "application/json"},
     };
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
@@ -402,9 +409,9 @@ static int serve_static(struct sq_req *r)
     }
     const char *inm = sq_req_header(r, "If-None-Match");
     sq_reply_header(r, "ETag", asset_metas[idx].etag);
-    sq_reply_header(r, "Cache-Control", strncmp(name, "assets/", 7)
-                                            ? "no-cache"
-                                            : "public, max-age=31536000, immutable");
+    sq_reply_header(r, "Cache-Control",
+                    strncmp(name, "assets/", 7) ? "no-cache"
+                                                : "public, max-age=31536000, immutable");
     if (inm && !strcmp(inm, asset_metas[idx].etag))
         return sq_reply_raw(r, 304, mime_of(name), "", 0, false);
     const char *ae = sq_req_header(r, "Accept-Encoding");
@@ -654,8 +661,7 @@ static bool route_and_run(struct sq_req *r)
         sq_reply_errf(r, SQ_EAUTH, NULL, "sign in first");
         return true;
     }
-    if (r->user && r->user->must_change_password &&
-        !(r->route->flags & SQ_ROUTE_PASSWORD_CHANGE)) {
+    if (r->user && r->user->must_change_password && !(r->route->flags & SQ_ROUTE_PASSWORD_CHANGE)) {
         sq_reply_errf(r, SQ_EPWCHANGE, "password",
                       "请先修改密码 / change your password first: PATCH /api/v1/users/%lld with "
                       "password and current_password",
@@ -673,8 +679,7 @@ static bool route_and_run(struct sq_req *r)
         return true;
     }
     /* signing in or up needs no CSRF token: it acts on no existing session */
-    if (r->cookie_auth && is_write(r->method) &&
-        strcmp(r->route->pattern, "/api/v1/auth/login") &&
+    if (r->cookie_auth && is_write(r->method) && strcmp(r->route->pattern, "/api/v1/auth/login") &&
         strcmp(r->route->pattern, "/api/v1/auth/register")) {
         const char *csrf = sq_req_header(r, "X-CSRF-Token");
         if (!csrf || !sq_str_equal_ct(csrf, r->user->csrf)) {
@@ -795,8 +800,8 @@ static void client_ip(struct MHD_Connection *conn, char *out, size_t cap)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)cls;
     (void)version;
@@ -827,8 +832,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         /* refuse an announced oversize body before reading it */
         int st;
         const struct sq_route *rt = sq_router_match(method, url, NULL, &st);
-        long limit = (rt && (rt->flags & SQ_ROUTE_RAW_BODY)) ? http_cfg->max_upload
-                                                              : http_cfg->max_body;
+        long limit =
+            (rt && (rt->flags & SQ_ROUTE_RAW_BODY)) ? http_cfg->max_upload : http_cfg->max_body;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoll(cl, NULL, 10) > limit)
             r->body_too_large = true;
@@ -838,7 +843,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         int st;
         const struct sq_route *rt = sq_router_match(method, url, NULL, &st);
         size_t limit = (size_t)((rt && (rt->flags & SQ_ROUTE_RAW_BODY)) ? http_cfg->max_upload
-                                                                         : http_cfg->max_body);
+                                                                        : http_cfg->max_body);
         if (!r->body_too_large && r->body_len + *upload_size <= limit) {
             char *nb = realloc(r->body, r->body_len + *upload_size + 1);
             if (!nb)
@@ -868,8 +873,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void record_metrics(struct sq_req *r, int64_t dur_us)
 {
-    int idx = r->route_index >= 0 && r->route_index <= MAX_ROUTES + 1 ? r->route_index
-                                                                      : MAX_ROUTES;
+    int idx = r->route_index >= 0 && r->route_index <= MAX_ROUTES + 1 ? r->route_index : MAX_ROUTES;
     int cls = r->status / 100;
     if (cls < 0 || cls > 5)
         cls = 0;
@@ -954,13 +958,13 @@ int sq_http_start(const struct sq_config *c)
     unsigned threads = c->threads > 0 ? (unsigned)c->threads : (unsigned)(ncpu > 0 ? ncpu : 2);
     http_daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-            MHD_ALLOW_SUSPEND_RESUME, 0, NULL, NULL,
-        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+            MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_END);
     if (!http_daemon)
         return -1;
     const union MHD_DaemonInfo *di = MHD_get_daemon_info(http_daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -994,8 +998,7 @@ char *sq_metrics_text(void)
             for (int c = 1; c < 6; c++) {
                 uint64_t v = atomic_load(&m_route_status[idx][c]);
                 if (v)
-                    fprintf(f,
-                            "sanqu_http_requests_total{route=\"%s %s\",status=\"%dxx\"} %llu\n",
+                    fprintf(f, "sanqu_http_requests_total{route=\"%s %s\",status=\"%dxx\"} %llu\n",
                             rt->method, rt->pattern, c, (unsigned long long)v);
             }
     static const char *special[] = {"unmatched", "static"};
@@ -1021,17 +1024,19 @@ char *sq_metrics_text(void)
             (double)atomic_load(&m_latency_us_sum) / 1e6);
     fprintf(f, "sanqu_http_request_duration_seconds_count %llu\n",
             (unsigned long long)atomic_load(&m_count));
-    fprintf(f, "# HELP sanqu_http_open_connections Open client connections.\n"
-               "# TYPE sanqu_http_open_connections gauge\nsanqu_http_open_connections %d\n",
+    fprintf(f,
+            "# HELP sanqu_http_open_connections Open client connections.\n"
+            "# TYPE sanqu_http_open_connections gauge\nsanqu_http_open_connections %d\n",
             atomic_load(&m_open_conns));
     struct sq_writer_stats ws;
     sq_writer_get_stats(&ws);
-    fprintf(f, "# HELP sanqu_writer_batches_total Group-commit transactions.\n"
-               "# TYPE sanqu_writer_batches_total counter\nsanqu_writer_batches_total %llu\n"
-               "# HELP sanqu_writer_jobs_total Writes committed through the group-commit writer.\n"
-               "# TYPE sanqu_writer_jobs_total counter\nsanqu_writer_jobs_total %llu\n"
-               "# HELP sanqu_writer_max_batch Largest batch committed at once.\n"
-               "# TYPE sanqu_writer_max_batch gauge\nsanqu_writer_max_batch %llu\n",
+    fprintf(f,
+            "# HELP sanqu_writer_batches_total Group-commit transactions.\n"
+            "# TYPE sanqu_writer_batches_total counter\nsanqu_writer_batches_total %llu\n"
+            "# HELP sanqu_writer_jobs_total Writes committed through the group-commit writer.\n"
+            "# TYPE sanqu_writer_jobs_total counter\nsanqu_writer_jobs_total %llu\n"
+            "# HELP sanqu_writer_max_batch Largest batch committed at once.\n"
+            "# TYPE sanqu_writer_max_batch gauge\nsanqu_writer_max_batch %llu\n",
             ws.batches, ws.jobs, ws.max_batch);
     fprintf(f,
             "# HELP sanqu_writer_requests_total HTTP writes run as jobs of the group-commit "
@@ -1046,8 +1051,9 @@ char *sq_metrics_text(void)
     snprintf(wal, sizeof wal, "%s-wal", sq_db_path());
     if (stat(wal, &st) == 0)
         size += st.st_size;
-    fprintf(f, "# HELP sanqu_db_size_bytes Database file plus WAL.\n"
-               "# TYPE sanqu_db_size_bytes gauge\nsanqu_db_size_bytes %lld\n",
+    fprintf(f,
+            "# HELP sanqu_db_size_bytes Database file plus WAL.\n"
+            "# TYPE sanqu_db_size_bytes gauge\nsanqu_db_size_bytes %lld\n",
             size);
     fclose(f);
     return buf;

@@ -55,7 +55,7 @@ struct sq_route {
 #define SQ_MAX_PARAMS 4
 
 struct sq_req {
-    void *conn;                 /* struct MHD_Connection *, opaque above core */
+    void *conn; /* struct MHD_Connection *, opaque above core */
     const char *method;
     const char *path;
     const struct sq_route *route;
@@ -63,31 +63,31 @@ struct sq_req {
     const char *param_name[SQ_MAX_PARAMS];
     char param[SQ_MAX_PARAMS][128];
     int nparams;
-    char *body;                 /* NUL-terminated copy of the request body */
+    char *body; /* NUL-terminated copy of the request body */
     size_t body_len;
     bool body_too_large;
     json_t *json;               /* parsed JSON body (object), owned */
     const struct sq_user *user; /* NULL when anonymous */
     bool cookie_auth;
-    char rid[20];               /* request id, in logs and 500 bodies */
-    char ip[64];                /* the client: the peer, or whom a trusted proxy names */
+    char rid[20]; /* request id, in logs and 500 bodies */
+    char ip[64];  /* the client: the peer, or whom a trusted proxy names */
     int64_t t0_us;
     /* response */
     int status;
     json_t *out;
-    char *raw;                  /* non-JSON body; raw_free says whether to free */
+    char *raw; /* non-JSON body; raw_free says whether to free */
     size_t raw_len;
     bool raw_free;
     const char *ctype;
-    char *headers[8][2];        /* extra headers, owned */
+    char *headers[8][2]; /* extra headers, owned */
     int nheaders;
-    bool close;                 /* answer with Connection: close (MHD then closes) */
-    void *user_buf;             /* storage for user when the connection has none, owned */
+    bool close;     /* answer with Connection: close (MHD then closes) */
+    void *user_buf; /* storage for user when the connection has none, owned */
     /* deferred replies (group commit): see sq_http_defer() */
     sq_handler_fn cont;
     void *cont_ctx;
-    _Atomic int deferred;       /* 1 = suspended, waiting; 2 = resumed */
-    bool in_writer;             /* the handler runs as a writer job (it may not defer) */
+    _Atomic int deferred; /* 1 = suspended, waiting; 2 = resumed */
+    bool in_writer;       /* the handler runs as a writer job (it may not defer) */
 };
 
 /* Route tables: each domain's api.c exports one, ending with {0}. */
@@ -118,9 +118,9 @@ const char *sq_req_cookie(const struct sq_req *r, const char *name);
  * writer thread inside the writer's batch transaction (the handler's own
  * sq_db_begin/commit become savepoints of it), and its reply is sent only
  * after that batch committed. A handler answering an error (4xx, 5xx) has
- * its writes rolled back (its savepoint only: nothing half-written). Work that must follow the durable commit
- * (waking another thread, emptying a cache other threads refill) is
- * registered with sq_db_on_commit(). */
+ * its writes rolled back (its savepoint only: nothing half-written). Work that must follow the
+ * durable commit (waking another thread, emptying a cache other threads refill) is registered with
+ * sq_db_on_commit(). */
 
 /* ---- replies: each returns the HTTP status so handlers can return it ---- */
 int sq_reply_json(struct sq_req *r, int status, json_t *body); /* steals body */

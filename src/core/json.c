@@ -93,8 +93,8 @@ static enum sq_err check_field(const struct sq_field *f, json_t *v, struct sq_de
             char list[200] = "";
             size_t used = 0;
             for (const char *const *c = f->choices; c && *c && used < sizeof list - 40; c++)
-                used += (size_t)snprintf(list + used, sizeof list - used, "%s%s",
-                                         used ? ", " : "", *c);
+                used +=
+                    (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", *c);
             return sq_fail(d, SQ_EINVAL, n, "%s must be one of: %s", n, list);
         }
     case SQ_F_INT:

@@ -17,11 +17,11 @@
 #include "core/err.h"
 
 enum sq_ftype {
-    SQ_F_STR,   /* one line of text: min/max in characters, no control chars */
-    SQ_F_TEXT,  /* multi-line text: newlines and tabs allowed */
-    SQ_F_INT,   /* integer in [min,max] */
-    SQ_F_ID,    /* positive integer id */
-    SQ_F_NUM,   /* number (real or integer) in [min,max] */
+    SQ_F_STR,  /* one line of text: min/max in characters, no control chars */
+    SQ_F_TEXT, /* multi-line text: newlines and tabs allowed */
+    SQ_F_INT,  /* integer in [min,max] */
+    SQ_F_ID,   /* positive integer id */
+    SQ_F_NUM,  /* number (real or integer) in [min,max] */
     SQ_F_BOOL,
     SQ_F_ENUM,  /* string among choices */
     SQ_F_PHONE, /* Chinese mobile (11 digits starting with 1) or landline 0xx-xxxxxxx */

@@ -298,8 +298,8 @@ bool sq_cidr_match(const struct sq_cidr *list, int n, const struct sockaddr *sa)
     if (!sa)
         return false;
     if (sa->sa_family == AF_INET)
-        to16(AF_INET, (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-             a);
+        to16(AF_INET,
+             (const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr, a);
     else if (sa->sa_family == AF_INET6)
         to16(AF_INET6, ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr.s6_addr, a);
     else
@@ -360,5 +360,6 @@ bool sq_addr_valid(const char *ip)
 bool sq_addr_is_loopback(const char *ip)
 {
     struct sockaddr_storage ss;
-    return addr_parse_strict(ip, &ss) && sq_addr_classify((struct sockaddr *)&ss) == SQ_ADDR_LOOPBACK;
+    return addr_parse_strict(ip, &ss) &&
+           sq_addr_classify((struct sockaddr *)&ss) == SQ_ADDR_LOOPBACK;
 }

@@ -62,8 +62,8 @@ struct sq_cidr {
  * Host bits must be zero ("10.0.0.1/8" is refused as ambiguous). */
 bool sq_cidr_parse(const char *s, struct sq_cidr *out);
 /* Parses a list separated by commas and/or spaces (an empty item between
- * two commas or after a trailing comma is refused; empty list = no range) into out[max]; *n gets the count. SQ_EINVAL naming `key` and the
- * bad item. */
+ * two commas or after a trailing comma is refused; empty list = no range) into out[max]; *n gets
+ * the count. SQ_EINVAL naming `key` and the bad item. */
 enum sq_err sq_cidr_list_parse(const char *csv, const char *key, struct sq_cidr *out, int max,
                                int *n, struct sq_detail *d);
 /* Whether sa lies in one of the ranges. An IPv4-mapped IPv6 address also

@@ -14,7 +14,7 @@
 
 #define RC_SLOTS 128
 #define RC_MAX_LEN (256 * 1024) /* so at most 32 MiB in all */
-#define RC_REFRESH_MS 1000 /* a refresher that gave up is replaced after this */
+#define RC_REFRESH_MS 1000      /* a refresher that gave up is replaced after this */
 
 struct rc_slot {
     char *key, *text;

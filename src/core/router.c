@@ -122,8 +122,8 @@ const struct sq_route *sq_router_match(const char *method, const char *path, str
             if (lit < 0)
                 continue;
             path_seen = 1;
-            if (strcmp(rt->method, method) && !(strcmp(method, "HEAD") == 0 &&
-                                                 strcmp(rt->method, "GET") == 0))
+            if (strcmp(rt->method, method) &&
+                !(strcmp(method, "HEAD") == 0 && strcmp(rt->method, "GET") == 0))
                 continue;
             if (lit > best) {
                 best = lit;

@@ -13,14 +13,12 @@
 #include "core/json.h"
 #include "core/netaddr.h"
 
-
-
 static int healthz(struct sq_req *r)
 {
     bool ok = sq_db_ping();
-    return sq_reply_json(r, ok ? 200 : 503,
-                         json_pack("{s:s,s:s}", "status", ok ? "ok" : "degraded", "db",
-                                   ok ? "ok" : "unreachable"));
+    return sq_reply_json(
+        r, ok ? 200 : 503,
+        json_pack("{s:s,s:s}", "status", ok ? "ok" : "degraded", "db", ok ? "ok" : "unreachable"));
 }
 
 /* /metrics tells traffic, routes and sizes: loopback, the metrics_allow
@@ -48,8 +46,8 @@ static int metrics(struct sq_req *r)
     char *text = sq_metrics_text();
     if (!text)
         return sq_reply_errf(r, SQ_EINTERNAL, NULL, "out of memory");
-    int st = sq_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text),
-                          true);
+    int st =
+        sq_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text), true);
     free(text);
     return st;
 }

@@ -20,7 +20,7 @@ struct sq_worker {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    bool woken;      /* under lock */
+    bool woken; /* under lock */
     atomic_bool stop;
 };
 

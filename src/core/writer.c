@@ -14,8 +14,8 @@
 
 static pthread_t w_thread;
 static pthread_mutex_t w_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t w_cond = PTHREAD_COND_INITIALIZER;  /* work arrived / stop */
-static pthread_cond_t w_idle = PTHREAD_COND_INITIALIZER;  /* queue drained */
+static pthread_cond_t w_cond = PTHREAD_COND_INITIALIZER; /* work arrived / stop */
+static pthread_cond_t w_idle = PTHREAD_COND_INITIALIZER; /* queue drained */
 static struct sq_write_job *w_head, *w_tail;
 static bool w_running, w_stopping, w_busy;
 static struct sq_writer_stats w_stats;

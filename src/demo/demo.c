@@ -84,44 +84,86 @@ int sq_demo_init_district(const char *name, const char *admin, char *password_ou
 
 static const char *const streets[] = {
     "珞南街道", "关山街道", "狮子山街道", "张家湾街道", "梨园街道", "卓刀泉街道", "洪山街道",
-    "和平街道", "青菱街道", "八吉府街道", "九峰街道", "花山街道", "左岭街道", "天兴街道",
+    "和平街道", "青菱街道", "八吉府街道", "九峰街道",   "花山街道", "左岭街道",   "天兴街道",
 };
 static const char *const departments[] = {
-    "区政务服务和大数据管理局", "区城市管理执法局", "区住房和城市更新局", "区房产管理局",
-    "区交通运输局", "区市场监督管理局", "区人力资源和社会保障局", "区民政局",
-    "区卫生健康局", "区教育局", "公安洪山分局", "区生态环境分局",
-    "区水务和湖泊局", "区园林和林业局", "区科学技术和经济信息化局", "区发展和改革局",
-    "区司法局", "区退役军人事务局", "区应急管理局", "区文化和旅游局",
+    "区政务服务和大数据管理局",
+    "区城市管理执法局",
+    "区住房和城市更新局",
+    "区房产管理局",
+    "区交通运输局",
+    "区市场监督管理局",
+    "区人力资源和社会保障局",
+    "区民政局",
+    "区卫生健康局",
+    "区教育局",
+    "公安洪山分局",
+    "区生态环境分局",
+    "区水务和湖泊局",
+    "区园林和林业局",
+    "区科学技术和经济信息化局",
+    "区发展和改革局",
+    "区司法局",
+    "区退役军人事务局",
+    "区应急管理局",
+    "区文化和旅游局",
 };
 static const char *const universities[] = {
-    "武汉大学", "华中科技大学", "武汉理工大学", "华中农业大学", "华中师范大学",
-    "中国地质大学（武汉）", "中南民族大学", "湖北工业大学", "武汉体育学院", "湖北美术学院",
-    "中南财经政法大学", "武汉纺织大学", "武汉工程大学", "湖北经济学院", "武汉轻工大学",
-    "武汉职业技术学院", "湖北第二师范学院", "武汉工商学院", "华中科技大学同济医学院",
-    "武汉设计工程学院", "湖北大学知行学院", "武汉晴川学院", "武汉学院", "武昌首义学院",
-    "武汉工程科技学院", "武汉城市学院", "武汉华夏理工学院", "湖北警官学院",
-    "武汉船舶职业技术学院", "湖北生物科技职业学院", "武汉软件工程职业学院",
-    "湖北开放大学", "武汉商贸职业学院", "武汉铁路桥梁职业学院", "湖北青年职业学院",
+    "武汉大学",
+    "华中科技大学",
+    "武汉理工大学",
+    "华中农业大学",
+    "华中师范大学",
+    "中国地质大学（武汉）",
+    "中南民族大学",
+    "湖北工业大学",
+    "武汉体育学院",
+    "湖北美术学院",
+    "中南财经政法大学",
+    "武汉纺织大学",
+    "武汉工程大学",
+    "湖北经济学院",
+    "武汉轻工大学",
+    "武汉职业技术学院",
+    "湖北第二师范学院",
+    "武汉工商学院",
+    "华中科技大学同济医学院",
+    "武汉设计工程学院",
+    "湖北大学知行学院",
+    "武汉晴川学院",
+    "武汉学院",
+    "武昌首义学院",
+    "武汉工程科技学院",
+    "武汉城市学院",
+    "武汉华夏理工学院",
+    "湖北警官学院",
+    "武汉船舶职业技术学院",
+    "湖北生物科技职业学院",
+    "武汉软件工程职业学院",
+    "湖北开放大学",
+    "武汉商贸职业学院",
+    "武汉铁路桥梁职业学院",
+    "湖北青年职业学院",
 };
 static const char *const schools[] = {
-    "计算机学院", "法学院", "医学院", "经济与管理学院", "马克思主义学院", "外国语学院",
-    "土木工程学院", "材料学院", "生命科学学院", "体育学院", "艺术学院", "社会学院",
+    "计算机学院",   "法学院",   "医学院",       "经济与管理学院", "马克思主义学院", "外国语学院",
+    "土木工程学院", "材料学院", "生命科学学院", "体育学院",       "艺术学院",       "社会学院",
 };
 static const char *const parks[] = {
-    "创意天地", "烽火创新谷", "融创智谷", "洪山科技园", "南湖创新园", "青菱都市工业园",
-    "珞喻数字经济园", "花山生态科创园",
+    "创意天地",   "烽火创新谷",     "融创智谷",       "洪山科技园",
+    "南湖创新园", "青菱都市工业园", "珞喻数字经济园", "花山生态科创园",
 };
-static const char *const comm_a[] = {"珞", "南", "书", "华", "桂", "东", "鲁", "狮", "雄",
-                                     "卓", "广", "梨", "青", "晒", "虎", "马", "关", "光",
-                                     "荣", "杨", "洪", "丽", "和", "锦"};
-static const char *const comm_b[] = {"苑", "园", "湖", "山", "城", "湾", "桥", "林", "岭",
-                                     "家", "庭", "都", "景", "安", "馨", "阳"};
+static const char *const comm_a[] = {"珞", "南", "书", "华", "桂", "东", "鲁", "狮",
+                                     "雄", "卓", "广", "梨", "青", "晒", "虎", "马",
+                                     "关", "光", "荣", "杨", "洪", "丽", "和", "锦"};
+static const char *const comm_b[] = {"苑", "园", "湖", "山", "城", "湾", "桥", "林",
+                                     "岭", "家", "庭", "都", "景", "安", "馨", "阳"};
 static const char *const ent_a[] = {"光谷", "楚天", "江城", "珞珈", "东湖", "长江", "荆楚",
                                     "鸿图", "智联", "云帆", "星火", "汉韵", "新桥", "博远",
                                     "华创", "卓越", "启明", "恒通", "瑞德", "天成"};
 static const char *const ent_b[] = {"信息技术", "生物科技", "智能制造", "文化传媒", "电子商务",
-                                    "光电", "新材料", "软件", "设计", "物流", "医疗器械",
-                                    "教育科技", "环保科技", "数据服务", "餐饮管理"};
+                                    "光电",     "新材料",   "软件",     "设计",     "物流",
+                                    "医疗器械", "教育科技", "环保科技", "数据服务", "餐饮管理"};
 
 struct demo_user {
     const char *login, *name, *role;
@@ -151,14 +193,22 @@ static const struct demo_user demo_users[] = {
 static int64_t unit_for(const struct sq_demo_world *w, int sel)
 {
     switch (sel) {
-    case U_STREET0: return w->streets[0];
-    case U_COMM0: return w->communities[0];
-    case U_COMM1: return w->communities[1];
-    case U_DEPT_HOUSING: return w->departments[2];
-    case U_UNIV0: return w->universities[0];
-    case U_PARK0: return w->parks[0];
-    case U_ENT0: return w->first_enterprise;
-    default: return w->district;
+    case U_STREET0:
+        return w->streets[0];
+    case U_COMM0:
+        return w->communities[0];
+    case U_COMM1:
+        return w->communities[1];
+    case U_DEPT_HOUSING:
+        return w->departments[2];
+    case U_UNIV0:
+        return w->universities[0];
+    case U_PARK0:
+        return w->parks[0];
+    case U_ENT0:
+        return w->first_enterprise;
+    default:
+        return w->district;
     }
 }
 
@@ -190,23 +240,22 @@ static int build_units(struct sq_demo_world *w, struct sq_rng *rng, struct sq_de
     w->ndepartments = (int)(sizeof departments / sizeof departments[0]);
     for (int i = 0; i < w->ndepartments; i++) {
         snprintf(code, sizeof code, "DP%02d", i + 1);
-        if (add_unit(w->district, "department", code, departments[i], NULL, &w->departments[i],
-                     d))
+        if (add_unit(w->district, "department", code, departments[i], NULL, &w->departments[i], d))
             return -1;
     }
     w->nuniversities = (int)(sizeof universities / sizeof universities[0]);
     for (int i = 0; i < w->nuniversities; i++) {
         int64_t sid;
         snprintf(code, sizeof code, "UN%02d", i + 1);
-        if (add_unit(w->district, "university", code, universities[i], NULL,
-                     &w->universities[i], d))
+        if (add_unit(w->district, "university", code, universities[i], NULL, &w->universities[i],
+                     d))
             return -1;
         int nschools = 3 + (int)sq_rng_below(rng, 6);
         for (int k = 0; k < nschools; k++) {
             snprintf(code, sizeof code, "UN%02dS%02d", i + 1, k + 1);
             if (add_unit(w->universities[i], "school", code,
-                         schools[(i + k) % (int)(sizeof schools / sizeof schools[0])], NULL,
-                         &sid, d))
+                         schools[(i + k) % (int)(sizeof schools / sizeof schools[0])], NULL, &sid,
+                         d))
                 return -1;
         }
     }

@@ -48,7 +48,7 @@ struct sq_demo_world {
     int nparks;
     int64_t first_enterprise, last_enterprise; /* id range (parks interleave) */
     int nenterprises;
-    int64_t users[64];                          /* demo accounts in creation order */
+    int64_t users[64]; /* demo accounts in creation order */
     int nusers;
 };
 

@@ -71,7 +71,8 @@ static int load_answer(struct sq_req *r, struct kb_answer *a)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? kb_store_get(id, a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such answer");
+    enum sq_err e =
+        id ? kb_store_get(id, a, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such answer");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_see(r->user, a)) /* do not reveal that a draft exists */
@@ -198,8 +199,7 @@ static enum sq_err check_answer_body(json_t *in, struct sq_detail *d)
 
 /* The unit a new answer belongs to: the given one (where the caller may
  * write) or the caller's first unit with kb.write. */
-static int answer_unit(struct sq_req *r, int64_t given, const char *prefer_path,
-                       struct sq_unit *u)
+static int answer_unit(struct sq_req *r, int64_t given, const char *prefer_path, struct sq_unit *u)
 {
     if (given) {
         if (units_store_get(given, u, NULL))
@@ -222,7 +222,8 @@ static int answer_unit(struct sq_req *r, int64_t given, const char *prefer_path,
         }
     }
     if (!pick || units_store_get(pick->unit_id, u, NULL))
-        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "you hold no unit where you may write answers");
+        return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
+                             "you hold no unit where you may write answers");
     return 0;
 }
 
@@ -383,8 +384,9 @@ static int answers_update(struct sq_req *r)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
                              "editing a published answer needs review rights (kb.publish)");
     bool any = false;
-    static const char *const keys[] = {"category_id", "title", "problem", "measures", "result",
-                                       "conditions", "source_units", "tags", NULL};
+    static const char *const keys[] = {"category_id",  "title",  "problem",
+                                       "measures",     "result", "conditions",
+                                       "source_units", "tags",   NULL};
     for (int i = 0; keys[i]; i++)
         any |= sq_json_has(r->json, keys[i]);
     if (!any)
@@ -407,8 +409,9 @@ static int answers_delete(struct sq_req *r)
     if (!sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path))
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "this answer belongs to another unit");
     if (a.status != KB_DRAFT || a.published_at)
-        return sq_reply_errf(r, SQ_ETRANSITION, NULL, "only a never-published draft can be "
-                                                      "deleted; archive the answer instead");
+        return sq_reply_errf(r, SQ_ETRANSITION, NULL,
+                             "only a never-published draft can be "
+                             "deleted; archive the answer instead");
     enum sq_err e = kb_store_delete(a.id, &d);
     if (e)
         return sq_reply_err(r, e, &d);
@@ -459,7 +462,8 @@ static int answers_transition(struct sq_req *r)
                              "another reviewer must approve an answer you wrote");
     if ((e = kb_store_transition(&a, action, to, r->user->id, note, &d)))
         return sq_reply_err(r, e, &d);
-    json_t *det = json_pack("{s:s,s:s}", "from", kb_status_name(a.status), "to", kb_status_name(to));
+    json_t *det =
+        json_pack("{s:s,s:s}", "from", kb_status_name(a.status), "to", kb_status_name(to));
     sq_audit_write(r->user->id, "kb_answer_transition", "kb_answer", a.id, r->ip, det);
     json_decref(det);
     return reply_answer(r, 200, a.id);
@@ -511,7 +515,8 @@ static int answers_diff(struct sq_req *r)
         return st;
     if (!f) {
         if (to < 2)
-            return sq_reply_errf(r, SQ_EINVAL, "from", "version 1 has nothing before it; give from");
+            return sq_reply_errf(r, SQ_EINVAL, "from",
+                                 "version 1 has nothing before it; give from");
         from = to - 1;
     } else if ((st = parse_version(r, f, "from", a.version, &from))) {
         return st;
@@ -522,8 +527,8 @@ static int answers_diff(struct sq_req *r)
         json_decref(vb);
         return sq_reply_errf(r, SQ_ENOTFOUND, NULL, "no such version");
     }
-    static const char *const text[] = {"title", "problem", "measures", "result", "conditions",
-                                       NULL};
+    static const char *const text[] = {"title",  "problem",    "measures",
+                                       "result", "conditions", NULL};
     static const char *const plain[] = {"category_id", "source_units", "tags", NULL};
     json_t *fields = json_object(), *changed = json_array();
     for (int i = 0; text[i]; i++) {
@@ -598,14 +603,15 @@ static int answers_unlink(struct sq_req *r)
     if (st)
         return st;
     int64_t aid = sq_req_param_id(r, "appeal_id");
-    enum sq_err e = aid ? kb_store_appeal_ref(aid, &ap, &d)
-                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    enum sq_err e =
+        aid ? kb_store_appeal_ref(aid, &ap, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e) {
         st = sq_reply_err(r, e, &d);
         goto out;
     }
     if (!may_read_appeal(r->user, &ap) || !sq_may(r->user, SQ_PERM_KB_WRITE, a.unit_path)) {
-        st = sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "the answer or the appeal is outside your units");
+        st =
+            sq_reply_errf(r, SQ_EFORBIDDEN, NULL, "the answer or the appeal is outside your units");
         goto out;
     }
     if ((e = kb_store_unlink(a.id, ap.id, &d))) {
@@ -626,8 +632,8 @@ static int answers_links(struct sq_req *r)
     if (st)
         return st;
     kb_scope_init(&sc, r->user);
-    json_t *items = kb_store_links_json(a.id, sc.all_appeals ? NULL : sc.paths,
-                                        sc.all_appeals ? 0 : sc.npaths);
+    json_t *items =
+        kb_store_links_json(a.id, sc.all_appeals ? NULL : sc.paths, sc.all_appeals ? 0 : sc.npaths);
     return sq_reply_list(r, items, (int64_t)json_array_size(items), NULL);
 }
 
@@ -667,8 +673,8 @@ static int answers_solved(struct sq_req *r)
     json_t *o = kb_store_answer_json(a.id);
     json_t *out = json_pack("{s:I,s:o,s:I,s:I}", "answer_id", (json_int_t)a.id, "appeal_id",
                             appeal ? json_integer(appeal) : json_null(), "deflect_count",
-                            json_integer_value(json_object_get(o, "deflect_count")),
-                            "reuse_count", json_integer_value(json_object_get(o, "reuse_count")));
+                            json_integer_value(json_object_get(o, "deflect_count")), "reuse_count",
+                            json_integer_value(json_object_get(o, "reuse_count")));
     if (appeal)
         json_object_set_new(out, "appeal_status", json_string("resolved"));
     json_decref(o);
@@ -683,9 +689,9 @@ static int kb_categories(struct sq_req *r)
 
 /* ---- columns and volumes: owned by a unit ---- */
 
-#define MANAGE_REFUSED                                                                         \
-    "只有在所属单位或其上级单位持有知识库发布权限（kb.publish）的管理员才能管理它；全区的专栏和"    \
-    "汇编只有区级管理员可以管理 / only admins holding kb.publish at the owning unit or above "     \
+#define MANAGE_REFUSED                                                                                                                   \
+    "只有在所属单位或其上级单位持有知识库发布权限（kb.publish）的管理员才能管理它；全区的专栏和" \
+    "汇编只有区级管理员可以管理 / only admins holding kb.publish at the owning unit or above "                              \
     "manage it; district-wide ones only district admins"
 
 static const char *const kind_noun[] = {[KB_COLUMN] = "column", [KB_VOLUME] = "volume"};
@@ -993,8 +999,8 @@ static int appeal_suggestions(struct sq_req *r)
     struct kb_suggest s = {0};
     int st;
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? kb_store_appeal_ref(id, &ap, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
+    enum sq_err e =
+        id ? kb_store_appeal_ref(id, &ap, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such appeal");
     if (e) {
         if (e == SQ_ENOTFOUND)
             d.field = NULL;
@@ -1067,8 +1073,8 @@ static int hot_problems(struct sq_req *r)
     sq_clock_iso(q.from - (q.to - q.from), pf);
     return sq_reply_json(r, 200,
                          json_pack("{s:o,s:I,s:{s:s,s:s},s:{s:s,s:s}}", "items", items, "total",
-                                   (json_int_t)json_array_size(items), "window", "from", f, "to",
-                                   t, "previous_window", "from", pf, "to", f));
+                                   (json_int_t)json_array_size(items), "window", "from", f, "to", t,
+                                   "previous_window", "from", pf, "to", f));
 }
 
 static const struct sq_field theme_create_fields[] = {
@@ -1124,14 +1130,14 @@ static int themes_update(struct sq_req *r)
     int64_t aid = sq_json_int(r->json, "answer_id", 0);
     if (aid && kb_store_get(aid, &a, NULL))
         return sq_reply_errf(r, SQ_EINVAL, "answer_id", "no answer with id %lld", (long long)aid);
-    if ((e = id ? kb_theme_update(id, r->json, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such theme")))
+    if ((e = id ? kb_theme_update(id, r->json, &d)
+                : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such theme")))
         return sq_reply_err(r, e, &d);
     sq_audit_write(r->user->id, "kb_theme_update", "kb_theme", id, r->ip, NULL);
     return sq_reply_json(r, 200, kb_theme_json(id));
 }
 
 /* ---- declared query parameters ---- */
-
 
 static const struct sq_query answers_query[] = {
     SQ_QUERY_PAGE,
@@ -1145,10 +1151,7 @@ static const struct sq_query answers_query[] = {
     {.name = "unit", .type = SQ_Q_ID, .empty_ok = true, .desc = "owning unit id"},
     {.name = "column", .type = SQ_Q_ID, .empty_ok = true, .desc = "in this column"},
     {.name = "tag", .type = SQ_Q_STR, .max = 20, .desc = "has this tag"},
-    {.name = "sort",
-     .type = SQ_Q_ENUM,
-     .choices = answer_sorts,
-     .desc = "prefix - for descending"},
+    {.name = "sort", .type = SQ_Q_ENUM, .choices = answer_sorts, .desc = "prefix - for descending"},
     {0},
 };
 

@@ -74,8 +74,7 @@ static const uint32_t cjk_ideo_ranges[][2] = {
 /* Tokens pending while scanning; see cjk_emit_*() for how they flush. */
 struct cjk_emitter {
     void *ctx;
-    int (*x_token)(void *ctx, int tflags, const char *token, int n_token,
-                   int start, int end);
+    int (*x_token)(void *ctx, int tflags, const char *token, int n_token, int start, int end);
     const char *text;
     int document;   /* nonzero: add colocated single characters */
     int run_len;    /* IDEO characters seen in the current run, capped at 2 */
@@ -187,8 +186,7 @@ static int cjk_emit_word(struct cjk_emitter *e)
         return SQLITE_OK;
     /* The offsets cover the whole word even when the token was truncated,
      * so highlight() brackets what the reader sees. */
-    rc = e->x_token(e->ctx, 0, e->word, e->word_len, e->word_start,
-                    e->word_end);
+    rc = e->x_token(e->ctx, 0, e->word, e->word_len, e->word_start, e->word_end);
     e->word_len = 0;
     return rc;
 }
@@ -200,11 +198,10 @@ static int cjk_emit_run_end(struct cjk_emitter *e)
     int n = e->prev_end - e->prev_start;
 
     if (e->run_len == 1)
-        rc = e->x_token(e->ctx, 0, e->text + e->prev_start, n, e->prev_start,
-                        e->prev_end);
+        rc = e->x_token(e->ctx, 0, e->text + e->prev_start, n, e->prev_start, e->prev_end);
     else if (e->run_len > 1 && e->document)
-        rc = e->x_token(e->ctx, FTS5_TOKEN_COLOCATED, e->text + e->prev_start,
-                        n, e->prev_start, e->prev_end);
+        rc = e->x_token(e->ctx, FTS5_TOKEN_COLOCATED, e->text + e->prev_start, n, e->prev_start,
+                        e->prev_end);
     e->run_len = 0;
     return rc;
 }
@@ -217,13 +214,11 @@ static int cjk_emit_ideo(struct cjk_emitter *e, int start, int end)
     if (e->run_len > 0) {
         /* Consecutive characters are contiguous bytes, so the bigram is a
          * slice of the source and needs no copy. */
-        rc = e->x_token(e->ctx, 0, e->text + e->prev_start,
-                        end - e->prev_start, e->prev_start, end);
+        rc =
+            e->x_token(e->ctx, 0, e->text + e->prev_start, end - e->prev_start, e->prev_start, end);
         if (rc == SQLITE_OK && e->document)
-            rc = e->x_token(e->ctx, FTS5_TOKEN_COLOCATED,
-                            e->text + e->prev_start,
-                            e->prev_end - e->prev_start, e->prev_start,
-                            e->prev_end);
+            rc = e->x_token(e->ctx, FTS5_TOKEN_COLOCATED, e->text + e->prev_start,
+                            e->prev_end - e->prev_start, e->prev_start, e->prev_end);
     }
     e->prev_start = start;
     e->prev_end = end;
@@ -232,10 +227,8 @@ static int cjk_emit_ideo(struct cjk_emitter *e, int start, int end)
     return rc;
 }
 
-static int cjk_tokenize(Fts5Tokenizer *tok, void *ctx, int flags,
-                        const char *text, int n_text,
-                        int (*x_token)(void *, int, const char *, int, int,
-                                       int))
+static int cjk_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int n_text,
+                        int (*x_token)(void *, int, const char *, int, int, int))
 {
     const unsigned char *s = (const unsigned char *)text;
     struct cjk_emitter e;
@@ -304,8 +297,7 @@ struct cjk_tokenizer {
     int unused;
 };
 
-static int cjk_create(void *user_data, const char **args, int n_args,
-                      Fts5Tokenizer **out)
+static int cjk_create(void *user_data, const char **args, int n_args, Fts5Tokenizer **out)
 {
     struct cjk_tokenizer *t;
 
@@ -367,9 +359,20 @@ int sq_cjk_tokenizer_register(sqlite3 *db)
 static int cjk_is_term_break(uint32_t cp)
 {
     switch (cp) {
-    case ' ': case '\t': case '\n': case '\v': case '\f': case '\r':
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
-    case 0x202F: case 0x205F: case 0x3000:
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
     case 0x3001: /* 、 */
     case 0x3002: /* 。 */
     case 0xFF01: /* ！ */

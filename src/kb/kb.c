@@ -16,8 +16,8 @@
 #define SQ_TERM_CAP 72 /* one query term: a bigram or a Latin word (<= 64 bytes) */
 
 const char *const kb_status_names[] = {"draft", "in_review", "published", "archived", NULL};
-static const char *const action_names[] = {"submit", "approve", "reject", "archive", "restore",
-                                           NULL};
+static const char *const action_names[] = {"submit",  "approve", "reject",
+                                           "archive", "restore", NULL};
 
 const char *kb_status_name(int s)
 {
@@ -162,12 +162,23 @@ void kb_buf_esc(struct kb_buf *b, const char *s)
 {
     for (const char *p = s ? s : ""; *p; p++) {
         switch (*p) {
-        case '&': kb_buf_adds(b, "&amp;"); break;
-        case '<': kb_buf_adds(b, "&lt;"); break;
-        case '>': kb_buf_adds(b, "&gt;"); break;
-        case '"': kb_buf_adds(b, "&quot;"); break;
-        case '\'': kb_buf_adds(b, "&#39;"); break;
-        default: kb_buf_add(b, p, 1);
+        case '&':
+            kb_buf_adds(b, "&amp;");
+            break;
+        case '<':
+            kb_buf_adds(b, "&lt;");
+            break;
+        case '>':
+            kb_buf_adds(b, "&gt;");
+            break;
+        case '"':
+            kb_buf_adds(b, "&quot;");
+            break;
+        case '\'':
+            kb_buf_adds(b, "&#39;");
+            break;
+        default:
+            kb_buf_add(b, p, 1);
         }
     }
 }
@@ -265,7 +276,7 @@ json_t *kb_diff_text(const char *a, const char *b)
 #define AT(i, j) L[(size_t)(i) * (size_t)(nb + 1) + (size_t)(j)]
     for (int i = na - 1; i >= 0; i--)
         for (int j = nb - 1; j >= 0; j--)
-            AT(i, j) = seg_eq(&sa[i], &sb[j]) ? AT(i + 1, j + 1) + 1
+            AT(i, j) = seg_eq(&sa[i], &sb[j])         ? AT(i + 1, j + 1) + 1
                        : AT(i + 1, j) >= AT(i, j + 1) ? AT(i + 1, j)
                                                       : AT(i, j + 1);
     int i = 0, j = 0;
@@ -327,11 +338,10 @@ static bool is_word(unsigned c)
 
 /* Bigrams that occur in most appeals and say nothing about the problem. */
 static const char *const filler[] = {
-    "问题", "希望", "反映", "解决", "居民", "我们", "一下", "没有", "这个", "什么", "怎么",
-    "能否", "请求", "相关", "部门", "情况", "已经", "现在", "目前", "处理", "尽快", "要求",
-    "影响", "严重", "经常", "一直", "帮助", "协调", "你们", "他们", "可以", "不能", "是否",
-    "有关", "请问", "麻烦", "谢谢", "市民", "业主", "附近", "本人", "诉求", "了一", "的问",
-    NULL,
+    "问题", "希望", "反映", "解决", "居民", "我们", "一下", "没有", "这个", "什么", "怎么", "能否",
+    "请求", "相关", "部门", "情况", "已经", "现在", "目前", "处理", "尽快", "要求", "影响", "严重",
+    "经常", "一直", "帮助", "协调", "你们", "他们", "可以", "不能", "是否", "有关", "请问", "麻烦",
+    "谢谢", "市民", "业主", "附近", "本人", "诉求", "了一", "的问", NULL,
 };
 
 static bool is_filler(const char *t)
@@ -369,7 +379,7 @@ char *kb_similar_query(const char *text, int max_terms)
     int n = 0;
     const unsigned char *p = (const unsigned char *)text;
     size_t budget = 2000; /* bytes of input considered */
-    char prev[5] = "";     /* previous Han char (UTF-8) when the run continues */
+    char prev[5] = "";    /* previous Han char (UTF-8) when the run continues */
     int run = 0;
     char word[65];
     int wl = 0;
@@ -584,7 +594,7 @@ void kb_scope_init(struct kb_scope *s, const struct sq_user *u)
 }
 
 bool kb_scope_may_read(const struct kb_scope *sc, const char *handler_path, int64_t creator,
-                           int64_t collector)
+                       int64_t collector)
 {
     if (sc->all_appeals)
         return true;

@@ -50,9 +50,9 @@ enum kb_action {
 
 extern const char *const kb_status_names[]; /* NULL-terminated, enum order */
 const char *kb_status_name(int s);
-int kb_status_parse(const char *s);          /* -1 if unknown */
+int kb_status_parse(const char *s); /* -1 if unknown */
 const char *kb_action_name(int a);
-int kb_action_parse(const char *s);          /* -1 if unknown */
+int kb_action_parse(const char *s); /* -1 if unknown */
 /* The status `action` leads to from `from`, or -1 when illegal. */
 int kb_next_status(int action, int from);
 /* Whether the action needs kb.publish (review rights) rather than kb.write. */
@@ -173,9 +173,8 @@ bool kb_store_category_ok(int64_t category_id);
 int64_t kb_store_category_top(int64_t category_id);
 json_t *kb_store_categories_json(void);
 /* Inserts an answer (draft) and its version 1 from validated fields. */
-enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path,
-                            int64_t author_id, int64_t source_appeal_id, int64_t *id,
-                            struct sq_detail *d);
+enum sq_err kb_store_create(json_t *in, int64_t unit_id, const char *unit_path, int64_t author_id,
+                            int64_t source_appeal_id, int64_t *id, struct sq_detail *d);
 /* Applies changed fields as a new version; new_status >= 0 changes status too. */
 enum sq_err kb_store_update(const struct kb_answer *a, json_t *in, int64_t editor_id,
                             int new_status, struct sq_detail *d);
@@ -184,20 +183,20 @@ enum sq_err kb_store_transition(const struct kb_answer *a, int action, int to, i
 enum sq_err kb_store_delete(int64_t id, struct sq_detail *d);
 
 struct kb_answer_filter {
-    int status;            /* -1 = published for the public; see scope */
+    int status; /* -1 = published for the public; see scope */
     int64_t category_id;
     const char *tag;
-    int64_t unit_id;       /* source or owning unit */
-    int64_t column_id;     /* answers shown in this column issue */
+    int64_t unit_id;          /* source or owning unit */
+    int64_t column_id;        /* answers shown in this column issue */
     const char **scope_paths; /* drafts and answers in review visible within these */
     int nscope;
     const char **review_paths; /* every status (archived too) visible within these */
     int nreview;
-    bool all_statuses;     /* caller may see every status everywhere (district) */
-    const char *sort;      /* validated sort name ([-]published_at, -updated_at, ...) */
+    bool all_statuses; /* caller may see every status everywhere (district) */
+    const char *sort;  /* validated sort name ([-]published_at, -updated_at, ...) */
 };
-enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p,
-                          json_t **items, int64_t *total, struct sq_detail *d);
+enum sq_err kb_store_list(const struct kb_answer_filter *f, const struct sq_page *p, json_t **items,
+                          int64_t *total, struct sq_detail *d);
 
 json_t *kb_store_versions_json(int64_t id);
 /* One version as JSON; NULL if missing. */

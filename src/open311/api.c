@@ -192,8 +192,8 @@ static int o311_discovery(struct sq_req *r)
     json_t *doc = json_pack(
         "{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:s,s:[s,s]}]}", "changeset", changeset, "contact", contact,
         "key_service", "api_key 由区级管理员签发：POST /api/v1/open311/clients", "endpoints",
-        "specification", "http://wiki.open311.org/GeoReport_v2", "url", url, "changeset",
-        changeset, "type", "production", "formats", "text/xml", "application/json");
+        "specification", "http://wiki.open311.org/GeoReport_v2", "url", url, "changeset", changeset,
+        "type", "production", "formats", "text/xml", "application/json");
     if (f == FMT_JSON)
         return sq_reply_json(r, 200, doc);
     /* discovery is one object, not a list: write its members under the root */
@@ -241,17 +241,18 @@ static int list_params(struct sq_req *r, enum fmt f, int64_t default_span, struc
     const char *sd = sq_req_query(r, "start_date"), *ed = sq_req_query(r, "end_date");
     if (query_int(sq_req_query(r, "page"), 1, 100000, 1, &q->page))
         return reply_error(r, f, 400, "page must be a whole number from 1");
-    if (query_int(sq_req_query(r, "page_size"), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE,
-                  &q->page_size))
+    if (query_int(sq_req_query(r, "page_size"), 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE, &q->page_size))
         return reply_error(r, f, 400, "page_size must be 1 to %d", MAX_PAGE_SIZE);
     q->end = INT64_MAX / 2;
     if (ed && sq_clock_parse_iso(ed, &q->end))
-        return reply_error(r, f, 400, "end_date must be a W3C date-time, e.g. "
-                                      "2026-01-01T00:00:00+08:00");
+        return reply_error(r, f, 400,
+                           "end_date must be a W3C date-time, e.g. "
+                           "2026-01-01T00:00:00+08:00");
     q->start = (ed ? q->end : sq_clock_now()) - default_span;
     if (sd && sq_clock_parse_iso(sd, &q->start))
-        return reply_error(r, f, 400, "start_date must be a W3C date-time, e.g. "
-                                      "2026-01-01T00:00:00+08:00");
+        return reply_error(r, f, 400,
+                           "start_date must be a W3C date-time, e.g. "
+                           "2026-01-01T00:00:00+08:00");
     if (q->start > q->end)
         return reply_error(r, f, 400, "start_date is after end_date");
     return 0;
@@ -409,10 +410,9 @@ static int o311_updates(struct sq_req *r)
 /* ---- POST requests ---- */
 
 static const char *const post_fields[] = {
-    "api_key",    "jurisdiction_id", "service_code", "lat",       "long",
-    "address_string", "address_id",  "email",        "device_id", "account_id",
-    "first_name", "last_name",       "phone",        "description", "media_url",
-    NULL,
+    "api_key",    "jurisdiction_id", "service_code", "lat",        "long",       "address_string",
+    "address_id", "email",           "device_id",    "account_id", "first_name", "last_name",
+    "phone",      "description",     "media_url",    NULL,
 };
 
 /* Our field names in intake errors, as the Open311 client knows them. */
@@ -420,8 +420,8 @@ static const char *o311_field(const char *ours)
 {
     static const char *const map[][2] = {
         {"title", "description"},  {"description", "description"}, {"category_id", "service_code"},
-        {"unit_id", "address_id"}, {"address", "address_string"},   {"lat", "lat"},
-        {"lon", "long"},           {"contact_name", "first_name"},  {"contact_phone", "phone"},
+        {"unit_id", "address_id"}, {"address", "address_string"},  {"lat", "lat"},
+        {"lon", "long"},           {"contact_name", "first_name"}, {"contact_phone", "phone"},
     };
     for (size_t i = 0; ours && i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(ours, map[i][0]))
@@ -481,8 +481,10 @@ static int o311_requests_post(struct sq_req *r)
     if (!key)
         key = sq_req_query(r, "api_key");
     if (!key || strlen(key) > 200 || open311_store_client_by_key(key, &client, NULL)) {
-        st = reply_error(r, f, 403, key ? "invalid api_key" : "api_key is required to create a "
-                                                              "service request");
+        st = reply_error(r, f, 403,
+                         key ? "invalid api_key"
+                             : "api_key is required to create a "
+                               "service request");
         goto out;
     }
     for (int i = 0; i < form.n; i++) {
@@ -490,10 +492,10 @@ static int o311_requests_post(struct sq_req *r)
         for (int k = 0; post_fields[k]; k++)
             known |= !strcmp(form.key[i], post_fields[k]);
         if (!known) {
-            st = !strncmp(form.key[i], "attribute[", 10)
-                     ? reply_error(r, f, 400, "our services take no attributes (%.40s)",
-                                   form.key[i])
-                     : reply_error(r, f, 400, "unknown parameter '%.40s'", form.key[i]);
+            st =
+                !strncmp(form.key[i], "attribute[", 10)
+                    ? reply_error(r, f, 400, "our services take no attributes (%.40s)", form.key[i])
+                    : reply_error(r, f, 400, "unknown parameter '%.40s'", form.key[i]);
             goto out;
         }
     }
@@ -512,15 +514,17 @@ static int o311_requests_post(struct sq_req *r)
     const char *addr = o311_form_get(&form, "address_string");
     const char *addr_id = o311_form_get(&form, "address_id");
     double lat = 0, lon = 0;
-    if ((lat_s || lon_s) && !(parse_coord(lat_s, -90, 90, &lat) &&
-                              parse_coord(lon_s, -180, 180, &lon))) {
-        st = reply_error(r, f, 400, "lat and long must both be given, as decimal degrees "
-                                    "(WGS84)");
+    if ((lat_s || lon_s) &&
+        !(parse_coord(lat_s, -90, 90, &lat) && parse_coord(lon_s, -180, 180, &lon))) {
+        st = reply_error(r, f, 400,
+                         "lat and long must both be given, as decimal degrees "
+                         "(WGS84)");
         goto out;
     }
     if (!lat_s && !(addr && *addr) && !(addr_id && *addr_id)) {
-        st = reply_error(r, f, 400, "a location is required: lat and long, address_string or "
-                                    "address_id");
+        st = reply_error(r, f, 400,
+                         "a location is required: lat and long, address_string or "
+                         "address_id");
         goto out;
     }
     if (addr_id && *addr_id && !(unit_id = open311_store_unit_by_code(addr_id))) {
@@ -534,8 +538,8 @@ static int o311_requests_post(struct sq_req *r)
     const char *media = o311_form_get(&form, "media_url"), *email = o311_form_get(&form, "email");
     const char *device = o311_form_get(&form, "device_id");
     const char *account = o311_form_get(&form, "account_id");
-    if (media && (strlen(media) > 1000 ||
-                  (strncmp(media, "https://", 8) && strncmp(media, "http://", 7)))) {
+    if (media &&
+        (strlen(media) > 1000 || (strncmp(media, "https://", 8) && strncmp(media, "http://", 7)))) {
         st = reply_error(r, f, 400, "media_url must be an http(s) URL of at most 1000 bytes");
         goto out;
     }

@@ -115,8 +115,7 @@ const char *o311_form_get(const struct o311_form *f, const char *key)
     return NULL;
 }
 
-enum sq_err o311_form_parse(const char *body, size_t len, struct o311_form *f,
-                            struct sq_detail *d)
+enum sq_err o311_form_parse(const char *body, size_t len, struct o311_form *f, struct sq_detail *d)
 {
     size_t i = 0;
     while (i < len) {
@@ -134,8 +133,7 @@ enum sq_err o311_form_parse(const char *body, size_t len, struct o311_form *f,
         if (end == start)
             continue; /* "a=1&&b=2" or a trailing '&' */
         if (f->n == O311_FORM_MAX_FIELDS)
-            return sq_fail(d, SQ_EBADREQ, NULL, "more than %d form fields",
-                           O311_FORM_MAX_FIELDS);
+            return sq_fail(d, SQ_EBADREQ, NULL, "more than %d form fields", O311_FORM_MAX_FIELDS);
         size_t klen = has_eq ? eq - start : end - start;
         char *k = o311_url_decode(body + start, klen, true, 128);
         char *v = has_eq ? o311_url_decode(body + eq + 1, end - eq - 1, true, O311_FORM_MAX_VALUE)
@@ -171,11 +169,21 @@ void o311_xml_text(void *file, const char *s)
     const unsigned char *p = (const unsigned char *)s;
     for (; *p; p++) {
         switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
         default:
             /* XML 1.0 allows no C0 controls but tab, LF and CR */
             if (*p >= 0x20 || *p == '\t' || *p == '\n' || *p == '\r')
@@ -187,7 +195,9 @@ void o311_xml_text(void *file, const char *s)
 static const char *singular(const char *key)
 {
     static const char *const names[][2] = {
-        {"endpoints", "endpoint"}, {"formats", "format"}, {"attributes", "attribute"},
+        {"endpoints", "endpoint"},
+        {"formats", "format"},
+        {"attributes", "attribute"},
         {"values", "value"},
     };
     for (size_t i = 0; key && i < sizeof names / sizeof names[0]; i++)

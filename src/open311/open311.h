@@ -38,8 +38,7 @@ struct o311_form {
  * duplicate keys, empty keys, and more fields or longer values than the
  * limits: SQ_EBADREQ with a message. f must be zeroed; o311_form_cleanup
  * frees it in every case. */
-enum sq_err o311_form_parse(const char *body, size_t len, struct o311_form *f,
-                            struct sq_detail *d);
+enum sq_err o311_form_parse(const char *body, size_t len, struct o311_form *f, struct sq_detail *d);
 void o311_form_cleanup(struct o311_form *f);
 /* The value of key, or NULL (borrowed from f). */
 const char *o311_form_get(const struct o311_form *f, const char *key);

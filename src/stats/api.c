@@ -146,9 +146,9 @@ static int stats_appeals(struct sq_req *r)
         json_array_append_new(groups, o);
     }
     free(g);
-    json_t *out = json_pack("{s:o,s:s,s:s,s:s,s:o,s:o}", "unit", unit_json(&p.unit), "from", from,
-                            "to", to, "group_by", sq_stats_groups[p.q.group], "totals", tj,
-                            "groups", groups);
+    json_t *out =
+        json_pack("{s:o,s:s,s:s,s:s,s:o,s:o}", "unit", unit_json(&p.unit), "from", from, "to", to,
+                  "group_by", sq_stats_groups[p.q.group], "totals", tj, "groups", groups);
     json_object_set_new(out, "category_id",
                         p.q.category_id ? json_integer(p.q.category_id) : json_null());
     sq_json_set_str(out, "kind", p.q.kind);
@@ -201,11 +201,21 @@ static void csv_row(FILE *f, const char *key, const char *label, const struct sq
     sq_kpi_rates(k, &r);
     csv_field(f, key, false);
     csv_field(f, label, false);
-    const int64_t v[] = {k->total,    k->responded, k->responded_on_time,
-                         k->resolved, k->resolved_on_time, k->rejected,
-                         k->total - k->resolved - k->rejected, k->overdue, k->reopened,
-                         k->rated,    k->resolved - k->rated > 0 ? k->resolved - k->rated : 0,
-                         k->satisfied, k->basically_satisfied, k->dissatisfied, k->solved};
+    const int64_t v[] = {k->total,
+                         k->responded,
+                         k->responded_on_time,
+                         k->resolved,
+                         k->resolved_on_time,
+                         k->rejected,
+                         k->total - k->resolved - k->rejected,
+                         k->overdue,
+                         k->reopened,
+                         k->rated,
+                         k->resolved - k->rated > 0 ? k->resolved - k->rated : 0,
+                         k->satisfied,
+                         k->basically_satisfied,
+                         k->dissatisfied,
+                         k->solved};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         snprintf(b, sizeof b, "%lld", (long long)v[i]);
         csv_field(f, b, false);
@@ -223,11 +233,33 @@ static void csv_row(FILE *f, const char *key, const char *label, const struct sq
 }
 
 static const char *const csv_headers[] = {
-    "分组",       "名称",       "诉求总数",   "已响应",     "按时响应",   "已办结",
-    "按时办结",   "不予受理",   "在办",       "超期",       "重办",       "已评价",
-    "未评价",     "满意",       "基本满意",   "不满意",     "已解决",     "响应率",
-    "及时响应率", "办结率",     "解决率",     "满意率",     "参评率",     "按时办结率",
-    "超期率",     "平均响应时长(小时)",       "平均办理时长(小时)",
+    "分组",
+    "名称",
+    "诉求总数",
+    "已响应",
+    "按时响应",
+    "已办结",
+    "按时办结",
+    "不予受理",
+    "在办",
+    "超期",
+    "重办",
+    "已评价",
+    "未评价",
+    "满意",
+    "基本满意",
+    "不满意",
+    "已解决",
+    "响应率",
+    "及时响应率",
+    "办结率",
+    "解决率",
+    "满意率",
+    "参评率",
+    "按时办结率",
+    "超期率",
+    "平均响应时长(小时)",
+    "平均办理时长(小时)",
 };
 
 static int stats_export_csv(struct sq_req *r)
@@ -283,9 +315,9 @@ static int find_rank(const struct sq_rank_row *rows, int n, int64_t unit_id)
 static json_t *settings_json(const struct sq_kpi_settings *s)
 {
     return json_pack("{s:f,s:f,s:f,s:f,s:f,s:i}", "weight_response", s->w_response,
-                     "weight_resolution", s->w_resolution, "weight_satisfaction",
-                     s->w_satisfaction, "weight_on_time", s->w_on_time, "overdue_penalty",
-                     s->overdue_penalty, "min_volume", s->min_volume);
+                     "weight_resolution", s->w_resolution, "weight_satisfaction", s->w_satisfaction,
+                     "weight_on_time", s->w_on_time, "overdue_penalty", s->overdue_penalty,
+                     "min_volume", s->min_volume);
 }
 
 static int stats_rankings(struct sq_req *r)
@@ -314,8 +346,7 @@ static int stats_rankings(struct sq_req *r)
     json_t *items = json_array(), *not_ranked = json_array();
     for (int i = 0; i < ncur; i++) {
         const struct sq_rank_row *row = &cur[i];
-        json_t *o = json_pack("{s:I,s:s}", "unit_id", (json_int_t)row->unit_id, "name",
-                              row->name);
+        json_t *o = json_pack("{s:I,s:s}", "unit_id", (json_int_t)row->unit_id, "name", row->name);
         json_object_set_new(o, "score", row->has_score ? json_real(row->score) : json_null());
         if (row->ranked) {
             int pr = find_rank(prev, nprev, row->unit_id);
@@ -323,10 +354,10 @@ static int stats_rankings(struct sq_req *r)
             json_object_set_new(o, "prev_rank", pr ? json_integer(pr) : json_null());
             json_object_set_new(o, "movement", pr ? json_integer(pr - row->rank) : json_null());
         } else {
-            json_object_set_new(o, "reason", json_string(row->k.total < set.min_volume ||
-                                                                 !row->k.total
-                                                             ? "below_min_volume"
-                                                             : "no_rated_data"));
+            json_object_set_new(o, "reason",
+                                json_string(row->k.total < set.min_volume || !row->k.total
+                                                ? "below_min_volume"
+                                                : "no_rated_data"));
         }
         sq_kpi_json(o, &row->k);
         json_array_append_new(row->ranked ? items : not_ranked, o);
@@ -368,8 +399,7 @@ static int stats_settings_put(struct sq_req *r)
     struct sq_detail d = {0};
     struct sq_kpi_settings s;
     enum sq_err e;
-    if ((e = sq_validate(r->json, settings_fields, &d)) ||
-        (e = stats_store_settings_get(&s, &d)))
+    if ((e = sq_validate(r->json, settings_fields, &d)) || (e = stats_store_settings_get(&s, &d)))
         return sq_reply_err(r, e, &d);
     s.w_response = sq_json_num(r->json, "weight_response", s.w_response);
     s.w_resolution = sq_json_num(r->json, "weight_resolution", s.w_resolution);

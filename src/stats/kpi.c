@@ -47,8 +47,7 @@ void sq_kpi_rates(const struct sq_kpi *k, struct sq_kpi_rates *r)
     r->has_response_on_time = ratio(k->responded_on_time, k->responded, &r->response_on_time);
     r->has_completion = ratio(k->resolved, k->total, &r->completion);
     r->has_resolution = ratio(k->solved, k->rated, &r->resolution);
-    r->has_satisfaction =
-        ratio(k->satisfied + k->basically_satisfied, k->rated, &r->satisfaction);
+    r->has_satisfaction = ratio(k->satisfied + k->basically_satisfied, k->rated, &r->satisfaction);
     r->has_rating = ratio(k->rated, k->resolved, &r->rating);
     r->has_on_time = ratio(k->resolved_on_time, k->resolved, &r->on_time);
     r->has_overdue = ratio(k->overdue, k->total, &r->overdue);
@@ -233,8 +232,8 @@ void sq_kpi_rank(struct sq_rank_row *rows, int n, const struct sq_kpi_settings *
 {
     for (int i = 0; i < n; i++) {
         rows[i].has_score = sq_kpi_score(&rows[i].k, s, &rows[i].score);
-        rows[i].ranked = rows[i].has_score && rows[i].k.total >= s->min_volume &&
-                         rows[i].k.total > 0;
+        rows[i].ranked =
+            rows[i].has_score && rows[i].k.total >= s->min_volume && rows[i].k.total > 0;
         rows[i].rank = 0;
     }
     if (n > 1) /* an empty level may come as NULL, which qsort must not get */

@@ -95,7 +95,7 @@ enum sq_stats_group {
     SQ_SG_CATEGORY, /* the category appeals were filed under */
     SQ_SG_MONTH,
     SQ_SG_KIND,
-    SQ_SG_ZONE,     /* zone of the handling unit */
+    SQ_SG_ZONE, /* zone of the handling unit */
     SQ_SG__MAX
 };
 extern const char *const sq_stats_groups[]; /* names, NULL-terminated, by enum */

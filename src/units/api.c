@@ -46,8 +46,8 @@ static int load_unit(struct sq_req *r, struct sq_unit *x)
 {
     struct sq_detail d = {0};
     int64_t id = sq_req_param_id(r, "id");
-    enum sq_err e = id ? units_store_get(id, x, &d)
-                       : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such unit");
+    enum sq_err e =
+        id ? units_store_get(id, x, &d) : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such unit");
     if (e)
         return sq_reply_err(r, e, &d);
     if (!may_read(r->user, x))
@@ -71,9 +71,10 @@ static int list_common(struct sq_req *r, bool directory)
     f.q = sq_req_query(r, "q");
     f.parent_id = sq_query_int(r, "parent", 0);
     const char *arch = sq_req_query(r, "archived");
-    f.archived = !arch ? 0 : !strcmp(arch, "1") || !strcmp(arch, "true") ? 1
-                           : !strcmp(arch, "all")                        ? -1
-                                                                         : 0;
+    f.archived = !arch                                         ? 0
+                 : !strcmp(arch, "1") || !strcmp(arch, "true") ? 1
+                 : !strcmp(arch, "all")                        ? -1
+                                                               : 0;
     f.sort = sort_name(sq_req_query(r, "sort")); /* checked by the router */
     f.directory = directory;
     if (directory) {
@@ -213,8 +214,7 @@ static int units_update(struct sq_req *r)
     int64_t pid = sq_json_int(r->json, "parent_id", 0);
     if (pid && pid != x.parent_id) {
         if ((e = units_store_get(pid, &np, &d)))
-            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "no unit with id %lld",
-                                 (long long)pid);
+            return sq_reply_errf(r, SQ_EINVAL, "parent_id", "no unit with id %lld", (long long)pid);
         if (!strncmp(np.path, x.path, strlen(x.path)))
             return sq_reply_errf(r, SQ_EINVAL, "parent_id",
                                  "a unit cannot move under itself or its own descendant");

@@ -13,7 +13,8 @@ const struct sq_perm units_perms[] = {
                                   SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |
                                   SQ_ROLE_BIT(SQ_ROLE_DISTRICT_ADMIN) |
                                   SQ_ROLE_BIT(SQ_ROLE_AUDITOR)},
-    [UNITS_PERM_WRITE] = {.writes = true, .name = "unit.write",
+    [UNITS_PERM_WRITE] = {.writes = true,
+                          .name = "unit.write",
                           .zh = "新建、修改、归档单位",
                           .en = "create, update and archive units",
                           .roles = SQ_ROLE_BIT(SQ_ROLE_UNIT_ADMIN) |

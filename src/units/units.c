@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-const char *const sq_unit_kinds[] = {"district",   "street", "community", "department",
-                                     "university", "school", "park",      "enterprise", NULL};
+const char *const sq_unit_kinds[] = {"district", "street", "community",  "department", "university",
+                                     "school",   "park",   "enterprise", NULL};
 const char *const sq_unit_zones[] = {"government", "community", "campus", "park", NULL};
 
 static const int parent_kind[SQ_UNIT_KIND__MAX] = {

@@ -29,10 +29,10 @@ enum sq_unit_kind {
     SQ_UNIT_KIND__MAX
 };
 
-extern const char *const sq_unit_kinds[];  /* NULL-terminated names */
-extern const char *const sq_unit_zones[];  /* NULL-terminated names */
+extern const char *const sq_unit_kinds[]; /* NULL-terminated names */
+extern const char *const sq_unit_zones[]; /* NULL-terminated names */
 
-int sq_unit_kind_parse(const char *s);      /* -1 when unknown */
+int sq_unit_kind_parse(const char *s); /* -1 when unknown */
 /* The kind a parent must have for a unit of kind k; -1 when k is a root. */
 int sq_unit_parent_kind(enum sq_unit_kind k);
 const char *sq_unit_default_zone(enum sq_unit_kind k);
@@ -74,11 +74,11 @@ int64_t units_store_count(void);
 struct sq_unit_filter {
     const char *kind, *zone, *q;
     int64_t parent_id;
-    int archived;            /* 0 active only, 1 archived only, -1 both */
-    const char *sort;        /* validated sort name ([-]name, [-]code, [-]id ...) */
+    int archived;             /* 0 active only, 1 archived only, -1 both */
+    const char *sort;         /* validated sort name ([-]name, [-]code, [-]id ...) */
     const char **scope_paths; /* NULL = unrestricted, else any-of prefixes */
     int nscope;
-    bool directory;          /* minimal fields */
+    bool directory; /* minimal fields */
 };
 enum sq_err units_store_list(const struct sq_unit_filter *f, const struct sq_page *p,
                              json_t **items, int64_t *total, struct sq_detail *d);

@@ -36,10 +36,11 @@ static void setup(void)
 
 static struct h_resp *file(const char *login, long long unit, long long cat, const char *extra)
 {
-    return h_reqf("POST", "/api/v1/appeals", login ? h_tok(login) : NULL,
-                  "{\"title\":\"楼道灯不亮\",\"description\":\"3号楼2单元楼道灯坏了一周，夜里很危险\","
-                  "\"category_id\":%lld,\"unit_id\":%lld%s%s}",
-                  cat, unit, extra ? "," : "", extra ? extra : "");
+    return h_reqf(
+        "POST", "/api/v1/appeals", login ? h_tok(login) : NULL,
+        "{\"title\":\"楼道灯不亮\",\"description\":\"3号楼2单元楼道灯坏了一周，夜里很危险\","
+        "\"category_id\":%lld,\"unit_id\":%lld%s%s}",
+        cat, unit, extra ? "," : "", extra ? extra : "");
 }
 
 static struct h_resp *act(const char *login, long long id, const char *action, const char *body)
@@ -178,16 +179,13 @@ static void test_illegal_transitions(void)
     struct h_resp *r = file("resident", comm1, cat_wy, NULL);
     long long id = H_INT(r->json, "id");
     static const char *const early[][2] = {
-        {"resolve", "{\"reply\":\"已处理完毕\"}"},
-        {"reply", "{\"reply\":\"正在处理\"}"},
-        {"suspend", "{\"reason\":\"等待材料\"}"},
-        {"resume", "{}"},
-        {"extend", "{\"days\":3,\"reason\":\"需要协调\"}"},
-        {"reopen", "{\"reason\":\"没解决\"}"},
+        {"resolve", "{\"reply\":\"已处理完毕\"}"},          {"reply", "{\"reply\":\"正在处理\"}"},
+        {"suspend", "{\"reason\":\"等待材料\"}"},           {"resume", "{}"},
+        {"extend", "{\"days\":3,\"reason\":\"需要协调\"}"}, {"reopen", "{\"reason\":\"没解决\"}"},
     };
     for (size_t i = 0; i < sizeof early / sizeof early[0]; i++) {
-        r = act(strcmp(early[i][0], "reopen") ? "community_handler" : "resident", id,
-                early[i][0], early[i][1]);
+        r = act(strcmp(early[i][0], "reopen") ? "community_handler" : "resident", id, early[i][0],
+                early[i][1]);
         H_ERR(r, 409, "illegal_transition");
         H_ASSERT(json_is_array(h_get(r->json, "error.allowed")));
         H_CONTAINS(h_dump(h_get(r->json, "error.allowed")), "\"accept\"");
@@ -320,8 +318,11 @@ static void test_idempotency(void)
     const char *body = h_fmt("{\"title\":\"重复提交测试\",\"description\":\"网络不好重试了一次\","
                              "\"category_id\":%lld,\"unit_id\":%lld}",
                              cat_wy, comm1);
-    struct h_call c = {.method = "POST", .path = "/api/v1/appeals", .token = h_tok("resident"),
-                       .body = body, .headers = hdr};
+    struct h_call c = {.method = "POST",
+                       .path = "/api/v1/appeals",
+                       .token = h_tok("resident"),
+                       .body = body,
+                       .headers = hdr};
     struct h_resp *a = h_send(&c), *b = h_send(&c);
     H_STATUS(a, 201);
     H_STATUS(b, 201);
@@ -439,10 +440,11 @@ static void test_scoping(void)
     struct h_resp *r = file("resident", comm1, cat_wy, NULL);
     long long id = H_INT(r->json, "id");
     /* readers: the person, the unit, the street above, the district, the auditor */
-    const char *can[] = {"resident", "community_handler", "community_admin", "street_admin",
-                         "street_handler", "admin", "auditor"};
-    const char *cannot[] = {"student", "community2_handler", "dept_handler", "univ_handler",
-                            "park_handler", "enterprise"};
+    const char *can[] = {"resident",     "community_handler", "community_admin",
+                         "street_admin", "street_handler",    "admin",
+                         "auditor"};
+    const char *cannot[] = {"student",      "community2_handler", "dept_handler",
+                            "univ_handler", "park_handler",       "enterprise"};
     for (size_t i = 0; i < sizeof can / sizeof can[0]; i++) {
         r = h_req("GET", h_fmt("/api/v1/appeals/%lld", id), h_tok(can[i]), NULL);
         H_ASSERTF(r->status == 200, "%s should read the appeal, got %d", can[i], r->status);
@@ -458,9 +460,10 @@ static void test_scoping(void)
     size_t i;
     json_array_foreach(items, i, v)
     {
-        struct h_resp *one = h_req("GET", h_fmt("/api/v1/appeals/%lld",
-                                                (long long)json_integer_value(json_object_get(v, "id"))),
-                                   h_tok("resident"), NULL);
+        struct h_resp *one = h_req(
+            "GET",
+            h_fmt("/api/v1/appeals/%lld", (long long)json_integer_value(json_object_get(v, "id"))),
+            h_tok("resident"), NULL);
         H_EQ_INT(H_INT(one->json, "creator_id"), h_uid("resident"));
         if (i > 5)
             break;
@@ -474,8 +477,9 @@ static void test_scoping(void)
     H_STATUS(act("community2_handler", id, "accept", NULL), 403);
     H_STATUS(act("auditor", id, "accept", NULL), 403);
     /* filters */
-    r = h_req("GET", h_fmt("/api/v1/appeals?status=submitted&category=%lld&unit=%lld&sort=due_at",
-                           cat_wy, comm1),
+    r = h_req("GET",
+              h_fmt("/api/v1/appeals?status=submitted&category=%lld&unit=%lld&sort=due_at", cat_wy,
+                    comm1),
               h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_ASSERT(H_INT(r->json, "total") >= 1);

@@ -78,9 +78,10 @@ static void test_login_failure(void)
 static void test_register(void)
 {
     h_need_demo();
-    struct h_resp *r = h_req("POST", "/api/v1/auth/register", NULL,
-                             "{\"login\":\"newbie\",\"password\":\"maple-river-27\",\"display_name\":"
-                             "\"新居民\",\"phone\":\"13912345678\"}");
+    struct h_resp *r =
+        h_req("POST", "/api/v1/auth/register", NULL,
+              "{\"login\":\"newbie\",\"password\":\"maple-river-27\",\"display_name\":"
+              "\"新居民\",\"phone\":\"13912345678\"}");
     H_STATUS(r, 201);
     H_EQ_STR(H_STR(r->json, "phone"), "139****5678");
     H_ASSERT(H_INT(r->json, "id") > 0);
@@ -92,22 +93,25 @@ static void test_register(void)
     /* a public account sees no staff data */
     H_ERR(h_req("GET", "/api/v1/users", s->token, NULL), 403, "forbidden");
     H_ERR(h_req("GET", "/api/v1/units", s->token, NULL), 403, "forbidden");
-    H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"NEWBIE\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
-                      "\"phone\":\"13912345678\"}"),
-                409, "conflict", "login");
-    H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"newbie2\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
-                      "\"phone\":\"12345\"}"),
-                422, "invalid", "phone");
+    H_ERR_FIELD(
+        h_req("POST", "/api/v1/auth/register", NULL,
+              "{\"login\":\"NEWBIE\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
+              "\"phone\":\"13912345678\"}"),
+        409, "conflict", "login");
+    H_ERR_FIELD(
+        h_req("POST", "/api/v1/auth/register", NULL,
+              "{\"login\":\"newbie2\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
+              "\"phone\":\"12345\"}"),
+        422, "invalid", "phone");
     H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
                       "{\"login\":\"newbie2\",\"password\":\"short\",\"display_name\":\"x\","
                       "\"phone\":\"13912345678\"}"),
                 422, "invalid", "password");
-    H_ERR_FIELD(h_req("POST", "/api/v1/auth/register", NULL,
-                      "{\"login\":\"new bie\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
-                      "\"phone\":\"13912345678\"}"),
-                422, "invalid", "login");
+    H_ERR_FIELD(
+        h_req("POST", "/api/v1/auth/register", NULL,
+              "{\"login\":\"new bie\",\"password\":\"maple-river-27\",\"display_name\":\"x\","
+              "\"phone\":\"13912345678\"}"),
+        422, "invalid", "login");
     /* nobody registers themselves into a role */
     H_ERR(h_req("POST", "/api/v1/auth/register", NULL,
                 "{\"login\":\"newbie3\",\"password\":\"maple-river-27\",\"display_name\":\"x\","

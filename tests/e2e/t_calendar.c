@@ -85,8 +85,8 @@ static void expect_due(const char *filed, long long cat, const char *due)
 static void test_seeded_2026(void)
 {
     setup();
-    struct h_resp *r = h_req("GET", "/api/v1/calendar?from=2026-01-01&to=2026-12-31",
-                             h_tok("resident"), NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/calendar?from=2026-01-01&to=2026-12-31", h_tok("resident"), NULL);
     H_STATUS(r, 200);
     H_EQ_STR(H_STR(r->json, "from"), "2026-01-01");
     H_EQ_STR(H_STR(r->json, "to"), "2026-12-31");
@@ -96,8 +96,8 @@ static void test_seeded_2026(void)
     H_EQ_STR(H_STR(r->json, "days.0.kind"), "holiday");
     H_EQ_STR(H_STR(r->json, "days.0.name"), "元旦");
     /* the make-up workdays of the notice */
-    const char *workdays[] = {"2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09",
-                              "2026-09-20", "2026-10-10"};
+    const char *workdays[] = {"2026-01-04", "2026-02-14", "2026-02-28",
+                              "2026-05-09", "2026-09-20", "2026-10-10"};
     size_t i, found = 0;
     json_t *d;
     json_array_foreach(days, i, d)
@@ -157,8 +157,9 @@ static void test_changes_apply_at_once(void)
 {
     setup();
     /* a new holiday on Monday Mar 9 moves the next deadline to Tuesday */
-    struct h_resp *r = h_req("POST", "/api/v1/calendar", h_tok("admin"),
-                             "{\"date\":\"2026-03-09\",\"kind\":\"holiday\",\"name\":\"临时停工\"}");
+    struct h_resp *r =
+        h_req("POST", "/api/v1/calendar", h_tok("admin"),
+              "{\"date\":\"2026-03-09\",\"kind\":\"holiday\",\"name\":\"临时停工\"}");
     H_STATUS(r, 201);
     H_EQ_STR(H_STR(r->json, "date"), "2026-03-09");
     expect_due("2026-03-06T16:00:00+08:00", cat_1day, "2026-03-10T17:30:00+08:00");
@@ -204,27 +205,31 @@ static void test_bad_input_changes_nothing(void)
 {
     setup();
     const char *admin = h_tok("admin");
-    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-02-30\",\"kind\":"
-                                                         "\"holiday\"}"),
+    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin,
+                      "{\"date\":\"2026-02-30\",\"kind\":"
+                      "\"holiday\"}"),
                 422, "invalid", "date");
-    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-3-1\",\"kind\":"
-                                                         "\"holiday\"}"),
+    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin,
+                      "{\"date\":\"2026-3-1\",\"kind\":"
+                      "\"holiday\"}"),
                 422, "invalid", "date");
-    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-03-02\",\"kind\":"
-                                                         "\"day_off\"}"),
+    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin,
+                      "{\"date\":\"2026-03-02\",\"kind\":"
+                      "\"day_off\"}"),
                 422, "invalid", "kind");
     H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-03-02\"}"), 422,
                 "invalid", "kind");
-    H_ERR(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-03-02\",\"kind\":"
-                                                   "\"holiday\",\"extra\":1}"),
+    H_ERR(h_req("POST", "/api/v1/calendar", admin,
+                "{\"date\":\"2026-03-02\",\"kind\":"
+                "\"holiday\",\"extra\":1}"),
           422, "invalid");
-    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin, "{\"date\":\"2026-03-02\",\"kind\":"
-                                                         "\"holiday\",\"name\":12}"),
+    H_ERR_FIELD(h_req("POST", "/api/v1/calendar", admin,
+                      "{\"date\":\"2026-03-02\",\"kind\":"
+                      "\"holiday\",\"name\":12}"),
                 422, "invalid", "name");
     H_ERR(h_req("POST", "/api/v1/calendar", admin, "[1]"), 400, "bad_json");
     H_ERR(h_req("DELETE", "/api/v1/calendar/2026-03-02", admin, NULL), 404, "not_found");
-    H_ERR_FIELD(h_req("DELETE", "/api/v1/calendar/tomorrow", admin, NULL), 422, "invalid",
-                "date");
+    H_ERR_FIELD(h_req("DELETE", "/api/v1/calendar/tomorrow", admin, NULL), 422, "invalid", "date");
     H_ERR_FIELD(h_req("PUT", "/api/v1/calendar/hours", admin,
                       "{\"work_start\":\"9:00\",\"work_end\":\"17:30\"}"),
                 422, "invalid", "work_start");
@@ -248,8 +253,7 @@ static void test_bad_input_changes_nothing(void)
     H_ERR_FIELD(h_req("GET", "/api/v1/calendar?from=2020-01-01&to=2039-01-01", admin, NULL), 422,
                 "invalid", "to");
     /* nothing changed */
-    struct h_resp *r = h_req("GET", "/api/v1/calendar?from=2026-03-01&to=2026-03-31", admin,
-                             NULL);
+    struct h_resp *r = h_req("GET", "/api/v1/calendar?from=2026-03-01&to=2026-03-31", admin, NULL);
     H_STATUS(r, 200);
     H_EQ_INT(json_array_size(h_get(r->json, "days")), 0);
     H_EQ_STR(H_STR(r->json, "settings.work_start"), "09:00");
@@ -282,12 +286,9 @@ static void test_permissions(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_seeded_2026),
-        H_TEST(test_deadlines_weekends_and_holidays),
-        H_TEST(test_changes_apply_at_once),
-        H_TEST(test_bad_input_changes_nothing),
-        H_TEST(test_permissions),
-        {0},
+        H_TEST(test_seeded_2026),           H_TEST(test_deadlines_weekends_and_holidays),
+        H_TEST(test_changes_apply_at_once), H_TEST(test_bad_input_changes_nothing),
+        H_TEST(test_permissions),           {0},
     };
     return h_main(argc, argv, tests);
 }

@@ -17,8 +17,8 @@
 
 static long long comm1, street1, cat_noise;
 
-static const char *const server_args[] = {"--session_hours", "2160", "--escalate_days", "2",
-                                          "--unrated_days",  "7",    NULL};
+static const char *const server_args[] = {
+    "--session_hours", "2160", "--escalate_days", "2", "--unrated_days", "7", NULL};
 
 static void set_clock(const char *iso)
 {
@@ -33,9 +33,9 @@ static void setup(void)
     h_start(&(struct h_opts){.demo = true, .args = server_args});
     /* sessions expire by the fake clock: sign in at the latest time used */
     set_clock("2026-12-20T09:00:00+08:00");
-    const char *const logins[] = {"admin",           "supervisor",        "resident",
-                                  "community_admin", "community_handler", "street_admin",
-                                  "street_handler",  NULL};
+    const char *const logins[] = {
+        "admin",        "supervisor",     "resident", "community_admin", "community_handler",
+        "street_admin", "street_handler", NULL};
     for (const char *const *l = logins; *l; l++)
         h_tok(*l);
     struct h_resp *r = h_req("GET", "/api/v1/units?q=CM001", h_tok("admin"), NULL);
@@ -61,10 +61,11 @@ static void setup(void)
 static long long file_at(const char *iso)
 {
     set_clock(iso);
-    struct h_resp *r = h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
-                              "{\"title\":\"夜间施工噪音\",\"description\":\"工地每天施工到深夜十一点\","
-                              "\"category_id\":%lld,\"unit_id\":%lld}",
-                              cat_noise, comm1);
+    struct h_resp *r =
+        h_reqf("POST", "/api/v1/appeals", h_tok("resident"),
+               "{\"title\":\"夜间施工噪音\",\"description\":\"工地每天施工到深夜十一点\","
+               "\"category_id\":%lld,\"unit_id\":%lld}",
+               cat_noise, comm1);
     H_STATUS(r, 201);
     H_EQ_INT(H_INT(r->json, "handler_unit_id"), comm1);
     return H_INT(r->json, "id");
@@ -137,8 +138,8 @@ static json_t *inbox_find(const char *login, const char *kind, long long appeal,
     json_array_foreach(h_get(r->json, "items"), i, it)
     {
         json_t *a = json_object_get(it, "appeal_id");
-        if (!strcmp(json_string_value(json_object_get(it, "kind")), kind) &&
-            json_is_integer(a) && json_integer_value(a) == appeal) {
+        if (!strcmp(json_string_value(json_object_get(it, "kind")), kind) && json_is_integer(a) &&
+            json_integer_value(a) == appeal) {
             (*count)++;
             found = it;
         }

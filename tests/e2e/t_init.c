@@ -39,8 +39,8 @@ static void test_init_then_sign_in(void)
     H_ERR(h_req("POST", "/api/v1/auth/login", NULL,
                 "{\"login\":\"alice\",\"password\":\"sanqu-demo\"}"),
           401, "unauthenticated");
-    struct h_resp *in = h_reqf("POST", "/api/v1/auth/login", NULL,
-                               "{\"login\":\"alice\",\"password\":\"%s\"}", pw);
+    struct h_resp *in =
+        h_reqf("POST", "/api/v1/auth/login", NULL, "{\"login\":\"alice\",\"password\":\"%s\"}", pw);
     H_STATUS(in, 200);
     H_ASSERT(json_is_true(h_get(in->json, "must_change_password")));
     const struct h_session *s = h_session("alice", pw);
@@ -82,9 +82,9 @@ static void test_init_then_sign_in(void)
                    "\"parent_id\":1}"),
              201);
     /* the one-time password is spent; the new one signs in, with no flag */
-    H_ERR(h_reqf("POST", "/api/v1/auth/login", NULL, "{\"login\":\"alice\",\"password\":\"%s\"}",
-                 pw),
-          401, "unauthenticated");
+    H_ERR(
+        h_reqf("POST", "/api/v1/auth/login", NULL, "{\"login\":\"alice\",\"password\":\"%s\"}", pw),
+        401, "unauthenticated");
     in = h_req("POST", "/api/v1/auth/login", NULL,
                "{\"login\":\"alice\",\"password\":\"river-stone-lamp\"}");
     H_STATUS(in, 200);

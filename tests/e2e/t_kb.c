@@ -37,8 +37,8 @@ static long long category_by_code(const char *code)
 
 static long long community0(void)
 {
-    struct h_resp *r = h_req("GET", "/api/v1/units?kind=community&sort=code&limit=1",
-                             h_tok("admin"), NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/units?kind=community&sort=code&limit=1", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     return H_INT(r->json, "items.0.id");
 }
@@ -56,15 +56,15 @@ static long long file_appeal(const char *login, const char *title, const char *d
 
 static void act(long long appeal, const char *action, const char *body)
 {
-    struct h_resp *r = h_req("POST", h_fmt("/api/v1/appeals/%lld/%s", appeal, action),
-                             h_tok("admin"), body);
+    struct h_resp *r =
+        h_req("POST", h_fmt("/api/v1/appeals/%lld/%s", appeal, action), h_tok("admin"), body);
     H_STATUS(r, 200);
 }
 
 static long long answer_total(const char *login)
 {
-    struct h_resp *r = h_req("GET", "/api/v1/kb/answers?limit=1", login ? h_tok(login) : NULL,
-                             NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/kb/answers?limit=1", login ? h_tok(login) : NULL, NULL);
     H_STATUS(r, 200);
     return H_INT(r->json, "total");
 }
@@ -131,14 +131,13 @@ static void test_appeal_to_answer_to_deflection(void)
     H_EQ_INT(H_INT(r->json, "total"), 2);
     /* submit; the author may not approve outside the district's own rights,
      * an illegal transition is 409 */
-    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), h_tok("admin"), NULL),
-             200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), h_tok("admin"), NULL), 200);
     H_ERR(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), h_tok("admin"), NULL), 409,
           "illegal_transition");
     H_ERR(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id), ch, NULL), 403, "forbidden");
-    H_ERR_FIELD(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/reject", id), h_tok("supervisor"),
-                      "{}"),
-                422, "invalid", "note");
+    H_ERR_FIELD(
+        h_req("POST", h_fmt("/api/v1/kb/answers/%lld/reject", id), h_tok("supervisor"), "{}"), 422,
+        "invalid", "note");
     r = h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id), h_tok("supervisor"),
               "{\"note\":\"可推广\"}");
     H_STATUS(r, 200);
@@ -177,8 +176,8 @@ static void test_appeal_to_answer_to_deflection(void)
 static void test_search_new_appeal_within_2s(void)
 {
     h_need_demo();
-    long long ap = file_appeal("resident", "小区喷泉夜里放音乐ZQX7",
-                               "喷泉音乐每晚十一点还在响ZQX7", "ZY02");
+    long long ap =
+        file_appeal("resident", "小区喷泉夜里放音乐ZQX7", "喷泉音乐每晚十一点还在响ZQX7", "ZY02");
     double t0 = h_ms();
     struct h_resp *r = NULL;
     for (;;) {
@@ -234,8 +233,8 @@ static void test_bad_input_changes_nothing(void)
                        category_by_code("DT")),
                 422, "invalid", "source_units");
     H_ERR(h_req("POST", "/api/v1/kb/answers", h_tok("resident"), "{}"), 403, "forbidden");
-    H_ERR(h_send(&(struct h_call){.method = "POST", .path = "/api/v1/kb/answers", .token = ch,
-                                  .body = "{not json"}),
+    H_ERR(h_send(&(struct h_call){
+              .method = "POST", .path = "/api/v1/kb/answers", .token = ch, .body = "{not json"}),
           400, "bad_json");
     H_EQ_INT(answer_total("admin"), before);
     H_ERR_FIELD(h_req("GET", "/api/v1/search", NULL, NULL), 422, "invalid", "q");
@@ -263,8 +262,8 @@ static void test_bad_input_changes_nothing(void)
 static void test_hot_problems_and_theme(void)
 {
     h_need_demo();
-    struct h_resp *r = h_req("GET", "/api/v1/hot-problems?from=2000-01-01&to=2000-12-01",
-                             h_tok("admin"), NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/hot-problems?from=2000-01-01&to=2000-12-01", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_ERR(h_req("GET", "/api/v1/hot-problems", h_tok("resident"), NULL), 403, "forbidden");
     for (int i = 0; i < 3; i++)
@@ -318,8 +317,8 @@ static long long published_answer(const char *title, const char *problem)
     H_STATUS(r, 201);
     long long id = H_INT(r->json, "id");
     H_EQ_INT(H_INT(r->json, "unit.id"), unit_by_code("CM001"));
-    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id),
-                   h_tok("community_handler"), NULL),
+    H_STATUS(h_req("POST", h_fmt("/api/v1/kb/answers/%lld/submit", id), h_tok("community_handler"),
+                   NULL),
              200);
     r = h_req("POST", h_fmt("/api/v1/kb/answers/%lld/approve", id), h_tok("community_admin"),
               "{\"note\":\"内部审核意见QX9\"}");
@@ -350,14 +349,15 @@ static void test_history_only_for_editors(void)
                                     "居民反映楼道堆物，联系人电话13912345678，身份证号"
                                     "420111199001011234。");
     /* the reviewer removes the personal data: version 2 is what is public */
-    struct h_resp *r = h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id),
-                             h_tok("community_admin"),
-                             "{\"problem\":\"居民反映楼道长期堆放杂物，存在消防隐患。\"}");
+    struct h_resp *r =
+        h_req("PATCH", h_fmt("/api/v1/kb/answers/%lld", id), h_tok("community_admin"),
+              "{\"problem\":\"居民反映楼道长期堆放杂物，存在消防隐患。\"}");
     H_STATUS(r, 200);
     H_EQ_INT(H_INT(r->json, "version"), 2);
     /* the public reads the current text only, no review note, no actions */
-    const char *outsiders[] = {NULL, "resident", "student", "community2_handler", "auditor",
-                               "community_handler", "street_handler", "park_handler"};
+    const char *outsiders[] = {
+        NULL,      "resident",          "student",        "community2_handler",
+        "auditor", "community_handler", "street_handler", "park_handler"};
     for (size_t i = 0; i < sizeof outsiders / sizeof outsiders[0]; i++) {
         const char *tok = outsiders[i] ? h_tok(outsiders[i]) : NULL;
         history_hidden(outsiders[i], id);
@@ -414,9 +414,9 @@ static void test_withdrawn_answers_leave_volumes_and_columns(void)
     long long a = published_answer("电动车楼道充电劝导QX3", "有居民把电动车推进楼道充电。");
     long long b = published_answer("垃圾分类督导QX4", "小区垃圾分类投放不规范。");
     long long c = published_answer("健身器材维护QX5", "小区健身器材老化损坏。");
-    struct h_resp *r = h_reqf("POST", "/api/v1/kb/volumes", h_tok("admin"),
-                              "{\"title\":\"撤回测试汇编\",\"answer_ids\":[%lld,%lld,%lld]}", a, b,
-                              c);
+    struct h_resp *r =
+        h_reqf("POST", "/api/v1/kb/volumes", h_tok("admin"),
+               "{\"title\":\"撤回测试汇编\",\"answer_ids\":[%lld,%lld,%lld]}", a, b, c);
     H_STATUS(r, 201);
     long long vol = H_INT(r->json, "id");
     r = h_reqf("POST", "/api/v1/kb/columns", h_tok("admin"),
@@ -458,8 +458,7 @@ static void test_withdrawn_answers_leave_volumes_and_columns(void)
         H_CONTAINS(r->body, h_fmt("\"id\":%lld,", vol));
         H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", a), tok, NULL), 404, "not_found");
         if (i < 2) /* the draft is back on its writers' desk, community_handler's */
-            H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", b), tok, NULL), 404,
-                  "not_found");
+            H_ERR(h_req("GET", h_fmt("/api/v1/kb/answers/%lld", b), tok, NULL), 404, "not_found");
     }
     /* the volume's and column's managers still see every member and its status */
     r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld", vol), h_tok("admin"), NULL);
@@ -470,8 +469,8 @@ static void test_withdrawn_answers_leave_volumes_and_columns(void)
      * draft its writers too */
     H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", a), ca, NULL), 200);
     history_hidden("community_handler", a);
-    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", b),
-                   h_tok("community_handler"), NULL),
+    H_STATUS(h_req("GET", h_fmt("/api/v1/kb/answers/%lld/versions", b), h_tok("community_handler"),
+                   NULL),
              200);
     history_hidden(NULL, a);
     history_hidden("resident", b);
@@ -544,15 +543,15 @@ static void test_columns_and_volumes_belong_to_units(void)
                    "{\"title\":\"社区专栏改名\"}"),
              200);
     /* nor may it hand its column up to the street */
-    H_ERR_FIELD(h_reqf("PATCH", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca,
-                       "{\"unit_id\":%lld}", st1),
-                403, "forbidden", "unit_id");
+    H_ERR_FIELD(
+        h_reqf("PATCH", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca, "{\"unit_id\":%lld}", st1),
+        403, "forbidden", "unit_id");
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", comm_col), ca, NULL), 200);
     H_ERR(h_req("GET", h_fmt("/api/v1/kb/columns/%lld", comm_col), NULL, NULL), 404, "not_found");
     /* the district manages everything */
-    H_STATUS(h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", street_col), h_tok("supervisor"),
-                   NULL),
-             200);
+    H_STATUS(
+        h_req("DELETE", h_fmt("/api/v1/kb/columns/%lld", street_col), h_tok("supervisor"), NULL),
+        200);
     /* volumes the same way */
     long long sv = make_volume("street_admin", "", 201);
     r = h_req("GET", h_fmt("/api/v1/kb/volumes/%lld", sv), NULL, NULL);

@@ -24,7 +24,10 @@ static int ncreated[CONNS];
 
 static size_t sink(char *p, size_t size, size_t n, void *ud)
 {
-    struct { char buf[2048]; size_t len; } *b = ud;
+    struct {
+        char buf[2048];
+        size_t len;
+    } *b = ud;
     size_t take = size * n;
     if (b->len + take < sizeof b->buf) {
         memcpy(b->buf + b->len, p, take);
@@ -45,7 +48,10 @@ static void *client(void *arg)
     hr = curl_slist_append(hr, auth_h);
     hw = curl_slist_append(hw, auth_r);
     hw = curl_slist_append(hw, "Content-Type: application/json");
-    struct { char buf[2048]; size_t len; } b;
+    struct {
+        char buf[2048];
+        size_t len;
+    } b;
     unsigned seed = 1234u + (unsigned)me;
     double end = h_ms() + SECONDS * 1000.0;
     static const char *const reads[] = {"/api/v1/appeals?queue=unit&limit=20", "/api/v1/me",
@@ -127,8 +133,8 @@ static void test_mixed_load(void)
     /* every acknowledged appeal is there (a sample from each connection) */
     for (int i = 0; i < CONNS; i++)
         if (ncreated[i]) {
-            struct h_resp *r = h_req("GET", h_fmt("/api/v1/appeals/%lld", created[i][0]),
-                                     h_tok("resident"), NULL);
+            struct h_resp *r =
+                h_req("GET", h_fmt("/api/v1/appeals/%lld", created[i][0]), h_tok("resident"), NULL);
             H_STATUS(r, 200);
         }
 }

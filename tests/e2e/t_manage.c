@@ -392,11 +392,15 @@ static void test_password_policy(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_takeover_repro),  H_TEST(test_ranks_and_subtrees),
-        H_TEST(test_personal_reads),  H_TEST(test_admin_reset),
-        H_TEST(test_self_change),     H_TEST(test_current_password_throttled),
+        H_TEST(test_takeover_repro),
+        H_TEST(test_ranks_and_subtrees),
+        H_TEST(test_personal_reads),
+        H_TEST(test_admin_reset),
+        H_TEST(test_self_change),
+        H_TEST(test_current_password_throttled),
         H_TEST(test_user_without_grants),
-        H_TEST(test_password_policy), {0},
+        H_TEST(test_password_policy),
+        {0},
     };
     return h_main(argc, argv, tests);
 }

@@ -605,7 +605,7 @@ static bool may_manage_expected(const char *role, enum mtarget t)
 static long long mtarget_id(size_t a, enum mtarget t)
 {
     const char *unit = accounts[a].unit, *other = accounts[a].other_unit;
-    const char *key = t == MT_DA  ? "mt:da"
+    const char *key = t == MT_DA   ? "mt:da"
                       : t == MT_IN ? h_fmt("mt:in:%s", unit)
                                    : h_fmt("mt:out:%s:%s", unit, other);
     if (!ids)
@@ -642,8 +642,8 @@ static void test_user_management(void)
         for (int t = 0; t < MT__MAX; t++) {
             long long id = mtarget_id(a, (enum mtarget)t);
             bool may = may_manage_expected(role, (enum mtarget)t);
-            const char *who = h_fmt("%s (%s) on target %s", accounts[a].login, role,
-                                    mtarget_names[t]);
+            const char *who =
+                h_fmt("%s (%s) on target %s", accounts[a].login, role, mtarget_names[t]);
             const char *upath = h_fmt("/api/v1/users/%lld", id);
             /* the masked record says what the UI may offer */
             struct h_resp *r = h_req("GET", upath, tok, NULL);
@@ -676,9 +676,9 @@ static void test_user_management(void)
                 if (r->status != 201)
                     h_fail(__FILE__, __LINE__, r, "%s: POST grant wants 201, got %d", who,
                            r->status);
-                H_STATUS(h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(r->json, "id")), tok,
-                               NULL),
-                         200);
+                H_STATUS(
+                    h_req("DELETE", h_fmt("/api/v1/grants/%lld", H_INT(r->json, "id")), tok, NULL),
+                    200);
                 requests++;
                 continue;
             }
@@ -688,8 +688,7 @@ static void test_user_management(void)
             r = h_req("DELETE", h_fmt("/api/v1/grants/%lld", first_grant(id)), tok, NULL);
             requests++;
             if (r->status != 403)
-                h_fail(__FILE__, __LINE__, r, "%s: DELETE grant wants 403, got %d", who,
-                       r->status);
+                h_fail(__FILE__, __LINE__, r, "%s: DELETE grant wants 403, got %d", who, r->status);
         }
     }
     printf("     %d requests\n", requests);
@@ -731,10 +730,17 @@ static void test_metrics_by_address_not_role(void)
  * caller with no writing permission (the auditor) is read_only. */
 static void test_me_lists_permissions(void)
 {
-    static const char *const writes[] = {"unit.write",      "user.write",    "grant",
-                                         "appeal.create",   "appeal.collect", "appeal.handle",
-                                         "appeal.supervise", "kb.write",      "kb.publish",
-                                         "admin",           NULL};
+    static const char *const writes[] = {"unit.write",
+                                         "user.write",
+                                         "grant",
+                                         "appeal.create",
+                                         "appeal.collect",
+                                         "appeal.handle",
+                                         "appeal.supervise",
+                                         "kb.write",
+                                         "kb.publish",
+                                         "admin",
+                                         NULL};
     h_need_demo();
     for (size_t a = 0; a < NACCOUNTS; a++) {
         struct h_resp *me = h_req("GET", "/api/v1/me", h_tok(accounts[a].login), NULL);
@@ -756,8 +762,7 @@ static void test_me_lists_permissions(void)
                       accounts[a].login, accounts[a].role, name ? name : "(null)");
             json_t *units = json_object_get(p, "units");
             H_ASSERTF(json_array_size(units) == 1 &&
-                          json_integer_value(json_array_get(units, 0)) ==
-                              unit_id(accounts[a].unit),
+                          json_integer_value(json_array_get(units, 0)) == unit_id(accounts[a].unit),
                       "%s: %s units %s, want [%lld]", accounts[a].login, name, h_dump(units),
                       unit_id(accounts[a].unit));
             H_ASSERTF(json_is_boolean(json_object_get(p, "all_units")) &&

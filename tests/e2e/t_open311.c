@@ -23,8 +23,8 @@ static char request_id[32];
 
 static struct h_resp *form_post(const char *path, const char *body)
 {
-    struct h_call c = {.method = "POST", .path = path, .body = body,
-                       .ctype = "application/x-www-form-urlencoded"};
+    struct h_call c = {
+        .method = "POST", .path = path, .body = body, .ctype = "application/x-www-form-urlencoded"};
     return h_send(&c);
 }
 
@@ -50,8 +50,8 @@ static void setup(void)
     h_need_demo();
     if (api_key[0])
         return;
-    struct h_resp *r = h_req("POST", "/api/v1/open311/clients", h_tok("admin"),
-                             "{\"name\":\"随手拍 App\"}");
+    struct h_resp *r =
+        h_req("POST", "/api/v1/open311/clients", h_tok("admin"), "{\"name\":\"随手拍 App\"}");
     H_STATUS(r, 201);
     snprintf(api_key, sizeof api_key, "%s", H_STR(r->json, "api_key"));
     H_ASSERT(strlen(api_key) >= 40);
@@ -115,8 +115,9 @@ static void test_discovery_and_services(void)
     r = h_req("GET", "/open311/v2/services.xml?jurisdiction_id=HS", NULL, NULL);
     H_STATUS(r, 200);
     H_CONTAINS(h_header(r, "Content-Type"), "text/xml; charset=utf-8");
-    H_ASSERT(!strncmp(r->body, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service>"
-                               "<service_code>",
+    H_ASSERT(!strncmp(r->body,
+                      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service>"
+                      "<service_code>",
                       strlen("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<services><service>"
                              "<service_code>")));
     H_CONTAINS(r->body, "<service_code>DT01</service_code><service_name>电梯故障</service_name>");
@@ -134,8 +135,7 @@ static void test_discovery_and_services(void)
     spec_error(h_req("GET", "/open311/v2/services/NOPE.json", NULL, NULL), 404);
     spec_error(h_req("GET", "/open311/v2/services/DT.json", NULL, NULL), 404); /* not a leaf */
     spec_error_xml(h_req("GET", "/open311/v2/services/NOPE.xml", NULL, NULL), 404);
-    spec_error(h_req("GET", "/open311/v2/services.json?jurisdiction_id=nyc.gov", NULL, NULL),
-               404);
+    spec_error(h_req("GET", "/open311/v2/services.json?jurisdiction_id=nyc.gov", NULL, NULL), 404);
     spec_error(h_req("GET", "/open311/v2/whatever.json", NULL, NULL), 404);
 }
 
@@ -214,17 +214,19 @@ static void test_lists_and_updates(void)
     setup();
     if (!request_id[0])
         test_post_and_read_back();
-    struct h_resp *r = h_req("GET", h_fmt("/open311/v2/requests.json?service_request_id=%s,"
-                                          "HS000&status=open",
-                                          request_id),
+    struct h_resp *r = h_req("GET",
+                             h_fmt("/open311/v2/requests.json?service_request_id=%s,"
+                                   "HS000&status=open",
+                                   request_id),
                              NULL, NULL);
     H_STATUS(r, 200);
     H_EQ_INT(json_array_size(r->json), 1);
     r = h_req("GET", "/open311/v2/requests.json?service_code=DT01&status=closed", NULL, NULL);
     H_STATUS(r, 200);
     H_ASSERT(!strstr(r->body, request_id));
-    r = h_req("GET", "/open311/v2/requests.json?service_code=DT01,HJ01&status=open,closed"
-                     "&page_size=1&page=1",
+    r = h_req("GET",
+              "/open311/v2/requests.json?service_code=DT01,HJ01&status=open,closed"
+              "&page_size=1&page=1",
               NULL, NULL);
     H_STATUS(r, 200);
     H_EQ_INT(json_array_size(r->json), 1);
@@ -242,11 +244,11 @@ static void test_lists_and_updates(void)
             id = H_INT(a, "id");
     }
     H_ASSERT(id);
-    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", id), h_tok("community_handler"),
-                   "{}"),
-             200);
-    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/resolve", id),
-                   h_tok("community_handler"), "{\"reply\":\"已联系维保 & 修复\"}"),
+    H_STATUS(
+        h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", id), h_tok("community_handler"), "{}"),
+        200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/resolve", id), h_tok("community_handler"),
+                   "{\"reply\":\"已联系维保 & 修复\"}"),
              200);
     r = h_req("GET", h_fmt("/open311/v2/requests/%s.json?api_key=%s", request_id, api_key), NULL,
               NULL);
@@ -288,15 +290,15 @@ static void test_errors(void)
     spec_error(h_req("GET", "/open311/v2/requests.json?api_key=nope", NULL, NULL), 403);
     /* 400: what the spec requires, and what we do */
     const char *bad[] = {
-        "address_id=CM001&phone=13800138000&description=hello+there",         /* no service_code */
+        "address_id=CM001&phone=13800138000&description=hello+there", /* no service_code */
         "service_code=NOPE&address_id=CM001&phone=13800138000&description=hello+there",
-        "service_code=DT01&phone=13800138000&description=hello+there",        /* no location */
+        "service_code=DT01&phone=13800138000&description=hello+there",          /* no location */
         "service_code=DT01&lat=30.5&phone=13800138000&description=hello+there", /* lat, no long */
         "service_code=DT01&lat=91&long=10&phone=13800138000&description=hello+there",
-        "service_code=DT01&address_id=CM001&description=hello+there",         /* no phone */
+        "service_code=DT01&address_id=CM001&description=hello+there", /* no phone */
         "service_code=DT01&address_id=CM001&phone=12&description=hello+there",
         "service_code=DT01&address_id=NOPE&phone=13800138000&description=hello+there",
-        "service_code=DT01&address_id=CM001&phone=13800138000",               /* no description */
+        "service_code=DT01&address_id=CM001&phone=13800138000", /* no description */
         "service_code=DT01&address_id=CM001&phone=13800138000&description=hi+there&foo=1",
         "service_code=DT01&address_id=CM001&phone=13800138000&description=hi+there"
         "&attribute%5Bx%5D=1",
@@ -311,8 +313,8 @@ static void test_errors(void)
     struct h_resp *before = h_req("GET", "/api/v1/appeals?limit=1", h_tok("admin"), NULL);
     long long total = H_INT(before->json, "total");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct h_resp *r = form_post("/open311/v2/requests.json", h_fmt("api_key=%s&%s", api_key,
-                                                                        bad[i]));
+        struct h_resp *r =
+            form_post("/open311/v2/requests.json", h_fmt("api_key=%s&%s", api_key, bad[i]));
         if (r->status != 400)
             H_FAIL("case %zu (%s): expected 400, got %d %s", i, bad[i], r->status, r->body);
         spec_error(r, 400);
@@ -328,8 +330,9 @@ static void test_errors(void)
     spec_error(h_req("GET", "/open311/v2/requests.json?start_date=yesterday", NULL, NULL), 400);
     spec_error(h_req("GET", "/open311/v2/requests.json?page_size=0", NULL, NULL), 400);
     spec_error(h_req("GET", "/open311/v2/requests.json?service_request_id=a;b", NULL, NULL), 400);
-    spec_error(h_req("GET", "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date="
-                            "2025-01-01T00:00:00Z",
+    spec_error(h_req("GET",
+                     "/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date="
+                     "2025-01-01T00:00:00Z",
                      NULL, NULL),
                400);
     /* 404 */
@@ -337,8 +340,8 @@ static void test_errors(void)
     spec_error_xml(h_req("GET", "/open311/v2/requests/HS000.xml", NULL, NULL), 404);
     spec_error(h_req("GET", "/open311/v2/requests/HS000", NULL, NULL), 404);
     /* a revoked key stops working */
-    struct h_resp *r = h_req("POST", "/api/v1/open311/clients", h_tok("admin"),
-                             "{\"name\":\"temporary\"}");
+    struct h_resp *r =
+        h_req("POST", "/api/v1/open311/clients", h_tok("admin"), "{\"name\":\"temporary\"}");
     H_STATUS(r, 201);
     const char *key = h_fmt("%s", H_STR(r->json, "api_key"));
     long long cid = H_INT(r->json, "id");

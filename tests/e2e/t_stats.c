@@ -38,8 +38,8 @@ static void set_clock(const char *iso)
 
 static void advance(long long secs)
 {
-    struct h_resp *r = h_reqf("POST", "/api/v1/test/clock", NULL,
-                              "{\"advance_seconds\":%lld}", secs);
+    struct h_resp *r =
+        h_reqf("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":%lld}", secs);
     H_STATUS(r, 200);
 }
 
@@ -128,16 +128,16 @@ static void check_numbers(json_t *t)
 static void test_numbers(void)
 {
     scenario();
-    struct h_resp *r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05",
-                                          comm1),
-                             h_tok("admin"), NULL);
+    struct h_resp *r =
+        h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
+              h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_STR(H_STR(r->json, "from"), "2031-05");
     H_EQ_INT(H_INT(r->json, "unit.id"), comm1);
     check_numbers(h_get(r->json, "totals"));
     /* the district, by unit: the street holds all four, counted once */
-    r = h_req("GET", "/api/v1/stats/appeals?from=2031-05&to=2031-05&group_by=unit",
-              h_tok("admin"), NULL);
+    r = h_req("GET", "/api/v1/stats/appeals?from=2031-05&to=2031-05&group_by=unit", h_tok("admin"),
+              NULL);
     H_STATUS(r, 200);
     check_numbers(h_get(r->json, "totals"));
     json_t *g;
@@ -165,9 +165,10 @@ static void test_numbers(void)
         check_numbers(h_get(r->json, "groups.0"));
     }
     H_EQ_STR(H_STR(r->json, "groups.0.key"), "community");
-    r = h_req("GET", h_fmt("/api/v1/stats/appeals?from=2031-05&to=2031-05&group_by=category"
-                           "&category=%lld&kind=resident",
-                           cat_wy),
+    r = h_req("GET",
+              h_fmt("/api/v1/stats/appeals?from=2031-05&to=2031-05&group_by=category"
+                    "&category=%lld&kind=resident",
+                    cat_wy),
               h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_STR(H_STR(r->json, "groups.0.parent_label"), "物业管理");
@@ -212,8 +213,7 @@ static void test_scoping(void)
     /* bad input: clear 4xx */
     H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?from=2031-13", h_tok("admin"), NULL), 422,
                 "invalid", "from");
-    H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?from=2031-06&to=2031-05", h_tok("admin"),
-                      NULL),
+    H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?from=2031-06&to=2031-05", h_tok("admin"), NULL),
                 422, "invalid", "from");
     H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?group_by=street", h_tok("admin"), NULL), 422,
                 "invalid", "group_by");
@@ -223,8 +223,7 @@ static void test_scoping(void)
                 "invalid", "unit");
     H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?unit=999999", h_tok("admin"), NULL), 422,
                 "invalid", "unit");
-    H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?from=2001-01&to=2031-05", h_tok("admin"),
-                      NULL),
+    H_ERR_FIELD(h_req("GET", "/api/v1/stats/appeals?from=2001-01&to=2031-05", h_tok("admin"), NULL),
                 422, "invalid", "from");
 }
 
@@ -240,7 +239,8 @@ static void test_csv(void)
     H_CONTAINS(h_header(r, "Content-Type"), "text/csv");
     H_CONTAINS(h_header(r, "Content-Disposition"), "attachment");
     H_ASSERT(!memcmp(r->body, "\xEF\xBB\xBF", 3)); /* BOM */
-    H_ASSERT(!strncmp(r->body + 3, "分组,名称,诉求总数,已响应,", strlen("分组,名称,诉求总数,已响应,")));
+    H_ASSERT(
+        !strncmp(r->body + 3, "分组,名称,诉求总数,已响应,", strlen("分组,名称,诉求总数,已响应,")));
     H_CONTAINS(r->body, "\r\n合计,");
     /* 合计: total 4, responded 3, ...; response rate 75.00%, satisfaction 100.00% */
     H_CONTAINS(r->body, ",4,3,3,3,3,1,0,0,0,2,1,1,1,0,1,75.00%,100.00%,75.00%,50.00%,100.00%,"
@@ -251,8 +251,8 @@ static void test_rankings(void)
 {
     scenario();
     /* four appeals are below the default minimum volume (10): not ranked */
-    struct h_resp *r = h_req("GET", "/api/v1/stats/rankings?month=2031-05&level=community",
-                             h_tok("admin"), NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/stats/rankings?month=2031-05&level=community", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_INT(json_array_size(json_object_get(r->json, "items")), 0);
     json_t *g;
@@ -269,16 +269,15 @@ static void test_rankings(void)
     H_ASSERT(seen);
     H_EQ_INT(H_INT(r->json, "not_ranked.0.unit_id"), comm1); /* by volume */
     /* settings: admins only, validated */
-    H_ERR(h_req("PUT", "/api/v1/stats/settings", h_tok("street_admin"), "{\"min_volume\":3}"),
-          403, "forbidden");
+    H_ERR(h_req("PUT", "/api/v1/stats/settings", h_tok("street_admin"), "{\"min_volume\":3}"), 403,
+          "forbidden");
     H_ERR_FIELD(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"),
                       "{\"weight_response\":0,\"weight_resolution\":0,\"weight_satisfaction\":0,"
                       "\"weight_on_time\":0}"),
                 422, "invalid", "weight_satisfaction");
-    H_ERR_FIELD(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"), "{\"min_volume\":-1}"),
-                422, "invalid", "min_volume");
-    H_ERR(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"), "{\"bogus\":1}"), 422,
-          "invalid");
+    H_ERR_FIELD(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"), "{\"min_volume\":-1}"), 422,
+                "invalid", "min_volume");
+    H_ERR(h_req("PUT", "/api/v1/stats/settings", h_tok("admin"), "{\"bogus\":1}"), 422, "invalid");
     r = h_req("GET", "/api/v1/stats/settings", h_tok("community_handler"), NULL);
     H_STATUS(r, 200);
     H_EQ_INT(H_INT(r->json, "min_volume"), 10); /* nothing changed */
@@ -287,8 +286,7 @@ static void test_rankings(void)
     H_EQ_INT(H_INT(r->json, "min_volume"), 3);
     H_NEAR(num(r->json, "weight_satisfaction"), 0.4);
     /* now ranked: 100 x (0.2x0.75 + 0.3x0.5 + 0.4x1 + 0.1x1) - 0 = 80 */
-    r = h_req("GET", "/api/v1/stats/rankings?month=2031-05&level=community", h_tok("admin"),
-              NULL);
+    r = h_req("GET", "/api/v1/stats/rankings?month=2031-05&level=community", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_INT(json_array_size(json_object_get(r->json, "items")), 1);
     H_EQ_INT(H_INT(r->json, "items.0.unit_id"), comm1);
@@ -302,8 +300,7 @@ static void test_rankings(void)
     H_EQ_INT(H_INT(r->json, "items.0.total"), 4);
     /* next month: comm1 has nothing, so it is not ranked, and the movement
      * refers to May */
-    r = h_req("GET", "/api/v1/stats/rankings?month=2031-06&level=community", h_tok("admin"),
-              NULL);
+    r = h_req("GET", "/api/v1/stats/rankings?month=2031-06&level=community", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_STR(H_STR(r->json, "prev_month"), "2031-05");
     H_EQ_INT(json_array_size(json_object_get(r->json, "items")), 0);
@@ -363,9 +360,9 @@ static void test_cache_sees_writes(void)
     /* an escaped separator is a different query, not the cached one */
     H_STATUS(h_req("GET", "/api/v1/appeals?queue=unit&limit=1", h_tok("community_handler"), NULL),
              200);
-    H_ERR_FIELD(h_req("GET", "/api/v1/appeals?queue=unit%26limit%3D1", h_tok("community_handler"),
-                      NULL),
-                422, "invalid", "queue");
+    H_ERR_FIELD(
+        h_req("GET", "/api/v1/appeals?queue=unit%26limit%3D1", h_tok("community_handler"), NULL),
+        422, "invalid", "queue");
     H_STATUS(act("community_handler", fresh, "accept", NULL), 200);
     r = h_req("GET", h_fmt("/api/v1/stats/appeals?unit=%lld&from=2031-05&to=2031-05", comm1),
               h_tok("community_handler"), NULL);
@@ -376,7 +373,7 @@ static void test_cache_sees_writes(void)
 int main(int argc, char **argv)
 {
     static const struct h_test tests[] = {
-        H_TEST(test_numbers), H_TEST(test_scoping),          H_TEST(test_csv),
+        H_TEST(test_numbers),  H_TEST(test_scoping),           H_TEST(test_csv),
         H_TEST(test_rankings), H_TEST(test_cache_sees_writes), {0},
     };
     return h_main(argc, argv, tests);

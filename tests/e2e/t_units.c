@@ -440,10 +440,22 @@ static void test_unit_admin_scope(void)
 /* ---- moving a unit moves its appeals' scope and its KPIs (issue 10) ---- */
 
 static const char *const kpi_counters[] = {
-    "total",    "responded",    "responded_on_time",   "resolved",     "resolved_on_time",
-    "rejected", "overdue",      "reopened",            "rated",        "satisfied",
-    "basically_satisfied",      "dissatisfied",        "solved",       "pending",
-    "unrated",  NULL,
+    "total",
+    "responded",
+    "responded_on_time",
+    "resolved",
+    "resolved_on_time",
+    "rejected",
+    "overdue",
+    "reopened",
+    "rated",
+    "satisfied",
+    "basically_satisfied",
+    "dissatisfied",
+    "solved",
+    "pending",
+    "unrated",
+    NULL,
 };
 
 static json_t *street_totals(long long unit)
@@ -523,8 +535,8 @@ static void test_move_moves_appeals_and_stats(void)
     for (const char *const *k = kpi_counters; *k; k++) {
         long long lost = H_INT(old_before, *k) - H_INT(old_after, *k);
         long long gained = H_INT(new_after, *k) - H_INT(new_before, *k);
-        H_ASSERTF(lost == gained, "%s: the old street lost %lld, the new one gained %lld", *k,
-                  lost, gained);
+        H_ASSERTF(lost == gained, "%s: the old street lost %lld, the new one gained %lld", *k, lost,
+                  gained);
     }
     H_ASSERT(H_INT(old_before, "total") - H_INT(old_after, "total") >= 4);
     H_EQ_INT(H_INT(new_after, "resolved") - H_INT(new_before, "resolved"), 1);

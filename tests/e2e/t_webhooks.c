@@ -42,16 +42,14 @@ struct sha256 {
 };
 
 static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
@@ -69,7 +67,8 @@ static void sha_block(struct sha256 *s, const unsigned char *p)
     a = s->h[0], b = s->h[1], c = s->h[2], d = s->h[3];
     e = s->h[4], f = s->h[5], g = s->h[6], h = s->h[7];
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+        uint32_t t1 =
+            h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
@@ -306,15 +305,13 @@ static void rx_wait(int n)
 
 static long long comm1, cat_noise;
 /* the receiver is on this machine: loopback is allowed the documented way */
-static const char *const server_args[] = {"--session_hours",       "2160",
-                                          "--webhook_attempts",    "3",
-                                          "--webhook_allow_cidrs", "127.0.0.0/8",
-                                          NULL};
+static const char *const server_args[] = {
+    "--session_hours", "2160", "--webhook_attempts", "3", "--webhook_allow_cidrs",
+    "127.0.0.0/8",     NULL};
 
 static void advance(int seconds)
 {
-    H_STATUS(h_reqf("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":%d}", seconds),
-             200);
+    H_STATUS(h_reqf("POST", "/api/v1/test/clock", NULL, "{\"advance_seconds\":%d}", seconds), 200);
 }
 
 static void setup(void)
@@ -351,10 +348,9 @@ static long long file(void)
 
 static long long subscribe(const char *url, const char *types, const char *secret)
 {
-    struct h_resp *r = h_reqf("POST", "/api/v1/webhooks", h_tok("admin"),
-                              "{\"url\":\"%s\",\"event_types\":%s%s%s%s}", url, types,
-                              secret ? ",\"secret\":\"" : "", secret ? secret : "",
-                              secret ? "\"" : "");
+    struct h_resp *r = h_reqf(
+        "POST", "/api/v1/webhooks", h_tok("admin"), "{\"url\":\"%s\",\"event_types\":%s%s%s%s}",
+        url, types, secret ? ",\"secret\":\"" : "", secret ? secret : "", secret ? "\"" : "");
     H_STATUS(r, 201);
     return H_INT(r->json, "id");
 }
@@ -423,11 +419,11 @@ static void test_signed_delivery(void)
     H_EQ_INT(json_integer_value(json_object_get(d, "id")), atoll(q->delivery));
     H_EQ_STR(json_string_value(json_object_get(d, "event_type")), "appeal.submit");
     /* accept is not subscribed; resolve is */
-    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", id), h_tok("community_handler"),
-                   "{}"),
-             200);
-    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/resolve", id),
-                   h_tok("community_handler"), "{\"reply\":\"已更换灯泡\"}"),
+    H_STATUS(
+        h_req("POST", h_fmt("/api/v1/appeals/%lld/accept", id), h_tok("community_handler"), "{}"),
+        200);
+    H_STATUS(h_req("POST", h_fmt("/api/v1/appeals/%lld/resolve", id), h_tok("community_handler"),
+                   "{\"reply\":\"已更换灯泡\"}"),
              200);
     rx_wait(2);
     H_EQ_STR(rx.reqs[1].event, "appeal.resolve");
@@ -457,8 +453,7 @@ static void test_retry_with_backoff(void)
     /* issue 10 item 7 changes this: the receiver's answer is not recorded */
     H_ASSERT(json_is_null(json_object_get(d, "last_status")));
     H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "delivery failed");
-    H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")),
-             "2026-11-10T10:00:01+08:00");
+    H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")), "2026-11-10T10:00:01+08:00");
     /* nothing until the backoff (1 s) has passed */
     usleep(500 * 1000);
     H_EQ_INT(rx_count(), base + 1);
@@ -467,8 +462,7 @@ static void test_retry_with_backoff(void)
     d = delivery_after(hook2, 2);
     H_ASSERT(json_is_null(json_object_get(d, "last_status")));
     H_EQ_STR(json_string_value(json_object_get(d, "last_error")), "delivery failed");
-    H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")),
-             "2026-11-10T10:00:03+08:00");
+    H_EQ_STR(json_string_value(json_object_get(d, "next_attempt_at")), "2026-11-10T10:00:03+08:00");
     advance(1); /* 1 s of the 2 s backoff */
     usleep(500 * 1000);
     H_EQ_INT(rx_count(), base + 2);
@@ -490,8 +484,8 @@ static void test_dead_letter(void)
     setup();
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/webhooks/%lld", hook2), h_tok("admin"), NULL), 200);
     /* nobody listens on port 1 */
-    long long hook = subscribe("http://127.0.0.1:1/hook", "[\"appeal.submit\"]",
-                               "dead-letter-secret-0000");
+    long long hook =
+        subscribe("http://127.0.0.1:1/hook", "[\"appeal.submit\"]", "dead-letter-secret-0000");
     file();
     json_t *d = delivery_after(hook, 1);
     H_EQ_STR(json_string_value(json_object_get(d, "status")), "pending");
@@ -507,8 +501,8 @@ static void test_dead_letter(void)
     H_ASSERT(json_is_null(json_object_get(d, "next_attempt_at")));
     advance(3600);
     usleep(500 * 1000);
-    struct h_resp *r = h_req("GET", "/api/v1/webhooks/deliveries?status=dead", h_tok("admin"),
-                             NULL);
+    struct h_resp *r =
+        h_req("GET", "/api/v1/webhooks/deliveries?status=dead", h_tok("admin"), NULL);
     H_STATUS(r, 200);
     H_EQ_INT(H_INT(r->json, "total"), 1);
     H_EQ_INT(H_INT(r->json, "items.0.webhook_id"), hook);
@@ -520,8 +514,7 @@ static void test_dead_letter(void)
     file();
     delivery_after(hook, 1);
     H_STATUS(h_req("DELETE", h_fmt("/api/v1/webhooks/%lld", hook), h_tok("admin"), NULL), 200);
-    r = h_req("GET", h_fmt("/api/v1/webhooks/deliveries?webhook=%lld", hook), h_tok("admin"),
-              NULL);
+    r = h_req("GET", h_fmt("/api/v1/webhooks/deliveries?webhook=%lld", hook), h_tok("admin"), NULL);
     H_EQ_STR(H_STR(r->json, "items.0.status"), "dead");
     H_EQ_STR(H_STR(r->json, "items.0.last_error"), "subscription deleted");
     H_EQ_INT(H_INT(r->json, "items.0.attempts"), 1);
@@ -535,9 +528,9 @@ static void test_bad_subscriptions(void)
 {
     setup();
     const char *admin = h_tok("admin");
-    const char *bad_urls[] = {"ftp://127.0.0.1/x", "javascript:alert(1)", "http://",
-                              "http://exa mple.org/", "http://example.org:99999/",
-                              "//example.org/hook"};
+    const char *bad_urls[] = {
+        "ftp://127.0.0.1/x",    "javascript:alert(1)",       "http://",
+        "http://exa mple.org/", "http://example.org:99999/", "//example.org/hook"};
     for (size_t i = 0; i < sizeof bad_urls / sizeof bad_urls[0]; i++)
         H_ERR_FIELD(h_reqf("POST", "/api/v1/webhooks", admin,
                            "{\"url\":\"%s\",\"event_types\":[\"*\"]}", bad_urls[i]),
@@ -566,8 +559,8 @@ static void test_bad_subscriptions(void)
     H_ERR(h_req("POST", "/api/v1/webhooks", admin, "not json"), 400, "bad_json");
     H_ERR_FIELD(h_req("GET", "/api/v1/webhooks/deliveries?status=lost", admin, NULL), 422,
                 "invalid", "status");
-    H_ERR_FIELD(h_req("GET", "/api/v1/webhooks/deliveries?webhook=x", admin, NULL), 422,
-                "invalid", "webhook");
+    H_ERR_FIELD(h_req("GET", "/api/v1/webhooks/deliveries?webhook=x", admin, NULL), 422, "invalid",
+                "webhook");
     H_ERR(h_req("DELETE", "/api/v1/webhooks/abc", admin, NULL), 404, "not_found");
     H_ERR(h_req("DELETE", "/api/v1/webhooks/999999", admin, NULL), 404, "not_found");
     /* admins only, for reading too: secrets and payloads live there */

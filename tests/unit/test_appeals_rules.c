@@ -414,10 +414,10 @@ static void test_status_open_done(void **state)
         int status;
         bool open, done;
     } want[] = {
-        {SQ_AS_SUBMITTED, true, false}, {SQ_AS_ACCEPTED, true, false},
+        {SQ_AS_SUBMITTED, true, false},   {SQ_AS_ACCEPTED, true, false},
         {SQ_AS_IN_PROGRESS, true, false}, {SQ_AS_SUSPENDED, true, false},
-        {SQ_AS_RESOLVED, false, true}, {SQ_AS_EVALUATED, false, true},
-        {SQ_AS_CLOSED, false, true}, {SQ_AS_REJECTED, false, false},
+        {SQ_AS_RESOLVED, false, true},    {SQ_AS_EVALUATED, false, true},
+        {SQ_AS_CLOSED, false, true},      {SQ_AS_REJECTED, false, false},
         {SQ_AS_MERGED, false, false},
     };
     assert_int_equal(sizeof want / sizeof want[0], SQ_AS__MAX);

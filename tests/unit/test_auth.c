@@ -2,7 +2,8 @@
  * test_auth: the authorisation core (src/core/auth.c). The role matrix the
  * domains declare (src/<domain>/perms.c) is written out here as data (the
  * same as docs/api.md), so changing a role's rights means changing the test
- * on purpose; the declarations are checked sound and unbounded in number. sq_may is a prefix test on materialised paths: its edge cases
+ * on purpose; the declarations are checked sound and unbounded in number. sq_may is a prefix test
+ * on materialised paths: its edge cases
  * (/1/2/ vs /1/22/, the root, empty paths, several grants) are pinned, as
  * are sq_may_all, passwords, tokens, masking, the sign-in throttle and the
  * per-address buckets (on the fake clock of core/clock).

@@ -53,9 +53,9 @@ struct fixture {
 
 static const char *const docs[] = {
     "小区电梯经常故障，维修不及时", /* rowid 1 */
-    "停车难，3号楼车位不足",       /* rowid 2 */
-    "夜间施工噪音扰民",           /* rowid 3 */
-    "Wi-Fi信号差",               /* rowid 4 */
+    "停车难，3号楼车位不足",        /* rowid 2 */
+    "夜间施工噪音扰民",             /* rowid 3 */
+    "Wi-Fi信号差",                  /* rowid 4 */
 };
 
 /* ------------------------------------------------------------------------
@@ -67,9 +67,7 @@ static fts5_api *fts5_api_get(sqlite3 *db)
     sqlite3_stmt *stmt = NULL;
     fts5_api *api = NULL;
 
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL), SQLITE_OK);
     sqlite3_bind_pointer(stmt, 1, (void *)&api, "fts5_api_ptr", NULL);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     sqlite3_finalize(stmt);
@@ -77,8 +75,7 @@ static fts5_api *fts5_api_get(sqlite3 *db)
     return api;
 }
 
-static int collect_token(void *ctx, int tflags, const char *token,
-                         int n_token, int start, int end)
+static int collect_token(void *ctx, int tflags, const char *token, int n_token, int start, int end)
 {
     struct token_list *list = ctx;
     struct token *t;
@@ -110,8 +107,8 @@ static int tokenize(struct fixture *f, const char *text, size_t n, int flags,
     return rc;
 }
 
-static void expect_tokens(struct fixture *f, const char *text, size_t n,
-                          int flags, const struct want *want, size_t n_want)
+static void expect_tokens(struct fixture *f, const char *text, size_t n, int flags,
+                          const struct want *want, size_t n_want)
 {
     struct token_list *list = calloc(1, sizeof(*list));
     size_t i;
@@ -130,14 +127,14 @@ static void expect_tokens(struct fixture *f, const char *text, size_t n,
 
 /* `text` must be a string literal: its length is taken with sizeof, so
  * embedded odd bytes are kept and no terminating NUL is passed. */
-#define EXPECT_TOKENS(f, text, flags, ...)                                    \
-    do {                                                                      \
-        static const struct want want_[] = {__VA_ARGS__};                     \
-        expect_tokens((f), (text), sizeof(text) - 1, (flags), want_,          \
-                      sizeof(want_) / sizeof(want_[0]));                      \
+#define EXPECT_TOKENS(f, text, flags, ...)                                                         \
+    do {                                                                                           \
+        static const struct want want_[] = {__VA_ARGS__};                                          \
+        expect_tokens((f), (text), sizeof(text) - 1, (flags), want_,                               \
+                      sizeof(want_) / sizeof(want_[0]));                                           \
     } while (0)
 
-#define EXPECT_NO_TOKENS(f, text, flags)                                      \
+#define EXPECT_NO_TOKENS(f, text, flags)                                                           \
     expect_tokens((f), (text), sizeof(text) - 1, (flags), NULL, 0)
 
 #define DOC FTS5_TOKENIZE_DOCUMENT
@@ -148,8 +145,7 @@ static void expect_tokens(struct fixture *f, const char *text, size_t n,
  * "1,3" into buf.  Returns the final sqlite3_step() code, so a caller can
  * assert that the query ran to completion without an error.
  */
-static int match_ids(sqlite3 *db, const char *table, const char *query,
-                     char *buf, size_t size)
+static int match_ids(sqlite3 *db, const char *table, const char *query, char *buf, size_t size)
 {
     char sql[128];
     sqlite3_stmt *stmt = NULL;
@@ -157,15 +153,13 @@ static int match_ids(sqlite3 *db, const char *table, const char *query,
     int rc;
 
     buf[0] = '\0';
-    snprintf(sql, sizeof(sql),
-             "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid", table,
+    snprintf(sql, sizeof(sql), "SELECT rowid FROM %s WHERE %s MATCH ?1 ORDER BY rowid", table,
              table);
     rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
     assert_int_equal(rc, SQLITE_OK);
     sqlite3_bind_text(stmt, 1, query, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        used += (size_t)snprintf(buf + used, size - used, "%s%lld",
-                                 used > 0 ? "," : "",
+        used += (size_t)snprintf(buf + used, size - used, "%s%lld", used > 0 ? "," : "",
                                  (long long)sqlite3_column_int64(stmt, 0));
         assert_true(used < size);
     }
@@ -182,8 +176,7 @@ static void assert_matches(sqlite3 *db, const char *query, const char *ids)
 }
 
 /* Like assert_matches, but the user text goes through the query builder. */
-static void assert_user_matches(sqlite3 *db, const char *user_text,
-                                const char *ids)
+static void assert_user_matches(sqlite3 *db, const char *user_text, const char *ids)
 {
     char *query = sq_cjk_build_query(user_text);
 
@@ -217,8 +210,7 @@ static void exec_ok(sqlite3 *db, const char *sql)
         fail_msg("%s: %s", sql, err ? err : "?");
 }
 
-static void insert_doc(sqlite3 *db, const char *table, const char *text,
-                       int n)
+static void insert_doc(sqlite3 *db, const char *table, const char *text, int n)
 {
     char sql[64];
     sqlite3_stmt *stmt = NULL;
@@ -247,10 +239,44 @@ static uint32_t rng_next(uint32_t *state)
 static size_t random_text(uint32_t *rng, char *buf, size_t size)
 {
     static const char *const pieces[] = {
-        "电", "梯", "维修", "号", "ア", "한", "𠮷", "Ａ", "５", "a", "Z", "9",
-        " ", "\t", "　", "，", "。", "-", "\"", "*", "(", ")", ":", "^", "+",
-        "AND", "OR", "NOT", "NEAR", "\xff", "\xc3", "\xe7\x94", "\xed\xa0\x80",
-        "\xf0\x9f\x98", "\xf4\x90\x80\x80", "\x80", "\xc0\xaf", "😀",
+        "电",
+        "梯",
+        "维修",
+        "号",
+        "ア",
+        "한",
+        "𠮷",
+        "Ａ",
+        "５",
+        "a",
+        "Z",
+        "9",
+        " ",
+        "\t",
+        "　",
+        "，",
+        "。",
+        "-",
+        "\"",
+        "*",
+        "(",
+        ")",
+        ":",
+        "^",
+        "+",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR",
+        "\xff",
+        "\xc3",
+        "\xe7\x94",
+        "\xed\xa0\x80",
+        "\xf0\x9f\x98",
+        "\xf4\x90\x80\x80",
+        "\x80",
+        "\xc0\xaf",
+        "😀",
     };
     size_t n_pieces = sizeof(pieces) / sizeof(pieces[0]);
     size_t count = rng_next(rng) % 24;
@@ -286,8 +312,7 @@ static int setup(void **state)
     if (sq_cjk_tokenizer_register(f->db) != SQLITE_OK)
         return -1;
     api = fts5_api_get(f->db);
-    if (api->xFindTokenizer(api, SQ_CJK_TOKENIZER_NAME, &user_data,
-                            &f->api) != SQLITE_OK)
+    if (api->xFindTokenizer(api, SQ_CJK_TOKENIZER_NAME, &user_data, &f->api) != SQLITE_OK)
         return -1;
     if (f->api.xCreate(user_data, NULL, 0, &f->tok) != SQLITE_OK)
         return -1;
@@ -317,57 +342,48 @@ static int teardown(void **state)
 
 static void test_han_run_document(void **state)
 {
-    EXPECT_TOKENS(*state, "电梯维修", DOC,
-                  {"电梯", 0, 0, 6}, {"电", 1, 0, 3},
-                  {"梯维", 0, 3, 9}, {"梯", 1, 3, 6},
-                  {"维修", 0, 6, 12}, {"维", 1, 6, 9}, {"修", 1, 9, 12});
+    EXPECT_TOKENS(*state, "电梯维修", DOC, {"电梯", 0, 0, 6}, {"电", 1, 0, 3}, {"梯维", 0, 3, 9},
+                  {"梯", 1, 3, 6}, {"维修", 0, 6, 12}, {"维", 1, 6, 9}, {"修", 1, 9, 12});
     /* highlight()/snippet() tokenize in AUX mode and need the same
      * positions as the stored document. */
-    EXPECT_TOKENS(*state, "电梯", FTS5_TOKENIZE_AUX,
-                  {"电梯", 0, 0, 6}, {"电", 1, 0, 3}, {"梯", 1, 3, 6});
+    EXPECT_TOKENS(*state, "电梯", FTS5_TOKENIZE_AUX, {"电梯", 0, 0, 6}, {"电", 1, 0, 3},
+                  {"梯", 1, 3, 6});
 }
 
 static void test_han_run_query(void **state)
 {
-    EXPECT_TOKENS(*state, "电梯维修", QUERY,
-                  {"电梯", 0, 0, 6}, {"梯维", 0, 3, 9}, {"维修", 0, 6, 12});
-    EXPECT_TOKENS(*state, "电梯", QUERY | FTS5_TOKENIZE_PREFIX,
-                  {"电梯", 0, 0, 6});
+    EXPECT_TOKENS(*state, "电梯维修", QUERY, {"电梯", 0, 0, 6}, {"梯维", 0, 3, 9},
+                  {"维修", 0, 6, 12});
+    EXPECT_TOKENS(*state, "电梯", QUERY | FTS5_TOKENIZE_PREFIX, {"电梯", 0, 0, 6});
 }
 
 static void test_single_han(void **state)
 {
     EXPECT_TOKENS(*state, "电", DOC, {"电", 0, 0, 3});
     EXPECT_TOKENS(*state, "电", QUERY, {"电", 0, 0, 3});
-    EXPECT_TOKENS(*state, "a电b", DOC,
-                  {"a", 0, 0, 1}, {"电", 0, 1, 4}, {"b", 0, 4, 5});
+    EXPECT_TOKENS(*state, "a电b", DOC, {"a", 0, 0, 1}, {"电", 0, 1, 4}, {"b", 0, 4, 5});
 }
 
 static void test_digits_then_han(void **state)
 {
-    EXPECT_TOKENS(*state, "3号楼电梯", DOC,
-                  {"3", 0, 0, 1},
-                  {"号楼", 0, 1, 7}, {"号", 1, 1, 4},
-                  {"楼电", 0, 4, 10}, {"楼", 1, 4, 7},
-                  {"电梯", 0, 7, 13}, {"电", 1, 7, 10}, {"梯", 1, 10, 13});
-    EXPECT_TOKENS(*state, "2024年", QUERY,
-                  {"2024", 0, 0, 4}, {"年", 0, 4, 7});
+    EXPECT_TOKENS(*state, "3号楼电梯", DOC, {"3", 0, 0, 1}, {"号楼", 0, 1, 7}, {"号", 1, 1, 4},
+                  {"楼电", 0, 4, 10}, {"楼", 1, 4, 7}, {"电梯", 0, 7, 13}, {"电", 1, 7, 10},
+                  {"梯", 1, 10, 13});
+    EXPECT_TOKENS(*state, "2024年", QUERY, {"2024", 0, 0, 4}, {"年", 0, 4, 7});
 }
 
 static void test_latin_hyphen_and_han(void **state)
 {
-    EXPECT_TOKENS(*state, "Wi-Fi信号差", DOC,
-                  {"wi", 0, 0, 2}, {"fi", 0, 3, 5},
-                  {"信号", 0, 5, 11}, {"信", 1, 5, 8},
-                  {"号差", 0, 8, 14}, {"号", 1, 8, 11}, {"差", 1, 11, 14});
+    EXPECT_TOKENS(*state, "Wi-Fi信号差", DOC, {"wi", 0, 0, 2}, {"fi", 0, 3, 5}, {"信号", 0, 5, 11},
+                  {"信", 1, 5, 8}, {"号差", 0, 8, 14}, {"号", 1, 8, 11}, {"差", 1, 11, 14});
 }
 
 static void test_fullwidth_fold(void **state)
 {
     EXPECT_TOKENS(*state, "ＷｉＦｉ５Ｇ", QUERY, {"wifi5g", 0, 0, 18});
     /* Mixed widths are one word; fullwidth punctuation is a separator. */
-    EXPECT_TOKENS(*state, "Ｗifi：ＡＢ［c］", QUERY,
-                  {"wifi", 0, 0, 6}, {"ab", 0, 9, 15}, {"c", 0, 18, 19});
+    EXPECT_TOKENS(*state, "Ｗifi：ＡＢ［c］", QUERY, {"wifi", 0, 0, 6}, {"ab", 0, 9, 15},
+                  {"c", 0, 18, 19});
 }
 
 static void test_long_word_truncated(void **state)
@@ -395,13 +411,10 @@ static void test_long_word_truncated(void **state)
 
 static void test_separators(void **state)
 {
-    EXPECT_TOKENS(*state, "小区，电梯。", QUERY,
-                  {"小区", 0, 0, 6}, {"电梯", 0, 9, 15});
-    EXPECT_TOKENS(*state, "电梯😀故障", QUERY,
-                  {"电梯", 0, 0, 6}, {"故障", 0, 10, 16});
+    EXPECT_TOKENS(*state, "小区，电梯。", QUERY, {"小区", 0, 0, 6}, {"电梯", 0, 9, 15});
+    EXPECT_TOKENS(*state, "电梯😀故障", QUERY, {"电梯", 0, 0, 6}, {"故障", 0, 10, 16});
     EXPECT_TOKENS(*state, "ア・イ", QUERY, {"ア", 0, 0, 3}, {"イ", 0, 6, 9});
-    EXPECT_TOKENS(*state, "  hello,\tWORLD! ", QUERY,
-                  {"hello", 0, 2, 7}, {"world", 0, 9, 14});
+    EXPECT_TOKENS(*state, "  hello,\tWORLD! ", QUERY, {"hello", 0, 2, 7}, {"world", 0, 9, 14});
     EXPECT_NO_TOKENS(*state, "，。！？ -*()\"😀", DOC);
     EXPECT_NO_TOKENS(*state, "", DOC);
     /* café: non-ASCII Latin is a separator by design (docs/search.md). */
@@ -410,36 +423,40 @@ static void test_separators(void **state)
 
 static void test_kana_hangul_and_rare_han(void **state)
 {
-    EXPECT_TOKENS(*state, "エレベーター", QUERY,
-                  {"エレ", 0, 0, 6}, {"レベ", 0, 3, 9}, {"ベー", 0, 6, 12},
-                  {"ータ", 0, 9, 15}, {"ター", 0, 12, 18});
-    EXPECT_TOKENS(*state, "엘리베이터", QUERY,
-                  {"엘리", 0, 0, 6}, {"리베", 0, 3, 9}, {"베이", 0, 6, 12},
-                  {"이터", 0, 9, 15});
+    EXPECT_TOKENS(*state, "エレベーター", QUERY, {"エレ", 0, 0, 6}, {"レベ", 0, 3, 9},
+                  {"ベー", 0, 6, 12}, {"ータ", 0, 9, 15}, {"ター", 0, 12, 18});
+    EXPECT_TOKENS(*state, "엘리베이터", QUERY, {"엘리", 0, 0, 6}, {"리베", 0, 3, 9},
+                  {"베이", 0, 6, 12}, {"이터", 0, 9, 15});
     /* U+20BB7, a four-byte extension B character used in names. */
-    EXPECT_TOKENS(*state, "𠮷野家", QUERY,
-                  {"𠮷野", 0, 0, 7}, {"野家", 0, 4, 10});
+    EXPECT_TOKENS(*state, "𠮷野家", QUERY, {"𠮷野", 0, 0, 7}, {"野家", 0, 4, 10});
     /* U+F900, a compatibility ideograph; U+3007 ideographic zero. */
     EXPECT_TOKENS(*state, "豈", QUERY, {"豈", 0, 0, 3});
-    EXPECT_TOKENS(*state, "二〇二四", QUERY,
-                  {"二〇", 0, 0, 6}, {"〇二", 0, 3, 9}, {"二四", 0, 6, 12});
+    EXPECT_TOKENS(*state, "二〇二四", QUERY, {"二〇", 0, 0, 6}, {"〇二", 0, 3, 9},
+                  {"二四", 0, 6, 12});
 }
 
 static void test_invalid_utf8(void **state)
 {
-    EXPECT_TOKENS(*state, "\xff\xfe电梯\xc3", DOC,
-                  {"电梯", 0, 2, 8}, {"电", 1, 2, 5}, {"梯", 1, 5, 8});
+    EXPECT_TOKENS(*state, "\xff\xfe电梯\xc3", DOC, {"电梯", 0, 2, 8}, {"电", 1, 2, 5},
+                  {"梯", 1, 5, 8});
     /* Overlong '/', stray continuation, surrogate, above U+10FFFF. */
-    EXPECT_TOKENS(*state, "a\xc0\xaf" "b\x80" "c", QUERY,
-                  {"a", 0, 0, 1}, {"b", 0, 3, 4}, {"c", 0, 5, 6});
+    EXPECT_TOKENS(*state,
+                  "a\xc0\xaf"
+                  "b\x80"
+                  "c",
+                  QUERY, {"a", 0, 0, 1}, {"b", 0, 3, 4}, {"c", 0, 5, 6});
     EXPECT_TOKENS(*state, "\xed\xa0\x80电", QUERY, {"电", 0, 3, 6});
-    EXPECT_TOKENS(*state, "\xf4\x90\x80\x80" "x", QUERY, {"x", 0, 4, 5});
+    EXPECT_TOKENS(*state,
+                  "\xf4\x90\x80\x80"
+                  "x",
+                  QUERY, {"x", 0, 4, 5});
     /* A sequence cut short, in the middle and at the very end. */
-    EXPECT_TOKENS(*state, "\xe6\xa2" "a电\xe6\xa2", QUERY,
-                  {"a", 0, 2, 3}, {"电", 0, 3, 6});
+    EXPECT_TOKENS(*state,
+                  "\xe6\xa2"
+                  "a电\xe6\xa2",
+                  QUERY, {"a", 0, 2, 3}, {"电", 0, 3, 6});
     /* An invalid byte ends a Han run like any separator. */
-    EXPECT_TOKENS(*state, "电梯\xff维修", QUERY,
-                  {"电梯", 0, 0, 6}, {"维修", 0, 7, 13});
+    EXPECT_TOKENS(*state, "电梯\xff维修", QUERY, {"电梯", 0, 0, 6}, {"维修", 0, 7, 13});
 }
 
 static void test_callback_error_stops(void **state)
@@ -448,8 +465,7 @@ static void test_callback_error_stops(void **state)
 
     assert_non_null(list);
     list->stop_after = 2;
-    assert_int_equal(tokenize(*state, "电梯维修 abc", 16, DOC, list),
-                     SQLITE_ABORT);
+    assert_int_equal(tokenize(*state, "电梯维修 abc", 16, DOC, list), SQLITE_ABORT);
     assert_int_equal(list->n, 2);
     free(list);
 }
@@ -495,13 +511,13 @@ static void test_match_bigram_and_single(void **state)
     struct fixture *f = *state;
 
     assert_matches(f->db, "电梯", "1");
-    assert_matches(f->db, "梯", "1");   /* middle of a run */
-    assert_matches(f->db, "时", "1");   /* last character of a run */
+    assert_matches(f->db, "梯", "1"); /* middle of a run */
+    assert_matches(f->db, "时", "1"); /* last character of a run */
     assert_matches(f->db, "停车", "2");
     assert_matches(f->db, "车", "2");
     assert_matches(f->db, "噪音", "3");
     assert_matches(f->db, "火灾", "");
-    assert_matches(f->db, "电 停", "");  /* implicit AND */
+    assert_matches(f->db, "电 停", ""); /* implicit AND */
     assert_matches(f->db, "电 OR 停", "1,2");
 }
 
@@ -510,9 +526,9 @@ static void test_match_phrases(void **state)
     struct fixture *f = *state;
 
     assert_matches(f->db, "\"维修不\"", "1");
-    assert_matches(f->db, "维修不", "1");       /* bareword, same phrase */
+    assert_matches(f->db, "维修不", "1"); /* bareword, same phrase */
     assert_matches(f->db, "\"维修不及时\"", "1");
-    assert_matches(f->db, "\"电梯维修\"", "");  /* not adjacent in doc 1 */
+    assert_matches(f->db, "\"电梯维修\"", ""); /* not adjacent in doc 1 */
     assert_matches(f->db, "\"梯故\"", "");
     assert_matches(f->db, "\"3号楼\"", "2");
     assert_matches(f->db, "\"3号\"", "2");
@@ -558,13 +574,12 @@ static void test_stored_positions(void **state)
                    "tokenize='sanqu_cjk');"
                    "CREATE VIRTUAL TABLE pv USING fts5vocab(p, 'instance');");
     insert_doc(f->db, "p", "电梯维修 ok", -1);
-    assert_int_equal(
-        sqlite3_prepare_v2(f->db,
-                           "SELECT group_concat(offset || ':' || term, ' ') "
-                           "FROM (SELECT offset, term FROM pv "
-                           "      ORDER BY offset, term)",
-                           -1, &stmt, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(f->db,
+                                        "SELECT group_concat(offset || ':' || term, ' ') "
+                                        "FROM (SELECT offset, term FROM pv "
+                                        "      ORDER BY offset, term)",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
                         "0:电 0:电梯 1:梯 1:梯维 2:修 2:维 2:维修 3:ok");
@@ -582,11 +597,9 @@ static void test_invalid_utf8_document(void **state)
     exec_ok(f->db, "CREATE VIRTUAL TABLE b USING fts5(body, "
                    "tokenize='sanqu_cjk')");
     insert_doc(f->db, "b", bad, (int)sizeof(bad) - 1);
-    assert_int_equal(match_ids(f->db, "b", "电梯", ids, sizeof(ids)),
-                     SQLITE_DONE);
+    assert_int_equal(match_ids(f->db, "b", "电梯", ids, sizeof(ids)), SQLITE_DONE);
     assert_string_equal(ids, "1");
-    assert_int_equal(match_ids(f->db, "b", "梯", ids, sizeof(ids)),
-                     SQLITE_DONE);
+    assert_int_equal(match_ids(f->db, "b", "梯", ids, sizeof(ids)), SQLITE_DONE);
     assert_string_equal(ids, "1");
 
     assert_int_equal(sqlite3_prepare_v2(f->db,
@@ -595,8 +608,7 @@ static void test_invalid_utf8_document(void **state)
                                         -1, &stmt, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    assert_string_equal((const char *)sqlite3_column_text(stmt, 0),
-                        "\xff\xfe[电梯]\xc3");
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "\xff\xfe[电梯]\xc3");
     sqlite3_finalize(stmt);
     exec_ok(f->db, "DROP TABLE b");
 }
@@ -605,12 +617,11 @@ static void test_tokenizer_rejects_arguments(void **state)
 {
     struct fixture *f = *state;
 
-    assert_int_not_equal(
-        sqlite3_exec(f->db,
-                     "CREATE VIRTUAL TABLE x USING fts5(body, "
-                     "tokenize='sanqu_cjk bigram')",
-                     NULL, NULL, NULL),
-        SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(f->db,
+                                      "CREATE VIRTUAL TABLE x USING fts5(body, "
+                                      "tokenize='sanqu_cjk bigram')",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
     assert_int_equal(sq_cjk_tokenizer_register(NULL), SQLITE_MISUSE);
     /* Registering twice is harmless. */
     assert_int_equal(sq_cjk_tokenizer_register(f->db), SQLITE_OK);
@@ -644,9 +655,13 @@ static void test_build_query_shapes(void **state)
     assert_built("a\"b", "\"a\"\"b\"");
     assert_built("电梯 AND (\" NOT *", "\"电梯\" \"AND\" \"NOT\"");
     assert_built("wi-fi", "\"wi-fi\"");
-    assert_built("ab\xff" "cd", "\"ab cd\"");
+    assert_built("ab\xff"
+                 "cd",
+                 "\"ab cd\"");
     /* A UTF-8-encoded surrogate is three bad bytes, not one character. */
-    assert_built("ab\xed\xa0\x80" "cd", "\"ab   cd\"");
+    assert_built("ab\xed\xa0\x80"
+                 "cd",
+                 "\"ab   cd\"");
     assert_built("\xe7\x94", NULL);
     assert_built(NULL, NULL);
     assert_built("", NULL);
@@ -730,8 +745,7 @@ static void test_build_query_random_is_valid(void **state)
         if (query == NULL)
             continue;
         if (match_ids(f->db, "t", query, ids, sizeof(ids)) != SQLITE_DONE)
-            fail_msg("query %s from input %s: %s", query, text,
-                     sqlite3_errmsg(f->db));
+            fail_msg("query %s from input %s: %s", query, text, sqlite3_errmsg(f->db));
         free(query);
     }
 }

@@ -126,8 +126,9 @@ static void test_rcache_generation(void **state)
     free(text);
     /* a read-only statement or a rollback is no commit */
     gen = sq_rcache_generation();
-    assert_int_equal(sqlite3_exec(sq_db_conn(), "SELECT * FROM t; BEGIN; INSERT INTO t VALUES "
-                                                "(2); ROLLBACK;",
+    assert_int_equal(sqlite3_exec(sq_db_conn(),
+                                  "SELECT * FROM t; BEGIN; INSERT INTO t VALUES "
+                                  "(2); ROLLBACK;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     assert_true(sq_rcache_generation() == gen);

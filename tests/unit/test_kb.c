@@ -140,9 +140,10 @@ static void test_diff(void **state)
     (void)state;
     json_t *d = kb_diff_text("甲。乙。丙。", "甲。乙改。丙。丁。");
     char *s = json_dumps(d, JSON_COMPACT);
-    assert_string_equal(s, "[{\"op\":\"eq\",\"text\":\"甲。\"},{\"op\":\"ins\",\"text\":\"乙改。\"},"
-                           "{\"op\":\"del\",\"text\":\"乙。\"},{\"op\":\"eq\",\"text\":\"丙。\"},"
-                           "{\"op\":\"ins\",\"text\":\"丁。\"}]");
+    assert_string_equal(s,
+                        "[{\"op\":\"eq\",\"text\":\"甲。\"},{\"op\":\"ins\",\"text\":\"乙改。\"},"
+                        "{\"op\":\"del\",\"text\":\"乙。\"},{\"op\":\"eq\",\"text\":\"丙。\"},"
+                        "{\"op\":\"ins\",\"text\":\"丁。\"}]");
     free(s);
     json_decref(d);
     d = kb_diff_text(NULL, "new");
@@ -194,8 +195,8 @@ static void test_snippet(void **state)
     assert_string_equal(s, "信号 <mark>WiFi</mark> 差");
     free(s);
     /* cut around the first hit with ellipses */
-    s = kb_snippet_html("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸电梯子丑寅卯辰巳午未申酉", terms, 1,
-                        8);
+    s = kb_snippet_html("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸电梯子丑寅卯辰巳午未申酉", terms,
+                        1, 8);
     assert_string_equal(s, "…壬癸<mark>电梯</mark>子丑寅卯…");
     free(s);
     char **m = NULL;
@@ -253,7 +254,7 @@ static int64_t unit(int64_t parent, const char *kind, const char *code, char *pa
 static int64_t user(const char *login)
 {
     struct sq_stmt *st = sq_db_stmt("INSERT INTO users(login, display_name, password_hash, "
-                                  "created_at, updated_at) VALUES (?, ?, 'x', 0, 0)");
+                                    "created_at, updated_at) VALUES (?, ?, 'x', 0, 0)");
     sq_bind_text(st, 1, login);
     sq_bind_text(st, 2, login);
     assert_int_equal(sq_db_exec_stmt(st, NULL), SQ_OK);
@@ -288,8 +289,8 @@ static int64_t answer(const char *code, const char *title, const char *problem,
 {
     int64_t id = 0;
     struct kb_answer a;
-    json_t *in = json_pack("{s:I,s:s,s:s,s:s}", "category_id", (json_int_t)cat(code), "title", title,
-                           "problem", problem, "measures", measures);
+    json_t *in = json_pack("{s:I,s:s,s:s,s:s}", "category_id", (json_int_t)cat(code), "title",
+                           title, "problem", problem, "measures", measures);
     assert_int_equal(kb_store_create(in, comm_a, path_a, 0, 0, &id, NULL), SQ_OK);
     json_decref(in);
     if (publish) {
@@ -364,7 +365,8 @@ static void test_search_chinese(void **state)
 {
     (void)state;
     struct kb_scope all = {.all_appeals = true};
-    int64_t a1 = answer("DT", "老旧小区加装电梯", "低层住户反对加装电梯，协商困难。", "议事会协商。", true);
+    int64_t a1 =
+        answer("DT", "老旧小区加装电梯", "低层住户反对加装电梯，协商困难。", "议事会协商。", true);
     answer("TC", "停车难的解决办法", "小区车位不足，晚上停车难。", "错时共享停车。", true);
     answer("ZY", "电梯井施工噪音（草稿）", "草稿不可见。", "无。", false);
     appeal("3号楼电梯经常故障", "电梯维修不及时，老人被困", cat("DT01"), comm_a, path_a, u_res1,
@@ -376,10 +378,10 @@ static void test_search_chinese(void **state)
     assert_int_equal(kb_index_appeals_batch(1000), 3);
     assert_int_equal(kb_index_appeals_batch(1000), 0);
 
-    assert_int_equal(count_of("加装电梯", true, false, &all), 1);  /* exact phrase */
-    assert_int_equal(count_of("电梯", true, false, &all), 1);      /* two characters; draft hidden */
+    assert_int_equal(count_of("加装电梯", true, false, &all), 1); /* exact phrase */
+    assert_int_equal(count_of("电梯", true, false, &all), 1);     /* two characters; draft hidden */
     assert_int_equal(count_of("梯", true, true, &all), 3); /* one character (梯 is also in 電梯) */
-    assert_int_equal(count_of("装电", true, false, &all), 1);      /* part of a word */
+    assert_int_equal(count_of("装电", true, false, &all), 1); /* part of a word */
     assert_int_equal(count_of("电梯维修", false, true, &all), 1);
     assert_int_equal(count_of("维修电梯", false, true, &all), 0);  /* order matters in a phrase */
     assert_int_equal(count_of("电梯 维修", false, true, &all), 1); /* two terms, AND */
@@ -513,7 +515,8 @@ static void test_hot_clusters(void **state)
     json_t *t = kb_theme_json(tid);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "tracking"), "appeals")),
                      12);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "tracking"), "open")), 12);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(t, "tracking"), "open")),
+                     12);
     json_decref(t);
 }
 
@@ -542,8 +545,8 @@ static void test_versions_and_links(void **state)
     /* a stale transition loses cleanly */
     assert_int_equal(kb_store_transition(&a, KB_APPROVE, KB_PUBLISHED, 0, NULL, NULL),
                      SQ_ECONFLICT);
-    int64_t ap = appeal("垃圾没人清", "垃圾堆了三天", cat("HJ01"), comm_a, path_a, u_res1,
-                        "closed", 1767000300);
+    int64_t ap = appeal("垃圾没人清", "垃圾堆了三天", cat("HJ01"), comm_a, path_a, u_res1, "closed",
+                        1767000300);
     assert_int_equal(kb_store_link(id, ap, 0, NULL), SQ_OK);
     assert_int_equal(kb_store_link(id, ap, 0, NULL), SQ_ECONFLICT);
     json_t *o = kb_store_answer_json(id);
@@ -566,12 +569,14 @@ static void test_rank(void **state)
     (void)state;
     struct kb_scope all = {.all_appeals = true};
     int64_t c = cat("ZY01");
-    int64_t in_desc = appeal("楼下有只大鸟", "孔雀在叫", c, comm_a, path_a, 0, "closed", 1767200000);
-    int64_t in_title = appeal("孔雀每天叫", "楼下有动物在叫", c, comm_a, path_a, 0, "closed",
-                              1767200001);
-    int64_t twice = appeal("孔雀和孔雀", "楼下有动物在叫", c, comm_a, path_a, 0, "closed",
-                           1767200002);
-    int64_t longer = appeal("孔雀每天叫", "楼下有动物在叫，早上六点开始一直叫到中午，周末也不停，"
+    int64_t in_desc =
+        appeal("楼下有只大鸟", "孔雀在叫", c, comm_a, path_a, 0, "closed", 1767200000);
+    int64_t in_title =
+        appeal("孔雀每天叫", "楼下有动物在叫", c, comm_a, path_a, 0, "closed", 1767200001);
+    int64_t twice =
+        appeal("孔雀和孔雀", "楼下有动物在叫", c, comm_a, path_a, 0, "closed", 1767200002);
+    int64_t longer = appeal("孔雀每天叫",
+                            "楼下有动物在叫，早上六点开始一直叫到中午，周末也不停，"
                             "已经持续了三个多月，老人孩子都休息不好",
                             c, comm_a, path_a, 0, "closed", 1767200003);
     while (kb_index_appeals_batch(1000) > 0)
@@ -591,8 +596,8 @@ static void test_rank(void **state)
         pos_longer = order[i] == longer ? i : pos_longer;
         pos_desc = order[i] == in_desc ? i : pos_desc;
     }
-    assert_int_equal(pos_twice, 0);     /* two title hits */
-    assert_true(pos_title < pos_desc);  /* title hit over description hit, same length */
+    assert_int_equal(pos_twice, 0);      /* two title hits */
+    assert_true(pos_title < pos_desc);   /* title hit over description hit, same length */
     assert_true(pos_longer < pos_title); /* same hits: the newer, though longer */
     json_decref(items);
     /* the same ranking through the appeals table (a filter present) */
@@ -614,8 +619,7 @@ static void test_rank(void **state)
     s.offset = 3;
     assert_int_equal(kb_search_run(&s, &all, &items, &t, &capped, NULL), SQ_OK);
     assert_int_equal(json_array_size(items), 1);
-    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")),
-                     order[3]);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), order[3]);
     json_decref(items);
 }
 
@@ -647,10 +651,10 @@ static void test_open_index(void **state)
     (void)state;
     const char *text = "河边有人捕捞鳄龟";
     int64_t c = cat("ZY01");
-    int64_t open = appeal("河边鳄龟出没", "有人在河边捕捞鳄龟", c, comm_a, path_a, 0,
-                          "submitted", 1767300000);
-    int64_t closed = appeal("鳄龟被捕捞", "河边捕捞鳄龟已处理", c, comm_a, path_a, 0, "closed",
-                            1767300001);
+    int64_t open =
+        appeal("河边鳄龟出没", "有人在河边捕捞鳄龟", c, comm_a, path_a, 0, "submitted", 1767300000);
+    int64_t closed =
+        appeal("鳄龟被捕捞", "河边捕捞鳄龟已处理", c, comm_a, path_a, 0, "closed", 1767300001);
     assert_int_equal(suggested_appeals(text, 0), 0); /* not indexed yet */
     while (kb_index_appeals_batch(1000) > 0)
         ;
@@ -746,8 +750,7 @@ static void test_suggest_precision(void **state)
      * success rate (labelled answer among the 5) is hit@5. */
     printf("suggest quality on %d labelled pairs: hit@1 %.3f, hit@5 %.3f, precision@5 %.3f, "
            "MRR %.3f, %.2f ms per query\n",
-           n, (double)hit1 / n, (double)hit5 / n, (double)hit5 / (5.0 * n), rr / n,
-           (double)ms / n);
+           n, (double)hit1 / n, (double)hit5 / n, (double)hit5 / (5.0 * n), rr / n, (double)ms / n);
     assert_true((double)hit5 / n >= 0.85);
 }
 
@@ -755,15 +758,14 @@ int main(void)
 {
     const struct CMUnitTest rules[] = {
         cmocka_unit_test(test_transitions), cmocka_unit_test(test_permissions),
-        cmocka_unit_test(test_diff),
-        cmocka_unit_test(test_similar_query), cmocka_unit_test(test_snippet),
-        cmocka_unit_test(test_hot_score),
+        cmocka_unit_test(test_diff),        cmocka_unit_test(test_similar_query),
+        cmocka_unit_test(test_snippet),     cmocka_unit_test(test_hot_score),
     };
     const struct CMUnitTest store[] = {
-        cmocka_unit_test(test_search_chinese),    cmocka_unit_test(test_search_scope),
-        cmocka_unit_test(test_bounded_ranking),   cmocka_unit_test(test_hot_clusters),
+        cmocka_unit_test(test_search_chinese),     cmocka_unit_test(test_search_scope),
+        cmocka_unit_test(test_bounded_ranking),    cmocka_unit_test(test_hot_clusters),
         cmocka_unit_test(test_versions_and_links), cmocka_unit_test(test_rank),
-        cmocka_unit_test(test_open_index),        cmocka_unit_test(test_suggest_precision),
+        cmocka_unit_test(test_open_index),         cmocka_unit_test(test_suggest_precision),
     };
     int fails = cmocka_run_group_tests_name("kb rules", rules, NULL, NULL);
     fails += cmocka_run_group_tests_name("kb store", store, setup_db, teardown_db);

@@ -34,8 +34,8 @@ static struct sq_kpi example_a(void)
     k.basically_satisfied = 4;
     k.dissatisfied = 2;
     k.solved = 27;
-    k.response_secs = 38 * 2 * 3600;  /* 2 h on average */
-    k.handle_secs = 35 * 50 * 3600;   /* 50 h on average */
+    k.response_secs = 38 * 2 * 3600; /* 2 h on average */
+    k.handle_secs = 35 * 50 * 3600;  /* 50 h on average */
     return k;
 }
 
@@ -134,9 +134,14 @@ static void test_ranking(void **state)
     for (int i = 0; i < 5; i++)
         rows[i].unit_id = i + 1;
     /* 1: one fast, perfect case — below the minimum volume, not ranked */
-    rows[0].k = (struct sq_kpi){.total = 1, .responded = 1, .responded_on_time = 1,
-                                .resolved = 1, .resolved_on_time = 1, .rated = 1,
-                                .satisfied = 1, .solved = 1};
+    rows[0].k = (struct sq_kpi){.total = 1,
+                                .responded = 1,
+                                .responded_on_time = 1,
+                                .resolved = 1,
+                                .resolved_on_time = 1,
+                                .rated = 1,
+                                .satisfied = 1,
+                                .solved = 1};
     rows[1].k = example_a();
     rows[2].k = example_a(); /* the same score as 2: the same rank */
     rows[3].k = example_a();
@@ -190,8 +195,8 @@ static void test_form(void **state)
     assert_null(o311_form_get(&f, "missing"));
     o311_form_cleanup(&f);
     static const char *const bad[] = {
-        "a=%zz",        "a=%4",        "a=%",       "a=x%00y",      "=novalue",
-        "a=1&a=2",      "a=%FF%FE",    "a=%C0%AF",  "a=line%01x",   "a=%ED%A0%80",
+        "a=%zz",   "a=%4",     "a=%",      "a=x%00y",    "=novalue",
+        "a=1&a=2", "a=%FF%FE", "a=%C0%AF", "a=line%01x", "a=%ED%A0%80",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&f, 0, sizeof f);
@@ -217,9 +222,9 @@ static void test_xml(void **state)
 {
     (void)state;
     size_t len;
-    json_t *doc = json_pack("[{s:s,s:i,s:n,s:b,s:[s,s]}]", "description", "a<b & \"c\" 'd'\x01",
-                            "code", 400, "zipcode", "metadata", 0, "formats", "text/xml",
-                            "application/json");
+    json_t *doc =
+        json_pack("[{s:s,s:i,s:n,s:b,s:[s,s]}]", "description", "a<b & \"c\" 'd'\x01", "code", 400,
+                  "zipcode", "metadata", 0, "formats", "text/xml", "application/json");
     char *x = o311_xml(doc, "errors", "error", &len);
     assert_non_null(x);
     assert_int_equal(strlen(x), len);
@@ -258,11 +263,11 @@ static void test_ranking_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rates),          cmocka_unit_test(test_no_data_is_not_zero),
-        cmocka_unit_test(test_score),          cmocka_unit_test(test_settings_check),
-        cmocka_unit_test(test_ranking),        cmocka_unit_test(test_months),
-        cmocka_unit_test(test_form),           cmocka_unit_test(test_xml),
-        cmocka_unit_test(test_status_map),     cmocka_unit_test(test_ranking_empty),
+        cmocka_unit_test(test_rates),      cmocka_unit_test(test_no_data_is_not_zero),
+        cmocka_unit_test(test_score),      cmocka_unit_test(test_settings_check),
+        cmocka_unit_test(test_ranking),    cmocka_unit_test(test_months),
+        cmocka_unit_test(test_form),       cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_status_map), cmocka_unit_test(test_ranking_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -166,29 +166,29 @@ static bool random_action(struct sq_rng *rng, int64_t id, int64_t *ids, int n)
 
 /* The recount: the same counters as sq_appeal_contrib(), from the appeals
  * table, in SQL written independently of it. */
-#define RECOUNT                                                                                  \
-    "WITH x AS (SELECT CAST(strftime('%Y%m', created_at + 28800, 'unixepoch') AS INTEGER) AS "   \
-    "month, handler_unit_id AS unit_id, category_id, kind, status != 'merged' AS live, "         \
-    "accepted_at IS NOT NULL AS acc, status IN ('resolved','evaluated','closed') AND "          \
-    "resolved_at IS NOT NULL AS res, rated_at IS NOT NULL AS rat, * FROM appeals), "             \
-    "r AS (SELECT month, unit_id, category_id, kind, sum(live) AS total, sum(live AND acc) AS "   \
-    "responded, sum(live AND acc AND (response_due_at IS NULL OR accepted_at <= "                \
-    "response_due_at)) AS responded_on_time, sum(live AND res) AS resolved, sum(live AND res "   \
-    "AND (due_at IS NULL OR resolved_at <= due_at)) AS resolved_on_time, sum(live AND status = " \
-    "'rejected') AS rejected, sum(live AND overdue != 0) AS overdue, sum(live AND reopen_count " \
-    "> 0) AS reopened, sum(live AND rat) AS rated, sum(live AND rat AND satisfaction = "         \
-    "'satisfied') AS satisfied, sum(live AND rat AND satisfaction = 'basically_satisfied') AS "  \
-    "basically_satisfied, sum(live AND rat AND satisfaction = 'dissatisfied') AS dissatisfied, " \
-    "sum(live AND rat AND rating_solved = 'solved') AS solved, sum(CASE WHEN live AND acc THEN " \
-    "accepted_at - created_at ELSE 0 END) AS response_secs, sum(CASE WHEN live AND res THEN "    \
+#define RECOUNT                                                                                    \
+    "WITH x AS (SELECT CAST(strftime('%Y%m', created_at + 28800, 'unixepoch') AS INTEGER) AS "     \
+    "month, handler_unit_id AS unit_id, category_id, kind, status != 'merged' AS live, "           \
+    "accepted_at IS NOT NULL AS acc, status IN ('resolved','evaluated','closed') AND "             \
+    "resolved_at IS NOT NULL AS res, rated_at IS NOT NULL AS rat, * FROM appeals), "               \
+    "r AS (SELECT month, unit_id, category_id, kind, sum(live) AS total, sum(live AND acc) AS "    \
+    "responded, sum(live AND acc AND (response_due_at IS NULL OR accepted_at <= "                  \
+    "response_due_at)) AS responded_on_time, sum(live AND res) AS resolved, sum(live AND res "     \
+    "AND (due_at IS NULL OR resolved_at <= due_at)) AS resolved_on_time, sum(live AND status = "   \
+    "'rejected') AS rejected, sum(live AND overdue != 0) AS overdue, sum(live AND reopen_count "   \
+    "> 0) AS reopened, sum(live AND rat) AS rated, sum(live AND rat AND satisfaction = "           \
+    "'satisfied') AS satisfied, sum(live AND rat AND satisfaction = 'basically_satisfied') AS "    \
+    "basically_satisfied, sum(live AND rat AND satisfaction = 'dissatisfied') AS dissatisfied, "   \
+    "sum(live AND rat AND rating_solved = 'solved') AS solved, sum(CASE WHEN live AND acc THEN "   \
+    "accepted_at - created_at ELSE 0 END) AS response_secs, sum(CASE WHEN live AND res THEN "      \
     "resolved_at - created_at ELSE 0 END) AS handle_secs FROM x GROUP BY 1, 2, 3, 4) "
 
-#define COLS                                                                                     \
-    "total, responded, responded_on_time, resolved, resolved_on_time, rejected, overdue, "       \
-    "reopened, rated, satisfied, basically_satisfied, dissatisfied, solved, response_secs, "     \
+#define COLS                                                                                       \
+    "total, responded, responded_on_time, resolved, resolved_on_time, rejected, overdue, "         \
+    "reopened, rated, satisfied, basically_satisfied, dissatisfied, solved, response_secs, "       \
     "handle_secs"
-#define NONZERO                                                                                  \
-    " WHERE total + responded + resolved + rejected + rated + response_secs + handle_secs + "    \
+#define NONZERO                                                                                    \
+    " WHERE total + responded + resolved + rejected + rated + response_secs + handle_secs + "      \
     "overdue + reopened != 0"
 
 static int64_t scalar(const char *sql)
@@ -272,11 +272,11 @@ static void test_aggregate_equals_recount(void **state)
         bool replayed;
         /* spread creation over about four months */
         sq_clock_advance(sq_rng_below(&rng, 12 * 3600));
-        json_t *in = json_pack("{s:s,s:s,s:s,s:I,s:I,s:s}", "kind", kinds[sq_rng_below(&rng, 4)],
-                               "title", "测试诉求", "description", "一个用于重算核对的诉求",
-                               "category_id", (json_int_t)cats[sq_rng_below(&rng, 6)], "unit_id",
-                               (json_int_t)units[3 + sq_rng_below(&rng, 4)], "contact_phone",
-                               "13800001111");
+        json_t *in =
+            json_pack("{s:s,s:s,s:s,s:I,s:I,s:s}", "kind", kinds[sq_rng_below(&rng, 4)], "title",
+                      "测试诉求", "description", "一个用于重算核对的诉求", "category_id",
+                      (json_int_t)cats[sq_rng_below(&rng, 6)], "unit_id",
+                      (json_int_t)units[3 + sq_rng_below(&rng, 4)], "contact_phone", "13800001111");
         assert_int_equal(appeals_intake(in, NULL, "api", NULL, NULL, &ids[i], &replayed, &d),
                          SQ_OK);
         json_decref(in);
@@ -297,8 +297,8 @@ static void test_aggregate_equals_recount(void **state)
     int n = 0;
     assert_int_equal(units_store_get(units[0], &root, &d), SQ_OK);
     for (int group = 0; group < SQ_SG__MAX; group++) {
-        struct sq_stats_query q = {.unit_path = root.path, .from = 202512, .to = 202712,
-                                   .group = group};
+        struct sq_stats_query q = {
+            .unit_path = root.path, .from = 202512, .to = 202712, .group = group};
         assert_int_equal(stats_store_query(&q, root.id, &totals, &g, &n, &d), SQ_OK);
         assert_int_equal(totals.total, scalar("SELECT count(*) FROM appeals WHERE status != "
                                               "'merged'"));

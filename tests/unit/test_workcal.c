@@ -41,24 +41,19 @@ struct fixture_day {
  * and Saturday Oct 10 worked.  Test data only; real calendars come from
  * the State Council notice via the calendar API. */
 static const struct fixture_day national_day_2026[] = {
-    {20261001, SQ_WORKCAL_HOLIDAY}, {20261002, SQ_WORKCAL_HOLIDAY},
-    {20261003, SQ_WORKCAL_HOLIDAY}, {20261004, SQ_WORKCAL_HOLIDAY},
-    {20261005, SQ_WORKCAL_HOLIDAY}, {20261006, SQ_WORKCAL_HOLIDAY},
-    {20261007, SQ_WORKCAL_HOLIDAY}, {20260927, SQ_WORKCAL_WORKDAY},
-    {20261010, SQ_WORKCAL_WORKDAY},
+    {20261001, SQ_WORKCAL_HOLIDAY}, {20261002, SQ_WORKCAL_HOLIDAY}, {20261003, SQ_WORKCAL_HOLIDAY},
+    {20261004, SQ_WORKCAL_HOLIDAY}, {20261005, SQ_WORKCAL_HOLIDAY}, {20261006, SQ_WORKCAL_HOLIDAY},
+    {20261007, SQ_WORKCAL_HOLIDAY}, {20260927, SQ_WORKCAL_WORKDAY}, {20261010, SQ_WORKCAL_WORKDAY},
 };
-#define NATIONAL_DAY_N                                                         \
-    (sizeof(national_day_2026) / sizeof(national_day_2026[0]))
+#define NATIONAL_DAY_N (sizeof(national_day_2026) / sizeof(national_day_2026[0]))
 
 static void load_national_day(struct sq_workcal *cal)
 {
     size_t i;
 
     for (i = 0; i < NATIONAL_DAY_N; i++)
-        assert_int_equal(sq_workcal_add_exception(cal,
-                                                  national_day_2026[i].date,
-                                                  national_day_2026[i].kind),
-                         0);
+        assert_int_equal(
+            sq_workcal_add_exception(cal, national_day_2026[i].date, national_day_2026[i].kind), 0);
 }
 
 static int setup_plain(void **state)
@@ -85,8 +80,7 @@ static int setup_lunch(void **state)
 {
     if (setup_holidays(state) != 0)
         return -1;
-    return sq_workcal_set_hours(*state, 9 * 60, 17 * 60 + 30, 12 * 60,
-                                13 * 60 + 30);
+    return sq_workcal_set_hours(*state, 9 * 60, 17 * 60 + 30, 12 * 60, 13 * 60 + 30);
 }
 
 static int teardown(void **state)
@@ -117,14 +111,14 @@ static int64_t at(int y, int mo, int d, int h, int mi)
 }
 
 /* Compare instants as ISO strings first, so a failure reads as times. */
-#define assert_time_equal(actual, expected)                                    \
-    do {                                                                       \
-        int64_t a_ = (actual), e_ = (expected);                                \
-        char sa_[32], se_[32];                                                 \
-        sq_time_format_iso(a_, SQ_TZ_OFFSET, sa_);                             \
-        sq_time_format_iso(e_, SQ_TZ_OFFSET, se_);                             \
-        assert_string_equal(sa_, se_);                                         \
-        assert_true(a_ == e_);                                                 \
+#define assert_time_equal(actual, expected)                                                        \
+    do {                                                                                           \
+        int64_t a_ = (actual), e_ = (expected);                                                    \
+        char sa_[32], se_[32];                                                                     \
+        sq_time_format_iso(a_, SQ_TZ_OFFSET, sa_);                                                 \
+        sq_time_format_iso(e_, SQ_TZ_OFFSET, se_);                                                 \
+        assert_string_equal(sa_, se_);                                                             \
+        assert_true(a_ == e_);                                                                     \
     } while (0)
 
 /* ------------------------------------------------------------------------
@@ -241,9 +235,7 @@ static int64_t random_instant(const struct sq_workcal *cal)
 
 static int64_t day_length(const struct sq_workcal *cal)
 {
-    return (int64_t)(cal->day_end - cal->day_start -
-                     (cal->break_end - cal->break_start)) *
-           MINUTE;
+    return (int64_t)(cal->day_end - cal->day_start - (cal->break_end - cal->break_start)) * MINUTE;
 }
 
 /* ------------------------------------------------------------------------
@@ -266,10 +258,8 @@ static void test_defaults(void **state)
     assert_false(sq_workcal_is_workday(cal, 20260230)); /* no such day */
     assert_false(sq_workcal_is_workday(cal, 0));
     /* Local date, not the UTC one: 23:30 UTC is 07:30 the next morning. */
-    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 28, 7, 30)),
-                     20261128);
-    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 27, 23, 59)),
-                     20261127);
+    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 28, 7, 30)), 20261128);
+    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 27, 23, 59)), 20261127);
     assert_int_equal(sq_workcal_date_of(cal, INT64_MAX), -1);
 }
 
@@ -287,8 +277,7 @@ static void test_weekdays_match_libc(void **state)
 
         assert_non_null(gmtime_r(&secs, &tm));
         date = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
-        assert_int_equal(sq_workcal_is_workday(cal, date),
-                         tm.tm_wday != 0 && tm.tm_wday != 6);
+        assert_int_equal(sq_workcal_is_workday(cal, date), tm.tm_wday != 0 && tm.tm_wday != 6);
     }
     assert_false(sq_workcal_is_workday(cal, 19691231)); /* before range */
     assert_true(sq_workcal_is_workday(cal, 99991231));  /* a Friday */
@@ -299,22 +288,17 @@ static void test_exceptions_sorted_and_deduplicated(void **state)
     struct sq_workcal *cal = *state;
     size_t i;
 
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261010, SQ_WORKCAL_WORKDAY), 0);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261001, SQ_WORKCAL_HOLIDAY), 0);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20260927, SQ_WORKCAL_WORKDAY), 0);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261005, SQ_WORKCAL_HOLIDAY), 0);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261010, SQ_WORKCAL_WORKDAY), 0);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261001, SQ_WORKCAL_HOLIDAY), 0);
+    assert_int_equal(sq_workcal_add_exception(cal, 20260927, SQ_WORKCAL_WORKDAY), 0);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261005, SQ_WORKCAL_HOLIDAY), 0);
     assert_int_equal(cal->n_exceptions, 4);
     for (i = 1; i < cal->n_exceptions; i++)
         assert_true(cal->exceptions[i - 1].date < cal->exceptions[i].date);
     assert_false(sq_workcal_is_workday(cal, 20261001));
 
     /* Same date again: the later kind replaces the earlier one. */
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261001, SQ_WORKCAL_WORKDAY), 0);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261001, SQ_WORKCAL_WORKDAY), 0);
     assert_int_equal(cal->n_exceptions, 4);
     assert_true(sq_workcal_is_workday(cal, 20261001));
     /* +1 Sun Sep 27, 0 Thu Oct 1 (a weekday worked anyway), -1 Mon Oct 5,
@@ -328,29 +312,20 @@ static void test_exceptions_sorted_and_deduplicated(void **state)
     assert_int_equal(cal->adj_total, 2);
 
     /* Rejected without changing anything. */
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20260230, SQ_WORKCAL_HOLIDAY), -1);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 19691231, SQ_WORKCAL_HOLIDAY), -1);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 100000101, SQ_WORKCAL_HOLIDAY), -1);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, -20261001, SQ_WORKCAL_HOLIDAY), -1);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261002, SQ_WORKCAL_KIND__MAX), -1);
-    assert_int_equal(
-        sq_workcal_add_exception(cal, 20261002, (enum sq_workcal_kind) - 1),
-        -1);
+    assert_int_equal(sq_workcal_add_exception(cal, 20260230, SQ_WORKCAL_HOLIDAY), -1);
+    assert_int_equal(sq_workcal_add_exception(cal, 19691231, SQ_WORKCAL_HOLIDAY), -1);
+    assert_int_equal(sq_workcal_add_exception(cal, 100000101, SQ_WORKCAL_HOLIDAY), -1);
+    assert_int_equal(sq_workcal_add_exception(cal, -20261001, SQ_WORKCAL_HOLIDAY), -1);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261002, SQ_WORKCAL_KIND__MAX), -1);
+    assert_int_equal(sq_workcal_add_exception(cal, 20261002, (enum sq_workcal_kind) - 1), -1);
     assert_int_equal(sq_workcal_remove_exception(cal, 20260230), -1);
     assert_int_equal(cal->n_exceptions, 3);
 
     /* Many entries in descending order: growth and insertion at the front. */
     for (i = 0; i < 100; i++) {
-        int date =
-            20300000 + (int)(12 - i / 28 % 12) * 100 + (int)(28 - i % 28);
+        int date = 20300000 + (int)(12 - i / 28 % 12) * 100 + (int)(28 - i % 28);
 
-        assert_int_equal(
-            sq_workcal_add_exception(cal, date, SQ_WORKCAL_HOLIDAY), 0);
+        assert_int_equal(sq_workcal_add_exception(cal, date, SQ_WORKCAL_HOLIDAY), 0);
     }
     for (i = 1; i < cal->n_exceptions; i++)
         assert_true(cal->exceptions[i - 1].date < cal->exceptions[i].date);
@@ -396,29 +371,25 @@ static void test_set_hours_and_offset(void **state)
     assert_int_equal(cal->break_start, cal->break_end);
 
     /* Summer hours: 08:30-18:00 with 12:00-14:30 off, 7 working hours. */
+    assert_int_equal(sq_workcal_set_hours(cal, 8 * 60 + 30, 18 * 60, 12 * 60, 14 * 60 + 30), 0);
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 8, 0), 4 * HOUR),
+                      at(2026, 11, 23, 15, 0));
     assert_int_equal(
-        sq_workcal_set_hours(cal, 8 * 60 + 30, 18 * 60, 12 * 60, 14 * 60 + 30),
-        0);
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 8, 0), 4 * HOUR),
-        at(2026, 11, 23, 15, 0));
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 0, 0), at(2026, 11, 24, 0, 0)),
-                     7 * HOUR);
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 0, 0), at(2026, 11, 24, 0, 0)),
+        7 * HOUR);
     /* Equal break values mean no break, whatever they are. */
     assert_int_equal(sq_workcal_set_hours(cal, 540, 1050, 720, 720), 0);
     assert_int_equal(cal->break_start, cal->break_end);
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 0, 0), at(2026, 11, 24, 0, 0)),
-                     8 * HOUR + 30 * MINUTE);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 0, 0), at(2026, 11, 24, 0, 0)),
+        8 * HOUR + 30 * MINUTE);
     /* A whole-day span is allowed. */
     assert_int_equal(sq_workcal_set_hours(cal, 0, 1440, 0, 0), 0);
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 27, 12, 0), at(2026, 11, 30, 12, 0)),
-                     24 * HOUR);
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 26, 12, 0), 1),
-        at(2026, 11, 28, 0, 0)); /* Friday's close is midnight */
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 27, 12, 0), at(2026, 11, 30, 12, 0)),
+        24 * HOUR);
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 26, 12, 0), 1),
+                      at(2026, 11, 28, 0, 0)); /* Friday's close is midnight */
 
     /* The offset is a property of the calendar. */
     assert_int_equal(sq_workcal_set_offset(cal, 15 * 3600), -1);
@@ -428,14 +399,11 @@ static void test_set_hours_and_offset(void **state)
     assert_int_equal(sq_workcal_set_hours(cal, 540, 1050, 0, 0), 0);
     assert_int_equal(sq_workcal_set_offset(cal, 0), 0);
     /* 09:00 UTC Monday is 17:00 in Wuhan, but opening time in UTC. */
-    assert_time_equal(sq_workcal_add_working_seconds(
-                          cal, at_off(0, 2026, 11, 23, 8, 0, 0), HOUR),
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at_off(0, 2026, 11, 23, 8, 0, 0), HOUR),
                       at_off(0, 2026, 11, 23, 10, 0, 0));
-    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 28, 7, 30)),
-                     20261127);
+    assert_int_equal(sq_workcal_date_of(cal, at(2026, 11, 28, 7, 30)), 20261127);
     assert_int_equal(sq_workcal_set_offset(cal, -5 * 3600 - 30 * 60), 0);
-    assert_time_equal(sq_workcal_add_working_days(
-                          cal, at_off(-19800, 2026, 11, 27, 20, 0, 0), 1),
+    assert_time_equal(sq_workcal_add_working_days(cal, at_off(-19800, 2026, 11, 27, 20, 0, 0), 1),
                       at_off(-19800, 2026, 11, 30, 17, 30, 0));
 }
 
@@ -448,37 +416,28 @@ static void test_days_across_weekend(void **state)
     struct sq_workcal *cal = *state;
 
     /* Friday 2026-11-27: the receipt day never counts. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 27, 10, 0), 1),
-        at(2026, 11, 30, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 27, 10, 0), 5),
-        at(2026, 12, 4, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 27, 20, 0), 1),
-        at(2026, 11, 30, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 27, 10, 0), 1),
+                      at(2026, 11, 30, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 27, 10, 0), 5),
+                      at(2026, 12, 4, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 27, 20, 0), 1),
+                      at(2026, 11, 30, 17, 30));
     /* Before opening on Monday: Monday still is the day of receipt. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 23, 8, 0), 1),
-        at(2026, 11, 24, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 23, 0, 0), 1),
-        at(2026, 11, 24, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 23, 8, 0), 1),
+                      at(2026, 11, 24, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 23, 0, 0), 1),
+                      at(2026, 11, 24, 17, 30));
     /* Received on a weekend: the next working day is the first. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 28, 10, 0), 1),
-        at(2026, 11, 30, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 29, 23, 59) + 59, 1),
-        at(2026, 11, 30, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 28, 10, 0), 1),
+                      at(2026, 11, 30, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 29, 23, 59) + 59, 1),
+                      at(2026, 11, 30, 17, 30));
     /* Ten working days: two weekends skipped. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 11, 25, 15, 0), 10),
-        at(2026, 12, 9, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 11, 25, 15, 0), 10),
+                      at(2026, 12, 9, 17, 30));
     /* Across the turn of the year. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 12, 31, 9, 0), 1),
-        at(2027, 1, 1, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 12, 31, 9, 0), 1),
+                      at(2027, 1, 1, 17, 30));
 }
 
 static void test_days_national_day(void **state)
@@ -486,33 +445,26 @@ static void test_days_national_day(void **state)
     struct sq_workcal *cal = *state;
 
     /* Received Wed Sep 30: Oct 1-7 off, Thu Oct 8 is the first day. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 1),
-        at(2026, 10, 8, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 1),
+                      at(2026, 10, 8, 17, 30));
     /* Oct 8, Oct 9, then the make-up Saturday Oct 10 counts. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 3),
-        at(2026, 10, 10, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 4),
-        at(2026, 10, 12, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 3),
+                      at(2026, 10, 10, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 30, 10, 0), 4),
+                      at(2026, 10, 12, 17, 30));
     /* Received Fri Sep 25: the make-up Sunday Sep 27 is the first day. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 25, 16, 0), 1),
-        at(2026, 9, 27, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 25, 16, 0), 1),
+                      at(2026, 9, 27, 17, 30));
     /* Received on the make-up Sunday itself: it is the day of receipt. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 27, 10, 0), 1),
-        at(2026, 9, 28, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 27, 10, 0), 1),
+                      at(2026, 9, 28, 17, 30));
     /* Received during the holiday. */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 10, 3, 10, 0), 1),
-        at(2026, 10, 8, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 10, 3, 10, 0), 1),
+                      at(2026, 10, 8, 17, 30));
     /* Fifteen working days from Sep 21 (Mon): Sep 22-25, 27-30 (8), Oct 8-10
      * (11), Oct 12-15 (15). */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(2026, 9, 21, 9, 0), 15),
-        at(2026, 10, 15, 17, 30));
+    assert_time_equal(sq_workcal_add_working_days(cal, at(2026, 9, 21, 9, 0), 15),
+                      at(2026, 10, 15, 17, 30));
 }
 
 /* ------------------------------------------------------------------------
@@ -524,71 +476,54 @@ static void test_seconds_start_outside_hours(void **state)
     struct sq_workcal *cal = *state;
 
     /* Before opening. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 7, 0), HOUR),
-        at(2026, 11, 23, 10, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 7, 0), HOUR),
+                      at(2026, 11, 23, 10, 0));
     /* At night: counts from the next morning. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 22, 0), 2 * HOUR),
-        at(2026, 11, 24, 11, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 22, 0), 2 * HOUR),
+                      at(2026, 11, 24, 11, 0));
     /* On a weekend: counts from Monday morning. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 28, 10, 0), 2 * HOUR),
-        at(2026, 11, 30, 11, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 28, 10, 0), 2 * HOUR),
+                      at(2026, 11, 30, 11, 0));
     /* During the lunch break: counts from 13:30. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 12, 30), HOUR),
-        at(2026, 11, 23, 14, 30));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 12, 30), HOUR),
+                      at(2026, 11, 23, 14, 30));
     /* Across the lunch break. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 11, 0), 2 * HOUR),
-        at(2026, 11, 23, 14, 30));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 11, 0), 2 * HOUR),
+                      at(2026, 11, 23, 14, 30));
     /* Work ending at a boundary ends there, not at the next opening. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 11, 0), HOUR),
-        at(2026, 11, 23, 12, 0));
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 16, 30), HOUR),
-        at(2026, 11, 23, 17, 30));
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 17, 30), 1),
-        at(2026, 11, 24, 9, 0) + 1);
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 11, 0), HOUR),
+                      at(2026, 11, 23, 12, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 16, 30), HOUR),
+                      at(2026, 11, 23, 17, 30));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 23, 17, 30), 1),
+                      at(2026, 11, 24, 9, 0) + 1);
     /* Zero working time is due at once, wherever start is. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 11, 28, 3, 0), 0),
-        at(2026, 11, 28, 3, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 11, 28, 3, 0), 0),
+                      at(2026, 11, 28, 3, 0));
     /* Urgent, 2 working hours, from Wed Sep 30 17:00: half an hour left that
      * day, the holiday skipped, the rest on Oct 8. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 9, 30, 17, 0), 2 * HOUR),
-        at(2026, 10, 8, 10, 30));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 9, 30, 17, 0), 2 * HOUR),
+                      at(2026, 10, 8, 10, 30));
     /* Friday 17:00 + a full day's work lands on the make-up Sunday. */
-    assert_time_equal(
-        sq_workcal_add_working_seconds(cal, at(2026, 9, 25, 17, 0), 7 * HOUR),
-        at(2026, 9, 27, 17, 0));
+    assert_time_equal(sq_workcal_add_working_seconds(cal, at(2026, 9, 25, 17, 0), 7 * HOUR),
+                      at(2026, 9, 27, 17, 0));
 }
 
 static void test_next_working_instant(void **state)
 {
     struct sq_workcal *cal = *state;
 
-    assert_time_equal(
-        sq_workcal_next_working_instant(cal, at(2026, 11, 23, 10, 0)),
-        at(2026, 11, 23, 10, 0));
-    assert_time_equal(
-        sq_workcal_next_working_instant(cal, at(2026, 11, 23, 9, 0)),
-        at(2026, 11, 23, 9, 0));
-    assert_time_equal(
-        sq_workcal_next_working_instant(cal, at(2026, 11, 23, 12, 0)),
-        at(2026, 11, 23, 13, 30));
-    assert_time_equal(
-        sq_workcal_next_working_instant(cal, at(2026, 11, 23, 17, 30)),
-        at(2026, 11, 24, 9, 0));
-    assert_time_equal(
-        sq_workcal_next_working_instant(cal, at(2026, 9, 30, 18, 0)),
-        at(2026, 10, 8, 9, 0));
-    assert_true(sq_workcal_next_working_instant(cal, INT64_MAX) ==
-                SQ_WORKCAL_NEVER);
+    assert_time_equal(sq_workcal_next_working_instant(cal, at(2026, 11, 23, 10, 0)),
+                      at(2026, 11, 23, 10, 0));
+    assert_time_equal(sq_workcal_next_working_instant(cal, at(2026, 11, 23, 9, 0)),
+                      at(2026, 11, 23, 9, 0));
+    assert_time_equal(sq_workcal_next_working_instant(cal, at(2026, 11, 23, 12, 0)),
+                      at(2026, 11, 23, 13, 30));
+    assert_time_equal(sq_workcal_next_working_instant(cal, at(2026, 11, 23, 17, 30)),
+                      at(2026, 11, 24, 9, 0));
+    assert_time_equal(sq_workcal_next_working_instant(cal, at(2026, 9, 30, 18, 0)),
+                      at(2026, 10, 8, 9, 0));
+    assert_true(sq_workcal_next_working_instant(cal, INT64_MAX) == SQ_WORKCAL_NEVER);
 }
 
 static void test_between(void **state)
@@ -596,38 +531,36 @@ static void test_between(void **state)
     struct sq_workcal *cal = *state;
     int64_t len = 7 * HOUR;
 
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 9, 0), at(2026, 11, 23, 17, 30)),
-                     len);
     assert_int_equal(
-        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 12, 10),
-                                           at(2026, 11, 23, 13, 20)),
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 9, 0), at(2026, 11, 23, 17, 30)),
+        len);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 12, 10), at(2026, 11, 23, 13, 20)),
         0);
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 11, 0), at(2026, 11, 23, 14, 0)),
-                     90 * MINUTE);
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 18, 0), at(2026, 11, 24, 8, 0)),
-                     0);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 11, 0), at(2026, 11, 23, 14, 0)),
+        90 * MINUTE);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 18, 0), at(2026, 11, 24, 8, 0)),
+        0);
     /* A calendar week. */
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 0, 0), at(2026, 11, 30, 0, 0)),
-                     5 * len);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 0, 0), at(2026, 11, 30, 0, 0)),
+        5 * len);
     /* Sep 26 - Oct 11: Sep 27-30 and Oct 8-10 are the working days. */
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 9, 26, 0, 0), at(2026, 10, 12, 0, 0)),
-                     7 * len);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 9, 26, 0, 0), at(2026, 10, 12, 0, 0)),
+        7 * len);
     /* Empty and reversed intervals. */
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 23, 10, 0), at(2026, 11, 23, 10, 0)),
-                     0);
-    assert_int_equal(sq_workcal_working_seconds_between(
-                         cal, at(2026, 11, 24, 10, 0), at(2026, 11, 23, 10, 0)),
-                     0);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 10, 0), at(2026, 11, 23, 10, 0)),
+        0);
+    assert_int_equal(
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 24, 10, 0), at(2026, 11, 23, 10, 0)),
+        0);
     /* Half-open: the second at b is not included. */
     assert_int_equal(
-        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 9, 0),
-                                           at(2026, 11, 23, 9, 0) + 1),
+        sq_workcal_working_seconds_between(cal, at(2026, 11, 23, 9, 0), at(2026, 11, 23, 9, 0) + 1),
         1);
 }
 
@@ -638,16 +571,14 @@ static void test_sla_fraction(void **state)
     int64_t start = at(2026, 11, 23, 10, 0); /* Monday */
     int64_t due = sq_workcal_add_working_days(cal, start, 2);
     int64_t budget = sq_workcal_working_seconds_between(cal, start, due);
-    int64_t warn_at =
-        sq_workcal_add_working_seconds(cal, start, budget * 8 / 10);
+    int64_t warn_at = sq_workcal_add_working_seconds(cal, start, budget * 8 / 10);
 
     assert_time_equal(due, at(2026, 11, 25, 17, 30));
     /* Monday 10:00-17:30 (6 h of work) plus two 7 h days. */
     assert_int_equal(budget, 20 * HOUR);
     /* 16 h in: 6 + 7 + the 3 h of Wednesday morning. */
     assert_time_equal(warn_at, at(2026, 11, 25, 12, 0));
-    assert_true(sq_workcal_working_seconds_between(cal, start, warn_at) * 10 >=
-                budget * 8);
+    assert_true(sq_workcal_working_seconds_between(cal, start, warn_at) * 10 >= budget * 8);
 }
 
 /* ------------------------------------------------------------------------
@@ -660,38 +591,31 @@ static void test_shift_deadline(void **state)
     int64_t due = at(2026, 11, 27, 17, 30); /* Friday close */
 
     /* Thu 16:00 - Fri 10:00 paused: 1.5 h + 1 h of working time. */
-    assert_time_equal(sq_workcal_shift_deadline(cal, due,
-                                                at(2026, 11, 26, 16, 0),
-                                                at(2026, 11, 27, 10, 0)),
-                      at(2026, 11, 30, 11, 30));
+    assert_time_equal(
+        sq_workcal_shift_deadline(cal, due, at(2026, 11, 26, 16, 0), at(2026, 11, 27, 10, 0)),
+        at(2026, 11, 30, 11, 30));
     /* Paused over the weekend only: nothing to make up. */
-    assert_time_equal(sq_workcal_shift_deadline(cal, due,
-                                                at(2026, 11, 28, 9, 0),
-                                                at(2026, 11, 29, 18, 0)),
-                      due);
+    assert_time_equal(
+        sq_workcal_shift_deadline(cal, due, at(2026, 11, 28, 9, 0), at(2026, 11, 29, 18, 0)), due);
     /* Reversed or empty pause. */
-    assert_time_equal(sq_workcal_shift_deadline(cal, due,
-                                                at(2026, 11, 27, 10, 0),
-                                                at(2026, 11, 26, 10, 0)),
-                      due);
+    assert_time_equal(
+        sq_workcal_shift_deadline(cal, due, at(2026, 11, 27, 10, 0), at(2026, 11, 26, 10, 0)), due);
     /* Pause across National Day: Sep 30 17:00-17:30 and Oct 8 09:00-09:30,
      * so the Oct 9 deadline moves into the make-up Saturday. */
     assert_time_equal(sq_workcal_shift_deadline(cal, at(2026, 10, 9, 17, 30),
-                                                at(2026, 9, 30, 17, 0),
-                                                at(2026, 10, 8, 9, 30)),
+                                                at(2026, 9, 30, 17, 0), at(2026, 10, 8, 9, 30)),
                       at(2026, 10, 10, 10, 0));
     /* Two pauses applied one after the other add up. */
     {
-        int64_t d1 = sq_workcal_shift_deadline(cal, due, at(2026, 11, 23, 9, 0),
-                                               at(2026, 11, 23, 10, 0));
-        int64_t d2 = sq_workcal_shift_deadline(cal, d1, at(2026, 11, 24, 9, 0),
-                                               at(2026, 11, 24, 11, 0));
+        int64_t d1 =
+            sq_workcal_shift_deadline(cal, due, at(2026, 11, 23, 9, 0), at(2026, 11, 23, 10, 0));
+        int64_t d2 =
+            sq_workcal_shift_deadline(cal, d1, at(2026, 11, 24, 9, 0), at(2026, 11, 24, 11, 0));
 
         assert_time_equal(d2, at(2026, 11, 30, 12, 0));
     }
-    assert_true(
-        sq_workcal_shift_deadline(cal, SQ_WORKCAL_NEVER, at(2026, 11, 23, 9, 0),
-                                  at(2026, 11, 24, 9, 0)) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_shift_deadline(cal, SQ_WORKCAL_NEVER, at(2026, 11, 23, 9, 0),
+                                          at(2026, 11, 24, 9, 0)) == SQ_WORKCAL_NEVER);
 }
 
 /* ------------------------------------------------------------------------
@@ -706,49 +630,37 @@ static void test_bounds(void **state)
     int64_t far;
 
     assert_true(sq_workcal_add_working_days(cal, start, 0) == SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_days(cal, start, -1) ==
+    assert_true(sq_workcal_add_working_days(cal, start, -1) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_days(cal, start, SQ_WORKCAL_MAX_DAYS + 1) ==
                 SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_days(
-                    cal, start, SQ_WORKCAL_MAX_DAYS + 1) == SQ_WORKCAL_NEVER);
     /* The largest N is cheap and right: no per-day loop in the module. */
     far = sq_workcal_add_working_days(cal, start, SQ_WORKCAL_MAX_DAYS);
     assert_time_equal(far, ref_add_days(&ref, start, SQ_WORKCAL_MAX_DAYS));
     assert_int_equal(sq_workcal_working_seconds_between(cal, start, far),
                      ref_between(&ref, start, far));
 
-    assert_true(sq_workcal_add_working_seconds(cal, start, -1) ==
-                SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_seconds(cal, start, INT64_MAX) ==
-                SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_seconds(cal, INT64_MAX, HOUR) ==
-                SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_seconds(cal, INT64_MIN, HOUR) ==
-                SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_days(cal, INT64_MIN, 1) ==
-                SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_seconds(cal, start, -1) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_seconds(cal, start, INT64_MAX) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_seconds(cal, INT64_MAX, HOUR) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_seconds(cal, INT64_MIN, HOUR) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_days(cal, INT64_MIN, 1) == SQ_WORKCAL_NEVER);
     /* Before 1970-01-01 local. */
-    assert_true(sq_workcal_add_working_days(cal, at(1969, 12, 31, 12, 0), 1) ==
-                SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_days(cal, at(1969, 12, 31, 12, 0), 1) == SQ_WORKCAL_NEVER);
     assert_time_equal(sq_workcal_add_working_days(cal, at(1970, 1, 1, 0, 0), 1),
                       at(1970, 1, 2, 17, 30));
 
     /* The end of the range is 9999-12-31 (a Friday). */
-    assert_time_equal(
-        sq_workcal_add_working_days(cal, at(9999, 12, 29, 10, 0), 2),
-        at(9999, 12, 31, 17, 30));
-    assert_true(sq_workcal_add_working_days(cal, at(9999, 12, 29, 10, 0), 3) ==
+    assert_time_equal(sq_workcal_add_working_days(cal, at(9999, 12, 29, 10, 0), 2),
+                      at(9999, 12, 31, 17, 30));
+    assert_true(sq_workcal_add_working_days(cal, at(9999, 12, 29, 10, 0), 3) == SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_seconds(cal, at(9999, 12, 31, 17, 0), HOUR) ==
                 SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_seconds(cal, at(9999, 12, 31, 17, 0),
-                                               HOUR) == SQ_WORKCAL_NEVER);
-    assert_true(sq_workcal_add_working_days(cal, at(10000, 1, 1, 10, 0), 1) ==
-                SQ_WORKCAL_NEVER);
+    assert_true(sq_workcal_add_working_days(cal, at(10000, 1, 1, 10, 0), 1) == SQ_WORKCAL_NEVER);
 
     /* Clamped, no overflow, and monotone in b. */
-    assert_true(sq_workcal_working_seconds_between(cal, INT64_MIN, INT64_MAX) >
-                0);
-    assert_int_equal(
-        sq_workcal_working_seconds_between(cal, INT64_MIN, start),
-        sq_workcal_working_seconds_between(cal, at(1970, 1, 1, 0, 0), start));
+    assert_true(sq_workcal_working_seconds_between(cal, INT64_MIN, INT64_MAX) > 0);
+    assert_int_equal(sq_workcal_working_seconds_between(cal, INT64_MIN, start),
+                     sq_workcal_working_seconds_between(cal, at(1970, 1, 1, 0, 0), start));
 }
 
 /* ------------------------------------------------------------------------
@@ -808,8 +720,7 @@ static void check_properties(const struct sq_workcal *cal)
         }
 
         n = (int)rng_below(60) + 1;
-        assert_time_equal(sq_workcal_add_working_days(cal, a, n),
-                          ref_add_days(&ref, a, n));
+        assert_time_equal(sq_workcal_add_working_days(cal, a, n), ref_add_days(&ref, a, n));
     }
 }
 
@@ -830,27 +741,10 @@ static void test_properties_lunch(void **state)
 static void test_parse_date(void **state)
 {
     static const char *const bad[] = {
-        "2026-02-30",
-        "2025-02-29",
-        "2026-13-01",
-        "2026-00-10",
-        "2026-01-00",
-        "2026-04-31",
-        "1969-12-31",
-        "0000-01-01",
-        "2026-1-01",
-        "2026-01-1",
-        "2026/01/01",
-        "2026-01-01x",
-        "2026-01-01 ",
-        " 2026-01-01",
-        "20260101",
-        "2026-01",
-        "",
-        "abcd-ef-gh",
-        "2026-0a-01",
-        "+026-01-01",
-        "2026--1-01",
+        "2026-02-30",  "2025-02-29",  "2026-13-01", "2026-00-10", "2026-01-00", "2026-04-31",
+        "1969-12-31",  "0000-01-01",  "2026-1-01",  "2026-01-1",  "2026/01/01", "2026-01-01x",
+        "2026-01-01 ", " 2026-01-01", "20260101",   "2026-01",    "",           "abcd-ef-gh",
+        "2026-0a-01",  "+026-01-01",  "2026--1-01",
     };
     int d = 12345;
     size_t i;
@@ -878,9 +772,8 @@ static void test_parse_date(void **state)
 static void test_parse_hhmm(void **state)
 {
     static const char *const bad[] = {
-        "25:00", "24:00",    "12:60",  "9:00",  "09:0", "09-00",
-        "0900",  "09:00:00", "09:00 ", " 9:00", "",     "ab:cd",
-        "1a:00", "12:3a",    "-1:00",  "09:5",
+        "25:00",  "24:00", "12:60", "9:00",  "09:0",  "09-00", "0900",  "09:00:00",
+        "09:00 ", " 9:00", "",      "ab:cd", "1a:00", "12:3a", "-1:00", "09:5",
     };
     int m = 777;
     size_t i;
@@ -912,8 +805,7 @@ static void test_format_iso(void **state)
     assert_string_equal(out, "2026-11-27T09:30:00+08:00");
     sq_time_format_iso(at(2026, 11, 27, 9, 30), 0, out);
     assert_string_equal(out, "2026-11-27T01:30:00+00:00");
-    sq_time_format_iso(at(2026, 11, 27, 9, 30) + 59, -(5 * 3600 + 30 * 60),
-                       out);
+    sq_time_format_iso(at(2026, 11, 27, 9, 30) + 59, -(5 * 3600 + 30 * 60), out);
     assert_string_equal(out, "2026-11-26T20:00:59-05:30");
     sq_time_format_iso(0, 0, out);
     assert_string_equal(out, "1970-01-01T00:00:00+00:00");
@@ -934,32 +826,21 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_defaults, setup_plain, teardown),
-        cmocka_unit_test_setup_teardown(test_weekdays_match_libc, setup_plain,
+        cmocka_unit_test_setup_teardown(test_weekdays_match_libc, setup_plain, teardown),
+        cmocka_unit_test_setup_teardown(test_exceptions_sorted_and_deduplicated, setup_plain,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_exceptions_sorted_and_deduplicated,
-                                        setup_plain, teardown),
-        cmocka_unit_test_setup_teardown(test_national_day_fixture,
-                                        setup_holidays, teardown),
-        cmocka_unit_test_setup_teardown(test_set_hours_and_offset, setup_plain,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_days_across_weekend,
-                                        setup_holidays, teardown),
-        cmocka_unit_test_setup_teardown(test_days_national_day, setup_holidays,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_seconds_start_outside_hours,
-                                        setup_lunch, teardown),
-        cmocka_unit_test_setup_teardown(test_next_working_instant, setup_lunch,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_national_day_fixture, setup_holidays, teardown),
+        cmocka_unit_test_setup_teardown(test_set_hours_and_offset, setup_plain, teardown),
+        cmocka_unit_test_setup_teardown(test_days_across_weekend, setup_holidays, teardown),
+        cmocka_unit_test_setup_teardown(test_days_national_day, setup_holidays, teardown),
+        cmocka_unit_test_setup_teardown(test_seconds_start_outside_hours, setup_lunch, teardown),
+        cmocka_unit_test_setup_teardown(test_next_working_instant, setup_lunch, teardown),
         cmocka_unit_test_setup_teardown(test_between, setup_lunch, teardown),
-        cmocka_unit_test_setup_teardown(test_sla_fraction, setup_lunch,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_shift_deadline, setup_lunch,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_sla_fraction, setup_lunch, teardown),
+        cmocka_unit_test_setup_teardown(test_shift_deadline, setup_lunch, teardown),
         cmocka_unit_test_setup_teardown(test_bounds, setup_holidays, teardown),
-        cmocka_unit_test_setup_teardown(test_properties_holidays,
-                                        setup_holidays, teardown),
-        cmocka_unit_test_setup_teardown(test_properties_lunch, setup_lunch,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_properties_holidays, setup_holidays, teardown),
+        cmocka_unit_test_setup_teardown(test_properties_lunch, setup_lunch, teardown),
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_parse_hhmm),
         cmocka_unit_test(test_format_iso),
