@@ -142,6 +142,7 @@ run: deps
 	./sanqu serve --db $(DB)
 
 test: deps-test
+	@scripts/check-format.sh
 	$(MAKE) sanqu
 	$(MAKE) MODE=rel check
 	$(MAKE) MODE=asan check
@@ -161,8 +162,9 @@ bench:
 routes: sanqu
 	./sanqu routes
 
+# Formats every C file of the tree; make test fails on one that is not (scripts/check-format.sh).
 fmt:
-	clang-format -i $(SRC) $(wildcard src/*/*.h) $(UNIT_SRC) $(E2E_SRC)
+	clang-format-14 -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'tests/*.h' 'bench/*.c')
 
 clean:
 	rm -rf build sanqu

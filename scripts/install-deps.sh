@@ -6,7 +6,7 @@ PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
 libsodium-dev libcmocka-dev libcurl4-openssl-dev libpwquality-dev cracklib-runtime nodejs npm \
 sqlite3 curl"
 case "$1" in
-test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev" ;;
+test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev clang-format-14 git" ;;
 bench) PKGS="$PKGS wrk" ;;
 valgrind) PKGS="$PKGS valgrind" ;;
 esac
