@@ -27,8 +27,9 @@
 /* ---- access ---- */
 
 /* The person, staff over the handling unit, and staff over the place where
- * the problem is (a community follows up an appeal it transferred away). */
-static bool may_read(const struct sq_user *u, const struct sq_appeal *a)
+ * the problem is (a community follows up an appeal it transferred away).
+ * The appeal, its timeline and its files are read under this one rule. */
+bool appeals_may_read(const struct sq_user *u, const struct sq_appeal *a)
 {
     struct sq_unit loc;
     if (sq_appeal_is_person(u, a) || sq_may(u, SQ_PERM_APPEAL_READ, a->handler_unit_path) ||
@@ -48,7 +49,7 @@ static int load(struct sq_req *r, struct sq_appeal *a)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "没有这个诉求 / no such appeal");
     if (e)
         return sq_reply_err(r, e, &d);
-    if (!may_read(r->user, a)) {
+    if (!appeals_may_read(r->user, a)) {
         sq_appeal_cleanup(a);
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,
                              "此诉求不在您的单位范围内 / this appeal is outside your units");

@@ -147,6 +147,12 @@ enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *c
                                          char *path, size_t pathcap, char *filename, size_t fncap,
                                          struct sq_detail *d);
 
+/* ---- access (api.c) ---- */
+/* May u read appeal a: the person who filed it, staff over its handling unit,
+ * or staff over the place where the problem is (a community follows up what
+ * it transferred away). The appeal, its timeline and its files share it. */
+bool appeals_may_read(const struct sq_user *u, const struct sq_appeal *a);
+
 /* ---- the shared working calendar (calcache.c) ---- */
 /* Returns the calendar with a read lock held; pair with appeals_calendar_release().
  * Reloads from the database when appeals_calendar_invalidate() was called. */

@@ -151,9 +151,7 @@ int appeals_attachment_get(struct sq_req *r)
                        : sq_fail(&d, SQ_ENOTFOUND, NULL, "no such attachment");
     if (e || (e = appeals_store_get(appeal_id, &a, &d)))
         return sq_reply_err(r, e, &d);
-    bool ok = sq_appeal_is_person(r->user, &a) ||
-              sq_may(r->user, SQ_PERM_APPEAL_READ, a.handler_unit_path) ||
-              sq_may_all(r->user, SQ_PERM_APPEAL_READ);
+    bool ok = appeals_may_read(r->user, &a); /* the appeal's own read rule */
     sq_appeal_cleanup(&a);
     if (!ok)
         return sq_reply_errf(r, SQ_EFORBIDDEN, NULL,

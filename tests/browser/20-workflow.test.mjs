@@ -5,26 +5,12 @@
 // counts it; a handler of another community gets a 403 page for its URL.
 // The tests share state (ctx.state) and run in order.
 import assert from 'node:assert/strict'
-import { test, newPage, login, shot, settle, assertClean, apiLogin, pngFile } from './lib.mjs'
+import { test, newPage, login, shot, settle, assertClean, apiLogin, pngFile, pickUnit } from './lib.mjs'
 
 const TITLE = '3号楼楼道灯坏了一周'
 const COMMUNITY = '桂林社区'
 const STREET = '珞南街道'
 
-// Picks a unit in an el-tree-select fed by /units/directory, expanding the path.
-async function pickUnit(page, trigger, pathNames) {
-  await page.click(trigger)
-  for (let i = 0; i < pathNames.length; i++) {
-    const name = pathNames[i]
-    const node = page.locator('.el-select-dropdown .el-tree-node__content', { hasText: new RegExp('^\\s*' + name + '\\s*$') }).first()
-    await node.waitFor({ state: 'visible', timeout: 30000 }) // the tree loads lazily; slow when the machine is busy
-    if (i < pathNames.length - 1) {
-      await node.locator('.el-tree-node__expand-icon').click()
-    } else {
-      await node.click()
-    }
-  }
-}
 
 async function clickAction(page, label) {
   await page.click(`.actions-card .el-button:has-text("${label}")`)

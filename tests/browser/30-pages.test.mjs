@@ -2,17 +2,8 @@
 // residents; a district admin's admin pages; the knowledge base search (once
 // the kb endpoints exist; until then the page says so); the inbox.
 import assert from 'node:assert/strict'
-import { test, newPage, login, shot, settle, assertClean } from './lib.mjs'
+import { test, newPage, login, shot, settle, assertClean, pickUnit } from './lib.mjs'
 
-async function pickUnit(page, trigger, pathNames) {
-  await page.click(trigger)
-  for (let i = 0; i < pathNames.length; i++) {
-    const node = page.locator('.el-select-dropdown .el-tree-node__content', { hasText: new RegExp('^\\s*' + pathNames[i] + '\\s*$') }).first()
-    await node.waitFor({ state: 'visible', timeout: 10000 })
-    if (i < pathNames.length - 1) await node.locator('.el-tree-node__expand-icon').click()
-    else await node.click()
-  }
-}
 
 test('grid worker files two appeals in a row on behalf of residents', async ({ browser, url }) => {
   const { ctx, page } = await newPage(browser)

@@ -4,7 +4,7 @@
 // closes and reloads the list. The role choices of the user dialog follow
 // the ranks the server lists (GET /api/v1/meta/enums), not a copy.
 import assert from 'node:assert/strict'
-import { test, newPage, login, shot, settle, assertClean, apiLogin } from './lib.mjs'
+import { test, newPage, login, shot, settle, assertClean, apiLogin, pickUnit } from './lib.mjs'
 
 const item = (page, label) => page.locator(`.el-dialog .el-form-item:has(> .el-form-item__label:text-is("${label}"))`)
 
@@ -78,16 +78,6 @@ test('user dialog: a unit admin is offered the roles ranked at or below their ow
   }
 })
 
-// Picks a unit in the dialog's el-tree-select, expanding the path.
-async function pickUnit(page, trigger, pathNames) {
-  await page.click(trigger)
-  for (let i = 0; i < pathNames.length; i++) {
-    const node = page.locator('.el-select-dropdown .el-tree-node__content:visible', { hasText: new RegExp('^\\s*' + pathNames[i] + '\\s*$') }).first()
-    await node.waitFor({ state: 'visible', timeout: 30000 })
-    if (i < pathNames.length - 1) await node.locator('.el-tree-node__expand-icon').click()
-    else await node.click()
-  }
-}
 
 test('user dialog: a user with a first role is created; reopened, the form is blank and shows no error', async ({ browser, url }) => {
   const login_ = 'ui_dlg_' + String(Date.now()).slice(-6)

@@ -4,7 +4,7 @@
 // with evidence in the dialog; the buttons are the task's allowed_actions,
 // so an auditor sees none.
 import assert from 'node:assert/strict'
-import { test, newPage, login, shot, settle, assertClean } from './lib.mjs'
+import { test, newPage, login, shot, settle, assertClean, pickUnit } from './lib.mjs'
 
 test('a handler marks a late task done with evidence; an auditor only reads', async ({ browser, url }) => {
   const { ctx, page } = await newPage(browser)
@@ -47,17 +47,6 @@ test('a handler marks a late task done with evidence; an auditor only reads', as
   await a.ctx.close()
 })
 
-// Picks a unit in an el-tree-select fed by /units/directory, expanding the path.
-async function pickUnit(page, trigger, pathNames) {
-  await page.click(trigger)
-  for (let i = 0; i < pathNames.length; i++) {
-    // the list's own unit filter has a (hidden) tree too: take the open one
-    const node = page.locator('.el-select-dropdown:visible .el-tree-node__content', { hasText: new RegExp('^\\s*' + pathNames[i] + '\\s*$') }).first()
-    await node.waitFor({ state: 'visible', timeout: 30000 })
-    if (i < pathNames.length - 1) await node.locator('.el-tree-node__expand-icon').click()
-    else await node.click()
-  }
-}
 
 test('a community admin sets a task and records progress on it', async ({ browser, url }) => {
   const { ctx, page } = await newPage(browser)

@@ -202,3 +202,32 @@ export function pngFile(dir) {
   fs.writeFileSync(file, Buffer.from(b64, 'base64'))
   return file
 }
+
+// Picks a unit in an el-tree-select fed by /units/directory (UnitPicker),
+// expanding the path by names. Only the open dropdown counts: every picker
+// of a page keeps its (hidden, teleported) tree in the DOM, with the same
+// unit names. An expansion that shows no child in a while (a click that
+// landed while the tree re-rendered) is clicked again.
+export async function pickUnit(page, trigger, pathNames, timeout = 30000) {
+  await page.click(trigger)
+  const nodeOf = (name) =>
+    page
+      .locator('.el-select-dropdown:visible .el-tree-node__content', { hasText: new RegExp('^\\s*' + name + '\\s*$') })
+      .first()
+  await nodeOf(pathNames[0]).waitFor({ state: 'visible', timeout })
+  for (let i = 0; i < pathNames.length - 1; i++) {
+    const parent = nodeOf(pathNames[i])
+    const child = nodeOf(pathNames[i + 1])
+    const until = Date.now() + timeout
+    for (;;) {
+      if (!(await child.isVisible())) await parent.locator('.el-tree-node__expand-icon').click()
+      try {
+        await child.waitFor({ state: 'visible', timeout: 5000 })
+        break
+      } catch (e) {
+        if (Date.now() > until) throw e
+      }
+    }
+  }
+  await nodeOf(pathNames[pathNames.length - 1]).click()
+}

@@ -432,6 +432,18 @@ static void test_attachments(void)
     H_STATUS(r, 403);
     r = h_req("GET", h_fmt("/api/v1/appeals/%lld", id), h_tok("resident"), NULL);
     H_EQ_INT(H_INT(r->json, "attachments.0.id"), att);
+    /* transferred to the street, the community where the problem is still
+     * follows it up: its files are read by the same rule as the appeal */
+    H_STATUS(act("community_handler", id, "accept", NULL), 200);
+    H_STATUS(act("community_handler", id, "transfer",
+                 h_fmt("{\"unit_id\":%lld,\"reason\":\"需要街道协调\"}", street1)),
+             200);
+    H_STATUS(h_req("GET", h_fmt("/api/v1/appeals/%lld", id), h_tok("community_handler"), NULL),
+             200);
+    r = h_req("GET", h_fmt("/api/v1/attachments/%lld", att), h_tok("community_handler"), NULL);
+    H_STATUS(r, 200);
+    r = h_req("GET", h_fmt("/api/v1/attachments/%lld", att), h_tok("community2_handler"), NULL);
+    H_STATUS(r, 403);
 }
 
 static void test_scoping(void)
