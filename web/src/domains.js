@@ -7,7 +7,7 @@
 //   nav     its menu entries: { path, label (i18n key), perm (the /me
 //           permission that shows it; none: every signed-in user), order
 //           (place in the top bar: the core's entries are 10, 20, ... 100),
-//           icon (optional) };
+//           icon (reserved: the top bar shows text only today) };
 //   inbox   links from a notification to its page, by the notification's
 //           domain name: { task: (recordId) => route }.
 const modules = Object.entries(import.meta.glob('./*/routes.js', { eager: true }))
