@@ -16,6 +16,7 @@
 #include "kb/kb.h"
 #include "kb/search_engine.h"
 #include "tasks/tasks.h"
+#include "units/paths.h"
 
 extern const struct sq_route core_routes[];
 extern const struct sq_route accounts_routes[];
@@ -58,6 +59,19 @@ const struct sq_event_type *const sq_event_tables[] = {
     appeals_event_types,
     kb_event_types,
     tasks_event_types,
+    NULL,
+};
+
+/* The copies of units.path each domain keeps, rewritten by a unit move
+ * (units/paths.h). */
+extern const struct sq_unit_path_copy appeals_unit_paths[];
+extern const struct sq_unit_path_copy kb_unit_paths[];
+extern const struct sq_unit_path_copy tasks_unit_paths[];
+
+const struct sq_unit_path_copy *const sq_unit_path_tables[] = {
+    appeals_unit_paths,
+    kb_unit_paths,
+    tasks_unit_paths,
     NULL,
 };
 

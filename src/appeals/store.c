@@ -17,6 +17,14 @@
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/log.h"
+#include "units/paths.h"
+
+/* The copy of units.path an appeal keeps (its handler unit's), rewritten by
+ * a unit move (units/paths.h; listed in src/app.c). */
+const struct sq_unit_path_copy appeals_unit_paths[] = {
+    {"appeals", "handler_unit_path", "handler_unit_id"},
+    {NULL, NULL, NULL},
+};
 
 #define APPEAL_COLS                                                                                \
     "a.id, a.tracking_no, a.kind, a.title, a.description, a.category_id, a.unit_id, a.address, "   \

@@ -13,6 +13,16 @@
 #include "core/db.h"
 #include "kb/events.h"
 #include "kb/kb.h"
+#include "units/paths.h"
+
+/* The copies of units.path the knowledge base keeps (an answer's owning
+ * unit, a theme's place), rewritten by a unit move (units/paths.h; listed in
+ * src/app.c). */
+const struct sq_unit_path_copy kb_unit_paths[] = {
+    {"kb_answers", "unit_path", "unit_id"},
+    {"kb_themes", "place_path", "place_unit_id"},
+    {NULL, NULL, NULL},
+};
 
 #define ANSWER_COLS                                                                                \
     "a.id, a.category_id, c.name, c.code, a.title, a.problem, a.measures, a.result, "              \

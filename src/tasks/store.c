@@ -14,6 +14,14 @@
 
 #include "core/db.h"
 #include "tasks/tasks.h"
+#include "units/paths.h"
+
+/* The copy of units.path a task keeps (its owner unit's), rewritten by a
+ * unit move (units/paths.h; listed in src/app.c). */
+const struct sq_unit_path_copy tasks_unit_paths[] = {
+    {"tasks", "owner_unit_path", "owner_unit_id"},
+    {NULL, NULL, NULL},
+};
 
 #define TASK_COLS                                                                                  \
     "t.id, t.title, t.description, t.owner_unit_id, t.owner_unit_path, u.name, t.assignee_id, "    \

@@ -2,9 +2,9 @@
  * units store: every SQL statement on the units table.
  *
  * The path column is "/<ancestor ids>/.../<id>/". Other tables keep copies
- * of it for subtree scoping (path_copies below); moving a unit rewrites the
- * paths of its whole subtree and every copy of them in one transaction, so
- * no reader ever sees a record scoped by a path that no longer exists.
+ * of it for subtree scoping (each domain declares its own: units/paths.h); moving a unit rewrites
+ * the paths of its whole subtree and every copy of them in one transaction, so no reader ever sees
+ * a record scoped by a path that no longer exists.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/auth.h"
 #include "core/db.h"
+#include "units/paths.h"
 #include "units/units.h"
 
 #define UNIT_COLS                                                                                  \
@@ -127,28 +128,25 @@ fail:
     return e;
 }
 
-/* Every materialised copy of units.path outside the units table: the table,
- * the path column and the column naming the unit whose path it copies. A
- * move rewrites each of them with the units (tests/unit/test_unit_move.c
- * fails when a migration adds a *_path column that is not listed here). The
- * KPI aggregates are keyed by unit id and find subtrees through units.path
- * when queried, so they follow a move without a rewrite (docs/kpi.md). */
-static const struct {
-    const char *table, *path_col, *id_col;
-} path_copies[] = {
-    {"appeals", "handler_unit_path", "handler_unit_id"},
-    {"kb_answers", "unit_path", "unit_id"},
-    {"kb_themes", "place_path", "place_unit_id"},
-    {"tasks", "owner_unit_path", "owner_unit_id"},
-};
-
+/* The materialised copies of units.path outside the units table come from
+ * the domains that keep them (units/paths.h, src/app.c's
+ * sq_unit_path_tables); a move rewrites each of them with the units
+ * (tests/unit/test_unit_move.c fails when a migration adds a *_path column no
+ * domain declares). The KPI aggregates are keyed by unit id and find subtrees
+ * through units.path when queried, so they follow a move without a rewrite
+ * (docs/kpi.md). */
 const char *units_store_path_copy(int i, const char **path_col, const char **id_col)
 {
-    if (i < 0 || i >= (int)(sizeof path_copies / sizeof path_copies[0]))
+    if (i < 0)
         return NULL;
-    *path_col = path_copies[i].path_col;
-    *id_col = path_copies[i].id_col;
-    return path_copies[i].table;
+    for (int t = 0; sq_unit_path_tables[t]; t++)
+        for (const struct sq_unit_path_copy *c = sq_unit_path_tables[t]; c->table; c++)
+            if (i-- == 0) {
+                *path_col = c->path_col;
+                *id_col = c->id_col;
+                return c->table;
+            }
+    return NULL;
 }
 
 /* The room a path has wherever it is kept (struct sq_unit, struct sq_grant) */
@@ -166,7 +164,7 @@ static int path_depth(const char *path)
  * new in its place. The range [old, old with its last '/' made '0') holds
  * exactly the values starting with old and lets the path index find them;
  * the substr test keeps the match exact under any collation. SQL text is
- * assembled from the fixed names of path_copies only. */
+ * assembled from the fixed names the domains declare (units/paths.h) only. */
 static enum sq_err rewrite_paths(const char *table, const char *col, const char *old,
                                  const char *new, struct sq_detail *d)
 {
@@ -227,8 +225,9 @@ static enum sq_err move_subtree(int64_t id, int64_t parent_id, struct sq_detail 
     sq_bind_int64(st, 5, parent_id);
     sq_bind_int64(st, 6, sq_clock_now());
     enum sq_err e = sq_db_exec_stmt(st, d);
-    for (size_t i = 0; !e && i < sizeof path_copies / sizeof path_copies[0]; i++)
-        e = rewrite_paths(path_copies[i].table, path_copies[i].path_col, oldpath, newpath, d);
+    const char *table, *pc, *ic;
+    for (int i = 0; !e && (table = units_store_path_copy(i, &pc, &ic)) != NULL; i++)
+        e = rewrite_paths(table, pc, oldpath, newpath, d);
     return e;
 }
 

@@ -58,7 +58,7 @@ enum sq_err units_store_create(const struct sq_unit *parent, json_t *in, int64_t
                                struct sq_detail *d);
 /* Updates fields of u; with new_parent, also moves u's subtree there: the
  * units' paths and depths and every materialised copy of those paths in other
- * tables (appeals, answers, themes), all in one transaction. SQ_EINVAL
+ * tables (those the domains declare, units/paths.h), all in one transaction. SQ_EINVAL
  * (parent_id) when the move would close a cycle, SQ_ECONFLICT on a code
  * clash; nothing changes on error. */
 enum sq_err units_store_update(const struct sq_unit *u, json_t *in,

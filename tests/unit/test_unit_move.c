@@ -175,8 +175,9 @@ static void assert_paths_consistent(void)
                 id_col = ic;
         if (!id_col)
             fail_msg("%s looks like a copy of units.path but the unit move does not rewrite "
-                     "it: add it to path_copies in src/units/store.c (or to not_unit_paths "
-                     "here if it is no unit path)",
+                     "it: declare it in its domain's sq_unit_path_copy table (units/paths.h, "
+                     "listed in src/app.c) or add it to not_unit_paths here if it is no unit "
+                     "path",
                      full);
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM %s t LEFT JOIN units u ON u.id = t.%s WHERE t.%s IS NOT "

@@ -2,10 +2,11 @@
 // (any one is enough); meta.perm a permission /me must list (a page that
 // only writes, such as filing an appeal); pages without either need only a
 // signed-in user, and meta.public pages need nothing. Route components are
-// loaded lazily.
+// loaded lazily. A domain's own pages come from its web/src/<domain>/routes.js
+// through domains.js.
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, loadMe, hasRole, can, homeRoute } from './auth.js'
-import { tasksRoutes } from './tasks/routes.js'
+import { domainRoutes } from './domains.js'
 
 const STAFF = ['handler', 'unit_admin', 'district_admin', 'auditor']
 const HANDLERS = ['handler', 'unit_admin', 'district_admin']
@@ -22,12 +23,7 @@ const routes = [
   { path: '/appeals', name: 'appeals', component: () => import('./views/AppealList.vue'), meta: { roles: STAFF, title: 'nav.appeals' } },
   { path: '/appeals/:id', name: 'appeal', component: () => import('./views/AppealDetail.vue'), props: true, meta: { title: 'appeal.trackingNo' } },
   { path: '/dashboard', name: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { roles: STAFF, title: 'nav.dashboard' } },
-  { path: '/kb', name: 'kb', component: () => import('./views/kb/KbSearch.vue'), meta: { title: 'nav.kb' } },
-  { path: '/kb/answers/:id', name: 'kb-answer', component: () => import('./views/kb/AnswerDetail.vue'), props: true, meta: { title: 'kb.answer' } },
-  { path: '/kb/columns', name: 'kb-columns', component: () => import('./views/kb/Columns.vue'), meta: { title: 'kb.columns' } },
-  { path: '/kb/columns/:id', name: 'kb-column', component: () => import('./views/kb/ColumnDetail.vue'), props: true, meta: { title: 'kb.columns' } },
-  { path: '/kb/volumes', name: 'kb-volumes', component: () => import('./views/kb/Volumes.vue'), meta: { title: 'kb.volumes' } },
-  ...tasksRoutes,
+  ...domainRoutes, // each domain's web/src/<domain>/routes.js (domains.js)
   { path: '/inbox', name: 'inbox', component: () => import('./views/Inbox.vue'), meta: { title: 'nav.inbox' } },
   { path: '/audit', name: 'audit', component: () => import('./views/admin/Audit.vue'), meta: { roles: ['auditor', 'district_admin'], title: 'nav.audit' } },
   {
