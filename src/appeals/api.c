@@ -57,25 +57,40 @@ static int load(struct sq_req *r, struct sq_appeal *a)
     return 0;
 }
 
-/* What this caller may do to this appeal now, by name (sq_appeal_decide). */
-static json_t *allowed_for(const struct sq_user *u, const struct sq_appeal *a)
+/* The appeal as its detail page shows it to caller u (NULL: anonymous),
+ * written straight into the reply text (no jansson tree: the detail is the
+ * hottest read after the queue). allowed_actions: what this caller may do
+ * to it now, by name (sq_appeal_decide). */
+char *appeals_detail_text(const struct sq_user *u, const struct sq_appeal *a, size_t *len)
 {
+    struct sq_jbuf b;
     uint32_t m = sq_appeal_allowed_mask(u, a);
-    json_t *o = json_array();
+    bool first = true;
+    sq_jbuf_init(&b, 8192);
+    appeals_store_write_open(&b, a, true);
+    sq_jbuf_lit(&b, ",\"events\":");
+    appeals_store_write_events(&b, a->id);
+    sq_jbuf_lit(&b, ",\"attachments\":");
+    appeals_store_write_attachments(&b, a->id);
+    sq_jbuf_lit(&b, ",\"allowed_actions\":[");
     for (int i = 0; i < SQ_AA__MAX; i++)
-        if (m & (1u << i))
-            json_array_append_new(o, json_string(sq_appeal_action_name(i)));
-    return o;
+        if (m & (1u << i)) {
+            if (!first)
+                sq_jbuf_lit(&b, ",");
+            first = false;
+            sq_jbuf_str(&b, sq_appeal_action_name(i));
+        }
+    sq_jbuf_lit(&b, "]}");
+    return sq_jbuf_take(&b, len);
 }
 
-/* The appeal as its detail page shows it to caller u (NULL: anonymous). */
-static json_t *full_json(const struct sq_user *u, const struct sq_appeal *a)
+/* Replies with the detail of a and releases it. */
+static int reply_detail(struct sq_req *r, int status, struct sq_appeal *a)
 {
-    json_t *o = sq_json_mask_personal(appeals_store_json(a));
-    json_object_set_new(o, "events", appeals_store_events_json(a->id));
-    json_object_set_new(o, "attachments", appeals_store_attachments_json(a->id));
-    json_object_set_new(o, "allowed_actions", allowed_for(u, a));
-    return o;
+    size_t len;
+    char *text = appeals_detail_text(r->user, a, &len);
+    sq_appeal_cleanup(a);
+    return sq_reply_json_text(r, status, text, len);
 }
 
 /* The surroundings of a rule: now, the calendar (held until
@@ -304,9 +319,7 @@ static int intake_reply(struct sq_req *r, struct intake *t)
         return sq_reply_err(r, e, &d);
     if (t->replayed)
         sq_reply_header(r, "Idempotent-Replayed", "true");
-    json_t *o = full_json(r->user, &a);
-    sq_appeal_cleanup(&a);
-    return sq_reply_json(r, 201, o);
+    return reply_detail(r, 201, &a);
 }
 
 static int intake_continue(struct sq_req *r)
@@ -389,9 +402,7 @@ static int appeals_get(struct sq_req *r)
     int st = load(r, &a);
     if (st)
         return st;
-    json_t *o = full_json(r->user, &a);
-    sq_appeal_cleanup(&a);
-    return sq_reply_json(r, 200, o);
+    return reply_detail(r, 200, &a);
 }
 
 static int appeals_contact(struct sq_req *r)
@@ -808,7 +819,9 @@ static int appeals_action(struct sq_req *r)
         st = sq_reply_err(r, SQ_EDB, &d);
         goto out;
     }
-    st = sq_reply_json(r, 200, full_json(r->user, &a));
+    size_t len;
+    char *text = appeals_detail_text(r->user, &a, &len);
+    st = sq_reply_json_text(r, 200, text, len);
 out:
     for (int i = dec.n; i < nsteps; i++)
         sq_appeal_step_cleanup(&steps[i]);

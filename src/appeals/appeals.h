@@ -77,6 +77,20 @@ enum sq_err appeals_store_stats_add(const struct sq_appeal_contrib *c, int sign,
 json_t *appeals_store_json(const struct sq_appeal *a);
 /* Events of an appeal, oldest first (new reference). */
 json_t *appeals_store_events_json(int64_t appeal_id);
+/* The same written straight into b, with no jansson tree (the detail reply,
+ * GET /appeals/{id}), byte for byte what json_dumps() prints for the trees
+ * above (JSON_COMPACT | JSON_REAL_PRECISION(15)); mask: as
+ * sq_json_mask_personal (the api masks the appeal, not its events, as it
+ * always has). _open leaves the object open (no closing brace) for
+ * the caller's members; the trees stay as the reference the unit test
+ * tests/unit/test_appeal_detail.c compares with. */
+void appeals_store_write_open(struct sq_jbuf *b, const struct sq_appeal *a, bool mask);
+void appeals_store_write_events(struct sq_jbuf *b, int64_t appeal_id);
+void appeals_store_write_attachments(struct sq_jbuf *b, int64_t appeal_id);
+/* The detail reply of GET /appeals/{id} for caller u (NULL: anonymous) as
+ * malloc'd JSON text: the appeal (contact phone masked), "events",
+ * "attachments" and "allowed_actions" (api.c). */
+char *appeals_detail_text(const struct sq_user *u, const struct sq_appeal *a, size_t *len);
 
 /* Scheduler support: appeals whose deadlines need attention at `now`.
  * Calls fn for each (up to limit) with a loaded appeal. */

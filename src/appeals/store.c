@@ -553,6 +553,173 @@ json_t *appeals_store_events_json(int64_t appeal_id)
     return arr;
 }
 
+/* ---- the detail written straight into a buffer ---- */
+
+/* Each prints what appeals_store_json and friends build, member for member
+ * (tests/unit/test_appeal_detail.c compares them). key is the literal
+ * ",\"name\":" that comes before the value. */
+static void put_str(struct sq_jbuf *b, const char *key, const char *s)
+{
+    sq_jbuf_lit(b, key);
+    sq_jbuf_str(b, s && *s ? s : NULL); /* as sq_json_set_str: "" is null */
+}
+
+static void put_id(struct sq_jbuf *b, const char *key, int64_t id)
+{
+    sq_jbuf_lit(b, key);
+    if (id)
+        sq_jbuf_int(b, id);
+    else
+        sq_jbuf_lit(b, "null");
+}
+
+static void put_time(struct sq_jbuf *b, const char *key, int64_t t)
+{
+    sq_jbuf_lit(b, key);
+    sq_jbuf_time(b, t);
+}
+
+static void put_real(struct sq_jbuf *b, const char *key, bool has, double v)
+{
+    sq_jbuf_lit(b, key);
+    if (has)
+        sq_jbuf_real(b, v);
+    else
+        sq_jbuf_lit(b, "null");
+}
+
+void appeals_store_write_open(struct sq_jbuf *b, const struct sq_appeal *a, bool mask)
+{
+    sq_jbuf_lit(b, "{\"id\":");
+    sq_jbuf_int(b, a->id);
+    sq_jbuf_lit(b, ",\"tracking_no\":");
+    sq_jbuf_str(b, a->tracking_no);
+    sq_jbuf_lit(b, ",\"kind\":");
+    sq_jbuf_str(b, a->kind);
+    put_str(b, ",\"title\":", a->title);
+    put_str(b, ",\"description\":", a->description);
+    sq_jbuf_lit(b, ",\"category_id\":");
+    sq_jbuf_int(b, a->category_id);
+    sq_jbuf_lit(b, ",\"unit_id\":");
+    sq_jbuf_int(b, a->unit_id);
+    put_str(b, ",\"address\":", a->address);
+    put_real(b, ",\"lat\":", a->has_geo, a->lat);
+    put_real(b, ",\"lon\":", a->has_geo, a->lon);
+    put_str(b, ",\"contact_name\":", a->contact_name);
+    if (mask && a->contact_phone && *a->contact_phone) {
+        char m[128]; /* as sq_json_mask_personal */
+        sq_mask_phone(a->contact_phone, m, sizeof m);
+        sq_jbuf_lit(b, ",\"contact_phone\":");
+        sq_jbuf_str(b, m);
+    } else {
+        put_str(b, ",\"contact_phone\":", a->contact_phone);
+    }
+    sq_jbuf_lit(b, ",\"urgency\":");
+    sq_jbuf_str(b, a->urgency);
+    sq_jbuf_lit(b, ",\"status\":");
+    sq_jbuf_str(b, sq_appeal_status_name(a->status));
+    sq_jbuf_lit(b, ",\"handler_unit_id\":");
+    sq_jbuf_int(b, a->handler_unit_id);
+    put_id(b, ",\"handler_id\":", a->handler_id);
+    put_id(b, ",\"creator_id\":", a->creator_id);
+    put_id(b, ",\"collector_id\":", a->collector_id);
+    sq_jbuf_lit(b, ",\"channel\":");
+    sq_jbuf_str(b, a->channel);
+    put_time(b, ",\"created_at\":", a->created_at);
+    put_time(b, ",\"accepted_at\":", a->accepted_at);
+    put_time(b, ",\"response_due_at\":", a->response_due_at);
+    put_time(b, ",\"due_at\":", a->due_at);
+    put_time(b, ",\"warn_at\":", a->warn_at);
+    put_time(b, ",\"resolved_at\":", a->resolved_at);
+    put_time(b, ",\"closed_at\":", a->closed_at);
+    put_time(b, ",\"suspended_at\":", a->suspended_at);
+    put_time(b, ",\"updated_at\":", a->updated_at);
+    sq_jbuf_lit(b, a->warned ? ",\"warned\":true" : ",\"warned\":false");
+    sq_jbuf_lit(b, a->overdue ? ",\"overdue\":true" : ",\"overdue\":false");
+    sq_jbuf_lit(b, ",\"escalation_level\":");
+    sq_jbuf_int(b, a->escalation_level);
+    put_id(b, ",\"extension_requested_days\":", a->extension_days);
+    put_str(b, ",\"reply\":", a->reply);
+    if (a->rated_at) {
+        sq_jbuf_lit(b, ",\"rating\":{\"speed\":");
+        sq_jbuf_int(b, a->rating_speed);
+        sq_jbuf_lit(b, ",\"result\":");
+        sq_jbuf_int(b, a->rating_result);
+        sq_jbuf_lit(b, ",\"attitude\":");
+        sq_jbuf_int(b, a->rating_attitude);
+        sq_jbuf_lit(b, ",\"solved\":");
+        sq_jbuf_str(b, a->rating_solved);
+        sq_jbuf_lit(b, ",\"satisfaction\":");
+        sq_jbuf_str(b, a->satisfaction);
+        put_str(b, ",\"comment\":", a->rating_comment);
+        put_time(b, ",\"rated_at\":", a->rated_at);
+        sq_jbuf_lit(b, "}");
+    } else {
+        sq_jbuf_lit(b, ",\"rating\":null");
+    }
+    sq_jbuf_lit(b, ",\"reopen_count\":");
+    sq_jbuf_int(b, a->reopen_count);
+    put_id(b, ",\"master_id\":", a->master_id);
+    put_id(b, ",\"kb_answer_id\":", a->kb_answer_id);
+    /* add_names */
+    struct sq_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
+                                    "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
+                                    "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
+    if (!st)
+        return;
+    sq_bind_int64(st, 1, a->category_id);
+    sq_bind_int64(st, 2, a->unit_id);
+    sq_bind_int64(st, 3, a->handler_unit_id);
+    sq_bind_int64(st, 4, a->handler_id);
+    if (sq_step(st) == SQ_ROW) {
+        put_str(b, ",\"category_name\":", sq_db_col_text(st, 0));
+        put_str(b, ",\"unit_name\":", sq_db_col_text(st, 1));
+        put_str(b, ",\"handler_unit_name\":", sq_db_col_text(st, 2));
+        put_str(b, ",\"handler_name\":", sq_db_col_text(st, 3));
+    }
+    sq_db_reset(st);
+}
+
+void appeals_store_write_events(struct sq_jbuf *b, int64_t appeal_id)
+{
+    struct sq_stmt *st = sq_db_stmt(
+        "SELECT e.id, e.action, e.actor_id, u.display_name, e.from_status, e.to_status, e.note, "
+        "e.data, e.created_at FROM appeal_events e LEFT JOIN users u ON u.id = e.actor_id WHERE "
+        "e.appeal_id = ? ORDER BY e.id");
+    bool first = true;
+    sq_jbuf_lit(b, "[");
+    if (!st) {
+        sq_jbuf_lit(b, "]");
+        return;
+    }
+    sq_bind_int64(st, 1, appeal_id);
+    while (sq_step(st) == SQ_ROW) {
+        sq_jbuf_lit(b, first ? "{\"id\":" : ",{\"id\":");
+        first = false;
+        sq_jbuf_int(b, sq_col_int64(st, 0));
+        sq_jbuf_lit(b, ",\"appeal_id\":");
+        sq_jbuf_int(b, appeal_id);
+        sq_jbuf_lit(b, ",\"action\":");
+        sq_jbuf_str(b, sq_db_col_text(st, 1));
+        put_id(b, ",\"actor_id\":", sq_col_int64(st, 2));
+        put_str(b, ",\"actor_name\":", sq_db_col_text(st, 3));
+        put_str(b, ",\"from_status\":", sq_db_col_text(st, 4));
+        put_str(b, ",\"to_status\":", sq_db_col_text(st, 5));
+        put_str(b, ",\"note\":", sq_db_col_text(st, 6));
+        /* the stored text goes through jansson as before: few bytes, and
+         * its printed form stays exactly the same */
+        const char *text = sq_db_col_text(st, 7);
+        json_t *data = text ? json_loads(text, 0, NULL) : NULL;
+        sq_jbuf_lit(b, ",\"data\":");
+        sq_jbuf_json(b, data);
+        json_decref(data);
+        put_time(b, ",\"created_at\":", sq_col_int64(st, 8));
+        sq_jbuf_lit(b, "}");
+    }
+    sq_db_reset(st);
+    sq_jbuf_lit(b, "]");
+}
+
 int appeals_store_visit_due(int64_t now, int64_t warn_before, int limit, sq_appeal_visit_fn fn,
                             void *ctx)
 {
@@ -900,6 +1067,40 @@ json_t *appeals_store_attachments_json(int64_t appeal_id)
     }
     sq_db_reset(st);
     return a;
+}
+
+void appeals_store_write_attachments(struct sq_jbuf *b, int64_t appeal_id)
+{
+    struct sq_stmt *st = sq_db_stmt("SELECT id, filename, content_type, size, sha256, created_at "
+                                    "FROM attachments WHERE appeal_id = ? ORDER BY id");
+    bool first = true;
+    sq_jbuf_lit(b, "[");
+    if (!st) {
+        sq_jbuf_lit(b, "]");
+        return;
+    }
+    sq_bind_int64(st, 1, appeal_id);
+    while (sq_step(st) == SQ_ROW) {
+        int64_t id = sq_col_int64(st, 0);
+        sq_jbuf_lit(b, first ? "{\"id\":" : ",{\"id\":");
+        first = false;
+        sq_jbuf_int(b, id);
+        sq_jbuf_lit(b, ",\"filename\":");
+        sq_jbuf_str(b, sq_db_col_text(st, 1));
+        sq_jbuf_lit(b, ",\"content_type\":");
+        sq_jbuf_str(b, sq_db_col_text(st, 2));
+        sq_jbuf_lit(b, ",\"size\":");
+        sq_jbuf_int(b, sq_col_int64(st, 3));
+        sq_jbuf_lit(b, ",\"sha256\":");
+        sq_jbuf_str(b, sq_db_col_text(st, 4));
+        sq_jbuf_lit(b, ",\"url\":\"/api/v1/attachments/");
+        sq_jbuf_int(b, id);
+        sq_jbuf_lit(b, "\"");
+        put_time(b, ",\"created_at\":", sq_col_int64(st, 5));
+        sq_jbuf_lit(b, "}");
+    }
+    sq_db_reset(st);
+    sq_jbuf_lit(b, "]");
 }
 
 enum sq_err appeals_store_attachment_get(int64_t id, int64_t *appeal_id, char *ctype, size_t ctcap,

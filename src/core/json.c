@@ -577,3 +577,46 @@ void sq_jbuf_time(struct sq_jbuf *b, int64_t t)
     sq_clock_iso(t, iso);
     sq_jbuf_str(b, iso);
 }
+
+void sq_jbuf_real(struct sq_jbuf *b, double v)
+{
+    /* jansson's jsonp_dtostr() with precision 15 (the C locale) */
+    char buf[64];
+    int n = snprintf(buf, sizeof buf - 3, "%.15g", v);
+    if (n < 0 || (size_t)n >= sizeof buf - 3) {
+        sq_jbuf_raw(b, "null", 4);
+        return;
+    }
+    size_t len = (size_t)n;
+    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+        memcpy(buf + len, ".0", 3);
+        len += 2;
+    }
+    char *start = strchr(buf, 'e');
+    if (start) {
+        start++;
+        char *end = start + 1;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - buf) + 1);
+            len -= (size_t)(end - start);
+        }
+    }
+    sq_jbuf_raw(b, buf, len);
+}
+
+static int jbuf_dump_cb(const char *s, size_t n, void *ctx)
+{
+    sq_jbuf_raw(ctx, s, n);
+    return 0;
+}
+
+void sq_jbuf_json(struct sq_jbuf *b, const json_t *j)
+{
+    if (!j || json_dump_callback(j, jbuf_dump_cb, b,
+                                 JSON_COMPACT | JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY))
+        sq_jbuf_raw(b, "null", 4);
+}

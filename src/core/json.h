@@ -142,6 +142,13 @@ void sq_jbuf_str(struct sq_jbuf *b, const char *s);           /* string; NULL pr
 void sq_jbuf_int(struct sq_jbuf *b, int64_t v);
 /* A time as sq_clock_iso() prints it, or null when t is 0 (as set_time). */
 void sq_jbuf_time(struct sq_jbuf *b, int64_t t);
+/* A real as json_dumps() with JSON_REAL_PRECISION(15) prints it (the
+ * server's replies): "%.15g", ".0" added to an integral value, the
+ * exponent without '+' or leading zeros. */
+void sq_jbuf_real(struct sq_jbuf *b, double v);
+/* A jansson value as json_dumps() with JSON_COMPACT | JSON_REAL_PRECISION(15)
+ * prints it; NULL prints null. */
+void sq_jbuf_json(struct sq_jbuf *b, const json_t *j);
 
 /* Pagination: limit (1..500, default 50) and an opaque offset cursor. */
 struct sq_page {
