@@ -451,24 +451,36 @@ static void set_id(json_t *o, const char *key, int64_t id)
     json_object_set_new(o, key, id ? json_integer(id) : json_null());
 }
 
-/* Names of the referenced category and units, for display. */
-static void add_names(json_t *o, const struct sq_appeal *a)
+/* The display names of a's category, place, handling unit and handler, as
+ * a row (columns 0-3) the caller reads and then resets; NULL when there is
+ * none. */
+static struct sq_stmt *names_row(const struct sq_appeal *a)
 {
     struct sq_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
                                     "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
                                     "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
     if (!st)
-        return;
+        return NULL;
     sq_bind_int64(st, 1, a->category_id);
     sq_bind_int64(st, 2, a->unit_id);
     sq_bind_int64(st, 3, a->handler_unit_id);
     sq_bind_int64(st, 4, a->handler_id);
-    if (sq_step(st) == SQ_ROW) {
-        sq_json_set_str(o, "category_name", sq_db_col_text(st, 0));
-        sq_json_set_str(o, "unit_name", sq_db_col_text(st, 1));
-        sq_json_set_str(o, "handler_unit_name", sq_db_col_text(st, 2));
-        sq_json_set_str(o, "handler_name", sq_db_col_text(st, 3));
-    }
+    if (sq_step(st) == SQ_ROW)
+        return st;
+    sq_db_reset(st);
+    return NULL;
+}
+
+/* Names of the referenced category and units, for display. */
+static void add_names(json_t *o, const struct sq_appeal *a)
+{
+    struct sq_stmt *st = names_row(a);
+    if (!st)
+        return;
+    sq_json_set_str(o, "category_name", sq_db_col_text(st, 0));
+    sq_json_set_str(o, "unit_name", sq_db_col_text(st, 1));
+    sq_json_set_str(o, "handler_unit_name", sq_db_col_text(st, 2));
+    sq_json_set_str(o, "handler_name", sq_db_col_text(st, 3));
     sq_db_reset(st);
 }
 
@@ -661,22 +673,13 @@ void appeals_store_write_open(struct sq_jbuf *b, const struct sq_appeal *a, bool
     sq_jbuf_int(b, a->reopen_count);
     put_id(b, ",\"master_id\":", a->master_id);
     put_id(b, ",\"kb_answer_id\":", a->kb_answer_id);
-    /* add_names */
-    struct sq_stmt *st = sq_db_stmt("SELECT (SELECT name FROM categories WHERE id = ?1), (SELECT "
-                                    "name FROM units WHERE id = ?2), (SELECT name FROM units WHERE "
-                                    "id = ?3), (SELECT display_name FROM users WHERE id = ?4)");
+    struct sq_stmt *st = names_row(a); /* as add_names */
     if (!st)
         return;
-    sq_bind_int64(st, 1, a->category_id);
-    sq_bind_int64(st, 2, a->unit_id);
-    sq_bind_int64(st, 3, a->handler_unit_id);
-    sq_bind_int64(st, 4, a->handler_id);
-    if (sq_step(st) == SQ_ROW) {
-        put_str(b, ",\"category_name\":", sq_db_col_text(st, 0));
-        put_str(b, ",\"unit_name\":", sq_db_col_text(st, 1));
-        put_str(b, ",\"handler_unit_name\":", sq_db_col_text(st, 2));
-        put_str(b, ",\"handler_name\":", sq_db_col_text(st, 3));
-    }
+    put_str(b, ",\"category_name\":", sq_db_col_text(st, 0));
+    put_str(b, ",\"unit_name\":", sq_db_col_text(st, 1));
+    put_str(b, ",\"handler_unit_name\":", sq_db_col_text(st, 2));
+    put_str(b, ",\"handler_name\":", sq_db_col_text(st, 3));
     sq_db_reset(st);
 }
 
