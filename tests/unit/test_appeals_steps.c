@@ -15,51 +15,32 @@
 
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include "appeals/appeals.h"
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/db_sqlite.h"
 
-static char tmpdir[64];
 static struct sq_workcal cal;
-
-void sq_app_init(void); /* app.c: per-connection hooks (tokenizers) the migrations need */
 
 static int db_setup(void **state)
 {
     (void)state;
-    struct sq_detail d = {0};
-    char path[128];
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sq-steps-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(path, sizeof path, "%s/t.db", tmpdir);
-    sq_app_init();
     sq_workcal_init(&cal);
     sq_clock_set_fake(1796000000); /* 2026-11-30, a Monday */
-    if (sq_auth_init() || sq_db_open(path, &d)) {
-        fprintf(stderr, "db: %s\n", d.message);
-        return -1;
-    }
-    const char *sql =
-        "INSERT INTO units(id,kind,code,name,parent_id,zone,path,depth,created_at,updated_at) "
-        "VALUES (1,'district','D','区',NULL,'government','/1/',0,0,0),"
-        "(2,'street','S','街道',1,'government','/1/2/',1,0,0),"
-        "(3,'community','C','社区',2,'community','/1/2/3/',2,0,0);"
+    static const char *const seed = TDB_UNITS
         "INSERT INTO users(id,login,display_name,password_hash,created_at,updated_at) VALUES "
         "(4,'resident','r','x',0,0),(5,'handler','h','x',0,0);";
-    return sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return tdb_open("steps", seed);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    sq_db_shutdown();
     sq_workcal_cleanup(&cal);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tdb_close();
 }
 
 static int64_t new_appeal(int status)

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include "appeals/appeals.h"
 #include "appeals/events.h"
 #include "core/auth.h"
@@ -168,30 +170,11 @@ static void test_event_json(void **state)
 
 /* ---- on a database ---- */
 
-static char tmpdir[64];
-
-void sq_app_init(void); /* app.c: per-connection hooks (tokenizers) the migrations need */
-
 static int db_setup(void **state)
 {
     (void)state;
-    struct sq_detail d = {0};
-    char path[128];
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sq-events-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(path, sizeof path, "%s/t.db", tmpdir);
-    sq_app_init();
     sq_event_declare(test_types);
-    if (sq_auth_init() || sq_db_open(path, &d)) {
-        fprintf(stderr, "db: %s\n", d.message);
-        return -1;
-    }
-    const char *sql =
-        "INSERT INTO units(id,kind,code,name,parent_id,zone,path,depth,created_at,updated_at) "
-        "VALUES (1,'district','D','区',NULL,'government','/1/',0,0,0),"
-        "(2,'street','S','街道',1,'government','/1/2/',1,0,0),"
-        "(3,'community','C','社区',2,'community','/1/2/3/',2,0,0);"
+    static const char *const seed = TDB_UNITS
         "INSERT INTO users(id,login,display_name,password_hash,created_at,updated_at) VALUES "
         "(1,'admin','a','x',0,0),(2,'street_admin','s','x',0,0),(3,'handler','h','x',0,0),"
         "(4,'resident','r','x',0,0),(5,'gone','g','x',0,0),(6,'collector','c','x',0,0);"
@@ -203,16 +186,13 @@ static int db_setup(void **state)
         "('http://127.0.0.1:9/','[\"test.*\"]','k',1,0),"
         "('http://127.0.0.1:9/','[\"appeal.*\"]','k',1,0);"
         "CREATE TABLE seen(sub TEXT, name TEXT, record_id INTEGER);";
-    return sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return tdb_open("events", seed);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    sq_db_shutdown();
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tdb_close();
 }
 
 static int64_t count(const char *sql)

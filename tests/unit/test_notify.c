@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "testdb.h"
+
 #include "appeals/appeals.h"
 #include "appeals/events.h"
 #include "appeals/sched.h"
@@ -340,30 +342,10 @@ static void test_next_escalation(void **state)
 
 /* ---- store level: scheduler + hook on a temporary database ---- */
 
-static char tmpdir[64];
-
-void sq_app_init(void); /* app.c: per-connection hooks (tokenizers) the migrations need */
-
 static int db_setup(void **state)
 {
     (void)state;
-    struct sq_detail d = {0};
-    char path[128];
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sq-notify-XXXXXX");
-    if (!mkdtemp(tmpdir))
-        return -1;
-    snprintf(path, sizeof path, "%s/t.db", tmpdir);
-    sq_app_init();
-    if (sq_auth_init() || sq_db_open(path, &d)) {
-        fprintf(stderr, "db: %s\n", d.message);
-        return -1;
-    }
-    sqlite3 *db = sq_db_conn();
-    const char *sql =
-        "INSERT INTO units(id,kind,code,name,parent_id,zone,path,depth,created_at,updated_at) "
-        "VALUES (1,'district','D','区',NULL,'government','/1/',0,0,0),"
-        "(2,'street','S','街道',1,'government','/1/2/',1,0,0),"
-        "(3,'community','C','社区',2,'community','/1/2/3/',2,0,0);"
+    static const char *const seed = TDB_UNITS
         "INSERT INTO users(id,login,display_name,password_hash,created_at,updated_at) VALUES "
         "(1,'admin','a','x',0,0),(2,'street_admin','s','x',0,0),(3,'handler','h','x',0,0),"
         "(4,'resident','r','x',0,0),(5,'gone','g','x',0,0);"
@@ -373,18 +355,15 @@ static int db_setup(void **state)
         "INSERT INTO webhooks(url,event_types,secret,active,created_at) VALUES "
         "('http://127.0.0.1:9/','[\"appeal.overdue\",\"appeal.escalate\"]','k',1,0),"
         "('http://127.0.0.1:9/','[\"*\"]','k',0,0);";
-    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return tdb_open("notify", seed);
 }
 
 static int db_teardown(void **state)
 {
     (void)state;
-    char cmd[128];
     notify_unsubscribe();
     appeals_calendar_free();
-    sq_db_shutdown();
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tdb_close();
 }
 
 static int64_t count(const char *sql)
