@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages sanqu needs to build, run and test, if missing.
 # As root it runs apt-get; otherwise it prints the exact command and fails.
+# The binary links libpq (libpq-dev) for the PostgreSQL engine, but serving
+# SQLite needs no PostgreSQL server; the `test` set adds one (postgresql) for
+# the throwaway cluster of make check-pg (scripts/pg-cluster.sh).
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev \
-libsodium-dev libcmocka-dev libcurl4-openssl-dev libpwquality-dev cracklib-runtime nodejs npm \
-sqlite3 curl"
+libsodium-dev libcmocka-dev libcurl4-openssl-dev libpwquality-dev cracklib-runtime libpq-dev \
+nodejs npm sqlite3 curl"
 case "$1" in
-test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev clang-format-14 git" ;;
+test) PKGS="$PKGS chromium fonts-wqy-zenhei clang libclang-rt-14-dev clang-format-14 git postgresql" ;;
 bench) PKGS="$PKGS wrk" ;;
 valgrind) PKGS="$PKGS valgrind" ;;
 esac

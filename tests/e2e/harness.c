@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <libpq-fe.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -421,6 +422,138 @@ struct h_run *h_sanqu(const char *arg, ...)
     return h_runv(NULL, argv);
 }
 
+/* ---- the engine ------------------------------------------------------------ */
+
+/* With SANQU_TEST_ENGINE=postgres and SANQU_TEST_PG (the URI of a test
+ * cluster's maintenance database, scripts/pg-cluster.sh) every server gets a
+ * database of its own on that cluster instead of a file: CREATE DATABASE, or
+ * a copy of the demo template (CREATE DATABASE ... TEMPLATE), dropped when
+ * the binary ends (kept, like the temporary files, when a test failed; the
+ * cluster goes anyway). */
+static int h_engine = -1; /* 0 SQLite, 1 PostgreSQL */
+static PGconn *h_pgc;     /* to the maintenance database */
+#define H_MAX_PGDBS 256
+static char *h_pgdbs[H_MAX_PGDBS]; /* databases this binary created */
+static int h_npgdbs;
+
+bool h_on_pg(void)
+{
+    if (h_engine < 0) {
+        const char *e = getenv("SANQU_TEST_ENGINE"), *u = getenv("SANQU_TEST_PG");
+        h_engine = e && !strcmp(e, "postgres") && u && *u;
+        if (e && !strcmp(e, "postgres") && !h_engine) {
+            fprintf(stderr, "harness: SANQU_TEST_ENGINE=postgres needs SANQU_TEST_PG\n");
+            exit(2);
+        }
+    }
+    return h_engine == 1;
+}
+
+/* SANQU_TEST_PG with its database name replaced by name. */
+static char *pg_uri(const char *name)
+{
+    const char *u = getenv("SANQU_TEST_PG");
+    const char *auth = strstr(u, "://");
+    if (!auth)
+        H_FAIL("SANQU_TEST_PG is not a URI: %s", u);
+    const char *slash = strchr(auth + 3, '/'), *q = strchr(auth + 3, '?');
+    if (!slash || (q && slash > q))
+        slash = q ? q : u + strlen(u);
+    const char *rest = strchr(slash, '?');
+    return h_fmt("%.*s/%s%s", (int)(slash - u), u, name, rest ? rest : "");
+}
+
+/* Runs sql on the maintenance database; the result (PGRES_TUPLES_OK or
+ * COMMAND_OK) is freed after the test. Fails the test otherwise. */
+static void pg_free(void *p)
+{
+    PQclear(p);
+}
+
+static PGresult *pg_exec(const char *sql, int n, const char *const *params)
+{
+    if (!h_pgc) {
+        h_pgc = PQconnectdb(getenv("SANQU_TEST_PG"));
+        if (PQstatus(h_pgc) != CONNECTION_OK) {
+            char *e = h_fmt("%s", PQerrorMessage(h_pgc));
+            PQfinish(h_pgc);
+            h_pgc = NULL;
+            H_FAIL("cannot reach the test cluster %s: %s", getenv("SANQU_TEST_PG"), e);
+        }
+        PQclear(PQexec(h_pgc, "SET client_min_messages = warning"));
+    }
+    PGresult *r = PQexecParams(h_pgc, sql, n, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        char *e = h_fmt("%s", PQerrorMessage(h_pgc));
+        PQclear(r);
+        H_FAIL("%s: %s", sql, e);
+    }
+    return keep_with(r, pg_free);
+}
+
+/* A new database (from template when not NULL), remembered for dropping;
+ * returns its URI. */
+static const char *pg_newdb(const char *hint, const char *template)
+{
+    static int n;
+    char *name = h_fmt("sq_e2e_%d_%d_%s", (int)getpid(), ++n, hint ? hint : "db");
+    for (char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            *p = '_';
+    if (strlen(name) > 60)
+        name[60] = '\0';
+    pg_exec(h_fmt("CREATE DATABASE %s%s%s", name, template ? " TEMPLATE " : "",
+                  template ? template : ""),
+            0, NULL);
+    if (h_npgdbs < H_MAX_PGDBS)
+        h_pgdbs[h_npgdbs++] = strdup(name);
+    return pg_uri(name);
+}
+
+static void pg_drop_all(void)
+{
+    for (int i = 0; i < h_npgdbs; i++) {
+        char *sql = NULL;
+        if (asprintf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", h_pgdbs[i]) > 0)
+            PQclear(PQexec(h_pgc, sql));
+        free(sql);
+        free(h_pgdbs[i]);
+    }
+    h_npgdbs = 0;
+}
+
+const char *h_newdb(const char *hint)
+{
+    if (h_on_pg())
+        return pg_newdb(hint, NULL);
+    return h_fmt("%s/%s.db", h_newdir(hint), hint ? hint : "d");
+}
+
+struct h_run *h_sql(const char *db, const char *sql)
+{
+    if (!db)
+        db = h_db();
+    if (h_on_pg()) {
+        const char *argv[] = {"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                              "-d",   db,   "-c", sql,  NULL};
+        return h_runv(NULL, argv);
+    }
+    const char *argv[] = {"sqlite3", db, sql, NULL};
+    return h_runv(NULL, argv);
+}
+
+static int h_skipping; /* set by h_sqlite_only for the runner */
+
+void h_sqlite_only(const char *reason)
+{
+    if (!h_on_pg())
+        return;
+    printf("skipped on postgres: %s\n", reason);
+    h_skipping = 1;
+    if (h_in_test)
+        longjmp(h_jmp, 2);
+}
+
 /* ---- the demo template ----------------------------------------------------- */
 
 /* The demo database is built once per server binary, next to it, together
@@ -482,9 +615,52 @@ static json_t *build_template(const char *db)
         free((char *)s.csrf);
     }
     h_stop();
-    if (!access(h_fmt("%s-wal", db), F_OK))
+    if (!h_on_pg() && !access(h_fmt("%s-wal", db), F_OK))
         H_FAIL("the server left a WAL file behind after a clean stop: %s-wal", db);
     return json_pack("{s:I,s:o}", "created", (json_int_t)time(NULL), "sessions", sessions);
+}
+
+/* On PostgreSQL the template is a database of the test cluster,
+ * sq_e2e_tpl_<hash of the binary>_<pid of its builder>, registered with its
+ * sessions in a table of the maintenance database (sq_e2e_templates) so that
+ * the first test binary of a run builds it and the others copy it. */
+static const char *demo_template_pg(const struct stat *sb)
+{
+    unsigned long long hsh = 1469598103934665603ULL;
+    char *id = h_fmt("%s|%lld|%lld.%ld", h_bin(), (long long)sb->st_size,
+                     (long long)sb->st_mtim.tv_sec, (long)sb->st_mtim.tv_nsec);
+    for (const char *p = id; *p; p++)
+        hsh = (hsh ^ (unsigned char)*p) * 1099511628211ULL;
+    const char *key = h_fmt("sq_e2e_tpl_%016llx", hsh);
+    const char *now = h_fmt("%lld", (long long)time(NULL));
+    const char *oldest = h_fmt("%lld", (long long)time(NULL) - TEMPLATE_MAX_AGE);
+    pg_exec("CREATE TABLE IF NOT EXISTS sq_e2e_templates (name text PRIMARY KEY, "
+            "db text NOT NULL, sessions text NOT NULL, created bigint NOT NULL)",
+            0, NULL);
+    const char *sel = "SELECT db, sessions FROM sq_e2e_templates WHERE name = $1 AND created >= $2";
+    PGresult *r = pg_exec(sel, 2, (const char *const[]){key, oldest});
+    if (PQntuples(r) == 0) {
+        char *name = h_fmt("%s_%d", key, (int)getpid());
+        pg_exec(h_fmt("CREATE DATABASE %s", name), 0, NULL);
+        json_t *file = build_template(pg_uri(name));
+        char *ses = h_keep(json_dumps(json_object_get(file, "sessions"), JSON_COMPACT));
+        json_decref(file);
+        pg_exec("INSERT INTO sq_e2e_templates (name, db, sessions, created) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET db = excluded.db, "
+                "sessions = excluded.sessions, created = excluded.created "
+                "WHERE sq_e2e_templates.created < $5",
+                5, (const char *const[]){key, name, ses, now, oldest});
+        r = pg_exec(sel, 2, (const char *const[]){key, oldest});
+        if (PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), name)) /* another binary won */
+            pg_exec(h_fmt("DROP DATABASE IF EXISTS %s WITH (FORCE)", name), 0, NULL);
+    }
+    if (PQntuples(r) != 1)
+        H_FAIL("the demo template %s is not registered", key);
+    h_tpl_sessions = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+    if (!json_is_object(h_tpl_sessions))
+        H_FAIL("the demo template %s has no sessions", key);
+    snprintf(h_template, sizeof h_template, "%s", PQgetvalue(r, 0, 0));
+    return h_template;
 }
 
 static const char *demo_template(void)
@@ -494,6 +670,8 @@ static const char *demo_template(void)
         return h_template;
     if (stat(h_bin(), &sb))
         H_FAIL("cannot find the server binary %s (set SANQU_BIN)", h_bin());
+    if (h_on_pg())
+        return demo_template_pg(&sb);
     char *cache = h_fmt("%s.e2e-demo.db", h_bin());
     char *cache_ses = h_fmt("%s.e2e-demo.sessions.json", h_bin());
     if (!stat(cache, &st) && st.st_size > 0 && newer(&st, &sb) &&
@@ -561,11 +739,16 @@ static void start_server(const struct h_opts *o)
     if (!o)
         o = &none;
     const char *dir = h_newdir("server");
+    if (h_on_pg() && o->demo && o->db)
+        H_FAIL("a demo copy into a given database is SQLite-only (%s)", o->db);
     if (o->db)
         snprintf(h_dbpath, sizeof h_dbpath, "%s", o->db);
+    else if (h_on_pg())
+        snprintf(h_dbpath, sizeof h_dbpath, "%s",
+                 pg_newdb(o->demo ? "demo" : "new", o->demo ? demo_template() : NULL));
     else
         snprintf(h_dbpath, sizeof h_dbpath, "%s/sanqu.db", dir);
-    if (o->demo && copy_file(demo_template(), h_dbpath))
+    if (o->demo && !h_on_pg() && copy_file(demo_template(), h_dbpath))
         H_FAIL("cannot copy the demo database to %s", h_dbpath);
     const char *pf = o->port_file ? o->port_file : h_fmt("%s/port", dir);
     snprintf(h_errpath, sizeof h_errpath, "%s/stderr", dir);
@@ -908,7 +1091,7 @@ long long h_uid(const char *login)
 /* ---- main ------------------------------------------------------------------ */
 
 /* Outside h_main so that longjmp cannot clobber them. */
-static int h_passed, h_failed;
+static int h_passed, h_failed, h_skipped;
 static const struct h_test *h_cur;
 
 int h_main(int argc, char **argv, const struct h_test *tests)
@@ -924,11 +1107,17 @@ int h_main(int argc, char **argv, const struct h_test *tests)
         h_test_name = h_cur->name;
         double s = h_ms();
         h_in_test = true;
-        if (!setjmp(h_jmp)) {
+        h_skipping = 0;
+        int jumped = setjmp(h_jmp);
+        if (!jumped) {
             h_cur->fn();
             h_in_test = false;
             printf("ok   %s (%.0f ms)\n", h_cur->name, h_ms() - s);
             h_passed++;
+        } else if (jumped == 2 && h_skipping) {
+            h_in_test = false;
+            printf("skip %s\n", h_cur->name);
+            h_skipped++;
         } else {
             h_in_test = false;
             printf("FAIL %s (%.0f ms)\n", h_cur->name, h_ms() - s);
@@ -953,10 +1142,21 @@ int h_main(int argc, char **argv, const struct h_test *tests)
     if (h_curl)
         curl_easy_cleanup(h_curl);
     curl_global_cleanup();
-    printf("%d passed, %d failed (%.1f s)\n", h_passed, h_failed, (h_ms() - t0) / 1000.0);
-    if (h_failed)
-        fprintf(stderr, "kept temporary files in %s\n", h_root);
+    if (h_skipped)
+        printf("%d passed, %d failed, %d skipped on postgres (%.1f s)\n", h_passed, h_failed,
+               h_skipped, (h_ms() - t0) / 1000.0);
     else
+        printf("%d passed, %d failed (%.1f s)\n", h_passed, h_failed, (h_ms() - t0) / 1000.0);
+    if (h_failed) {
+        fprintf(stderr, "kept temporary files in %s\n", h_root);
+        if (h_npgdbs)
+            fprintf(stderr, "kept the PostgreSQL databases sq_e2e_%d_*\n", (int)getpid());
+    } else {
         tmp_remove();
+        if (h_pgc)
+            pg_drop_all();
+    }
+    if (h_pgc)
+        PQfinish(h_pgc);
     return h_failed ? 1 : 0;
 }

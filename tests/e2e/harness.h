@@ -13,6 +13,13 @@
  * together with one signed-in session per demo account, and copied for each
  * start: h_tok("admin") costs no argon2id verification.
  *
+ * On PostgreSQL (SANQU_TEST_ENGINE=postgres, SANQU_TEST_PG=<URI of a test
+ * cluster's maintenance database>: make check-pg) every server gets a new
+ * database on the cluster instead of a file, the demo template is a database
+ * there (built once per run and binary, copied with CREATE DATABASE ...
+ * TEMPLATE), and h_db() is that database's URI. A test about SQLite itself
+ * calls h_sqlite_only("reason") first.
+ *
  * Memory: everything the harness hands to a test (responses, formatted
  * strings, command output) is owned by the harness and freed after the test
  * function returns, so tests never free anything. A failed assertion prints
@@ -59,12 +66,29 @@ void h_need_demo(void);
 /* SIGTERM; fails the test unless the server exits 0 without sanitizer
  * reports. No-op when no server runs. */
 void h_stop(void);
-const char *h_db(void);     /* database path of the current server */
+const char *h_db(void);     /* database of the current server (path, or URI on PostgreSQL) */
 const char *h_base(void);   /* "http://127.0.0.1:PORT" */
 const char *h_tmpdir(void); /* this binary's temporary directory */
 const char *h_bin(void);    /* $SANQU_BIN */
 /* A new, empty directory under h_tmpdir() (harness-owned path). */
 const char *h_newdir(const char *hint);
+
+/* ---- the engine ---- */
+/* Whether the suite runs on PostgreSQL (see above). */
+bool h_on_pg(void);
+/* A new, empty database for `sanqu init`, `serve --db` ...: a file path in
+ * a new directory on SQLite, a new database's URI on PostgreSQL. */
+const char *h_newdb(const char *hint);
+/* Runs sql (one or more statements) on db (a path or a URI; NULL = the
+ * current server's database) with the engine's client, sqlite3 or psql
+ * (unaligned, tuples only): rows come out as "a|b" lines either way. Does not
+ * check the exit status. Portable SQL (docs/storage.md) gives the same output
+ * on both. */
+struct h_run *h_sql(const char *db, const char *sql);
+/* For a test about SQLite itself (its file, WAL, crash recovery, disk full):
+ * on PostgreSQL prints "skipped on postgres: <reason>" and abandons the test
+ * as skipped; no-op on SQLite. Keep these few (docs/testing.md). */
+void h_sqlite_only(const char *reason);
 
 /* ---- HTTP ---- */
 struct h_resp {

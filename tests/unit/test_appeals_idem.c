@@ -21,7 +21,6 @@
 #include "appeals/appeals.h"
 #include "core/auth.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
 
 static int db_setup(void **state)
 {
@@ -100,11 +99,13 @@ static void test_database_holds_the_key(void **state)
     (void)state;
     struct sq_detail d = {0};
     /* the uniqueness is the table's, not the C code's */
-    int rc = sqlite3_exec(sq_db_conn(),
-                          "INSERT INTO idempotency_keys(scope, key, request_hash, appeal_id, "
-                          "created_at) VALUES ('a:10.0.0.7', 'k1', 'x', NULL, 0)",
-                          NULL, NULL, NULL);
-    assert_int_equal(rc & 0xff, SQLITE_CONSTRAINT);
+    struct sq_stmt *st = sq_db_stmt("INSERT INTO idempotency_keys(scope, key, request_hash, "
+                                    "appeal_id, created_at) VALUES ('a:10.0.0.7', 'k1', 'x', "
+                                    "NULL, 0)");
+    assert_non_null(st);
+    assert_int_equal(sq_step(st), SQ_STEP_ERROR);
+    assert_int_equal(sq_db_last_error(&d), SQ_ECONFLICT);
+    sq_db_reset(st);
     /* binding a key nobody claimed is a bug, not a silent no-op */
     assert_int_equal(appeals_store_idem_bind("a:10.0.0.7", "never-claimed", 1, &d), SQ_EINTERNAL);
     /* a key from before migration 011 (no hash) is refused, never replayed */
@@ -114,7 +115,7 @@ static void test_database_holds_the_key(void **state)
              "INSERT INTO idempotency_keys(scope, key, request_hash, appeal_id, created_at) "
              "VALUES ('u:4', 'old', '', %lld, 0)",
              (long long)id);
-    assert_int_equal(sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(tdb_exec(sql), 0);
     assert_int_equal(appeals_store_idem_claim("u:4", "old", HASH_A, &first, &d), SQ_EIDEMKEY);
     assert_int_equal(first, 0);
 }

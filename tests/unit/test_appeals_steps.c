@@ -21,7 +21,6 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
-#include "core/db_sqlite.h"
 
 static struct sq_workcal cal;
 

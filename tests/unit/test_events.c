@@ -30,7 +30,6 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
-#include "core/db_sqlite.h"
 #include "core/events.h"
 #include "kb/events.h"
 #include "kb/kb.h"
@@ -214,7 +213,7 @@ static int64_t countf(const char *fmt, long long id)
 
 static void exec(const char *sql)
 {
-    assert_int_equal(sqlite3_exec(sq_db_conn(), sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(tdb_exec(sql), 0);
 }
 
 /* A subscriber that writes a row: (its name, the event, the record). */
@@ -460,25 +459,28 @@ static void test_retention(void **state)
     int64_t now = 1791624600;
     sq_clock_set_fake(now);
     exec("DELETE FROM inbox; DELETE FROM webhook_deliveries;");
-    char *sql = sqlite3_mprintf(
-        "INSERT INTO inbox(user_id,domain,kind,record_id,title,created_at,read_at) VALUES "
-        "(4,'test','old_read',1,'t',%lld,%lld),"    /* 200 days, read: goes */
-        "(4,'test','old_unread',2,'t',%lld,NULL),"  /* 200 days, unread: stays */
-        "(4,'test','recent_read',3,'t',%lld,%lld)," /* 10 days, read: stays */
-        "(4,'test','edge_read',4,'t',%lld,%lld);"   /* 179 days: stays */
-        "INSERT INTO webhook_deliveries(webhook_id,event_type,payload,status,attempts,"
-        "next_attempt_at,created_at,delivered_at) VALUES "
-        "(1,'test.a','{}','delivered',1,0,%lld,%lld)," /* 40 days: goes */
-        "(1,'test.b','{}','delivered',1,0,%lld,%lld)," /* 5 days: stays */
-        "(1,'test.c','{}','dead',6,0,%lld,NULL),"      /* dead: stays */
-        "(1,'test.d','{}','pending',2,0,%lld,NULL);",  /* pending: stays */
-        (long long)(now - 200 * DAY), (long long)(now - 199 * DAY), (long long)(now - 200 * DAY),
-        (long long)(now - 10 * DAY), (long long)(now - 9 * DAY), (long long)(now - 179 * DAY),
-        (long long)(now - 100 * DAY), (long long)(now - 40 * DAY), (long long)(now - 40 * DAY),
-        (long long)(now - 5 * DAY), (long long)(now - 5 * DAY), (long long)(now - 40 * DAY),
-        (long long)(now - 40 * DAY));
+    char *sql = NULL;
+    assert_true(
+        asprintf(
+            &sql,
+            "INSERT INTO inbox(user_id,domain,kind,record_id,title,created_at,read_at) VALUES "
+            "(4,'test','old_read',1,'t',%lld,%lld),"    /* 200 days, read: goes */
+            "(4,'test','old_unread',2,'t',%lld,NULL),"  /* 200 days, unread: stays */
+            "(4,'test','recent_read',3,'t',%lld,%lld)," /* 10 days, read: stays */
+            "(4,'test','edge_read',4,'t',%lld,%lld);"   /* 179 days: stays */
+            "INSERT INTO webhook_deliveries(webhook_id,event_type,payload,status,attempts,"
+            "next_attempt_at,created_at,delivered_at) VALUES "
+            "(1,'test.a','{}','delivered',1,0,%lld,%lld)," /* 40 days: goes */
+            "(1,'test.b','{}','delivered',1,0,%lld,%lld)," /* 5 days: stays */
+            "(1,'test.c','{}','dead',6,0,%lld,NULL),"      /* dead: stays */
+            "(1,'test.d','{}','pending',2,0,%lld,NULL);",  /* pending: stays */
+            (long long)(now - 200 * DAY), (long long)(now - 199 * DAY),
+            (long long)(now - 200 * DAY), (long long)(now - 10 * DAY), (long long)(now - 9 * DAY),
+            (long long)(now - 179 * DAY), (long long)(now - 100 * DAY), (long long)(now - 40 * DAY),
+            (long long)(now - 40 * DAY), (long long)(now - 5 * DAY), (long long)(now - 5 * DAY),
+            (long long)(now - 40 * DAY), (long long)(now - 40 * DAY)) > 0);
     exec(sql);
-    sqlite3_free(sql);
+    free(sql);
     int64_t events = count("SELECT count(*) FROM appeal_events");
     int64_t audit = count("SELECT count(*) FROM audit_log");
     assert_true(events > 0);

@@ -24,7 +24,6 @@
 #include "appeals/sched.h"
 #include "core/auth.h"
 #include "core/clock.h"
-#include "core/db_sqlite.h"
 #include "notify/notify.h"
 
 #define ROLE(r) (1u << (r))
