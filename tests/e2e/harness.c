@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,6 +541,72 @@ struct h_run *h_sql(const char *db, const char *sql)
     }
     const char *argv[] = {"sqlite3", db, sql, NULL};
     return h_runv(NULL, argv);
+}
+
+/* One cached connection for h_sql_int (to the last db asked for), closed
+ * after the test. */
+static char *h_q_db;
+static sqlite3 *h_q_lite;
+static PGconn *h_q_pg;
+
+static void q_close(void *unused)
+{
+    (void)unused;
+    sqlite3_close(h_q_lite);
+    PQfinish(h_q_pg);
+    h_q_lite = NULL;
+    h_q_pg = NULL;
+    free(h_q_db);
+    h_q_db = NULL;
+}
+
+long long h_sql_int(const char *db, const char *sql, const char *arg)
+{
+    static char keep_marker;
+    if (!db)
+        db = h_db();
+    if (!h_q_db || strcmp(h_q_db, db)) {
+        if (h_q_db)
+            q_close(NULL);
+        else
+            keep_with(&keep_marker, q_close);
+        h_q_db = strdup(db);
+        if (h_on_pg()) {
+            h_q_pg = PQconnectdb(db);
+            if (PQstatus(h_q_pg) != CONNECTION_OK)
+                H_FAIL("cannot reach %s: %s", db, PQerrorMessage(h_q_pg));
+        } else {
+            if (sqlite3_open_v2(db, &h_q_lite, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+                H_FAIL("cannot open %s read-only", db);
+            sqlite3_busy_timeout(h_q_lite, 5000);
+        }
+    }
+    long long v = -1;
+    if (h_q_pg) {
+        const char *params[1] = {arg};
+        PGresult *r = PQexecParams(h_q_pg, sql, arg ? 1 : 0, NULL, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            char *e = h_fmt("%s", PQerrorMessage(h_q_pg));
+            PQclear(r);
+            H_FAIL("%s: %s", sql, e);
+        }
+        if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+            v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        return v;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h_q_lite, sql, -1, &st, NULL) != SQLITE_OK)
+        H_FAIL("%s: %s", sql, sqlite3_errmsg(h_q_lite));
+    if (arg)
+        sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        H_FAIL("%s: %s", sql, sqlite3_errmsg(h_q_lite));
+    return v;
 }
 
 static int h_skipping; /* set by h_sqlite_only for the runner */

@@ -85,6 +85,12 @@ const char *h_newdb(const char *hint);
  * check the exit status. Portable SQL (docs/storage.md) gives the same output
  * on both. */
 struct h_run *h_sql(const char *db, const char *sql);
+/* The first column of the first row of a query on db (NULL = the current
+ * server's database) as an integer, -1 when there is no row or it is NULL;
+ * arg (may be NULL) is bound to $1 (the one placeholder both engines read).
+ * Read-only on SQLite; fails the test on an error. The connection is cached
+ * until the end of the test. */
+long long h_sql_int(const char *db, const char *sql, const char *arg);
 /* For a test about SQLite itself (its file, WAL, crash recovery, disk full):
  * on PostgreSQL prints "skipped on postgres: <reason>" and abandons the test
  * as skipped; no-op on SQLite. Keep these few (docs/testing.md). */

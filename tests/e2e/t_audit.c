@@ -85,9 +85,8 @@ static void test_append_only(void)
     static const char *const sql[] = {"DELETE FROM audit_log;",
                                       "UPDATE audit_log SET action = 'x';", NULL};
     for (const char *const *q = sql; *q; q++) {
-        const char *argv[] = {"sqlite3", h_db(), *q, NULL};
-        struct h_run *r = h_runv(NULL, argv);
-        H_ASSERTF(r->status != 0, "sqlite3 accepted: %s", *q);
+        struct h_run *r = h_sql(NULL, *q);
+        H_ASSERTF(r->status != 0, "the database accepted: %s", *q);
         H_CONTAINS(r->err, "append-only");
     }
     H_EQ_INT(total("/api/v1/audit?limit=1", h_tok("admin")), before);
@@ -176,9 +175,8 @@ static void test_auditor_access_is_logged(void)
 
 static const char *sql1(const char *q)
 {
-    const char *argv[] = {"sqlite3", h_db(), q, NULL};
-    struct h_run *r = h_runv(NULL, argv);
-    H_ASSERTF(r->status == 0, "sqlite3 %s: %s", q, r->err);
+    struct h_run *r = h_sql(NULL, q);
+    H_ASSERTF(r->status == 0, "%s: %s", q, r->err);
     return r->out;
 }
 

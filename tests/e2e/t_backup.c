@@ -52,6 +52,8 @@ static long long units(const char *token)
 
 static void test_backup_while_serving(void)
 {
+    h_sqlite_only("sanqu backup is SQLite's online backup to a file (PostgreSQL: pg_dump; its "
+                  "test comes with the engine's backup)");
     h_start_demo();
     const char *admin = h_tok("admin");
     H_STATUS(h_req("POST", "/api/v1/units", admin,
@@ -93,6 +95,8 @@ static void test_backup_while_serving(void)
 
 static void test_check_finds_problems(void)
 {
+    h_sqlite_only("damaged SQLite files (not a database, a planted foreign-key violation) made "
+                  "with sqlite3");
     const char *dir = h_newdir("check");
     /* not a database at all */
     const char *junk = h_fmt("%s/junk.db", dir);

@@ -8,7 +8,7 @@
  *
  * Every row asserts the status, the error code (and the field when the API
  * names one), and that the database did not change: a fingerprint of row
- * counts, taken read-only with the sqlite3 C API before and after, must be
+ * counts, taken before and after (h_sql_int: read-only on SQLite), must be
  * equal. Rows that are expected to succeed (metacharacters that are just
  * text) answer 200 and change nothing either.
  *
@@ -19,7 +19,6 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,21 +44,11 @@ struct fp {
 
 static void fingerprint(struct fp *f)
 {
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(h_db(), &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        H_FAIL("cannot open %s read-only", h_db());
-    sqlite3_busy_timeout(db, 5000);
     for (size_t i = 0; i < NFP; i++) {
-        sqlite3_stmt *st = NULL;
         char sql[96];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", fp_tables[i]);
-        f->n[i] = -1;
-        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            f->n[i] = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
+        f->n[i] = h_sql_int(NULL, sql, NULL);
     }
-    sqlite3_close(db);
 }
 
 /* ---- raw requests (no client-side path normalisation) ---- */

@@ -13,7 +13,8 @@
  *   - every appeal answered 201 exists (GET by id) with its tracking number
  *     and its submit event;
  *   - the appeals filed during the test are exactly one per key (counted in
- *     the database, opened read-only), and each key maps to its answer;
+ *     the database: read-only on SQLite, h_sql_int), and each key maps to
+ *     its answer;
  *   - `sanqu check` passes.
  * The server is run by this file (not the harness) because the harness only
  * stops servers politely; the harness provides the demo database, the
@@ -27,7 +28,6 @@
 #include <string.h>
 #include <strings.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,25 +291,9 @@ out:
 
 /* ---- checks ---- */
 
-static long long count(sqlite3 *db, const char *sql)
+static long long count(const char *sql)
 {
-    sqlite3_stmt *st = NULL;
-    long long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    else
-        H_FAIL("%s: %s", sql, sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return n;
-}
-
-static sqlite3 *open_ro(void)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(srv_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        H_FAIL("cannot open %s read-only", srv_db);
-    sqlite3_busy_timeout(db, 5000);
-    return db;
+    return h_sql_int(srv_db, sql, NULL);
 }
 
 /* GET /api/v1/appeals/{id} on our own server; returns the parsed body. */
@@ -344,13 +328,11 @@ static void test_sigkill_loses_no_answered_appeal(void)
     snprintf(srv_db, sizeof srv_db, "%s", h_db());
     snprintf(srv_dir, sizeof srv_dir, "%s", h_newdir("crash"));
     h_stop();
-    sqlite3 *db = open_ro();
-    category_id = count(db, "SELECT min(id) FROM categories WHERE active = 1 AND parent_id IS "
-                            "NOT NULL AND kind = 'livelihood'");
-    unit_id = count(db, "SELECT min(id) FROM units WHERE kind = 'community' AND archived = 0");
-    long long appeals0 = count(db, "SELECT count(*) FROM appeals");
-    long long events0 = count(db, "SELECT count(*) FROM appeal_events");
-    sqlite3_close(db);
+    category_id = count("SELECT min(id) FROM categories WHERE active = 1 AND parent_id IS "
+                        "NOT NULL AND kind = 'livelihood'");
+    unit_id = count("SELECT min(id) FROM units WHERE kind = 'community' AND archived = 0");
+    long long appeals0 = count("SELECT count(*) FROM appeals");
+    long long events0 = count("SELECT count(*) FROM appeal_events");
     H_ASSERT(category_id > 0 && unit_id > 0);
 
     srv_start();
@@ -412,29 +394,20 @@ static void test_sigkill_loses_no_answered_appeal(void)
     srv_kill(SIGTERM);
 
     /* one appeal per key: nothing filed twice, nothing filed unanswered */
-    db = open_ro();
-    long long filed = count(db, "SELECT count(*) FROM appeals") - appeals0;
-    long long keys = count(db, "SELECT count(*) FROM idempotency_keys WHERE key LIKE 'crash-%'");
-    long long events = count(db, "SELECT count(*) FROM appeal_events") - events0;
+    long long filed = count("SELECT count(*) FROM appeals") - appeals0;
+    long long keys = count("SELECT count(*) FROM idempotency_keys WHERE key LIKE 'crash-%'");
+    long long events = count("SELECT count(*) FROM appeal_events") - events0;
     H_EQ_INT(keys, n);
     H_EQ_INT(filed, n);
     H_EQ_INT(events, n); /* exactly the submit event of each */
-    sqlite3_stmt *st = NULL;
-    H_ASSERT(sqlite3_prepare_v2(db, "SELECT appeal_id FROM idempotency_keys WHERE key = ?", -1, &st,
-                                NULL) == SQLITE_OK);
     for (int i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, answers[i].key, -1, SQLITE_STATIC);
-        long long got = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+        long long got = h_sql_int(srv_db, "SELECT appeal_id FROM idempotency_keys WHERE key = $1",
+                                  answers[i].key);
         if (got != answers[i].id) {
-            sqlite3_finalize(st);
-            sqlite3_close(db);
             H_FAIL("key %s maps to appeal %lld but was answered with %lld", answers[i].key, got,
                    answers[i].id);
         }
     }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
 
     struct h_run *r = h_sanqu("check", "--db", srv_db, NULL);
     H_ASSERTF(r->status == 0, "sanqu check failed (%d): %s%s", r->status, r->out, r->err);

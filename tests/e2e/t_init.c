@@ -23,15 +23,14 @@ static const char *one_time_password(const char *out)
 
 static void test_init_then_sign_in(void)
 {
-    const char *dir = h_newdir("init");
-    const char *db = h_fmt("%s/new.db", dir);
+    const char *db = h_newdb("new");
     struct h_run *r = h_sanqu("init", "--db", db, "--admin", "alice", NULL);
     H_ASSERTF(r->status == 0, "init failed (%d): %s", r->status, r->err);
     H_CONTAINS(r->out, "alice");
     const char *pw = one_time_password(r->out);
     /* a second init makes a different password */
-    struct h_run *r2 = h_sanqu("init", "--db", h_fmt("%s/other.db", dir), "--admin", "alice",
-                               "--district", "测试区", NULL);
+    struct h_run *r2 =
+        h_sanqu("init", "--db", h_newdb("other"), "--admin", "alice", "--district", "测试区", NULL);
     H_EQ_INT(r2->status, 0);
     H_ASSERT(strcmp(one_time_password(r2->out), pw));
 

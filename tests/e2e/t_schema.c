@@ -11,9 +11,8 @@
 
 static struct h_run *sql(const char *db, const char *q)
 {
-    const char *argv[] = {"sqlite3", db, q, NULL};
-    struct h_run *r = h_runv(NULL, argv);
-    H_ASSERTF(r->status == 0, "sqlite3 %s failed: %s", q, r->err);
+    struct h_run *r = h_sql(db, q);
+    H_ASSERTF(r->status == 0, "%s failed: %s", q, r->err);
     return r;
 }
 
@@ -36,22 +35,19 @@ static void test_fresh_database_is_migrated(void)
     h_stop();
     struct h_run *r = sql(h_db(), "SELECT max(version) FROM schema_version;");
     H_EQ_STR(r->out, h_fmt("%d\n", v));
-    const char *rows = sql(h_db(), "SELECT group_concat(version || ':' || name) FROM "
-                                   "(SELECT * FROM schema_version ORDER BY version);")
-                           ->out;
+    const char *rows =
+        sql(h_db(), "SELECT version || ':' || name FROM schema_version ORDER BY version;")->out;
     H_CONTAINS(rows, "1:001_core.sql");
     /* a second start applies nothing again */
     h_start(&(struct h_opts){.db = h_fmt("%s", h_db())});
     h_stop();
-    r = sql(h_db(), "SELECT group_concat(version || ':' || name) FROM "
-                    "(SELECT * FROM schema_version ORDER BY version);");
+    r = sql(h_db(), "SELECT version || ':' || name FROM schema_version ORDER BY version;");
     H_EQ_STR(r->out, rows);
 }
 
 static void test_newer_schema_is_refused(void)
 {
-    const char *dir = h_newdir("future");
-    const char *db = h_fmt("%s/future.db", dir);
+    const char *db = h_newdb("future");
     H_EQ_INT(h_sanqu("init", "--db", db, "--admin", "root", NULL)->status, 0);
     sql(db, "INSERT INTO schema_version(version, name) VALUES (999, '999_from_the_future.sql');");
     const char *before = sql(db, "SELECT count(*) FROM units; SELECT count(*) FROM users;")->out;
@@ -78,6 +74,7 @@ static void test_newer_schema_is_refused(void)
 
 static void test_not_a_database(void)
 {
+    h_sqlite_only("a file that is not a SQLite database");
     const char *dir = h_newdir("junk");
     const char *db = h_fmt("%s/junk.db", dir);
     FILE *f = fopen(db, "w");
